@@ -1,0 +1,333 @@
+"""Facts: a normalized, typed view of one pod and the objects around it, built from raw API dicts.
+
+Everything the engine and the playbooks look at is here, so matching never digs through raw JSON and
+never trips over a missing or oddly typed field: every accessor tolerates nulls and wrong types.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from k8sdoctor.core.inventory import Inventory, Unreadable, event_subject
+from k8sdoctor.core.timeutil import parse_time
+
+_FIELD_PATH_CONTAINER = re.compile(r"spec\.(?:initContainers|containers|ephemeralContainers)\{([^}]*)\}")
+
+
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+@dataclass(slots=True)
+class EventFact:
+    """One Kubernetes event about the pod (core/v1 or events.k8s.io/v1 shape)."""
+
+    type: str
+    reason: str
+    message: str
+    count: int
+    first: datetime | None
+    last: datetime | None
+    source: str
+    container: str | None  # from involvedObject.fieldPath "spec.containers{web}"
+
+    @classmethod
+    def from_raw(cls, raw: dict) -> EventFact:
+        series = _dict(raw.get("series"))
+        count = _int(series.get("count")) or _int(raw.get("count")) or _int(raw.get("deprecatedCount")) or 1
+        first = (
+            parse_time(raw.get("firstTimestamp"))
+            or parse_time(raw.get("deprecatedFirstTimestamp"))
+            or parse_time(raw.get("eventTime"))
+        )
+        last = (
+            parse_time(series.get("lastObservedTime"))
+            or parse_time(raw.get("lastTimestamp"))
+            or parse_time(raw.get("deprecatedLastTimestamp"))
+            or parse_time(raw.get("eventTime"))
+            or parse_time(_dict(raw.get("metadata")).get("creationTimestamp"))
+            or first
+        )
+        src = _dict(raw.get("source"))
+        component = _str(src.get("component")) or _str(raw.get("reportingComponent")) or _str(raw.get("reportingController"))
+        host = _str(src.get("host")) or _str(raw.get("reportingInstance"))
+        source = f"{component}, {host}" if component and host and host != component else component or host
+        match = _FIELD_PATH_CONTAINER.search(_str(event_subject(raw).get("fieldPath")))
+        return cls(
+            type=_str(raw.get("type")),
+            reason=_str(raw.get("reason")),
+            message=_str(raw.get("message") if raw.get("message") is not None else raw.get("note")),
+            count=count,
+            first=first or last,
+            last=last,
+            source=source,
+            container=match.group(1) if match else None,
+        )
+
+
+@dataclass(slots=True)
+class ContainerFact:
+    """One container: its spec, current state and last termination."""
+
+    name: str
+    kind: str  # "init", "sidecar" (init container with restartPolicy Always), "app", "ephemeral"
+    index: int  # position in its spec list
+    image: str
+    spec: dict
+    status: dict
+    state: str  # "waiting", "running", "terminated" or "unknown" (no status yet)
+    waiting_reason: str = ""
+    waiting_message: str = ""
+    terminated_reason: str = ""
+    terminated_exit_code: int | None = None
+    terminated_message: str = ""
+    terminated_signal: int | None = None
+    started_at: datetime | None = None  # running since (current state)
+    finished_at: datetime | None = None  # current terminated state
+    last_reason: str = ""
+    last_exit_code: int | None = None
+    last_message: str = ""
+    last_signal: int | None = None
+    last_started_at: datetime | None = None
+    last_finished_at: datetime | None = None
+    restarts: int = 0
+    ready: bool = False
+    started: bool | None = None
+    logs: list[str] = field(default_factory=list)
+    logs_previous: bool = False
+    logs_known: bool = False  # False when the source had no logs for it (not fetched, or forbidden)
+
+    @property
+    def status_path(self) -> str:
+        key = {"init": "initContainerStatuses", "sidecar": "initContainerStatuses", "ephemeral": "ephemeralContainerStatuses"}
+        return f"status.{key.get(self.kind, 'containerStatuses')}[{self.name}]"
+
+    @property
+    def exit_code(self) -> int | None:
+        """The current termination's exit code, else the last one's."""
+        return self.terminated_exit_code if self.terminated_exit_code is not None else self.last_exit_code
+
+
+def _container_fact(spec: dict, status: dict, kind: str, index: int) -> ContainerFact:
+    state = _dict(status.get("state"))
+    last = _dict(_dict(status.get("lastState")).get("terminated"))
+    waiting = _dict(state.get("waiting"))
+    running = _dict(state.get("running"))
+    terminated = _dict(state.get("terminated"))
+    if waiting:
+        state_name = "waiting"
+    elif running:
+        state_name = "running"
+    elif terminated:
+        state_name = "terminated"
+    else:
+        state_name = "unknown"
+    return ContainerFact(
+        name=_str(spec.get("name") or status.get("name")),
+        kind=kind,
+        index=index,
+        image=_str(spec.get("image") or status.get("image")),
+        spec=spec,
+        status=status,
+        state=state_name,
+        waiting_reason=_str(waiting.get("reason")),
+        waiting_message=_str(waiting.get("message")),
+        terminated_reason=_str(terminated.get("reason")),
+        terminated_exit_code=_int(terminated.get("exitCode")),
+        terminated_message=_str(terminated.get("message")),
+        terminated_signal=_int(terminated.get("signal")),
+        started_at=parse_time(running.get("startedAt")),
+        finished_at=parse_time(terminated.get("finishedAt")),
+        last_reason=_str(last.get("reason")),
+        last_exit_code=_int(last.get("exitCode")),
+        last_message=_str(last.get("message")),
+        last_signal=_int(last.get("signal")),
+        last_started_at=parse_time(last.get("startedAt")),
+        last_finished_at=parse_time(last.get("finishedAt")),
+        restarts=_int(status.get("restartCount")) or 0,
+        ready=status.get("ready") is True,
+        started=status.get("started") if isinstance(status.get("started"), bool) else None,
+    )
+
+
+@dataclass(slots=True)
+class PodFacts:
+    """A pod, normalized, with its events, node, PVCs and log tails."""
+
+    namespace: str
+    name: str
+    uid: str
+    raw: dict
+    now: datetime
+    phase: str
+    reason: str
+    message: str
+    node_name: str
+    created: datetime | None
+    deleting: bool
+    restart_policy: str
+    scheduler_name: str
+    scheduling_gates: list[str]
+    conditions: dict[str, dict]
+    containers: list[ContainerFact]
+    events: list[EventFact]  # oldest first by last-seen time
+    owner_kind: str  # the direct controller (ReplicaSet, Job, StatefulSet...)
+    owner_name: str
+    workload_kind: str  # the workload a user manages (Deployment over ReplicaSet, CronJob over Job)
+    workload_name: str
+    revision: str | None
+    node: dict | None = None
+    pvcs: list[dict] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+    @property
+    def scheduled(self) -> bool:
+        """On a node: nodeName is set, PodScheduled is True, or a container already has a status."""
+        if self.node_name or (self.conditions.get("PodScheduled") or {}).get("status") == "True":
+            return True
+        return any(c.status for c in self.containers)
+
+    @property
+    def age_seconds(self) -> float:
+        if self.created is None:
+            return float("inf")
+        return (self.now - self.created).total_seconds()
+
+    def container(self, name: str) -> ContainerFact | None:
+        for c in self.containers:
+            if c.name == name:
+                return c
+        return None
+
+
+def _containers(spec: dict, status: dict) -> list[ContainerFact]:
+    out: list[ContainerFact] = []
+    groups = (
+        ("initContainers", "initContainerStatuses", "init"),
+        ("containers", "containerStatuses", "app"),
+        ("ephemeralContainers", "ephemeralContainerStatuses", "ephemeral"),
+    )
+    for spec_key, status_key, kind in groups:
+        statuses = {_str(s.get("name")): s for s in _list(status.get(status_key)) if isinstance(s, dict)}
+        specs = [s for s in _list(spec.get(spec_key)) if isinstance(s, dict)]
+        seen = set()
+        for i, cspec in enumerate(specs):
+            name = _str(cspec.get("name"))
+            seen.add(name)
+            ckind = "sidecar" if kind == "init" and cspec.get("restartPolicy") == "Always" else kind
+            out.append(_container_fact(cspec, _dict(statuses.get(name)), ckind, i))
+        # statuses with no spec (a snapshot that dropped spec): keep them, they still tell the state
+        for name, cstatus in statuses.items():
+            if name not in seen:
+                out.append(_container_fact({"name": name}, cstatus, kind, len(out)))
+    return out
+
+
+def _workload(inventory: Inventory, meta: dict, owner: dict) -> tuple[str, str, str | None]:
+    """Resolve the owning workload: ReplicaSet→Deployment, Job→CronJob; and its revision."""
+    kind, name = _str(owner.get("kind")), _str(owner.get("name"))
+    namespace = _str(meta.get("namespace"))
+    labels = _dict(meta.get("labels"))
+    if kind == "ReplicaSet":
+        rs = inventory.get("ReplicaSet", namespace, name)
+        if rs is not None:
+            rs_meta = _dict(rs.get("metadata"))
+            revision = _dict(rs_meta.get("annotations")).get("deployment.kubernetes.io/revision")
+            parent = next((o for o in _list(rs_meta.get("ownerReferences")) if _dict(o).get("controller")), None)
+            if parent and parent.get("kind") == "Deployment":
+                return "Deployment", _str(parent.get("name")), _str(revision) or None
+            return kind, name, _str(revision) or None
+        template_hash = _str(labels.get("pod-template-hash"))
+        if template_hash and name.endswith("-" + template_hash):
+            return "Deployment", name[: -len(template_hash) - 1], None
+        return kind, name, None
+    if kind == "Job":
+        job = inventory.get("Job", namespace, name)
+        parent = next((o for o in _list(_dict((job or {}).get("metadata")).get("ownerReferences")) if _dict(o).get("controller")), None)
+        if parent and parent.get("kind") == "CronJob":
+            return "CronJob", _str(parent.get("name")), None
+        return kind, name, None
+    if kind in ("StatefulSet", "DaemonSet"):
+        return kind, name, _str(labels.get("controller-revision-hash")) or None
+    return kind, name, None
+
+
+def build_pod_facts(inventory: Inventory, pod: dict, now: datetime) -> PodFacts:
+    """Normalize a pod and join what the inventory knows about it (events, node, PVCs, logs)."""
+    meta = _dict(pod.get("metadata"))
+    spec = _dict(pod.get("spec"))
+    status = _dict(pod.get("status"))
+    namespace = _str(meta.get("namespace"))
+    name = _str(meta.get("name"))
+    owners = [o for o in _list(meta.get("ownerReferences")) if isinstance(o, dict)]
+    owner = next((o for o in owners if o.get("controller")), owners[0] if owners else {})
+    events = [EventFact.from_raw(e) for e in inventory.events_for_pod(pod) if isinstance(e, dict)]
+    events.sort(key=lambda e: (e.last is None, e.last or now))
+    containers = _containers(spec, status)
+    for c in containers:
+        logs = inventory.logs_for(namespace, name, c.name)
+        if logs is not None:
+            c.logs, c.logs_previous = logs
+            c.logs_known = True
+    node_name = _str(spec.get("nodeName"))
+    node = inventory.get("Node", "", node_name) if node_name else None
+    pvcs = []
+    for vol in _list(spec.get("volumes")):
+        claim = _dict(_dict(vol).get("persistentVolumeClaim")).get("claimName")
+        if claim:
+            pvc = inventory.get("PersistentVolumeClaim", namespace, _str(claim))
+            pvcs.append(pvc if pvc is not None else {"metadata": {"name": claim, "namespace": namespace}, "missing": True})
+    workload_kind, workload_name, revision = _workload(inventory, meta, owner)
+    conditions = {}
+    for cond in _list(status.get("conditions")):
+        if isinstance(cond, dict) and cond.get("type"):
+            conditions[_str(cond["type"])] = cond
+    return PodFacts(
+        namespace=namespace,
+        name=name,
+        uid=_str(meta.get("uid")),
+        raw=pod,
+        now=now,
+        phase=_str(status.get("phase")),
+        reason=_str(status.get("reason")),
+        message=_str(status.get("message")),
+        node_name=node_name,
+        created=parse_time(meta.get("creationTimestamp")),
+        deleting=bool(meta.get("deletionTimestamp")),
+        restart_policy=_str(spec.get("restartPolicy")) or "Always",
+        scheduler_name=_str(spec.get("schedulerName")) or "default-scheduler",
+        scheduling_gates=[_str(_dict(g).get("name")) for g in _list(spec.get("schedulingGates"))],
+        conditions=conditions,
+        containers=containers,
+        events=events,
+        owner_kind=_str(owner.get("kind")),
+        owner_name=_str(owner.get("name")),
+        workload_kind=workload_kind,
+        workload_name=workload_name,
+        revision=revision,
+        node=node,
+        pvcs=pvcs,
+        unreadable=inventory.unreadable_for(namespace),
+    )

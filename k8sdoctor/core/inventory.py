@@ -1,0 +1,230 @@
+"""In-memory cluster state: raw API objects (plain dicts, as the API returns them) plus the indexes
+diagnosis needs. Snapshot loading, the one-shot live fetch and the TUI's watches all fill one of these.
+
+Objects are stored as-is. Secrets are the exception: only their metadata, type and key names are kept
+(see `Inventory.put_secret`); values never enter the inventory.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+Key = tuple[str, str]  # (namespace, name); namespace is "" for cluster-scoped objects
+
+#: Kinds kept by (namespace, name). Pods and events have their own indexes.
+NAMESPACED_KINDS = (
+    "PersistentVolumeClaim",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+    "ReplicaSet",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+)
+CLUSTER_KINDS = ("Node", "StorageClass", "Namespace", "PersistentVolume")
+
+
+@dataclass(frozen=True, slots=True)
+class LogKey:
+    namespace: str
+    pod: str
+    container: str
+    previous: bool
+
+
+@dataclass(slots=True)
+class Unreadable:
+    """A piece of evidence the source could not read, and why (e.g. a 403)."""
+
+    resource: str  # e.g. "events", "pods/log", "nodes"
+    namespace: str | None
+    reason: str  # one line, e.g. 'forbidden: cannot list resource "events" in namespace "shop"'
+
+
+def obj_key(obj: dict) -> Key:
+    meta = obj.get("metadata") or {}
+    return (meta.get("namespace") or "", meta.get("name") or "")
+
+
+def event_subject(event: dict) -> dict:
+    """The object an event is about: core/v1 `involvedObject`, or events.k8s.io/v1 `regarding`."""
+    return event.get("involvedObject") or event.get("regarding") or {}
+
+
+class Inventory:
+    """Raw objects by kind, with event→pod indexes so joining events to a pod is not a scan."""
+
+    def __init__(self) -> None:
+        self.pods: dict[Key, dict] = {}
+        self.pods_by_uid: dict[str, Key] = {}
+        self.events: dict[str, dict] = {}  # by event uid (or ns/name when uid is absent)
+        self._events_by_pod_uid: dict[str, set[str]] = defaultdict(set)
+        self._events_by_pod_key: dict[Key, set[str]] = defaultdict(set)
+        self.objects: dict[str, dict[Key, dict]] = {k: {} for k in NAMESPACED_KINDS + CLUSTER_KINDS}
+        self.logs: dict[LogKey, list[str]] = {}
+        self.unreadable: list[Unreadable] = []
+        #: Namespaces whose secret/configmap names were listed (so "absent" means really absent).
+        self.listed_names: set[tuple[str, str]] = set()  # (kind, namespace)
+
+    # ---- pods -------------------------------------------------------------------------------
+    def put_pod(self, pod: dict) -> Key:
+        key = obj_key(pod)
+        old = self.pods.get(key)
+        if old is not None:
+            old_uid = (old.get("metadata") or {}).get("uid")
+            if old_uid:
+                self.pods_by_uid.pop(old_uid, None)
+        self.pods[key] = pod
+        uid = (pod.get("metadata") or {}).get("uid")
+        if uid:
+            self.pods_by_uid[uid] = key
+        return key
+
+    def delete_pod(self, pod: dict) -> Key:
+        key = obj_key(pod)
+        old = self.pods.pop(key, None)
+        if old is not None:
+            uid = (old.get("metadata") or {}).get("uid")
+            if uid:
+                self.pods_by_uid.pop(uid, None)
+        return key
+
+    # ---- events -----------------------------------------------------------------------------
+    @staticmethod
+    def _event_id(event: dict) -> str:
+        meta = event.get("metadata") or {}
+        return meta.get("uid") or f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+
+    def put_event(self, event: dict) -> Key | None:
+        """Store an event; return the (namespace, name) of the pod it is about, if it is about a pod."""
+        eid = self._event_id(event)
+        self.events[eid] = event
+        subject = event_subject(event)
+        if subject.get("kind") not in (None, "Pod"):
+            return None
+        ns = subject.get("namespace") or (event.get("metadata") or {}).get("namespace") or ""
+        key = (ns, subject.get("name") or "")
+        self._events_by_pod_key[key].add(eid)
+        uid = subject.get("uid")
+        if uid:
+            self._events_by_pod_uid[uid].add(eid)
+        return key
+
+    def delete_event(self, event: dict) -> Key | None:
+        eid = self._event_id(event)
+        old = self.events.pop(eid, None)
+        if old is None:
+            return None
+        subject = event_subject(old)
+        ns = subject.get("namespace") or (old.get("metadata") or {}).get("namespace") or ""
+        key = (ns, subject.get("name") or "")
+        self._events_by_pod_key.get(key, set()).discard(eid)
+        uid = subject.get("uid")
+        if uid:
+            self._events_by_pod_uid.get(uid, set()).discard(eid)
+        return key
+
+    def events_for_pod(self, pod: dict) -> list[dict]:
+        """Events about this pod: matched by uid, or by namespace/name for events that carry no uid.
+
+        Events that name the same namespace/name but another uid belong to an earlier pod of the same
+        name (a StatefulSet replica, a recreated pod) and are left out.
+        """
+        meta = pod.get("metadata") or {}
+        uid = meta.get("uid")
+        ids = set(self._events_by_pod_key.get((meta.get("namespace") or "", meta.get("name") or ""), ()))
+        if uid:
+            ids |= self._events_by_pod_uid.get(uid, set())
+        out = []
+        for eid in ids:
+            event = self.events.get(eid)
+            if event is None:
+                continue
+            ev_uid = event_subject(event).get("uid")
+            if uid and ev_uid and ev_uid != uid:
+                continue
+            out.append(event)
+        return out
+
+    # ---- other kinds ------------------------------------------------------------------------
+    def put(self, kind: str, obj: dict) -> None:
+        if kind == "Pod":
+            self.put_pod(obj)
+        elif kind == "Event":
+            self.put_event(obj)
+        elif kind == "Secret":
+            self.put_secret(obj)
+        elif kind in self.objects:
+            ns, name = obj_key(obj)
+            self.objects[kind][("" if kind in CLUSTER_KINDS else ns, name)] = obj
+
+    def delete(self, kind: str, obj: dict) -> None:
+        if kind == "Pod":
+            self.delete_pod(obj)
+        elif kind == "Event":
+            self.delete_event(obj)
+        elif kind in self.objects:
+            ns, name = obj_key(obj)
+            self.objects[kind].pop(("" if kind in CLUSTER_KINDS else ns, name), None)
+
+    def put_secret(self, secret: dict) -> None:
+        """Keep a Secret's metadata, type and key names. Values are dropped here, at once."""
+        data_keys = sorted(set((secret.get("data") or {}).keys()) | set((secret.get("stringData") or {}).keys()))
+        meta = secret.get("metadata") or {}
+        kept = {
+            "kind": "Secret",
+            "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "creationTimestamp") if k in meta},
+            "type": secret.get("type"),
+        }
+        if data_keys:
+            kept["keyNames"] = data_keys
+        ns, name = obj_key(secret)
+        self.objects["Secret"][(ns, name)] = kept
+
+    def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        if kind == "Pod":
+            return self.pods.get((namespace, name))
+        table = self.objects.get(kind)
+        if table is None:
+            return None
+        return table.get(("" if kind in CLUSTER_KINDS else namespace, name))
+
+    def names(self, kind: str, namespace: str) -> list[str]:
+        """Names of objects of a kind in a namespace (for "did you mean")."""
+        return sorted(name for (ns, name) in self.objects.get(kind, {}) if ns == namespace)
+
+    def all(self, kind: str) -> Iterable[dict]:
+        if kind == "Pod":
+            return self.pods.values()
+        if kind == "Event":
+            return self.events.values()
+        return self.objects.get(kind, {}).values()
+
+    # ---- logs -------------------------------------------------------------------------------
+    def put_logs(self, namespace: str, pod: str, container: str, previous: bool, lines: list[str]) -> None:
+        self.logs[LogKey(namespace, pod, container, previous)] = lines
+
+    def logs_for(self, namespace: str, pod: str, container: str) -> tuple[list[str], bool] | None:
+        """The most useful log tail for a container: previous logs if known, else current ones."""
+        for previous in (True, False):
+            lines = self.logs.get(LogKey(namespace, pod, container, previous))
+            if lines is not None:
+                return lines, previous
+        return None
+
+    # ---- degraded evidence ------------------------------------------------------------------
+    def mark_unreadable(self, resource: str, namespace: str | None, reason: str) -> None:
+        self.unreadable.append(Unreadable(resource, namespace, reason))
+
+    def unreadable_for(self, namespace: str) -> list[Unreadable]:
+        return [u for u in self.unreadable if u.namespace in (None, namespace)]
+
+    def pod_keys(self, namespace: str | None = None) -> Iterator[Key]:
+        for key in self.pods:
+            if namespace is None or key[0] == namespace:
+                yield key

@@ -1,0 +1,121 @@
+"""The pod STATUS, READY and RESTARTS columns exactly as `kubectl get pods` computes them.
+
+A reimplementation of printPod in kubernetes/pkg/printers/internalversion/printers.go (v1.32):
+`Init:X/Y`, `Init:CrashLoopBackOff`, `CrashLoopBackOff`, `Completed`, `Terminating`,
+`SchedulingGated`, `ExitCode:N`, `Signal:N`, `NotReady`, and status.reason values such as `Evicted`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from k8sdoctor.core.timeutil import parse_time
+
+
+def _d(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _l(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _n(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _terminated_reason(term: dict, prefix: str) -> str:
+    if term.get("reason"):
+        return prefix + str(term["reason"])
+    if _n(term.get("signal")):
+        return f"{prefix}Signal:{_n(term.get('signal'))}"
+    return f"{prefix}ExitCode:{_n(term.get('exitCode'))}"
+
+
+def _pod_status_parts(pod: dict) -> tuple[str, int, int, int, datetime | None]:
+    """(status, ready, total, restarts, last restart time)."""
+    spec, status, meta = _d(pod.get("spec")), _d(pod.get("status")), _d(pod.get("metadata"))
+    phase = str(status.get("phase") or "")
+    reason = str(status.get("reason") or phase)
+    conditions = [c for c in _l(status.get("conditions")) if isinstance(c, dict)]
+    if any(c.get("type") == "PodScheduled" and c.get("reason") == "SchedulingGated" for c in conditions):
+        reason = "SchedulingGated"
+    init_specs = {str(c.get("name")): c for c in _l(spec.get("initContainers")) if isinstance(c, dict)}
+    sidecars = {name for name, c in init_specs.items() if c.get("restartPolicy") == "Always"}
+    total = len(_l(spec.get("containers"))) + len(sidecars)
+    ready = restarts = sidecar_restarts = 0
+    last_restart: datetime | None = None
+    last_sidecar_restart: datetime | None = None
+
+    def later(a: datetime | None, b: datetime | None) -> datetime | None:
+        return b if a is None or (b is not None and b > a) else a
+
+    initializing = False
+    init_statuses = [c for c in _l(status.get("initContainerStatuses")) if isinstance(c, dict)]
+    for i, cs in enumerate(init_statuses):
+        restarts += _n(cs.get("restartCount"))
+        finished = parse_time(_d(_d(cs.get("lastState")).get("terminated")).get("finishedAt"))
+        last_restart = later(last_restart, finished)
+        is_sidecar = cs.get("name") in sidecars
+        if is_sidecar:
+            sidecar_restarts += _n(cs.get("restartCount"))
+            last_sidecar_restart = later(last_sidecar_restart, finished)
+        state = _d(cs.get("state"))
+        term, waiting = _d(state.get("terminated")), _d(state.get("waiting"))
+        if term and _n(term.get("exitCode")) == 0:
+            continue
+        if is_sidecar and cs.get("started") is True:
+            if cs.get("ready") is True:
+                ready += 1
+            continue
+        if term:
+            reason = _terminated_reason(term, "Init:")
+        elif waiting.get("reason") and waiting.get("reason") != "PodInitializing":
+            reason = f"Init:{waiting['reason']}"
+        else:
+            reason = f"Init:{i}/{len(init_specs)}"
+        initializing = True
+        break
+
+    initialized = any(c.get("type") == "Initialized" and c.get("status") == "True" for c in conditions)
+    if not initializing or initialized:
+        restarts, last_restart = sidecar_restarts, last_sidecar_restart
+        has_running = False
+        for cs in reversed([c for c in _l(status.get("containerStatuses")) if isinstance(c, dict)]):
+            restarts += _n(cs.get("restartCount"))
+            last_restart = later(last_restart, parse_time(_d(_d(cs.get("lastState")).get("terminated")).get("finishedAt")))
+            state = _d(cs.get("state"))
+            term, waiting = _d(state.get("terminated")), _d(state.get("waiting"))
+            if waiting.get("reason"):
+                reason = str(waiting["reason"])
+            elif term:
+                reason = _terminated_reason(term, "")
+            elif cs.get("ready") is True and state.get("running") is not None:
+                has_running = True
+                ready += 1
+        if reason == "Completed" and has_running:
+            pod_ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+            reason = "Running" if pod_ready else "NotReady"
+
+    if meta.get("deletionTimestamp") and status.get("reason") == "NodeLost":
+        reason = "Unknown"
+    elif meta.get("deletionTimestamp") and phase not in ("Succeeded", "Failed"):
+        reason = "Terminating"
+    return reason, ready, total, restarts, last_restart
+
+
+def pod_display_status(pod: dict) -> str:
+    """The STATUS column of `kubectl get pods`."""
+    return _pod_status_parts(pod)[0]
+
+
+def ready_count(pod: dict) -> tuple[int, int]:
+    """The READY column as (ready, total)."""
+    _, ready, total, _, _ = _pod_status_parts(pod)
+    return ready, total
+
+
+def restarts(pod: dict) -> tuple[int, datetime | None]:
+    """The RESTARTS column: the count and when the last restart happened (if known)."""
+    _, _, _, count, last = _pod_status_parts(pod)
+    return count, last

@@ -1,0 +1,42 @@
+"""Every real case (shared corpus and our cited public messages) is classified to its category, and to
+its cause where the case's data makes the cause clear. Sources are cited in the data files."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from k8sdoctor.core.examples import example_inventory
+from tests.realcases import PUBLIC_MESSAGES, SHARED_CASES, case_to_example, expected, load_cases
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+SHARED = load_cases(SHARED_CASES)
+PUBLIC = [c for c in load_cases(PUBLIC_MESSAGES) if c["class"] != "LogSignature"]
+
+
+def diagnose(engine, case):
+    inv, pod = example_inventory(case_to_example(case), NOW)
+    return engine.diagnose_pod(inv, pod, NOW)
+
+
+def test_shared_corpus_is_present():
+    assert len(SHARED) >= 40, "../shared/cases/real-failures.jsonl should sit beside the repository"
+
+
+@pytest.mark.parametrize("case", SHARED + PUBLIC, ids=lambda c: c["id"])
+def test_case_is_classified(engine, case):
+    category, cause = expected(case)
+    result = diagnose(engine, case)
+    assert result.findings, f"no finding for {case['id']} ({case['source']})"
+    top = result.findings[0]
+    assert top.category == category, f"{case['id']}: top finding {top.category}/{top.cause}, expected {category}"
+    assert not result.healthy
+    if cause is not None:
+        causes = [f.cause for f in result.findings if f.category == category]
+        assert cause in causes, f"{case['id']}: causes {causes}, expected {cause}"
+    # evidence is quoted verbatim from the case's own text
+    texts = [e.get("message") for e in case.get("events") or []] + (case.get("logs") or [])
+    texts += [case.get("status_message"), case.get("waiting_reason"), case.get("terminated_reason")]
+    quoted = [ev.text for f in result.findings for ev in f.evidence]
+    assert any(q in (t or "") or (t or "") == q for q in quoted for t in texts), f"{case['id']}: evidence {quoted}"
