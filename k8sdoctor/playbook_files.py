@@ -37,7 +37,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def read_playbook(path: Path, origin: str) -> Playbook:
+def read_playbook(path: Path, builtin: bool = False) -> Playbook:
     """Parse and compile one playbook file; raise PlaybookError ("FILE: FIELD: REASON") if malformed."""
     import yaml
 
@@ -60,7 +60,7 @@ def read_playbook(path: Path, origin: str) -> Playbook:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise PlaybookError(f"playbook {where}: invalid YAML{at}: {problem}") from None
     try:
-        return compile_playbook(data, origin)
+        return compile_playbook(data, str(path), builtin)
     except PlaybookSpecError as exc:
         raise PlaybookError(f"playbook {where}: {exc}") from None
 
@@ -79,7 +79,7 @@ def load_playbooks(extra_dirs: list[str] | None = None, *, use_user_dir: bool = 
     """Built-in playbooks, then the user config dir, then each `--playbooks DIR`; later ids override."""
     by_id: dict[str, Playbook] = {}
     for path in playbook_paths(builtin_dir()):
-        pb = read_playbook(path, "built-in")
+        pb = read_playbook(path, builtin=True)
         by_id[pb.id] = pb
     errors: list[str] = []
     dirs: list[Path] = []
@@ -93,7 +93,7 @@ def load_playbooks(extra_dirs: list[str] | None = None, *, use_user_dir: bool = 
     for d in dirs:
         for path in playbook_paths(d):
             try:
-                pb = read_playbook(path, str(path))
+                pb = read_playbook(path)
             except PlaybookError as exc:
                 if strict:
                     raise

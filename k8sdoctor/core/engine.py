@@ -152,8 +152,8 @@ class Engine:
                     break
         if not hits:
             hits = [(pb.fallback, Hit())]
-        downgrade = pb.info_when is not None and pb.info_when.eval(ctx) is not None
-        return [self._finding(pb, facts, container, cause, hit, symptom, downgrade) for cause, hit in hits]
+        severity = next((sev for when, sev in pb.downgrade if when.eval(ctx) is not None), None)
+        return [self._finding(pb, facts, container, cause, hit, symptom, severity) for cause, hit in hits]
 
     def _finding(
         self,
@@ -163,7 +163,7 @@ class Engine:
         cause: CompiledCause,
         hit: Hit,
         symptom: Hit,
-        downgrade: bool,
+        downgraded: str | None,
     ) -> Finding:
         spec = cause.spec
         evidence: list[Evidence] = list(hit.evidence)
@@ -190,7 +190,7 @@ class Engine:
             values.setdefault(k, v)
         for k, v in hit.captures.items():
             values[k] = v
-        severity = "info" if downgrade else (spec.severity or pb.spec.severity)
+        severity = downgraded or spec.severity or pb.spec.severity
         return Finding(
             category=pb.spec.category,
             cause=spec.id,

@@ -245,8 +245,19 @@ def _containers(spec: dict, status: dict) -> list[ContainerFact]:
     return out
 
 
+def controller_of(meta: dict) -> dict:
+    """The controller ownerReference (or the first owner when none is marked controller)."""
+    owners = [o for o in _list(meta.get("ownerReferences")) if isinstance(o, dict)]
+    return next((o for o in owners if o.get("controller")), owners[0] if owners else {})
+
+
+def workload_of(inventory: Inventory, pod: dict) -> tuple[str, str, str | None]:
+    """(kind, name, revision) of the workload a user manages: ReplicaSet→Deployment, Job→CronJob."""
+    meta = _dict(pod.get("metadata"))
+    return _workload(inventory, meta, controller_of(meta))
+
+
 def _workload(inventory: Inventory, meta: dict, owner: dict) -> tuple[str, str, str | None]:
-    """Resolve the owning workload: ReplicaSet→Deployment, Job→CronJob; and its revision."""
     kind, name = _str(owner.get("kind")), _str(owner.get("name"))
     namespace = _str(meta.get("namespace"))
     labels = _dict(meta.get("labels"))
@@ -281,8 +292,7 @@ def build_pod_facts(inventory: Inventory, pod: dict, now: datetime) -> PodFacts:
     status = _dict(pod.get("status"))
     namespace = _str(meta.get("namespace"))
     name = _str(meta.get("name"))
-    owners = [o for o in _list(meta.get("ownerReferences")) if isinstance(o, dict)]
-    owner = next((o for o in owners if o.get("controller")), owners[0] if owners else {})
+    owner = controller_of(meta)
     events = [EventFact.from_raw(e) for e in inventory.events_for_pod(pod) if isinstance(e, dict)]
     events.sort(key=lambda e: (e.last is None, e.last or now))
     containers = _containers(spec, status)

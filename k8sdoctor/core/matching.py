@@ -149,7 +149,7 @@ CONTAINER_FIELDS: dict[str, Callable[[MatchContext], Values]] = {
 }
 
 CONDITION_PARTS = ("status", "reason", "message")
-EVENT_FIELDS = ("type", "reason", "message", "count", "source")
+EVENT_FIELDS = ("type", "reason", "message", "count", "source", "age")
 SPECIAL_FIELDS = ("event", "log", "message")
 
 
@@ -383,10 +383,15 @@ class EventTest(Node):
         self.captures = captures
 
     def eval(self, ctx: MatchContext) -> Hit | None:
+        now = ctx.facts.now
         for e in ctx.events:
             captures: dict[str, str] = {}
             for name, pred in self.preds.items():
-                got = pred(getattr(e, name))
+                if name == "age":
+                    value = (now - e.last).total_seconds() if e.last else None
+                else:
+                    value = getattr(e, name)
+                got = pred(value)
                 if got is None:
                     break
                 captures.update(got)

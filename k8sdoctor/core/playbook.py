@@ -52,6 +52,13 @@ class FallbackSpec(_Strict):
     remediation: list[StepSpec] = Field(min_length=1)
 
 
+class DowngradeSpec(_Strict):
+    """When `when` holds, findings get this (lower) severity instead."""
+
+    when: Any
+    severity: Severity
+
+
 class ExampleExpectation(_Strict):
     cause: str | None = Field(description="Expected cause id, or null for 'no finding from this playbook'.")
     container: str | None = None
@@ -82,7 +89,7 @@ class PlaybookSpec(_Strict):
     select: Literal["first", "all"] = Field("first", description="'all' reports every cause that matches.")
     exclusive: bool = Field(True, description="A finding here stops later playbooks for the same target.")
     match: Any = Field(description="The symptom: when this family applies.")
-    info_when: Any = Field(None, description="When this holds, findings are downgraded to info.")
+    downgrade: list[DowngradeSpec] = Field(default_factory=list, description="First matching rule sets the severity.")
     causes: list[CauseSpec] = Field(min_length=1)
     fallback: FallbackSpec
     examples: list[ExampleSpec] = Field(default_factory=list)
@@ -110,10 +117,11 @@ class Playbook:
 
     spec: PlaybookSpec
     match: Node
-    info_when: Node | None
+    downgrade: tuple[tuple[Node, str], ...]
     causes: tuple[CompiledCause, ...]
     fallback: CompiledCause
-    origin: str  # "built-in" or the user file's path
+    path: str  # the file it came from ("<memory>" when compiled from data)
+    builtin: bool
 
     @property
     def id(self) -> str:
@@ -160,7 +168,7 @@ def _template_texts(prefix: str, spec: CauseSpec | FallbackSpec) -> list[tuple[s
     return texts
 
 
-def compile_playbook(data: Any, origin: str = "built-in") -> Playbook:
+def compile_playbook(data: Any, path: str = "<memory>", builtin: bool = False) -> Playbook:
     """Validate and compile parsed playbook data; raise PlaybookSpecError naming field and reason."""
     if not isinstance(data, dict):
         raise PlaybookSpecError("", "a playbook must be a mapping at the top level")
@@ -171,7 +179,9 @@ def compile_playbook(data: Any, origin: str = "built-in") -> Playbook:
         raise PlaybookSpecError(_loc(err["loc"]), err["msg"]) from None
     try:
         family = compile_clause(spec.match, "match", spec.scope)
-        info_when = compile_clause(spec.info_when, "info_when", spec.scope) if spec.info_when is not None else None
+        downgrade = tuple(
+            (compile_clause(d.when, f"downgrade[{i}].when", spec.scope), d.severity) for i, d in enumerate(spec.downgrade)
+        )
         causes = tuple(
             CompiledCause(c, compile_clause(c.match, f"causes[{i}].match", spec.scope)) for i, c in enumerate(spec.causes)
         )
@@ -182,7 +192,7 @@ def compile_playbook(data: Any, origin: str = "built-in") -> Playbook:
         assert cause.match is not None
         _check_templates(_template_texts(f"causes[{i}]", cause.spec), base | cause.match.captures)
     _check_templates(_template_texts("fallback", spec.fallback), base)
-    return Playbook(spec, family, info_when, causes, CompiledCause(spec.fallback, None), origin)
+    return Playbook(spec, family, downgrade, causes, CompiledCause(spec.fallback, None), path, builtin)
 
 
 def playbook_json_schema() -> dict:

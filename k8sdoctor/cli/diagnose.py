@@ -1,0 +1,67 @@
+"""`k8sdoctor diagnose pod NAME` and `k8sdoctor diagnose pods`.
+
+Exit codes, like diff(1): 0 when every pod is healthy, 1 when a problem (critical or warning
+finding) was found, 2 for usage, connection, auth or input errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from argparse import Namespace
+from collections import Counter
+from datetime import datetime, timezone
+
+from k8sdoctor.cli import report
+from k8sdoctor.cli.sources import inventory_for_pod, inventory_for_scan, load_engine
+from k8sdoctor.core.facts import workload_of
+from k8sdoctor.core.findings import PodDiagnosis
+from k8sdoctor.core.inventory import Inventory
+
+
+def _workload_sizes(inventory: Inventory, results: list[PodDiagnosis]) -> dict[tuple[str, str], int]:
+    """How many pods each workload with a problem has (for "3 of 3 pods")."""
+    wanted = {(r.namespace, r.owner["kind"], r.owner["name"]) for r in results if r.findings and r.owner}
+    if not wanted:
+        return {}
+    sizes: Counter = Counter()
+    namespaces = {w[0] for w in wanted}
+    for (ns, _name), pod in inventory.pods.items():
+        if ns in namespaces:
+            kind, name, _rev = workload_of(inventory, pod)
+            if (ns, kind, name) in wanted:
+                sizes[(ns, f"{kind.lower()}/{name}")] += 1
+    return dict(sizes)
+
+
+def _notes(inventory: Inventory) -> list[str]:
+    return [f"could not read {u.resource}{' in ' + u.namespace if u.namespace else ''}: {u.reason}" for u in inventory.unreadable]
+
+
+def emit(results: list[PodDiagnosis], inventory: Inventory, fmt: str, *, single: bool, show_healthy: bool = False) -> None:
+    if fmt == "json":
+        sys.stdout.buffer.write(report.to_json(report.payload_for(results, single)))
+        sys.stdout.flush()
+        return
+    if fmt == "yaml":
+        sys.stdout.write(report.to_yaml(report.payload_for(results, single)))
+        return
+    groups = report.group_by_workload(results, _workload_sizes(inventory, results))
+    notes = [] if single else _notes(inventory)
+    if fmt == "markdown":
+        sys.stdout.write(report.to_markdown(results, groups, notes))
+        return
+    report.render_text(results, groups, notes, show_healthy=show_healthy, single=single)
+
+
+def run_diagnose(args: Namespace) -> int:
+    engine = load_engine(args)
+    now = datetime.now(timezone.utc)
+    if args.target == "pod":
+        inventory, ns = inventory_for_pod(args, args.name)
+        results = [engine.diagnose_pod(inventory, inventory.pods[(ns, args.name)], now)]
+        emit(results, inventory, args.output, single=True)
+    else:
+        inventory, _ns = inventory_for_scan(args)
+        results = engine.diagnose_all(inventory, now, sorted(inventory.pods))
+        emit(results, inventory, args.output, single=False, show_healthy=args.show_healthy)
+    return 0 if all(r.healthy for r in results) else 1

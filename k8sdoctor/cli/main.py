@@ -1,0 +1,141 @@
+"""Entry point for `k8sdoctor`, `kubectl-doctor` and `python -m k8sdoctor`.
+
+Argument parsing only; each command's module is imported when it runs. Errors meant for the user are
+printed as one line with exit code 2; an unexpected crash prints one line and writes the traceback to
+the log file in the user's state directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from k8sdoctor import __version__
+
+FORMATS = ("text", "json", "yaml", "markdown")
+
+
+def _source_options(top: bool) -> argparse.ArgumentParser:
+    """Options shared by every command that reads a cluster or a snapshot.
+
+    They may be given before or after the command. Below the top level their defaults are suppressed,
+    so a value given before the command is not reset by the subcommand's own default.
+    """
+
+    def d(value):
+        return value if top else argparse.SUPPRESS
+
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("cluster")
+    g.add_argument("--kubeconfig", metavar="PATH", default=d(None), help="kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+    g.add_argument("--context", metavar="NAME", default=d(None), help="kubeconfig context to use")
+    g.add_argument("-n", "--namespace", metavar="NS", default=d(None), help="namespace (default: the context's namespace, else 'default')")
+    g.add_argument("--snapshot", metavar="PATH", default=d(None), help="diagnose a saved cluster state instead of a live cluster")
+    g.add_argument("--playbooks", metavar="DIR", action="append", default=d([]), help="extra playbook directory (repeatable)")
+    g.add_argument("--debug", action="store_true", default=d(False), help="verbose logging to the log file")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _source_options(top=False)
+    parser = argparse.ArgumentParser(
+        prog="k8sdoctor",
+        description="Find out why pods are broken: the cause, the evidence, and what to do next.",
+        parents=[_source_options(top=True)],
+        epilog="With no command, opens the interactive TUI. `k8sdoctor demo` tries it on a simulated cluster.",
+    )
+    parser.add_argument("--version", action="version", version=f"k8sdoctor {__version__}")
+    parser.add_argument("-A", "--all-namespaces", action="store_true", help="TUI: watch all namespaces")
+    parser.add_argument("-l", "--selector", metavar="SELECTOR", help="TUI: label selector")
+    parser.add_argument("--read-only", action="store_true", help="disable the debug action (no writes at all)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    diag = sub.add_parser("diagnose", help="diagnose one pod or many, print the findings", parents=[common])
+    dsub = diag.add_subparsers(dest="target", metavar="pod|pods", required=True)
+    one = dsub.add_parser("pod", help="diagnose one pod", parents=[common])
+    one.add_argument("name", metavar="NAME")
+    one.add_argument("-o", "--output", choices=FORMATS, default="text")
+    many = dsub.add_parser("pods", help="diagnose the pods of a namespace (or all, with -A)", parents=[common])
+    many.add_argument("-A", "--all-namespaces", action="store_true", default=argparse.SUPPRESS, help="all namespaces")
+    many.add_argument("-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="label selector, as kubectl get -l")
+    many.add_argument("-o", "--output", choices=FORMATS, default="text")
+    many.add_argument("--show-healthy", action="store_true", help="text output: also list healthy pods")
+
+    pb = sub.add_parser("playbooks", help="list, show, validate and test playbooks", parents=[common])
+    pbsub = pb.add_subparsers(dest="action", metavar="list|show|validate|test|schema", required=True)
+    pbsub.add_parser("list", help="id, category, causes and source of each playbook", parents=[common])
+    show = pbsub.add_parser("show", help="print one playbook", parents=[common])
+    show.add_argument("id", metavar="ID")
+    val = pbsub.add_parser("validate", help="check playbook files against the schema", parents=[common])
+    val.add_argument("paths", nargs="*", metavar="PATH")
+    test = pbsub.add_parser("test", help="run the examples playbooks carry", parents=[common])
+    test.add_argument("paths", nargs="*", metavar="PATH")
+    pbsub.add_parser("schema", help="print the playbook JSON Schema", parents=[common])
+
+    demo = sub.add_parser("demo", help="open the TUI on a built-in simulated cluster full of broken pods")
+    demo.add_argument("--port", type=int, default=0, help="port for the local API server (default: any free port)")
+    demo.add_argument("--serve-only", action="store_true", help="only run the demo API server and print a kubeconfig path")
+    return parser
+
+
+def _log_crash(exc: BaseException) -> str:
+    """Write the traceback to the state-dir log; return the log path."""
+    import traceback
+
+    from k8sdoctor.logfile import log_path
+
+    path = log_path()
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    return str(path)
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from k8sdoctor.logfile import configure_logging
+
+    configure_logging(args.debug)
+    if args.command == "diagnose":
+        from k8sdoctor.cli.diagnose import run_diagnose
+
+        return run_diagnose(args)
+    if args.command == "playbooks":
+        from k8sdoctor.cli.playbooks_cmd import run_playbooks
+
+        return run_playbooks(args)
+    if args.command == "demo":
+        from k8sdoctor.cli.demo import run_demo
+
+        return run_demo(args)
+    from k8sdoctor.cli.tui_cmd import run_tui
+
+    return run_tui(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from k8sdoctor.errors import NotFoundError, UserError
+
+    try:
+        return run(argv)
+    except NotFoundError as exc:
+        print(f"k8sdoctor: error: {exc}", file=sys.stderr)
+        if exc.suggestions:
+            print(f"did you mean: {', '.join(exc.suggestions)}?", file=sys.stderr)
+        return exc.exit_code
+    except UserError as exc:
+        print(f"k8sdoctor: error: {exc}", file=sys.stderr)
+        if exc.hint:
+            print(exc.hint, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback on screen
+        path = _log_crash(exc)
+        print(f"k8sdoctor: internal error: {type(exc).__name__}: {exc} (details in {path})", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""Render diagnoses as text (Rich), JSON, YAML or Markdown.
+
+Text groups pods of one workload that fail the same way into one block ("3 of 3 pods of
+deployment/web"). JSON and YAML list every pod, with the schema documented in the README. Every
+untrusted string passes through `sanitize.printable` before it reaches a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import IO
+
+from k8sdoctor.core.findings import Finding, PodDiagnosis
+from k8sdoctor.sanitize import one_line, printable
+
+SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
+SEVERITY_MARK = {"critical": "✖", "warning": "▲", "info": "●"}
+
+
+@dataclass
+class PodGroup:
+    """Pods of one workload with the same problem signature; the first one is shown in full."""
+
+    pods: list[PodDiagnosis]
+    workload: str | None  # "deployment/web"
+    workload_total: int = 0  # pods the workload has in the scan
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def lead(self) -> PodDiagnosis:
+        return self.pods[0]
+
+
+def signature(d: PodDiagnosis) -> tuple:
+    return tuple((f.category, f.cause, f.container, f.severity) for f in d.findings)
+
+
+def group_by_workload(results: list[PodDiagnosis], workload_sizes: dict[tuple[str, str], int]) -> list[PodGroup]:
+    """Group pods with findings by (namespace, workload, signature); bare pods stay alone."""
+    groups: dict[tuple, PodGroup] = {}
+    for d in results:
+        if not d.findings:
+            continue
+        if d.owner and d.owner.get("kind") and d.owner.get("name"):
+            workload = f"{d.owner['kind'].lower()}/{d.owner['name']}"
+            key = (d.namespace, workload, signature(d))
+        else:
+            workload = None
+            key = (d.namespace, d.name, signature(d))
+        group = groups.get(key)
+        if group is None:
+            total = workload_sizes.get((d.namespace, workload), 0) if workload else 1
+            groups[key] = PodGroup([d], workload, total)
+        else:
+            group.pods.append(d)
+    return list(groups.values())
+
+
+# ---- machine formats ------------------------------------------------------------------------------
+def to_json(payload: dict) -> bytes:
+    import orjson
+
+    return orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def to_yaml(payload: dict) -> str:
+    import yaml
+
+    return yaml.safe_dump(payload, sort_keys=False, allow_unicode=True, width=100)
+
+
+def payload_for(results: list[PodDiagnosis], single: bool) -> dict:
+    if single:
+        return results[0].to_dict()
+    return {"items": [r.to_dict() for r in results], "summary": summary_counts(results)}
+
+
+def summary_counts(results: list[PodDiagnosis]) -> dict:
+    sev = Counter(r.worst_severity for r in results if r.findings)
+    return {
+        "pods": len(results),
+        "healthy": sum(1 for r in results if r.healthy),
+        "critical": sev.get("critical", 0),
+        "warning": sev.get("warning", 0),
+        "info": sev.get("info", 0),
+    }
+
+
+# ---- markdown ---------------------------------------------------------------------------------------
+def _md_code(text: str) -> str:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}\n{text}\n{fence}"
+
+
+def to_markdown(results: list[PodDiagnosis], groups: list[PodGroup], notes: list[str]) -> str:
+    out = ["# k8sdoctor report", ""]
+    counts = summary_counts(results)
+    out.append(f"{counts['pods']} pods: {counts['healthy']} healthy, {counts['critical']} critical, {counts['warning']} warning, {counts['info']} info.")
+    out.append("")
+    for g in groups:
+        lead = g.lead
+        title = f"{lead.namespace}/{lead.name}" if len(g.pods) == 1 else f"{lead.namespace}/{g.workload}"
+        out.append(f"## {one_line(title)} ({one_line(lead.status)})")
+        if len(g.pods) > 1:
+            out.append(f"{len(g.pods)} of {g.workload_total} pods fail the same way: {', '.join(one_line(p.name) for p in g.pods)}")
+        out.append("")
+        for f in lead.findings:
+            where = f" — container `{one_line(f.container)}`" if f.container else ""
+            out.append(f"### {f.severity.upper()}: {f.category} / {f.cause}{where}")
+            out.append("")
+            out.append(f"**{one_line(f.summary)}**")
+            out.append("")
+            out.append("Evidence:")
+            out.append("")
+            for ev in f.evidence:
+                out.append(f"- {one_line(ev.source)}")
+                out.append("")
+                out.append(_md_code(printable(ev.text)))
+            out.append("")
+            out.append(printable(f.explanation))
+            out.append("")
+            out.append("Next steps:")
+            out.append("")
+            for i, step in enumerate(f.remediation, 1):
+                out.append(f"{i}. {one_line(step.text)}")
+                if step.command:
+                    out.append("")
+                    out.append(_md_code(printable(step.command)))
+            out.append("")
+        for note in lead.notes:
+            out.append(f"> note: {one_line(note)}")
+        out.append("")
+    for note in notes:
+        out.append(f"> note: {one_line(note)}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ---- text (Rich) ------------------------------------------------------------------------------------
+def _console(stream: IO[str]):
+    from rich.console import Console
+
+    return Console(file=stream, highlight=False, soft_wrap=False, emoji=False)
+
+
+def render_text(results: list[PodDiagnosis], groups: list[PodGroup], notes: list[str], *, show_healthy: bool, single: bool, stream: IO[str] | None = None) -> None:
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console(stream or sys.stdout)
+
+    def finding(f: Finding) -> None:
+        head = Text("  ")
+        head.append(f"{SEVERITY_MARK[f.severity]} ", style=SEVERITY_STYLE[f.severity])
+        head.append(f.category, style="bold")
+        head.append(" › ")
+        head.append(f.cause, style=SEVERITY_STYLE[f.severity])
+        if f.container:
+            head.append(f"  (container {printable(f.container)})", style="dim")
+        console.print(head)
+        console.print(Padding(Text(printable(f.summary), style="bold"), (0, 0, 0, 4)))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="dim", width=8)
+        grid.add_column(overflow="fold")
+        for i, ev in enumerate(f.evidence):
+            quote = Text(printable(ev.source), style="dim")
+            quote.append("\n")
+            quote.append(printable(ev.text))
+            grid.add_row("evidence" if i == 0 else "", quote)
+        grid.add_row("why", Text(printable(f.explanation)))
+        for i, step in enumerate(f.remediation, 1):
+            t = Text(f"{i}. {printable(step.text)}")
+            if step.command:
+                t.append("\n$ ", style="dim")
+                t.append(printable(step.command), style="green")
+            grid.add_row("next" if i == 1 else "", t)
+        console.print(Padding(grid, (0, 0, 0, 4)))
+
+    for g in groups:
+        lead = g.lead
+        title = Text()
+        if len(g.pods) > 1:
+            title.append(f"{printable(lead.namespace)}/{printable(g.workload or '')}", style="bold")
+            title.append(f"  {len(g.pods)} of {g.workload_total} pods fail the same way", style="bold")
+        else:
+            title.append(f"{printable(lead.namespace)}/{printable(lead.name)}", style="bold")
+            if g.workload:
+                title.append(f"  {printable(g.workload)}", style="dim")
+        title.append(f"  {printable(lead.status)}", style=SEVERITY_STYLE.get(lead.worst_severity or "", ""))
+        if lead.revision:
+            title.append(f"  revision {printable(lead.revision)}", style="dim")
+        console.print(title)
+        if len(g.pods) > 1:
+            names = ", ".join(printable(p.name) for p in g.pods)
+            console.print(Padding(Text(f"pods: {names}", style="dim"), (0, 0, 0, 2)))
+            console.print(Padding(Text(f"showing {printable(lead.name)}:", style="dim"), (0, 0, 0, 2)))
+        for f in lead.findings:
+            finding(f)
+        for note in lead.notes:
+            console.print(Padding(Text(f"note: {printable(note)}", style="yellow"), (0, 0, 0, 2)))
+        console.print()
+    healthy = [r for r in results if not r.findings]
+    if single and healthy:
+        r = healthy[0]
+        console.print(Text.assemble((f"{printable(r.namespace)}/{printable(r.name)}", "bold"), "  ", (f"{printable(r.status)}", "green"), "  no problems found"))
+        for note in r.notes:
+            console.print(Padding(Text(f"note: {printable(note)}", style="yellow"), (0, 0, 0, 2)))
+    elif show_healthy:
+        for r in healthy:
+            console.print(Text.assemble(("✔ ", "green"), f"{printable(r.namespace)}/{printable(r.name)}  ", (printable(r.status), "green")))
+    for note in notes:
+        console.print(Text(f"note: {printable(note)}", style="yellow"))
+    if not single:
+        c = summary_counts(results)
+        line = Text(f"{c['pods']} pods: ")
+        line.append(f"{c['healthy']} healthy", style="green")
+        for sev in ("critical", "warning", "info"):
+            if c[sev]:
+                line.append(f", {c[sev]} {sev}", style=SEVERITY_STYLE[sev])
+        console.print(line)

@@ -1,0 +1,87 @@
+"""Open what a command reads: a snapshot file or directory, or the live cluster."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from dataclasses import dataclass
+
+from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.errors import NotFoundError, UserError
+
+
+@dataclass
+class Scope:
+    namespace: str | None  # None: all namespaces
+    source: str  # "snapshot PATH" or "context NAME"
+
+
+def load_engine(args: Namespace):
+    from k8sdoctor.core.engine import Engine
+    from k8sdoctor.playbook_files import load_playbooks
+
+    return Engine(load_playbooks(getattr(args, "playbooks", []) or []).playbooks)
+
+
+def _close_names(name: str, candidates: list[str]) -> list[str]:
+    from rapidfuzz import process
+
+    return [m[0] for m in process.extract(name, candidates, limit=3, score_cutoff=60)]
+
+
+def _snapshot(args: Namespace) -> Inventory:
+    from k8sdoctor.cluster.snapshot import load_snapshot
+
+    inventory, _info = load_snapshot(args.snapshot)
+    return inventory
+
+
+def inventory_for_pod(args: Namespace, name: str) -> tuple[Inventory, str]:
+    """The inventory holding pod NAME and its context; returns (inventory, namespace)."""
+    if args.snapshot:
+        inv = _snapshot(args)
+        if args.namespace:
+            ns = args.namespace
+        else:
+            matches = sorted({k[0] for k in inv.pods if k[1] == name})
+            if len(matches) > 1:
+                raise UserError(f'pod "{name}" is in several namespaces of the snapshot ({", ".join(matches)}); pick one with -n')
+            ns = matches[0] if matches else "default"
+        if (ns, name) not in inv.pods:
+            names = [k[1] for k in inv.pods if k[0] == ns]
+            raise NotFoundError(f'pod "{name}" not found in namespace "{ns}" of snapshot {args.snapshot}', _close_names(name, names))
+        return inv, ns
+    from k8sdoctor.cluster.live.client import KubeClient
+    from k8sdoctor.cluster.live.fetch import LiveFetcher
+
+    client = KubeClient(args.kubeconfig, args.context)
+    ns = args.namespace or client.identity.namespace
+    fetcher = LiveFetcher(client)
+    try:
+        return fetcher.pod(ns, name), ns
+    except NotFoundError as exc:
+        raise NotFoundError(str(exc), _close_names(name, exc.suggestions)) from None
+
+
+def inventory_for_scan(args: Namespace) -> tuple[Inventory, str | None]:
+    """The inventory for `diagnose pods`; returns (inventory, namespace or None for all)."""
+    all_ns = getattr(args, "all_namespaces", False)
+    selector = getattr(args, "selector", None)
+    if args.snapshot:
+        inv = _snapshot(args)
+        ns = None if all_ns else (args.namespace or None)
+        if ns is not None or selector:
+            from k8sdoctor.core.selectors import parse_label_selector
+
+            match = parse_label_selector(selector) if selector else None
+            for key in list(inv.pods):
+                pod = inv.pods[key]
+                labels = (pod.get("metadata") or {}).get("labels") or {}
+                if (ns is not None and key[0] != ns) or (match is not None and not match(labels)):
+                    inv.delete_pod(pod)
+        return inv, ns
+    from k8sdoctor.cluster.live.client import KubeClient
+    from k8sdoctor.cluster.live.fetch import LiveFetcher
+
+    client = KubeClient(args.kubeconfig, args.context)
+    ns = None if all_ns else (args.namespace or client.identity.namespace)
+    return LiveFetcher(client).scan(ns, selector), ns

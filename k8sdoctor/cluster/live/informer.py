@@ -1,0 +1,267 @@
+"""List+watch, done like client-go's reflector, in a background thread per resource.
+
+- List (paginated), hand the full set to the sink as a `Replace` (so objects deleted while we were away
+  disappear: no ghosts), then watch from the list's resourceVersion.
+- Follow resourceVersion through every event and BOOKMARK; a watch that ends (server timeout, read
+  timeout on a quiet stream, a malformed line) resumes from the last good resourceVersion.
+- `410 Gone` / "too old resource version" → relist.
+- Connection errors → report `disconnected` with the retry time, back off with jitter, never give up.
+- A 403 → report `forbidden` with the server's message (the exact permission), keep retrying slowly.
+
+Watch lines are decoded here with orjson, not by the client's Watch helper, which would build model
+objects for every event.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import orjson
+
+from k8sdoctor.cluster.live.client import Forbidden, KubeClient
+from k8sdoctor.errors import ClusterError
+
+log = logging.getLogger("k8sdoctor.informer")
+
+WATCH_TIMEOUT_SECONDS = 290  # server-side timeout of one watch request (client-go uses 5-10 min)
+
+
+@dataclass(frozen=True)
+class Replace:
+    """The complete current set of objects of a kind (after a list)."""
+
+    kind: str
+    items: list[dict]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One watch event."""
+
+    kind: str
+    type: str  # ADDED, MODIFIED, DELETED
+    obj: dict
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """Connection state of one resource's reflector."""
+
+    kind: str
+    state: str  # syncing, ready, forbidden, disconnected
+    message: str = ""
+    retry_at: float | None = None  # time.monotonic() of the next attempt
+
+
+Delta = Replace | Change | SourceState
+
+
+class Expired(Exception):
+    """The watch's resourceVersion is too old (410 Gone)."""
+
+
+class Backoff:
+    """Exponential backoff with full jitter: 0.5 s doubling up to 30 s."""
+
+    def __init__(self, initial: float = 0.5, maximum: float = 30.0, rng: random.Random | None = None) -> None:
+        self.initial, self.maximum = initial, maximum
+        self.attempt = 0
+        self.rng = rng or random.Random()
+
+    def next(self) -> float:
+        ceiling = min(self.maximum, self.initial * (2 ** self.attempt))
+        self.attempt += 1
+        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+
+def iter_watch_lines(resp, chunk_size: int = 65536) -> Iterator[bytes]:
+    """Split a chunked watch response into lines, however the chunks fall."""
+    buf = b""
+    for chunk in resp.stream(chunk_size, decode_content=True):
+        buf += chunk
+        while True:
+            nl = buf.find(b"\n")
+            if nl < 0:
+                break
+            line, buf = buf[:nl], buf[nl + 1 :]
+            if line.strip():
+                yield line
+    if buf.strip():
+        yield buf
+
+
+@dataclass
+class ResourceSpec:
+    kind: str
+    list_namespaced: Callable
+    list_all: Callable
+
+
+class Reflector(threading.Thread):
+    """Keeps one resource (pods or events) in sync, pushing deltas to `sink`."""
+
+    def __init__(
+        self,
+        client: KubeClient,
+        spec: ResourceSpec,
+        namespace: str | None,
+        sink: Callable[[Delta], None],
+        label_selector: str | None = None,
+        backoff: Backoff | None = None,
+    ) -> None:
+        super().__init__(name=f"reflector-{spec.kind}", daemon=True)
+        self.client = client
+        self.spec = spec
+        self.namespace = namespace
+        self.sink = sink
+        self.label_selector = label_selector
+        self.backoff = backoff or Backoff()
+        self.resource_version: str | None = None
+        self._stop = threading.Event()
+        self._resp = None
+        self.relists = 0
+
+    # ---- control -----------------------------------------------------------------------------------
+    def stop(self) -> None:
+        self._stop.set()
+        resp = self._resp
+        if resp is not None:
+            try:
+                getattr(resp, "shutdown", resp.close)()
+            except Exception:  # noqa: BLE001 - best effort to unblock a read
+                pass
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    # ---- requests ----------------------------------------------------------------------------------
+    def _method_args(self) -> tuple[Callable, tuple, dict]:
+        kwargs = {"label_selector": self.label_selector} if self.label_selector else {}
+        if self.namespace is None:
+            return self.spec.list_all, (), kwargs
+        return self.spec.list_namespaced, (self.namespace,), kwargs
+
+    def _list(self) -> None:
+        method, args, kwargs = self._method_args()
+        items: list[dict] = []
+        rv = None
+        for page in self.client.list_all(method, *args, **kwargs):
+            items.extend(i for i in page.get("items") or () if isinstance(i, dict))
+            rv = (page.get("metadata") or {}).get("resourceVersion") or rv
+        self.resource_version = rv
+        self.relists += 1
+        self.sink(Replace(self.spec.kind, items))
+
+    def _watch(self) -> None:
+        method, args, kwargs = self._method_args()
+        resp = self.client.call(
+            method,
+            *args,
+            watch=True,
+            resource_version=self.resource_version,
+            allow_watch_bookmarks=True,
+            timeout_seconds=WATCH_TIMEOUT_SECONDS,
+            stream=True,
+            **kwargs,
+        )
+        self._resp = resp
+        try:
+            for line in iter_watch_lines(resp):
+                if self.stopped:
+                    return
+                try:
+                    event = orjson.loads(line)
+                    etype, obj = event["type"], event["object"]
+                except (orjson.JSONDecodeError, KeyError, TypeError):
+                    log.warning("malformed watch line for %s; resuming from %s", self.spec.kind, self.resource_version)
+                    return  # re-watch from the last good resourceVersion: nothing is lost
+                if etype == "ERROR":
+                    if isinstance(obj, dict) and obj.get("code") == 410:
+                        raise Expired(obj.get("message", ""))
+                    raise ClusterError(f"watch error: {(obj or {}).get('message', obj)}")
+                rv = ((obj or {}).get("metadata") or {}).get("resourceVersion")
+                if etype != "BOOKMARK":
+                    self.sink(Change(self.spec.kind, etype, obj))
+                if rv:
+                    self.resource_version = rv
+                self.backoff.reset()
+        finally:
+            self._resp = None
+            try:
+                resp.release_conn()
+            except Exception:  # noqa: BLE001
+                pass
+
+    # ---- loop ----------------------------------------------------------------------------------------
+    def run(self) -> None:
+        kind = self.spec.kind
+        self.sink(SourceState(kind, "syncing"))
+        while not self.stopped:
+            try:
+                if self.resource_version is None:
+                    self._list()
+                    self.sink(SourceState(kind, "ready"))
+                    self.backoff.reset()
+                self._watch()
+            except Expired:
+                log.info("%s watch expired at %s; relisting", kind, self.resource_version)
+                self.resource_version = None
+            except Forbidden as exc:
+                self._wait(SourceState(kind, "forbidden", str(exc)), slow=True)
+            except ClusterError as exc:
+                if self.stopped:
+                    return
+                if "did not answer in time" in str(exc) and self.resource_version is not None:
+                    continue  # a quiet watch hit the read timeout: simply watch again
+                self._wait(SourceState(kind, "disconnected", str(exc)))
+            except Exception as exc:  # noqa: BLE001 - a reflector must never die
+                if self.stopped:
+                    return
+                log.exception("%s reflector error", kind)
+                self._wait(SourceState(kind, "disconnected", f"{type(exc).__name__}: {exc}"))
+
+    def _wait(self, state: SourceState, slow: bool = False) -> None:
+        delay = self.backoff.next() * (4 if slow else 1)
+        retry_at = time.monotonic() + delay
+        self.sink(SourceState(state.kind, state.state, state.message, retry_at))
+        self._stop.wait(delay)
+        if not self.stopped and state.state != "forbidden":
+            self.sink(SourceState(state.kind, "syncing", f"reconnecting after: {state.message}"))
+            self.resource_version = None  # after an outage, relist: objects may have come and gone
+
+
+@dataclass
+class Informer:
+    """Pods and events for a scope, each kept by its own reflector, all feeding one sink."""
+
+    client: KubeClient
+    namespace: str | None
+    sink: Callable[[Delta], None]
+    label_selector: str | None = None
+    reflectors: list[Reflector] = field(default_factory=list)
+
+    def start(self) -> None:
+        core = self.client.core
+        specs = [
+            (ResourceSpec("Pod", core.list_namespaced_pod, core.list_pod_for_all_namespaces), self.label_selector),
+            (ResourceSpec("Event", core.list_namespaced_event, core.list_event_for_all_namespaces), None),
+        ]
+        for spec, selector in specs:
+            r = Reflector(self.client, spec, self.namespace, self.sink, selector)
+            self.reflectors.append(r)
+            r.start()
+
+    def stop(self) -> None:
+        for r in self.reflectors:
+            r.stop()
+        for r in self.reflectors:
+            r.join(timeout=2)
