@@ -33,6 +33,7 @@ def _source_options(top: bool) -> argparse.ArgumentParser:
     g.add_argument("--snapshot", metavar="PATH", default=d(None), help="diagnose a saved cluster state instead of a live cluster")
     g.add_argument("--playbooks", metavar="DIR", action="append", default=d([]), help="extra playbook directory (repeatable)")
     g.add_argument("--debug", action="store_true", default=d(False), help="verbose logging to the log file")
+    g.add_argument("--read-only", action="store_true", default=d(False), help="disable the debug action (no writes at all)")
     return p
 
 
@@ -47,7 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"k8sdoctor {__version__}")
     parser.add_argument("-A", "--all-namespaces", action="store_true", help="TUI: watch all namespaces")
     parser.add_argument("-l", "--selector", metavar="SELECTOR", help="TUI: label selector")
-    parser.add_argument("--read-only", action="store_true", help="disable the debug action (no writes at all)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     diag = sub.add_parser("diagnose", help="diagnose one pod or many, print the findings", parents=[common])
@@ -71,6 +71,29 @@ def build_parser() -> argparse.ArgumentParser:
     test = pbsub.add_parser("test", help="run the examples playbooks carry", parents=[common])
     test.add_argument("paths", nargs="*", metavar="PATH")
     pbsub.add_parser("schema", help="print the playbook JSON Schema", parents=[common])
+
+    describe = sub.add_parser("describe", help="everything kubectl describe pod shows, findings highlighted", parents=[common])
+    describe.add_argument("kind", choices=["pod"], metavar="pod")
+    describe.add_argument("name", metavar="NAME")
+
+    logs = sub.add_parser("logs", help="a pod's logs: the failing container by default, --previous for the last run", parents=[common])
+    logs.add_argument("kind", choices=["pod"], metavar="pod")
+    logs.add_argument("name", metavar="NAME")
+    logs.add_argument("-c", "--container", metavar="C", help="container (default: the failing one, then kubectl.kubernetes.io/default-container, then the first)")
+    logs.add_argument("-p", "--previous", action="store_true", help="logs of the previous (crashed) run")
+    logs.add_argument("-f", "--follow", action="store_true", help="stream new lines")
+    logs.add_argument("--tail", type=int, default=200, metavar="N", help="last N lines (default 200; -1 for all)")
+    logs.add_argument("--timestamps", action="store_true", help="prefix each line with its timestamp")
+
+    debug = sub.add_parser("debug", help="attach an ephemeral debug container to a pod (asks first)", parents=[common])
+    debug.add_argument("kind", choices=["pod"], metavar="pod")
+    debug.add_argument("name", metavar="NAME")
+    debug.add_argument("--image", metavar="IMG", help="debug image (default: a small toolbox image)")
+    debug.add_argument("--target", metavar="C", help="container whose process namespace to share (default: the failing one)")
+    debug.add_argument("--profile", choices=["general", "baseline", "restricted", "netadmin", "sysadmin"],
+                       help="security profile (default: chosen from the namespace's Pod Security level)")
+    debug.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    debug.add_argument("--no-attach", action="store_true", help="create the container, print the attach command, exit 0")
 
     demo = sub.add_parser("demo", help="open the TUI on a built-in simulated cluster full of broken pods")
     demo.add_argument("--port", type=int, default=0, help="port for the local API server (default: any free port)")
@@ -103,6 +126,10 @@ def run(argv: list[str] | None = None) -> int:
         from k8sdoctor.cli.playbooks_cmd import run_playbooks
 
         return run_playbooks(args)
+    if args.command in ("describe", "logs", "debug"):
+        from k8sdoctor.cli import actions_cmd
+
+        return getattr(actions_cmd, f"run_{args.command}")(args)
     if args.command == "demo":
         from k8sdoctor.cli.demo import run_demo
 

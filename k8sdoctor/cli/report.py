@@ -140,10 +140,38 @@ def to_markdown(results: list[PodDiagnosis], groups: list[PodGroup], notes: list
 
 
 # ---- text (Rich) ------------------------------------------------------------------------------------
-def _console(stream: IO[str]):
-    from rich.console import Console
+class Printer:
+    """A Rich console that renders into a buffer with the real stream's capabilities, then writes the
+    lines without the trailing padding Rich adds (pasted reports stay clean)."""
 
-    return Console(file=stream, highlight=False, soft_wrap=False, emoji=False)
+    def __init__(self, stream: IO[str]) -> None:
+        import io
+
+        from rich.console import Console
+
+        real = Console(file=stream)
+        self.stream = stream
+        self.buffer = io.StringIO()
+        self.console = Console(
+            file=self.buffer,
+            width=real.width,
+            force_terminal=real.is_terminal,
+            color_system=real.color_system,
+            no_color=real.no_color,
+            highlight=False,
+            emoji=False,
+        )
+
+    def print(self, *items) -> None:
+        self.console.print(*items)
+
+    def flush(self) -> None:
+        import re
+
+        trailing = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$")
+        for line in self.buffer.getvalue().splitlines():
+            self.stream.write(trailing.sub(r"\1", line) + "\n")
+        self.stream.flush()
 
 
 def render_text(results: list[PodDiagnosis], groups: list[PodGroup], notes: list[str], *, show_healthy: bool, single: bool, stream: IO[str] | None = None) -> None:
@@ -151,7 +179,7 @@ def render_text(results: list[PodDiagnosis], groups: list[PodGroup], notes: list
     from rich.table import Table
     from rich.text import Text
 
-    console = _console(stream or sys.stdout)
+    console = Printer(stream or sys.stdout)
 
     def finding(f: Finding) -> None:
         head = Text("  ")
@@ -222,3 +250,4 @@ def render_text(results: list[PodDiagnosis], groups: list[PodGroup], notes: list
             if c[sev]:
                 line.append(f", {c[sev]} {sev}", style=SEVERITY_STYLE[sev])
         console.print(line)
+    console.flush()

@@ -72,7 +72,10 @@ def inventory_for_scan(args: Namespace) -> tuple[Inventory, str | None]:
         if ns is not None or selector:
             from k8sdoctor.core.selectors import parse_label_selector
 
-            match = parse_label_selector(selector) if selector else None
+            try:
+                match = parse_label_selector(selector) if selector else None
+            except ValueError as exc:
+                raise UserError(f"-l {selector}: {exc}") from None
             for key in list(inv.pods):
                 pod = inv.pods[key]
                 labels = (pod.get("metadata") or {}).get("labels") or {}

@@ -151,7 +151,7 @@ class ClusterView:
             for pod in delta.items:
                 self._change("Pod", "MODIFIED", pod)
         elif delta.kind == "Event":
-            keep = {Inventory._event_id(e) for e in delta.items}
+            keep = {Inventory.event_id(e) for e in delta.items}
             for eid, event in list(self.inventory.events.items()):
                 if eid not in keep:
                     self._change("Event", "DELETED", event)

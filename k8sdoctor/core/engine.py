@@ -21,7 +21,7 @@ from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.matching import Hit, LogTest, MatchContext, Node
 from k8sdoctor.core.playbook import CompiledCause, Playbook
 from k8sdoctor.core.podstatus import pod_display_status
-from k8sdoctor.core.templates import render
+from k8sdoctor.core.templates import reflow, render
 
 
 def is_plainly_healthy(pod: dict) -> bool:
@@ -198,7 +198,7 @@ class Engine:
             severity=severity,
             title=render(spec.title, values),
             summary=render(spec.summary or spec.title, values),
-            explanation=render(spec.explanation, values).strip(),
+            explanation=reflow(render(spec.explanation, values)),
             evidence=evidence,
             remediation=[
                 Step(render(s.text, values), render(s.command, values, shell=True) if s.command else None)

@@ -31,7 +31,10 @@ def _statuses(pod: dict) -> list[dict]:
 
 def logs_to_fetch(pod: dict) -> list[LogRequest]:
     """Containers whose log tail may name a crash cause."""
-    wanted = []
+    wanted: list[LogRequest] = []
+    status = pod.get("status") if isinstance(pod.get("status"), dict) else {}
+    if status.get("reason") == "Evicted":
+        return wanted  # its containers are gone, and the eviction message says why
     for cs in _statuses(pod):
         name = cs.get("name")
         if not isinstance(name, str):

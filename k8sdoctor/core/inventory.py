@@ -8,7 +8,7 @@ Objects are stored as-is. Secrets are the exception: only their metadata, type a
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 Key = tuple[str, str]  # (namespace, name); namespace is "" for cluster-scoped objects
@@ -46,14 +46,28 @@ class Unreadable:
     reason: str  # one line, e.g. 'forbidden: cannot list resource "events" in namespace "shop"'
 
 
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _meta(obj: dict) -> dict:
+    meta = obj.get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
 def obj_key(obj: dict) -> Key:
-    meta = obj.get("metadata") or {}
-    return (meta.get("namespace") or "", meta.get("name") or "")
+    meta = _meta(obj)
+    return (_text(meta.get("namespace")), _text(meta.get("name")))
+
+
+def _uid(obj: dict) -> str:
+    return _text(_meta(obj).get("uid"))
 
 
 def event_subject(event: dict) -> dict:
     """The object an event is about: core/v1 `involvedObject`, or events.k8s.io/v1 `regarding`."""
-    return event.get("involvedObject") or event.get("regarding") or {}
+    subject = event.get("involvedObject") or event.get("regarding")
+    return subject if isinstance(subject, dict) else {}
 
 
 class Inventory:
@@ -76,11 +90,11 @@ class Inventory:
         key = obj_key(pod)
         old = self.pods.get(key)
         if old is not None:
-            old_uid = (old.get("metadata") or {}).get("uid")
+            old_uid = _uid(old)
             if old_uid:
                 self.pods_by_uid.pop(old_uid, None)
         self.pods[key] = pod
-        uid = (pod.get("metadata") or {}).get("uid")
+        uid = _uid(pod)
         if uid:
             self.pods_by_uid[uid] = key
         return key
@@ -89,42 +103,41 @@ class Inventory:
         key = obj_key(pod)
         old = self.pods.pop(key, None)
         if old is not None:
-            uid = (old.get("metadata") or {}).get("uid")
+            uid = _uid(old)
             if uid:
                 self.pods_by_uid.pop(uid, None)
         return key
 
     # ---- events -----------------------------------------------------------------------------
     @staticmethod
-    def _event_id(event: dict) -> str:
-        meta = event.get("metadata") or {}
-        return meta.get("uid") or f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+    def event_id(event: dict) -> str:
+        """An event's identity: its uid, or namespace/name when it has none."""
+        ns, name = obj_key(event)
+        return _uid(event) or f"{ns}/{name}"
 
     def put_event(self, event: dict) -> Key | None:
         """Store an event; return the (namespace, name) of the pod it is about, if it is about a pod."""
-        eid = self._event_id(event)
+        eid = self.event_id(event)
         self.events[eid] = event
         subject = event_subject(event)
         if subject.get("kind") not in (None, "Pod"):
             return None
-        ns = subject.get("namespace") or (event.get("metadata") or {}).get("namespace") or ""
-        key = (ns, subject.get("name") or "")
+        key = (_text(subject.get("namespace")) or obj_key(event)[0], _text(subject.get("name")))
         self._events_by_pod_key[key].add(eid)
-        uid = subject.get("uid")
+        uid = _text(subject.get("uid"))
         if uid:
             self._events_by_pod_uid[uid].add(eid)
         return key
 
     def delete_event(self, event: dict) -> Key | None:
-        eid = self._event_id(event)
+        eid = self.event_id(event)
         old = self.events.pop(eid, None)
         if old is None:
             return None
         subject = event_subject(old)
-        ns = subject.get("namespace") or (old.get("metadata") or {}).get("namespace") or ""
-        key = (ns, subject.get("name") or "")
+        key = (_text(subject.get("namespace")) or obj_key(old)[0], _text(subject.get("name")))
         self._events_by_pod_key.get(key, set()).discard(eid)
-        uid = subject.get("uid")
+        uid = _text(subject.get("uid"))
         if uid:
             self._events_by_pod_uid.get(uid, set()).discard(eid)
         return key
@@ -135,9 +148,8 @@ class Inventory:
         Events that name the same namespace/name but another uid belong to an earlier pod of the same
         name (a StatefulSet replica, a recreated pod) and are left out.
         """
-        meta = pod.get("metadata") or {}
-        uid = meta.get("uid")
-        ids = set(self._events_by_pod_key.get((meta.get("namespace") or "", meta.get("name") or ""), ()))
+        uid = _uid(pod)
+        ids = set(self._events_by_pod_key.get(obj_key(pod), ()))
         if uid:
             ids |= self._events_by_pod_uid.get(uid, set())
         out = []
@@ -145,7 +157,7 @@ class Inventory:
             event = self.events.get(eid)
             if event is None:
                 continue
-            ev_uid = event_subject(event).get("uid")
+            ev_uid = _text(event_subject(event).get("uid"))
             if uid and ev_uid and ev_uid != uid:
                 continue
             out.append(event)
@@ -174,8 +186,13 @@ class Inventory:
 
     def put_secret(self, secret: dict) -> None:
         """Keep a Secret's metadata, type and key names. Values are dropped here, at once."""
-        data_keys = sorted(set((secret.get("data") or {}).keys()) | set((secret.get("stringData") or {}).keys()))
-        meta = secret.get("metadata") or {}
+        names: set[str] = set()
+        for field_name in ("data", "stringData"):
+            values = secret.get(field_name)
+            if isinstance(values, dict):
+                names.update(k for k in values if isinstance(k, str))
+        data_keys = sorted(names)
+        meta = _meta(secret)
         kept = {
             "kind": "Secret",
             "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "creationTimestamp") if k in meta},

@@ -103,7 +103,7 @@ def _scheduling_message(x: MatchContext) -> Values:
 
 POD_FIELDS: dict[str, Callable[[MatchContext], Values]] = {
     "pod.scheduling_message": _scheduling_message,
-    "pod.phase": lambda x: _one(x.facts.phase, "status.phase"),
+    "pod.phase": lambda x: _one(x.facts.phase, None),
     "pod.reason": lambda x: _one(x.facts.reason, "status.reason"),
     "pod.message": lambda x: _one(x.facts.message, "status.message"),
     "pod.node": lambda x: _one(x.facts.node_name, "spec.nodeName"),

@@ -7,9 +7,21 @@ A reimplementation of printPod in kubernetes/pkg/printers/internalversion/printe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from k8sdoctor.core.timeutil import parse_time
+
+
+@dataclass(frozen=True, slots=True)
+class PodSummary:
+    """The STATUS, READY and RESTARTS columns of one pod."""
+
+    status: str
+    ready: int
+    total: int
+    restarts: int
+    last_restart: datetime | None
 
 
 def _d(value: object) -> dict:
@@ -32,8 +44,8 @@ def _terminated_reason(term: dict, prefix: str) -> str:
     return f"{prefix}ExitCode:{_n(term.get('exitCode'))}"
 
 
-def _pod_status_parts(pod: dict) -> tuple[str, int, int, int, datetime | None]:
-    """(status, ready, total, restarts, last restart time)."""
+def summarize(pod: dict) -> PodSummary:
+    """All three columns in one pass, following printPod's order of precedence."""
     spec, status, meta = _d(pod.get("spec")), _d(pod.get("status")), _d(pod.get("metadata"))
     phase = str(status.get("phase") or "")
     reason = str(status.get("reason") or phase)
@@ -101,21 +113,21 @@ def _pod_status_parts(pod: dict) -> tuple[str, int, int, int, datetime | None]:
         reason = "Unknown"
     elif meta.get("deletionTimestamp") and phase not in ("Succeeded", "Failed"):
         reason = "Terminating"
-    return reason, ready, total, restarts, last_restart
+    return PodSummary(reason, ready, total, restarts, last_restart)
 
 
 def pod_display_status(pod: dict) -> str:
     """The STATUS column of `kubectl get pods`."""
-    return _pod_status_parts(pod)[0]
+    return summarize(pod).status
 
 
 def ready_count(pod: dict) -> tuple[int, int]:
     """The READY column as (ready, total)."""
-    _, ready, total, _, _ = _pod_status_parts(pod)
-    return ready, total
+    summary = summarize(pod)
+    return summary.ready, summary.total
 
 
 def restarts(pod: dict) -> tuple[int, datetime | None]:
     """The RESTARTS column: the count and when the last restart happened (if known)."""
-    _, _, _, count, last = _pod_status_parts(pod)
-    return count, last
+    summary = summarize(pod)
+    return summary.restarts, summary.last_restart

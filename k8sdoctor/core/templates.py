@@ -32,6 +32,22 @@ def placeholders(template: str) -> set[str]:
     return set(_PLACEHOLDER.findall(template))
 
 
+def reflow(text: str) -> str:
+    """Join the lines of each paragraph (YAML block scalars keep their line breaks); keep blank-line
+    paragraph breaks and lines that start a list item."""
+    paragraphs = []
+    for para in text.strip().split("\n\n"):
+        out: list[str] = []
+        for line in para.splitlines():
+            stripped = line.strip()
+            if out and not stripped.startswith(("- ", "* ")):
+                out[-1] += " " + stripped
+            else:
+                out.append(stripped)
+        paragraphs.append("\n".join(out))
+    return "\n\n".join(paragraphs)
+
+
 def render(template: str, values: dict[str, str], *, shell: bool = False) -> str:
     """Fill placeholders. Missing values render as `<name>`. With shell=True, values are quoted."""
 

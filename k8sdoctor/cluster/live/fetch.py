@@ -7,6 +7,7 @@ pods themselves are required.
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
@@ -15,6 +16,8 @@ from k8sdoctor.core.engine import is_plainly_healthy
 from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES, logs_to_fetch, needs_object_names
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.errors import ClusterError, NotFoundError
+
+log = logging.getLogger("k8sdoctor.fetch")
 
 MAX_LOG_FETCHES = 200  # per scan; the rest are noted
 WORKERS = 16
@@ -27,7 +30,11 @@ def _item_kind(page: dict, default: str) -> str:
 
 
 def _degrade(inv: Inventory, resource: str, namespace: str | None, fn: Callable[[], None]) -> None:
-    """Run a fetch; on 403 (or any cluster error) record the gap instead of failing."""
+    """Run a fetch; on 403 (or any cluster error) record the gap instead of failing.
+
+    Logs are the exception: a container without logs (never started, gone with its pod, no previous
+    instance) answers 400, and the engine already says where missing logs matter.
+    """
     try:
         fn()
     except Forbidden as exc:
@@ -35,6 +42,9 @@ def _degrade(inv: Inventory, resource: str, namespace: str | None, fn: Callable[
     except NotFoundError:
         pass
     except ClusterError as exc:
+        if resource == "pods/log" and "error 400" in str(exc):
+            log.debug("no logs: %s", exc)
+            return
         inv.mark_unreadable(resource, namespace, str(exc))
 
 

@@ -1,0 +1,31 @@
+"""What an action needs to know about where it runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from k8sdoctor.cluster.live.client import KubeClient
+    from k8sdoctor.core.findings import PodDiagnosis
+    from k8sdoctor.core.inventory import Inventory
+
+
+@dataclass
+class ActionContext:
+    """The TUI passes one of these to every action screen.
+
+    `client` is None in snapshot mode: the actions then work from `inventory` alone (describe, logs that
+    the snapshot holds) and live-only actions (follow, debug) are disabled with a note. `read_only`
+    disables debug entirely (`--read-only`). `diagnosis` returns the current diagnosis of a pod, so an
+    action can mark what a finding cited (fields in describe, lines in logs).
+    """
+
+    inventory: Inventory
+    client: KubeClient | None
+    read_only: bool
+    diagnosis: Callable[[str, str], PodDiagnosis | None]
+
+    @property
+    def live(self) -> bool:
+        return self.client is not None

@@ -1,0 +1,1 @@
+"""Tests of k8sdoctor.fakeapi, the local Kubernetes API server."""
