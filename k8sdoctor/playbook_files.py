@@ -3,18 +3,24 @@
 User playbooks add to the built-in ones, or replace one by using its id. A malformed file is reported
 as one line naming the file, the field and the reason. With `strict=False` (the TUI), a bad user file
 is reported and skipped, and the built-in playbook it meant to override stays in force.
+
+Validated playbooks are cached (JSON, in the user cache dir) by path, size and modification time, so a
+start with unchanged files parses no YAML and imports no pydantic: only the fast compile step runs.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from k8sdoctor.core.playbook import Playbook, PlaybookSpecError, compile_playbook
+from k8sdoctor import __version__
+from k8sdoctor.core.playbook import Playbook, PlaybookSpecError, build_playbook
 from k8sdoctor.errors import PlaybookError
 
 MAX_PLAYBOOK_BYTES = 1_000_000
+log = logging.getLogger("k8sdoctor.playbooks")
 
 
 def builtin_dir() -> Path:
@@ -30,16 +36,27 @@ def user_dir() -> Path:
     return Path(user_config_dir("k8sdoctor")) / "playbooks"
 
 
+def cache_path() -> Path:
+    from platformdirs import user_cache_dir
+
+    base = os.environ.get("K8SDOCTOR_CACHE_DIR") or user_cache_dir("k8sdoctor")
+    return Path(base) / f"playbooks-{__version__}.json"
+
+
 def _display(path: Path) -> str:
+    """Relative to the current directory when the file is under it, else absolute."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(path.resolve()) if rel.startswith("..") else rel
 
 
-def read_playbook(path: Path, builtin: bool = False) -> Playbook:
-    """Parse and compile one playbook file; raise PlaybookError ("FILE: FIELD: REASON") if malformed."""
+def validate_file(path: Path) -> dict:
+    """Parse and validate one playbook file; raise PlaybookError ("FILE: FIELD: REASON") if malformed."""
     import yaml
+
+    from k8sdoctor.core.playbook_schema import validate_playbook
 
     where = _display(path)
     try:
@@ -60,13 +77,62 @@ def read_playbook(path: Path, builtin: bool = False) -> Playbook:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise PlaybookError(f"playbook {where}: invalid YAML{at}: {problem}") from None
     try:
-        return compile_playbook(data, str(path), builtin)
+        validated = validate_playbook(data)
+        build_playbook(validated, str(path))  # compile errors are file errors too
     except PlaybookSpecError as exc:
         raise PlaybookError(f"playbook {where}: {exc}") from None
+    return validated
+
+
+def read_playbook(path: Path, builtin: bool = False) -> Playbook:
+    """Validate and compile one playbook file (no cache)."""
+    return build_playbook(validate_file(path), str(path), builtin)
 
 
 def playbook_paths(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+class _Cache:
+    """Validated playbook data by file, valid while the file's size and mtime are unchanged."""
+
+    def __init__(self) -> None:
+        import orjson
+
+        self._orjson = orjson
+        self.path = cache_path()
+        try:
+            self.entries: dict = orjson.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            self.entries = {}
+        self.dirty = False
+
+    @staticmethod
+    def _stamp(path: Path) -> list:
+        st = path.stat()
+        return [st.st_size, st.st_mtime_ns]
+
+    def validated(self, path: Path) -> dict:
+        key = str(path.resolve())
+        stamp = self._stamp(path)
+        entry = self.entries.get(key)
+        if entry is not None and entry.get("stamp") == stamp:
+            return entry["data"]
+        data = validate_file(path)
+        self.entries[key] = {"stamp": stamp, "data": data}
+        self.dirty = True
+        return data
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(self._orjson.dumps(self.entries))
+            tmp.replace(self.path)
+        except OSError as exc:  # a read-only home: run without the cache
+            log.info("playbook cache not written: %s", exc)
 
 
 @dataclass
@@ -77,9 +143,10 @@ class PlaybookSet:
 
 def load_playbooks(extra_dirs: list[str] | None = None, *, use_user_dir: bool = True, strict: bool = True) -> PlaybookSet:
     """Built-in playbooks, then the user config dir, then each `--playbooks DIR`; later ids override."""
+    cache = _Cache()
     by_id: dict[str, Playbook] = {}
     for path in playbook_paths(builtin_dir()):
-        pb = read_playbook(path, builtin=True)
+        pb = build_playbook(cache.validated(path), str(path), builtin=True)
         by_id[pb.id] = pb
     errors: list[str] = []
     dirs: list[Path] = []
@@ -93,11 +160,13 @@ def load_playbooks(extra_dirs: list[str] | None = None, *, use_user_dir: bool = 
     for d in dirs:
         for path in playbook_paths(d):
             try:
-                pb = read_playbook(path)
+                pb = build_playbook(cache.validated(path), str(path))
             except PlaybookError as exc:
                 if strict:
+                    cache.save()
                     raise
                 errors.append(f"{exc} (skipped; built-in playbooks stay in force)")
                 continue
             by_id[pb.id] = pb
+    cache.save()
     return PlaybookSet(list(by_id.values()), errors)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# Keep k8sdoctor's caches and logs out of the user's home during tests (subprocesses inherit these).
+_SCRATCH = tempfile.mkdtemp(prefix="k8sdoctor-tests-")
+os.environ.setdefault("K8SDOCTOR_CACHE_DIR", os.path.join(_SCRATCH, "cache"))
+os.environ.setdefault("K8SDOCTOR_STATE_DIR", os.path.join(_SCRATCH, "state"))
 
 from k8sdoctor.core.engine import Engine
 from k8sdoctor.playbook_files import load_playbooks

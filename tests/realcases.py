@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from k8sdoctor.core.playbook import ExampleSpec
+from k8sdoctor.core.playbook import Example
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CASES = REPO.parent / "shared" / "cases" / "real-failures.jsonl"
@@ -90,7 +90,7 @@ def expected(case: dict) -> tuple[str, str | None]:
     return category, cause
 
 
-def case_to_example(case: dict) -> ExampleSpec:
+def case_to_example(case: dict) -> Example:
     logs = [] if log_origin(case) != "container" else list(case.get("logs") or [])
     terminated = case.get("terminated_reason") is not None or case.get("exit_code") is not None
     status: dict = {"phase": "Running" if logs or terminated else "Pending"}
@@ -112,7 +112,7 @@ def case_to_example(case: dict) -> ExampleSpec:
     if message:
         status["message"] = message
     events = [{k: v for k, v in e.items() if v is not None} for e in case.get("events") or []]
-    return ExampleSpec(
+    return Example(
         name=case["id"],
         source=case["source"],
         pod={"status": status},

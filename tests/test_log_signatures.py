@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from k8sdoctor.core.examples import example_inventory
-from k8sdoctor.core.playbook import ExampleSpec
+from k8sdoctor.core.playbook import Example
 from tests.realcases import PUBLIC_MESSAGES, load_cases
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
@@ -30,7 +30,7 @@ def test_every_runtime_is_covered():
 
 @pytest.mark.parametrize("case", SIGNATURES, ids=lambda c: c["id"])
 def test_log_signature_names_the_cause(engine, case):
-    example = ExampleSpec(name=case["id"], pod=CRASHING, logs={"app": case["logs"]}, expect={"cause": None})
+    example = Example(name=case["id"], pod=CRASHING, logs={"app": case["logs"]}, expect={"cause": None})
     inventory, pod = example_inventory(example, NOW)
     finding = engine.diagnose_pod(inventory, pod, NOW).findings[0]
     assert (finding.category, finding.cause) == ("CrashLoopBackOff", case["cause"]), case["source"]

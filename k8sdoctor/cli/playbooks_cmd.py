@@ -106,7 +106,7 @@ def cmd_test(args: Namespace) -> int:
 def cmd_schema(args: Namespace) -> int:
     import orjson
 
-    from k8sdoctor.core.playbook import playbook_json_schema
+    from k8sdoctor.core.playbook_schema import playbook_json_schema
 
     sys.stdout.buffer.write(orjson.dumps(playbook_json_schema(), option=orjson.OPT_INDENT_2) + b"\n")
     return 0

@@ -76,12 +76,10 @@ class Engine:
         """Diagnose one raw pod against what the inventory knows. Never raises on odd objects."""
         if is_plainly_healthy(pod):
             meta = pod.get("metadata") or {}
-            return PodDiagnosis(
-                namespace=meta.get("namespace") or "",
-                name=meta.get("name") or "",
-                phase=(pod.get("status") or {}).get("phase") or "",
-                status=pod_display_status(pod),
-            )
+            phase = (pod.get("status") or {}).get("phase") or ""
+            # printPod's verdict for a Running pod whose containers all run ready is its phase
+            status = ("Terminating" if meta.get("deletionTimestamp") else phase) if phase == "Running" else pod_display_status(pod)
+            return PodDiagnosis(namespace=meta.get("namespace") or "", name=meta.get("name") or "", phase=phase, status=status)
         return self.diagnose(build_pod_facts(inventory, pod, now), inventory)
 
     def diagnose_all(self, inventory: Inventory, now: datetime, keys: Iterable | None = None) -> list[PodDiagnosis]:

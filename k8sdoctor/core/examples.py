@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from k8sdoctor.core.engine import Engine
 from k8sdoctor.core.findings import PodDiagnosis
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.playbook import ExampleSpec, Playbook
+from k8sdoctor.core.playbook import Example, Playbook
 from k8sdoctor.core.timeutil import format_time, resolve_relative_times
 
 EXAMPLE_NAMESPACE = "default"
@@ -28,7 +28,7 @@ def _merge(base: dict, overlay: dict) -> dict:
     return out
 
 
-def example_inventory(example: ExampleSpec, now: datetime) -> tuple[Inventory, dict]:
+def example_inventory(example: Example, now: datetime) -> tuple[Inventory, dict]:
     """The inventory an example describes: its pod (over a minimal skeleton), events, logs, objects."""
     skeleton = {
         "apiVersion": "v1",
@@ -83,7 +83,7 @@ class ExampleResult:
     detail: str  # what was expected and what came out
 
 
-def run_example(engine: Engine, playbook: Playbook, example: ExampleSpec, now: datetime) -> ExampleResult:
+def run_example(engine: Engine, playbook: Playbook, example: Example, now: datetime) -> ExampleResult:
     inv, pod = example_inventory(example, now)
     diagnosis: PodDiagnosis = engine.diagnose_pod(inv, pod, now)
     mine = [f for f in diagnosis.findings if f.playbook == playbook.id]

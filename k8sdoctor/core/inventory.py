@@ -7,9 +7,12 @@ Objects are stored as-is. Secrets are the exception: only their metadata, type a
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 Key = tuple[str, str]  # (namespace, name); namespace is "" for cluster-scoped objects
 
@@ -84,9 +87,31 @@ class Inventory:
         self.unreadable: list[Unreadable] = []
         #: Namespaces whose secret/configmap names were listed (so "absent" means really absent).
         self.listed_names: set[tuple[str, str]] = set()  # (kind, namespace)
+        #: Bumped on every change; cluster-wide indexes built by `derived` are keyed to it.
+        self.version = 0
+        #: How stale a derived index may get before it is rebuilt (0: never stale). A live view that
+        #: changes many times a second sets a few seconds here, so analyzers stay O(pod) per event.
+        self.derived_max_age = 0.0
+        self._derived: dict[str, tuple[int, float, object]] = {}
+
+    # ---- derived indexes ----------------------------------------------------------------------
+    def derived(self, name: str, build: Callable[[Inventory], T]) -> T:
+        """`build(self)`, cached until the inventory changes (or, with `derived_max_age`, until it
+        changed and the cached index is older than that). For cluster-wide indexes such as "every
+        image on every node" that many findings consult."""
+        cached = self._derived.get(name)
+        now = time.monotonic()
+        if cached is not None:
+            version, built_at, value = cached
+            if version == self.version or (self.derived_max_age and now - built_at < self.derived_max_age):
+                return value  # type: ignore[return-value]
+        value = build(self)
+        self._derived[name] = (self.version, now, value)
+        return value
 
     # ---- pods -------------------------------------------------------------------------------
     def put_pod(self, pod: dict) -> Key:
+        self.version += 1
         key = obj_key(pod)
         old = self.pods.get(key)
         if old is not None:
@@ -100,6 +125,7 @@ class Inventory:
         return key
 
     def delete_pod(self, pod: dict) -> Key:
+        self.version += 1
         key = obj_key(pod)
         old = self.pods.pop(key, None)
         if old is not None:
@@ -117,6 +143,7 @@ class Inventory:
 
     def put_event(self, event: dict) -> Key | None:
         """Store an event; return the (namespace, name) of the pod it is about, if it is about a pod."""
+        self.version += 1
         eid = self.event_id(event)
         self.events[eid] = event
         subject = event_subject(event)
@@ -130,6 +157,7 @@ class Inventory:
         return key
 
     def delete_event(self, event: dict) -> Key | None:
+        self.version += 1
         eid = self.event_id(event)
         old = self.events.pop(eid, None)
         if old is None:
@@ -172,6 +200,7 @@ class Inventory:
         elif kind == "Secret":
             self.put_secret(obj)
         elif kind in self.objects:
+            self.version += 1
             ns, name = obj_key(obj)
             self.objects[kind][("" if kind in CLUSTER_KINDS else ns, name)] = obj
 
@@ -181,6 +210,7 @@ class Inventory:
         elif kind == "Event":
             self.delete_event(obj)
         elif kind in self.objects:
+            self.version += 1
             ns, name = obj_key(obj)
             self.objects[kind].pop(("" if kind in CLUSTER_KINDS else ns, name), None)
 
@@ -201,6 +231,7 @@ class Inventory:
         if data_keys:
             kept["keyNames"] = data_keys
         ns, name = obj_key(secret)
+        self.version += 1
         self.objects["Secret"][(ns, name)] = kept
 
     def get(self, kind: str, namespace: str, name: str) -> dict | None:

@@ -64,8 +64,14 @@ def waiting(reason: str, message: str | None = None) -> dict:
     return {"waiting": w}
 
 
+def container_id(*parts: str) -> str:
+    """A containerd container ID, stable for the same inputs (a real runtime's is random)."""
+    return "containerd://" + hashlib.sha256("/".join(parts).encode()).hexdigest()
+
+
 def terminated(reason: str, exit_code: int, started: str, finished: str, message: str | None = None) -> dict:
-    t = {"reason": reason, "exitCode": exit_code, "startedAt": started, "finishedAt": finished}
+    t = {"reason": reason, "exitCode": exit_code, "startedAt": started, "finishedAt": finished,
+         "containerID": container_id(reason, str(exit_code), started, finished)}
     if message:
         t["message"] = message
     return {"terminated": t}
@@ -75,6 +81,7 @@ def container_status(name: str, image: str, state: dict, *, ready: bool | None =
                      last: dict | None = None) -> dict:
     is_running = "running" in state
     cs = {
+        **({"containerID": container_id(name, image, str(state))} if is_running or "terminated" in state else {}),
         "name": name,
         "image": image,
         "imageID": "",

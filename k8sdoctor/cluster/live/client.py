@@ -1,28 +1,37 @@
-"""A thin raw-JSON layer over the official `kubernetes` client.
+"""Raw-JSON access to the API server through the official `kubernetes` client's own pieces.
 
-Configuration (kubeconfig, contexts, in-cluster, TLS, auth plugins) comes from the client itself. Every
-request goes through the client's generated API methods with `_preload_content=False`, and the body is
-parsed with orjson: turning responses into the client's model objects costs about ten times more.
-Errors become one-line `ClusterError`s, or `Forbidden` for a 403 that callers may degrade.
+The kubeconfig and in-cluster loaders, `Configuration` (TLS settings, proxies, exec and OIDC auth
+plugins, token refresh) and the REST layer (`RESTClientObject` on urllib3) all come from the client,
+so every request is authenticated and verified exactly as the client would do it. What we skip is the
+generated API classes and models: responses are read raw (`_preload_content=False` semantics) and
+parsed with orjson, which is about ten times cheaper than building model objects, and the classes
+themselves cost over a second to import (see `kubernetes_import`).
 
-`kubernetes` is imported here, lazily, so commands that never talk to a cluster do not pay for it.
+Errors become one-line `ClusterError`s; a 403 is `Forbidden`, whose message is the API server's own
+and names the exact permission that is missing.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import quote, urlencode
 
 import orjson
 
+from k8sdoctor import __version__
+from k8sdoctor.cluster.live.kubernetes_import import client_parts
 from k8sdoctor.errors import ClusterError, NotFoundError
 
-#: (connect, read) timeouts in seconds. Lists and watches get no total timeout: a big list may take
-#: long to stream, but the server must start answering and keep the bytes coming.
+#: (connect, read) timeouts in seconds. Lists and watches get no total timeout: a big list may take long
+#: to stream, but the server must start answering, and keep the bytes coming, within the read timeout.
 DEFAULT_TIMEOUT = (5.0, 30.0)
+JSON = "application/json"
 METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
+STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json"
 PAGE_SIZE = 500
 IN_CLUSTER_NAMESPACE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
 
@@ -47,68 +56,150 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
 
-class KubeClient:
-    """Raw-JSON access to one cluster. Thread-safe: the underlying urllib3 pool is."""
+def _query(params: dict[str, Any]) -> str:
+    pairs = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        pairs.append((key, str(value)))
+    return urlencode(pairs)
 
-    def __init__(
-        self,
-        kubeconfig: str | None = None,
-        context: str | None = None,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-    ) -> None:
-        from kubernetes import client as k8s
-        from kubernetes.config.config_exception import ConfigException
-        from kubernetes.config.incluster_config import load_incluster_config
-        from kubernetes.config.kube_config import list_kube_config_contexts, load_kube_config
+
+def path_segment(name: str) -> str:
+    """A name as one URL path segment."""
+    return quote(name, safe="")
+
+
+class KubeClient:
+    """One cluster, as a kubeconfig context (or in-cluster config) describes it. Thread-safe."""
+
+    def __init__(self, kubeconfig: str | None = None, context: str | None = None, timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:
         from urllib3.util.retry import Retry
 
+        k8s = client_parts()
         self.timeout = timeout
         cfg = k8s.Configuration()
         path = _kubeconfig_path(kubeconfig)
-        paths = [p for p in path.split(os.pathsep) if p]
-        if any(os.path.exists(os.path.expanduser(p)) for p in paths):
+        if any(os.path.exists(os.path.expanduser(p)) for p in path.split(os.pathsep) if p):
             try:
-                load_kube_config(config_file=path, context=context, client_configuration=cfg, persist_config=False)
-                contexts, active = list_kube_config_contexts(config_file=path)
-            except ConfigException as exc:
+                k8s.load_kube_config(config_file=path, context=context, client_configuration=cfg, persist_config=False)
+                contexts, active = k8s.list_kube_config_contexts(config_file=path)
+            except k8s.ConfigException as exc:
                 raise ClusterError(f"kubeconfig {path}: {_first_line(str(exc))}") from None
             except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
                 raise ClusterError(f"kubeconfig {path}: cannot be read: {_first_line(str(exc)) or type(exc).__name__}") from None
             if context:
                 active = next((c for c in contexts if c.get("name") == context), active)
             ctx = (active or {}).get("context") or {}
-            self.identity = ClusterIdentity(
-                context=(active or {}).get("name", ""),
-                cluster=ctx.get("cluster", ""),
-                server=cfg.host,
-                namespace=ctx.get("namespace") or "default",
-            )
+            self.identity = ClusterIdentity((active or {}).get("name", ""), ctx.get("cluster", ""), cfg.host, ctx.get("namespace") or "default")
         elif kubeconfig is None and os.environ.get("KUBERNETES_SERVICE_HOST"):
             try:
-                load_incluster_config(client_configuration=cfg)
-            except ConfigException as exc:
+                k8s.load_incluster_config(client_configuration=cfg)
+            except k8s.ConfigException as exc:
                 raise ClusterError(f"in-cluster config: {_first_line(str(exc))}") from None
             ns = IN_CLUSTER_NAMESPACE.read_text().strip() if IN_CLUSTER_NAMESPACE.exists() else "default"
             self.identity = ClusterIdentity("in-cluster", "in-cluster", cfg.host, ns)
         else:
-            raise ClusterError(
-                f"no kubeconfig at {path} (set KUBECONFIG or pass --kubeconfig), and not running inside a cluster"
-            )
+            raise ClusterError(f"no kubeconfig at {path} (set KUBECONFIG or pass --kubeconfig), and not running inside a cluster")
         # Retry refused connections briefly; never re-send a request whose answer was merely slow.
         cfg.retries = Retry(total=2, connect=2, read=0, status=0, other=0, backoff_factor=0.2)
-        self._k8s = k8s
-        self.api = k8s.ApiClient(cfg)
-        self.core = k8s.CoreV1Api(self.api)
-        self.apps = k8s.AppsV1Api(self.api)
-        self.batch = k8s.BatchV1Api(self.api)
-        self.storage = k8s.StorageV1Api(self.api)
-        self.authz = k8s.AuthorizationV1Api(self.api)
+        self.configuration = cfg
+        self.rest = k8s.RESTClientObject(cfg)
+        self._api_exception = k8s.ApiException
 
-    # ---- requests --------------------------------------------------------------------------------
+    # ---- raw requests ----------------------------------------------------------------------------
+    def _headers(self, accept: str, content_type: str | None) -> dict[str, str]:
+        headers = {"Accept": accept, "User-Agent": f"k8sdoctor/{__version__}"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        for setting in self.configuration.auth_settings().values():  # as the client's ApiClient applies them
+            if setting.get("in") == "header" and setting.get("value"):
+                headers[setting["key"]] = setting["value"]
+        return headers
+
+    def request(self, method: str, path: str, *, query: dict | None = None, body: Any = None, content_type: str | None = None,
+                accept: str = JSON, timeout: tuple[float, float] | None = None):
+        """Send a request; return the urllib3 response, unread (stream it, or `.data` to read it all)."""
+        url = self.configuration.host + path + (f"?{_query(query)}" if query else "")
+        headers = self._headers(accept, content_type or (JSON if body is not None else None))
+        try:
+            resp = self.rest.request(method, url, headers=headers, body=body, _request_timeout=timeout or self.timeout).response
+        except self._api_exception as exc:
+            raise self._transport_error(exc) from None
+        except Exception as exc:  # urllib3 / ssl / socket errors: one line, never a traceback
+            raise self._transport_error(exc) from None
+        if resp.status >= 400:
+            try:
+                data = resp.data
+            except Exception:  # noqa: BLE001 - the error body is a courtesy
+                data = b""
+            raise self._api_error(resp.status, data, resp.reason)
+        return resp
+
+    def get(self, path: str, *, accept: str = JSON, timeout: tuple[float, float] | None = None, **query: Any) -> dict:
+        data = self.get_bytes(path, accept=accept, timeout=timeout, **query)
+        return orjson.loads(data) if data else {}
+
+    def get_bytes(self, path: str, *, accept: str = JSON, timeout: tuple[float, float] | None = None, **query: Any) -> bytes:
+        resp = self.request("GET", path, query=query, accept=accept, timeout=timeout)
+        try:
+            return resp.data
+        except Exception as exc:
+            raise self._transport_error(exc) from None
+
+    def pages(self, path: str, *, accept: str = JSON, **query: Any) -> Iterator[dict]:
+        """A list, page by page, following `continue` tokens."""
+        token = None
+        while True:
+            page = self.get(path, accept=accept, limit=PAGE_SIZE, **{"continue": token}, **query)
+            yield page
+            token = (page.get("metadata") or {}).get("continue")
+            if not token:
+                return
+
+    def stream(self, path: str, **query: Any):
+        """A streaming GET (watch, log follow): the open urllib3 response."""
+        return self.request("GET", path, query=query)
+
+    def send(self, method: str, path: str, body: Any, *, content_type: str = JSON) -> dict:
+        """A write (POST, PATCH): the parsed answer."""
+        resp = self.request(method, path, body=body, content_type=content_type)
+        try:
+            data = resp.data
+        except Exception as exc:
+            raise self._transport_error(exc) from None
+        return orjson.loads(data) if data else {}
+
+    # ---- the generated API, for code off the hot path -----------------------------------------------
+    @cached_property
+    def api(self):
+        """The client's `ApiClient` (imports the full client: about a second). For websocket streams."""
+        from kubernetes.client import ApiClient
+
+        return ApiClient(self.configuration)
+
+    @cached_property
+    def core(self):
+        from kubernetes.client import CoreV1Api
+
+        return CoreV1Api(self.api)
+
+    @cached_property
+    def apps(self):
+        from kubernetes.client import AppsV1Api
+
+        return AppsV1Api(self.api)
+
+    @cached_property
+    def authz(self):
+        from kubernetes.client import AuthorizationV1Api
+
+        return AuthorizationV1Api(self.api)
+
     def call(self, method: Callable[..., Any], *args: Any, accept: str | None = None, stream: bool = False, **kwargs: Any):
-        """Call a generated API method raw. Returns parsed JSON, or the urllib3 response when streaming."""
-        from kubernetes.client.exceptions import ApiException
-
+        """Call a generated API method raw: parsed JSON, or the urllib3 response when streaming."""
         if accept:
             kwargs["_headers"] = {"Accept": accept}
         timeout = kwargs.pop("_timeout", self.timeout)
@@ -117,41 +208,21 @@ class KubeClient:
             if stream:
                 return resp
             data = resp.data
-        except ApiException as exc:
-            raise self._api_error(exc) from None
-        except Exception as exc:  # urllib3 / ssl / socket errors: one line, never a traceback
+        except self._api_exception as exc:
+            raise self._api_error(getattr(exc, "status", 0) or 0, getattr(exc, "body", b"") or b"", getattr(exc, "reason", "")) from None
+        except Exception as exc:
             raise self._transport_error(exc) from None
         return orjson.loads(data) if data else {}
 
-    def text(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> bytes:
-        """Call a method whose body is plain text (pods/log); return raw bytes."""
-        resp = self.call(method, *args, stream=True, **kwargs)
-        try:
-            return resp.data
-        except Exception as exc:
-            raise self._transport_error(exc) from None
-
-    def list_all(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Iterator[dict]:
-        """Follow `continue` tokens; yield each page (a parsed list object)."""
-        token = None
-        while True:
-            page = self.call(method, *args, limit=PAGE_SIZE, _continue=token, **kwargs)
-            yield page
-            token = (page.get("metadata") or {}).get("continue")
-            if not token:
-                return
-
     # ---- errors ----------------------------------------------------------------------------------
-    def _api_error(self, exc: Any) -> ClusterError:
-        status = getattr(exc, "status", None)
+    def _api_error(self, status: int, body: bytes | str, reason: str | None) -> ClusterError:
         message = ""
-        body = getattr(exc, "body", None)
         if body:
             try:
                 message = orjson.loads(body).get("message", "")
-            except (orjson.JSONDecodeError, AttributeError):
+            except (orjson.JSONDecodeError, AttributeError, TypeError):
                 message = body.decode(errors="replace") if isinstance(body, bytes) else str(body)
-        message = _first_line(message or str(getattr(exc, "reason", "") or exc))
+        message = _first_line(message or str(reason or ""))
         if status == 403:
             return Forbidden(message)
         if status == 401:
@@ -179,5 +250,4 @@ def _reason(text: str) -> str:
         if marker in text:
             text = text[text.rindex(marker):]
             break
-    text = text.replace("Caused by ", "")
-    return _first_line(text)[:300]
+    return _first_line(text.replace("Caused by ", ""))[:300]

@@ -11,7 +11,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
-from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient
+from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient, path_segment
 from k8sdoctor.core.engine import is_plainly_healthy
 from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES, logs_to_fetch, needs_object_names
 from k8sdoctor.core.inventory import Inventory
@@ -22,11 +22,12 @@ log = logging.getLogger("k8sdoctor.fetch")
 MAX_LOG_FETCHES = 200  # per scan; the rest are noted
 WORKERS = 16
 
-_KIND_OF_LIST = {"PodList": "Pod", "EventList": "Event", "NodeList": "Node"}
 
-
-def _item_kind(page: dict, default: str) -> str:
-    return _KIND_OF_LIST.get(page.get("kind", ""), default)
+def ns_path(namespace: str | None, resource: str, group: str = "api/v1") -> str:
+    """`/api/v1/namespaces/NS/pods`, or `/api/v1/pods` for all namespaces."""
+    if namespace is None:
+        return f"/{group}/{resource}"
+    return f"/{group}/namespaces/{path_segment(namespace)}/{resource}"
 
 
 def _degrade(inv: Inventory, resource: str, namespace: str | None, fn: Callable[[], None]) -> None:
@@ -48,12 +49,12 @@ def _degrade(inv: Inventory, resource: str, namespace: str | None, fn: Callable[
         inv.mark_unreadable(resource, namespace, str(exc))
 
 
-def _decode_log(data: bytes) -> list[str]:
-    text = data.decode("utf-8", errors="replace")
-    lines = text.split("\n")
+def decode_log(data: bytes, tail: int = LOG_TAIL_LINES) -> list[str]:
+    """Log bytes as lines (undecodable bytes replaced), the last `tail` of them."""
+    lines = data.decode("utf-8", errors="replace").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return lines[-LOG_TAIL_LINES:]
+    return lines[-tail:]
 
 
 class LiveFetcher:
@@ -61,14 +62,14 @@ class LiveFetcher:
         self.client = client
 
     # ---- pieces ----------------------------------------------------------------------------------
-    def _list_into(self, inv: Inventory, kind: str, method, *args, **kwargs) -> None:
-        for page in self.client.list_all(method, *args, **kwargs):
+    def _list_into(self, inv: Inventory, kind: str, path: str, **query) -> None:
+        for page in self.client.pages(path, **query):
             for item in page.get("items") or ():
                 if isinstance(item, dict):
                     inv.put(kind, item)
 
-    def _names_into(self, inv: Inventory, kind: str, method, namespace: str) -> None:
-        for page in self.client.list_all(method, namespace, accept=METADATA_ONLY):
+    def _names_into(self, inv: Inventory, kind: str, resource: str, namespace: str) -> None:
+        for page in self.client.pages(ns_path(namespace, resource), accept=METADATA_ONLY):
             for item in page.get("items") or ():
                 if isinstance(item, dict):
                     # metadata only: a Secret here carries no data at all
@@ -76,15 +77,14 @@ class LiveFetcher:
         inv.listed_names.add((kind, namespace))
 
     def _logs_into(self, inv: Inventory, namespace: str, pod: str, container: str, previous: bool) -> None:
-        data = self.client.text(
-            self.client.core.read_namespaced_pod_log,
-            pod,
-            namespace,
+        data = self.client.get_bytes(
+            f"{ns_path(namespace, 'pods')}/{path_segment(pod)}/log",
+            accept="*/*",
             container=container,
             previous=previous,
-            tail_lines=LOG_TAIL_LINES,
+            tailLines=LOG_TAIL_LINES,
         )
-        inv.put_logs(namespace, pod, container, previous, _decode_log(data))
+        inv.put_logs(namespace, pod, container, previous, decode_log(data))
 
     def _log_tasks(self, inv: Inventory, pods: list[dict]) -> list[Callable[[], None]]:
         tasks = []
@@ -105,20 +105,25 @@ class LiveFetcher:
             inv.mark_unreadable("pods/log", None, f"log tails fetched for {MAX_LOG_FETCHES} containers; {skipped} more skipped")
         return tasks
 
-    def _related_tasks(self, inv: Inventory, namespaces: set[str], nodes: bool) -> list[Callable[[], None]]:
-        c = self.client
-        tasks: list[Callable[[], None]] = []
-        if nodes:
-            tasks.append(lambda: _degrade(inv, "nodes", None, lambda: self._list_into(inv, "Node", c.core.list_node)))
-            tasks.append(lambda: _degrade(inv, "storageclasses", None, lambda: self._list_into(inv, "StorageClass", c.storage.list_storage_class)))
-        for ns in namespaces:
+    def _namespace_tasks(self, inv: Inventory, namespace: str, names: bool) -> list[Callable[[], None]]:
+        tasks = [
+            lambda: _degrade(inv, "persistentvolumeclaims", namespace,
+                             lambda: self._list_into(inv, "PersistentVolumeClaim", ns_path(namespace, "persistentvolumeclaims"))),
+            lambda: _degrade(inv, "replicasets", namespace,
+                             lambda: self._list_into(inv, "ReplicaSet", ns_path(namespace, "replicasets", "apis/apps/v1"))),
+        ]
+        if names:
             tasks += [
-                lambda ns=ns: _degrade(inv, "persistentvolumeclaims", ns, lambda: self._list_into(inv, "PersistentVolumeClaim", c.core.list_namespaced_persistent_volume_claim, ns)),
-                lambda ns=ns: _degrade(inv, "secrets", ns, lambda: self._names_into(inv, "Secret", c.core.list_namespaced_secret, ns)),
-                lambda ns=ns: _degrade(inv, "configmaps", ns, lambda: self._names_into(inv, "ConfigMap", c.core.list_namespaced_config_map, ns)),
-                lambda ns=ns: _degrade(inv, "replicasets", ns, lambda: self._list_into(inv, "ReplicaSet", c.apps.list_namespaced_replica_set, ns)),
+                lambda: _degrade(inv, "secrets", namespace, lambda: self._names_into(inv, "Secret", "secrets", namespace)),
+                lambda: _degrade(inv, "configmaps", namespace, lambda: self._names_into(inv, "ConfigMap", "configmaps", namespace)),
             ]
         return tasks
+
+    def _cluster_tasks(self, inv: Inventory) -> list[Callable[[], None]]:
+        return [
+            lambda: _degrade(inv, "nodes", None, lambda: self._list_into(inv, "Node", "/api/v1/nodes")),
+            lambda: _degrade(inv, "storageclasses", None, lambda: self._list_into(inv, "StorageClass", "/apis/storage.k8s.io/v1/storageclasses")),
+        ]
 
     @staticmethod
     def _run(tasks: list[Callable[[], None]]) -> None:
@@ -130,65 +135,42 @@ class LiveFetcher:
 
     # ---- entry points ----------------------------------------------------------------------------
     def pod(self, namespace: str, name: str) -> Inventory:
-        """One pod and what its diagnosis needs: events, node, PVCs, log tails, names, owner."""
-        c = self.client
+        """One pod and what its diagnosis needs: events, nodes, PVCs, log tails, names, owner."""
         inv = Inventory()
         try:
-            pod = c.call(c.core.read_namespaced_pod, name, namespace)
+            pod = self.client.get(f"{ns_path(namespace, 'pods')}/{path_segment(name)}")
         except NotFoundError:
             raise NotFoundError(f'pod "{name}" not found in namespace "{namespace}"', self.pod_names(namespace)) from None
         inv.put_pod(pod)
-        meta, spec = pod.get("metadata") or {}, pod.get("spec") or {}
-        selector = f"involvedObject.name={name},involvedObject.namespace={namespace}"
-        if meta.get("uid"):
-            selector += f",involvedObject.uid={meta['uid']}"
+        uid = (pod.get("metadata") or {}).get("uid")
+        selector = f"involvedObject.name={name},involvedObject.namespace={namespace}" + (f",involvedObject.uid={uid}" if uid else "")
         tasks: list[Callable[[], None]] = [
-            lambda: _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", c.core.list_namespaced_event, namespace, field_selector=selector)),
+            lambda: _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), fieldSelector=selector)),
         ]
-        node = spec.get("nodeName")
-        if node:
-            tasks.append(lambda: _degrade(inv, "nodes", None, lambda: inv.put("Node", c.call(c.core.read_node, node))))
-        elif (pod.get("status") or {}).get("phase") == "Pending":
-            tasks.append(lambda: _degrade(inv, "nodes", None, lambda: self._list_into(inv, "Node", c.core.list_node)))
-        tasks.append(lambda: _degrade(inv, "persistentvolumeclaims", namespace, lambda: self._list_into(inv, "PersistentVolumeClaim", c.core.list_namespaced_persistent_volume_claim, namespace)))
-        if needs_object_names(pod):
-            tasks.append(lambda: _degrade(inv, "secrets", namespace, lambda: self._names_into(inv, "Secret", c.core.list_namespaced_secret, namespace)))
-            tasks.append(lambda: _degrade(inv, "configmaps", namespace, lambda: self._names_into(inv, "ConfigMap", c.core.list_namespaced_config_map, namespace)))
-        owner = next((o for o in meta.get("ownerReferences") or [] if o.get("controller")), None)
-        if owner and owner.get("kind") == "ReplicaSet":
-            tasks.append(lambda: _degrade(inv, "replicasets", namespace, lambda: self._list_into(inv, "ReplicaSet", c.apps.list_namespaced_replica_set, namespace)))
-        tasks += self._log_tasks(inv, [pod])
+        if not is_plainly_healthy(pod):
+            tasks += self._cluster_tasks(inv) + self._namespace_tasks(inv, namespace, needs_object_names(pod)) + self._log_tasks(inv, [pod])
         self._run(tasks)
         return inv
 
     def pod_names(self, namespace: str) -> list[str]:
-        c = self.client
         try:
-            names = []
-            for page in c.list_all(c.core.list_namespaced_pod, namespace, accept=METADATA_ONLY):
-                names += [(i.get("metadata") or {}).get("name", "") for i in page.get("items") or ()]
-            return names
+            return [(i.get("metadata") or {}).get("name", "") for page in self.client.pages(ns_path(namespace, "pods"), accept=METADATA_ONLY)
+                    for i in page.get("items") or ()]
         except ClusterError:
             return []
 
     def scan(self, namespace: str | None, label_selector: str | None = None) -> Inventory:
         """Every pod in a namespace (or all, with namespace=None) and the evidence their diagnosis needs."""
-        c = self.client
         inv = Inventory()
-        sel = {"label_selector": label_selector} if label_selector else {}
-        if namespace is None:
-            self._list_into(inv, "Pod", c.core.list_pod_for_all_namespaces, **sel)
-        else:
-            self._list_into(inv, "Pod", c.core.list_namespaced_pod, namespace, **sel)
+        self._list_into(inv, "Pod", ns_path(namespace, "pods"), labelSelector=label_selector)
         unhealthy = [p for p in inv.pods.values() if not is_plainly_healthy(p)]
         tasks: list[Callable[[], None]] = []
         if unhealthy:
-            if namespace is None:
-                tasks.append(lambda: _degrade(inv, "events", None, lambda: self._list_into(inv, "Event", c.core.list_event_for_all_namespaces)))
-            else:
-                tasks.append(lambda: _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", c.core.list_namespaced_event, namespace)))
-            namespaces = {(p.get("metadata") or {}).get("namespace", "") for p in unhealthy}
-            tasks += self._related_tasks(inv, namespaces, nodes=True)
+            tasks.append(lambda: _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"))))
+            tasks += self._cluster_tasks(inv)
+            for ns in sorted({(p.get("metadata") or {}).get("namespace", "") for p in unhealthy}):
+                names = any(needs_object_names(p) for p in unhealthy if (p.get("metadata") or {}).get("namespace") == ns)
+                tasks += self._namespace_tasks(inv, ns, names)
             tasks += self._log_tasks(inv, unhealthy)
         self._run(tasks)
         return inv

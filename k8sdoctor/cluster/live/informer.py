@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 import orjson
 
 from k8sdoctor.cluster.live.client import Forbidden, KubeClient
+from k8sdoctor.cluster.live.fetch import ns_path
 from k8sdoctor.errors import ClusterError
 
 log = logging.getLogger("k8sdoctor.informer")
@@ -101,8 +102,9 @@ def iter_watch_lines(resp, chunk_size: int = 65536) -> Iterator[bytes]:
 @dataclass
 class ResourceSpec:
     kind: str
-    list_namespaced: Callable
-    list_all: Callable
+    resource: str  # "pods", "events", "nodes"
+    group: str = "api/v1"
+    namespaced: bool = True
 
 
 class Reflector(threading.Thread):
@@ -144,17 +146,13 @@ class Reflector(threading.Thread):
         return self._stop.is_set()
 
     # ---- requests ----------------------------------------------------------------------------------
-    def _method_args(self) -> tuple[Callable, tuple, dict]:
-        kwargs = {"label_selector": self.label_selector} if self.label_selector else {}
-        if self.namespace is None:
-            return self.spec.list_all, (), kwargs
-        return self.spec.list_namespaced, (self.namespace,), kwargs
+    def _path(self) -> str:
+        return ns_path(self.namespace if self.spec.namespaced else None, self.spec.resource, self.spec.group)
 
     def _list(self) -> None:
-        method, args, kwargs = self._method_args()
         items: list[dict] = []
         rv = None
-        for page in self.client.list_all(method, *args, **kwargs):
+        for page in self.client.pages(self._path(), labelSelector=self.label_selector):
             items.extend(i for i in page.get("items") or () if isinstance(i, dict))
             rv = (page.get("metadata") or {}).get("resourceVersion") or rv
         self.resource_version = rv
@@ -162,16 +160,13 @@ class Reflector(threading.Thread):
         self.sink(Replace(self.spec.kind, items))
 
     def _watch(self) -> None:
-        method, args, kwargs = self._method_args()
-        resp = self.client.call(
-            method,
-            *args,
+        resp = self.client.stream(
+            self._path(),
             watch=True,
-            resource_version=self.resource_version,
-            allow_watch_bookmarks=True,
-            timeout_seconds=WATCH_TIMEOUT_SECONDS,
-            stream=True,
-            **kwargs,
+            resourceVersion=self.resource_version,
+            allowWatchBookmarks=True,
+            timeoutSeconds=WATCH_TIMEOUT_SECONDS,
+            labelSelector=self.label_selector,
         )
         self._resp = resp
         try:
@@ -250,11 +245,7 @@ class Informer:
     reflectors: list[Reflector] = field(default_factory=list)
 
     def start(self) -> None:
-        core = self.client.core
-        specs = [
-            (ResourceSpec("Pod", core.list_namespaced_pod, core.list_pod_for_all_namespaces), self.label_selector),
-            (ResourceSpec("Event", core.list_namespaced_event, core.list_event_for_all_namespaces), None),
-        ]
+        specs = [(ResourceSpec("Pod", "pods"), self.label_selector), (ResourceSpec("Event", "events"), None)]
         for spec, selector in specs:
             r = Reflector(self.client, spec, self.namespace, self.sink, selector)
             self.reflectors.append(r)

@@ -1,0 +1,125 @@
+"""The playbook schema (pydantic): validates parsed YAML and reports problems as `field path: reason`.
+
+Only used when a playbook file is new or changed (and by `k8sdoctor playbooks validate/schema`):
+validated playbooks are cached as plain data, so a normal start does not import pydantic at all.
+`docs/playbook.schema.json` is generated from these models.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from k8sdoctor.core.playbook import PlaybookSpecError
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
+Severity = Literal["critical", "warning", "info"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StepSpec(_Strict):
+    """A remediation step. `command` is a template for a command the user can copy."""
+
+    text: str = Field(min_length=1)
+    command: str | None = None
+
+
+class CauseSpec(_Strict):
+    id: str = Field(pattern=ID_PATTERN, description="Stable cause id; scripts depend on it.")
+    title: str = Field(min_length=1, description="Short name of the cause.")
+    summary: str | None = Field(None, description="One-line template; defaults to the title.")
+    severity: Severity | None = None
+    match: Any = Field(description="Clause that identifies this cause (see docs/playbooks.md).")
+    explanation: str = Field(min_length=1)
+    remediation: list[StepSpec] = Field(min_length=1)
+
+
+class FallbackSpec(_Strict):
+    """The cause reported when the symptom matched but no cause did."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    summary: str | None = None
+    severity: Severity | None = None
+    explanation: str = Field(min_length=1)
+    remediation: list[StepSpec] = Field(min_length=1)
+
+
+class DowngradeSpec(_Strict):
+    """When `when` holds, findings get this (lower) severity instead."""
+
+    when: Any
+    severity: Severity
+
+
+class ExampleExpectation(_Strict):
+    cause: str | None = Field(description="Expected cause id, or null for 'no finding from this playbook'.")
+    container: str | None = None
+    severity: Severity | None = None
+    evidence: str | None = Field(None, description="A substring the evidence must contain.")
+
+
+class ExampleSpec(_Strict):
+    """An inline test: a pod (partial, merged over a minimal skeleton), its events and logs."""
+
+    name: str = Field(min_length=1)
+    source: str | None = Field(None, description="Where the messages come from (URL).")
+    pod: dict = Field(default_factory=dict)
+    events: list[dict] = Field(default_factory=list)
+    logs: dict[str, list[str]] = Field(default_factory=dict, description="container name -> previous log lines")
+    objects: list[dict] = Field(default_factory=list, description="Other objects (nodes, PVCs, ...).")
+    expect: ExampleExpectation
+
+
+class PlaybookSpec(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    category: str = Field(min_length=1, description="Failure family shown to users, e.g. ImagePullBackOff.")
+    title: str = Field(min_length=1)
+    description: str | None = None
+    scope: Literal["pod", "container"] = "container"
+    severity: Severity = "critical"
+    priority: int = Field(50, description="Lower runs first and ranks first among equal severities.")
+    select: Literal["first", "all"] = Field("first", description="'all' reports every cause that matches.")
+    exclusive: bool = Field(True, description="A finding here stops later playbooks for the same target.")
+    match: Any = Field(description="The symptom: when this family applies.")
+    downgrade: list[DowngradeSpec] = Field(default_factory=list, description="First matching rule sets the severity.")
+    causes: list[CauseSpec] = Field(min_length=1)
+    fallback: FallbackSpec
+    examples: list[ExampleSpec] = Field(default_factory=list)
+
+    @field_validator("causes")
+    @classmethod
+    def _unique_causes(cls, causes: list[CauseSpec]) -> list[CauseSpec]:
+        seen = set()
+        for c in causes:
+            if c.id in seen:
+                raise ValueError(f"duplicate cause id {c.id!r}")
+            seen.add(c.id)
+        return causes
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validate_playbook(data: Any) -> dict:
+    """The playbook as validated plain data (defaults filled in); raises PlaybookSpecError."""
+    if not isinstance(data, dict):
+        raise PlaybookSpecError("", "a playbook must be a mapping at the top level")
+    try:
+        return PlaybookSpec.model_validate(data).model_dump(mode="json")
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise PlaybookSpecError(_loc(err["loc"]), err["msg"]) from None
+
+
+def playbook_json_schema() -> dict:
+    """JSON Schema of the playbook format (for editors and docs)."""
+    return PlaybookSpec.model_json_schema()

@@ -1,0 +1,89 @@
+"""Bad input gets one clear line and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from k8sdoctor.fakeapi import Rule
+
+
+def assert_one_line(result, *fragments: str) -> None:
+    assert result.code == 2, (result.code, result.err)
+    assert "Traceback" not in result.err
+    assert len(result.err_lines) == 1, result.err
+    for fragment in fragments:
+        assert fragment in result.err_lines[0], result.err
+
+
+def test_unknown_pod_suggests_close_names(run_cli, demo_kubeconfig):
+    result = run_cli("diagnose", "pod", "kestra", kubeconfig=demo_kubeconfig)
+    assert result.code == 2
+    assert result.err_lines[0] == 'k8sdoctor: error: pod "kestra" not found in namespace "shop"'
+    assert result.err_lines[1].startswith("did you mean: kestra-")
+    assert len(result.err_lines) == 2 and "Traceback" not in result.err
+
+
+def test_no_kubeconfig(run_cli, tmp_path):
+    result = run_cli("diagnose", "pods", env={"KUBECONFIG": str(tmp_path / "missing")})
+    assert_one_line(result, "no kubeconfig at", "set KUBECONFIG or pass --kubeconfig")
+
+
+def test_unreachable_api_server(run_cli, tmp_path):
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(
+        "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'http://127.0.0.1:%d'}}]\n"
+        "users: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n" % port
+    )
+    result = run_cli("diagnose", "pods", kubeconfig=kubeconfig)
+    assert_one_line(result, f"cannot reach the API server at http://127.0.0.1:{port}")
+
+
+def test_forbidden_list_names_the_permission(run_cli, demo_server, tmp_path):
+    token = demo_server.add_user("viewer-elsewhere", [Rule(("get", "list"), ("pods",), namespaces=("other",))])
+    kubeconfig = demo_server.write_kubeconfig(tmp_path / "kc", token=token, namespace="shop")
+    result = run_cli("diagnose", "pods", kubeconfig=kubeconfig)
+    assert_one_line(result, 'pods is forbidden: User "viewer-elsewhere" cannot list resource "pods" in API group "" in the namespace "shop"')
+
+
+def test_forbidden_evidence_degrades_with_a_note(run_cli, demo_server, tmp_path):
+    """A user who may read pods but not events, nodes or logs still gets a diagnosis, and is told."""
+    token = demo_server.add_user("pods-only", [Rule(("get", "list"), ("pods",))])
+    kubeconfig = demo_server.write_kubeconfig(tmp_path / "kc", token=token, namespace="mem-example")
+    result = run_cli("diagnose", "pod", "memory-demo-2", "-o", "json", kubeconfig=kubeconfig)
+    assert result.code == 1, result.err
+    payload = result.json()
+    assert payload["findings"][0]["cause"] == "oom-killed"
+    assert any('cannot list resource "events"' in note for note in payload["notes"]), payload["notes"]
+
+
+def test_malformed_playbook_names_file_field_and_reason(run_cli, tmp_path):
+    bad = tmp_path / "playbooks"
+    bad.mkdir()
+    (bad / "broken.yaml").write_text(
+        "id: broken\ncategory: X\ntitle: t\nmatch: {container.waiting.reason: X}\n"
+        "causes:\n  - id: cause-a\n    title: t\n    explanation: e\n    remediation: [{text: r}]\n    match: {event: {message: {regex: '(a+)+$'}}}\n"
+        "fallback: {id: fallback-a, title: t, explanation: e, remediation: [{text: r}]}\n"
+    )
+    snapshot = tmp_path / "empty.json"
+    snapshot.write_text('{"apiVersion": "v1", "kind": "List", "items": []}')
+    result = run_cli("diagnose", "pods", "--snapshot", str(snapshot), "--playbooks", str(bad))
+    assert_one_line(result, "broken.yaml", "causes[0].match.event.message.regex", "nested quantifiers")
+
+
+def test_malformed_snapshot(run_cli, tmp_path):
+    truncated = tmp_path / "pods.json"
+    truncated.write_text('{"apiVersion": "v1", "kind": "List", "items": [{"kind": "Pod", "metadata": {"name": "a"')
+    result = run_cli("diagnose", "pods", "--snapshot", str(truncated))
+    assert_one_line(result, "pods.json", "truncated")
+
+
+@pytest.mark.parametrize("argv", [["diagnose"], ["diagnose", "pod"], ["diagnose", "pods", "-o", "xml"]])
+def test_usage_errors_exit_2(run_cli, argv):
+    result = run_cli(*argv)
+    assert result.code == 2
+    assert "usage:" in result.err and "Traceback" not in result.err
