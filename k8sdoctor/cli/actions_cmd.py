@@ -88,8 +88,9 @@ def run_logs(args: Namespace, out: TextIO | None = None) -> int:
         container = args.container
     else:
         container = pick.default_container(pod, _diagnose(args, inventory, namespace, args.name))
-        print(f'k8sdoctor: logs of container "{container}" (-c to choose; containers: '
-              f'{", ".join(c.name for c in pick.containers(pod))})', file=sys.stderr)
+        names = [c.name for c in pick.containers(pod)]
+        if len(names) > 1:
+            print(f'k8sdoctor: logs of container "{container}" (-c to choose: {", ".join(names)})', file=sys.stderr)
     req = LogRequest(namespace, args.name, container, args.previous, args.tail, args.timestamps)
 
     def write(lines: list[str]) -> None:
@@ -123,8 +124,6 @@ def run_debug(args: Namespace, *, attach=None, confirm: Callable[[str], bool] | 
     """Plan, check, show, ask, create, wait, attach. `attach` and `confirm` are injectable (tests)."""
     from k8sdoctor.actions import debug
     from k8sdoctor.actions.attach import TerminalAttach
-    from k8sdoctor.actions.profiles import choose_profile
-    from k8sdoctor.cluster.live.client import Forbidden
 
     out = out or sys.stdout
     if args.read_only:
@@ -134,23 +133,16 @@ def run_debug(args: Namespace, *, attach=None, confirm: Callable[[str], bool] | 
     if not args.yes and confirm is None and not sys.stdin.isatty():
         raise UserError("debug asks before it creates a container, and there is no terminal to ask on: pass --yes to go ahead")
     client, inventory, namespace = _live(args, args.name)
-    pod = inventory.pods[(namespace, args.name)]
-    try:
-        ns_obj, unreadable = client.get(f"/api/v1/namespaces/{namespace}"), None
-    except (Forbidden, NotFoundError) as exc:
-        ns_obj, unreadable = None, str(exc)
-    diagnosis = _diagnose(args, inventory, namespace, args.name)
-    plan = debug.plan_debug(pod, choose_profile(namespace, ns_obj, args.profile, unreadable), image=args.image,
-                            target=args.target, diagnosis=diagnosis)
-    missing = debug.missing_permissions(client, namespace, args.name)
-    if missing:
-        raise debug.permission_error(plan, missing)
-    hint = debug.distroless_hint(pod, plan.target, inventory)
+    ready = debug.prepare(client, inventory, namespace, args.name, diagnosis=_diagnose(args, inventory, namespace, args.name),
+                          image=args.image, target=args.target, profile=args.profile)
+    plan = ready.plan
+    if ready.missing:
+        raise debug.permission_error(plan, ready.missing)
     out.write(f"profile: {plan.choice.reason}\n")
     if plan.choice.warning:
         out.write(f"warning: {plan.choice.warning}\n")
-    if hint:
-        out.write(f"note: {hint}\n")
+    if ready.hint:
+        out.write(f"note: {ready.hint}\n")
     out.write(f"\nk8sdoctor will send this request, its only write (equivalent: {plan.kubectl_debug()}):\n\n"
               f"{plan.request_text()}\n\n")
     out.flush()

@@ -33,7 +33,9 @@ def _source_options(top: bool) -> argparse.ArgumentParser:
     g.add_argument("--snapshot", metavar="PATH", default=d(None), help="diagnose a saved cluster state instead of a live cluster")
     g.add_argument("--playbooks", metavar="DIR", action="append", default=d([]), help="extra playbook directory (repeatable)")
     g.add_argument("--debug", action="store_true", default=d(False), help="verbose logging to the log file")
-    g.add_argument("--read-only", action="store_true", default=d(False), help="disable the debug action (no writes at all)")
+    g.add_argument("--read-only", action="store_true", default=d(False), help="disable the debug action (no writes at all); also a config setting")
+    g.add_argument("--request-timeout", type=float, metavar="SECONDS", default=d(30.0),
+                   help="give up on an API request that sends nothing for this long (default 30)")
     return p
 
 
@@ -118,6 +120,9 @@ def run(argv: list[str] | None = None) -> int:
     from k8sdoctor.logfile import configure_logging
 
     configure_logging(args.debug)
+    from k8sdoctor.config import load_settings
+
+    args.read_only = args.read_only or load_settings().read_only
     if args.command == "diagnose":
         from k8sdoctor.cli.diagnose import run_diagnose
 

@@ -22,6 +22,14 @@ def load_engine(args: Namespace):
     return Engine(load_playbooks(getattr(args, "playbooks", []) or []).playbooks)
 
 
+def open_client(args: Namespace):
+    """A KubeClient for the kubeconfig/context the arguments name, with their request timeout."""
+    from k8sdoctor.cluster.live.client import KubeClient
+
+    read = getattr(args, "request_timeout", 30.0)
+    return KubeClient(args.kubeconfig, args.context, timeout=(min(5.0, read), read))
+
+
 def _close_names(name: str, candidates: list[str]) -> list[str]:
     from rapidfuzz import process
 
@@ -50,10 +58,9 @@ def inventory_for_pod(args: Namespace, name: str) -> tuple[Inventory, str]:
             names = [k[1] for k in inv.pods if k[0] == ns]
             raise NotFoundError(f'pod "{name}" not found in namespace "{ns}" of snapshot {args.snapshot}', _close_names(name, names))
         return inv, ns
-    from k8sdoctor.cluster.live.client import KubeClient
     from k8sdoctor.cluster.live.fetch import LiveFetcher
 
-    client = KubeClient(args.kubeconfig, args.context)
+    client = open_client(args)
     ns = args.namespace or client.identity.namespace
     fetcher = LiveFetcher(client)
     try:
@@ -82,9 +89,8 @@ def inventory_for_scan(args: Namespace) -> tuple[Inventory, str | None]:
                 if (ns is not None and key[0] != ns) or (match is not None and not match(labels)):
                     inv.delete_pod(pod)
         return inv, ns
-    from k8sdoctor.cluster.live.client import KubeClient
     from k8sdoctor.cluster.live.fetch import LiveFetcher
 
-    client = KubeClient(args.kubeconfig, args.context)
+    client = open_client(args)
     ns = None if all_ns else (args.namespace or client.identity.namespace)
     return LiveFetcher(client).scan(ns, selector), ns

@@ -52,7 +52,7 @@ def summarize(pod: dict) -> PodSummary:
     conditions = [c for c in _l(status.get("conditions")) if isinstance(c, dict)]
     if any(c.get("type") == "PodScheduled" and c.get("reason") == "SchedulingGated" for c in conditions):
         reason = "SchedulingGated"
-    init_specs = {str(c.get("name")): c for c in _l(spec.get("initContainers")) if isinstance(c, dict)}
+    init_specs = {c["name"]: c for c in _l(spec.get("initContainers")) if isinstance(c, dict) and isinstance(c.get("name"), str)}
     sidecars = {name for name, c in init_specs.items() if c.get("restartPolicy") == "Always"}
     total = len(_l(spec.get("containers"))) + len(sidecars)
     ready = restarts = sidecar_restarts = 0
@@ -68,7 +68,7 @@ def summarize(pod: dict) -> PodSummary:
         restarts += _n(cs.get("restartCount"))
         finished = parse_time(_d(_d(cs.get("lastState")).get("terminated")).get("finishedAt"))
         last_restart = later(last_restart, finished)
-        is_sidecar = cs.get("name") in sidecars
+        is_sidecar = isinstance(cs.get("name"), str) and cs["name"] in sidecars
         if is_sidecar:
             sidecar_restarts += _n(cs.get("restartCount"))
             last_sidecar_restart = later(last_sidecar_restart, finished)

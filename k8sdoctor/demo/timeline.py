@@ -35,17 +35,17 @@ class DemoTimeline(threading.Thread):
         super().__init__(name="demo-timeline", daemon=True)
         self.server = server
         self.crash_every, self.node_after, self.fix_after, self.tick = crash_every, node_after, fix_after, tick
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self.node_added = False
         self.image_fixed = False
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
 
     def run(self) -> None:
         start = time.monotonic()
         next_crash = start + self.crash_every
-        while not self._stop.wait(self.tick):
+        while not self._halt.wait(self.tick):
             now = time.monotonic()
             try:
                 if now >= next_crash:

@@ -87,3 +87,29 @@ def test_usage_errors_exit_2(run_cli, argv):
     result = run_cli(*argv)
     assert result.code == 2
     assert "usage:" in result.err and "Traceback" not in result.err
+
+
+def test_hanging_api_server_times_out_with_one_line(run_cli, demo_server, demo_kubeconfig):
+    fault = demo_server.hang("pods")
+    try:
+        result = run_cli("diagnose", "pods", "--request-timeout", "1", kubeconfig=demo_kubeconfig, timeout=30)
+    finally:
+        demo_server.clear_faults()
+    assert_one_line(result, "did not answer in time")
+    assert fault is not None
+
+
+def test_slow_but_answering_server_is_waited_for(run_cli, demo_server, demo_kubeconfig):
+    demo_server.slow(0.5, "pods")
+    try:
+        result = run_cli("diagnose", "pods", "--request-timeout", "3", "-o", "json", kubeconfig=demo_kubeconfig)
+    finally:
+        demo_server.clear_faults()
+    assert result.code == 1 and result.json()["items"], result.err
+
+
+def test_malformed_config_file(run_cli, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("read_only: sometimes\n")
+    result = run_cli("diagnose", "pods", env={"K8SDOCTOR_CONFIG": str(config)})
+    assert_one_line(result, "config.yaml: read_only must be true or false")

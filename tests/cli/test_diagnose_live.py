@@ -101,12 +101,15 @@ def test_other_formats_carry_the_same_finding(run_cli, demo_kubeconfig, fmt):
     assert "lastState.terminated.reason" in result.out and "OOMKilled" in result.out
 
 
-def test_secret_values_never_appear_in_any_output(run_cli, demo_server, demo_kubeconfig):
+def test_secret_values_never_appear_in_any_output(run_cli, demo_server, demo_kubeconfig, tmp_path):
     """The demo stores Secrets with values; no output format may ever show one (base64 or decoded)."""
     planted = {"ZGVtby1ub3QtYS1yZWFsLXBhc3N3b3Jk", "demo-not-a-real-password", "ZGVtby12YWx1ZQ==", "demo-value", "ZGVtby1pZA==", "demo-id"}
+    state = tmp_path / "state"
     for args in (["diagnose", "pods", "-A"], ["diagnose", "pods", "-A", "--show-healthy"], ["diagnose", "pod", "aegis-workload-demo", "-n", "default"]):
         for fmt in ("text", "json", "yaml", "markdown"):
-            result = run_cli(*args, "-o", fmt, kubeconfig=demo_kubeconfig)
+            result = run_cli(*args, "-o", fmt, "--debug", kubeconfig=demo_kubeconfig, env={"K8SDOCTOR_STATE_DIR": str(state)})
             assert not any(value in result.out or value in result.err for value in planted), (args, fmt)
+    own_log = "".join(p.read_text() for p in state.glob("*.log"))
+    assert not any(value in own_log for value in planted)
     # and the values were really there to be leaked
     assert demo_server.get("Secret", "reportportal", "secret-postgresql")["data"]["postgresql-password"] in planted

@@ -127,13 +127,13 @@ class Reflector(threading.Thread):
         self.label_selector = label_selector
         self.backoff = backoff or Backoff()
         self.resource_version: str | None = None
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._resp = None
         self.relists = 0
 
     # ---- control -----------------------------------------------------------------------------------
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         resp = self._resp
         if resp is not None:
             try:
@@ -143,7 +143,7 @@ class Reflector(threading.Thread):
 
     @property
     def stopped(self) -> bool:
-        return self._stop.is_set()
+        return self._halt.is_set()
 
     # ---- requests ----------------------------------------------------------------------------------
     def _path(self) -> str:
@@ -228,7 +228,7 @@ class Reflector(threading.Thread):
         delay = self.backoff.next() * (4 if slow else 1)
         retry_at = time.monotonic() + delay
         self.sink(SourceState(state.kind, state.state, state.message, retry_at))
-        self._stop.wait(delay)
+        self._halt.wait(delay)
         if not self.stopped and state.state != "forbidden":
             self.sink(SourceState(state.kind, "syncing", f"reconnecting after: {state.message}"))
             self.resource_version = None  # after an outage, relist: objects may have come and gone

@@ -1,0 +1,56 @@
+"""`k8sdoctor demo`: the TUI on a simulated cluster full of broken pods, served by the local fake API
+server and reached through a kubeconfig, i.e. through the same live code path as a real cluster.
+
+`--serve-only` runs just the server (and its timeline) and prints the kubeconfig, for trying other
+commands or kubectl against it.
+"""
+
+from __future__ import annotations
+
+import threading
+from argparse import Namespace
+
+
+def _serve_only(port: int) -> int:
+    from k8sdoctor.demo.runner import start_demo
+
+    with start_demo(port=port) as demo:
+        print(f"demo API server: {demo.server.url}", flush=True)
+        print(f"kubeconfig: {demo.kubeconfig}", flush=True)
+        print(f"try: KUBECONFIG={demo.kubeconfig} k8sdoctor -A   (Ctrl-C stops the server)", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def run_demo(args: Namespace) -> int:
+    if args.serve_only:
+        return _serve_only(args.port)
+    from k8sdoctor.cli.tui_cmd import launch
+    from k8sdoctor.tui.options import TuiOptions
+
+    demo = None
+
+    def open_demo():
+        """Started by the app's worker after the first paint: the server, then the live source."""
+        nonlocal demo
+        from k8sdoctor.demo.runner import start_demo
+        from k8sdoctor.tui.data.live_source import LiveSource
+
+        demo = start_demo(port=args.port)
+        return LiveSource.connect(str(demo.kubeconfig), None, args.selector)
+
+    options = TuiOptions(
+        namespace=args.namespace,
+        all_namespaces=args.namespace is None,
+        selector=args.selector,
+        playbooks=tuple(args.playbooks or ()),
+        read_only=args.read_only,
+    )
+    try:
+        return launch(options, open_source=open_demo)
+    finally:
+        if demo is not None:
+            demo.close()

@@ -1,0 +1,58 @@
+"""k8sdoctor works with exactly the permissions deploy/rbac/ grants, enforced by the local API server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from k8sdoctor.fakeapi import Rule
+
+RBAC = Path(__file__).resolve().parents[2] / "deploy" / "rbac"
+pytestmark = pytest.mark.kubectl
+
+
+def rules_of(manifest: str, namespace: str | None = None) -> list[Rule]:
+    """A Role/ClusterRole's rules as the fake server's Rules, bound cluster-wide or in one namespace."""
+    role = yaml.safe_load((RBAC / manifest).read_text())
+    namespaces = (namespace,) if namespace else None
+    return [Rule(tuple(r["verbs"]), tuple(r["resources"]), api_groups=tuple(r["apiGroups"]), namespaces=namespaces) for r in role["rules"]]
+
+
+def test_readonly_clusterrole_is_enough_for_a_full_diagnosis(run_cli, demo_server, tmp_path):
+    token = demo_server.add_user("k8sdoctor-ro", rules_of("readonly-clusterrole.yaml"))
+    kubeconfig = demo_server.write_kubeconfig(tmp_path / "kc", token=token, namespace="shop")
+    result = run_cli("diagnose", "pods", "-A", "-o", "json", kubeconfig=kubeconfig)
+    assert result.code == 1, result.err
+    payload = result.json()
+    causes = {f["cause"] for item in payload["items"] for f in item["findings"]}
+    assert {"image-not-found", "dependency-unreachable", "pod-affinity", "missing-secret", "disk-pressure"} <= causes
+    notes = {note for item in payload["items"] for note in item["notes"]}
+    assert all("secrets" in note for note in notes), notes  # only the deliberately withheld Secret names
+
+
+def test_readonly_role_in_one_namespace(run_cli, demo_server, tmp_path):
+    token = demo_server.add_user("k8sdoctor-ro-shop", rules_of("readonly-role.yaml", namespace="shop"))
+    kubeconfig = demo_server.write_kubeconfig(tmp_path / "kc", token=token, namespace="shop")
+    result = run_cli("diagnose", "pods", "-o", "json", kubeconfig=kubeconfig)
+    assert result.code == 1, result.err
+    causes = {f["cause"] for item in result.json()["items"] for f in item["findings"]}
+    assert {"image-not-found", "rate-limited", "dependency-unreachable"} <= causes
+    # all namespaces is refused with the exact permission, not a misleading "no pods"
+    everywhere = run_cli("diagnose", "pods", "-A", kubeconfig=kubeconfig)
+    assert everywhere.code == 2
+    assert 'cannot list resource "pods" in API group "" at the cluster scope' in everywhere.err
+
+
+def test_debug_role_grants_only_the_debug_write():
+    rules = yaml.safe_load((RBAC / "debug-role.yaml").read_text())["rules"]
+    granted = {(res, verb) for r in rules for res in r["resources"] for verb in r["verbs"]}
+    assert granted == {("pods/ephemeralcontainers", "patch"), ("pods/attach", "create"), ("pods/attach", "get")}
+
+
+def test_readonly_roles_grant_no_writes_and_no_secrets():
+    for manifest in ("readonly-clusterrole.yaml", "readonly-role.yaml"):
+        for rule in yaml.safe_load((RBAC / manifest).read_text())["rules"]:
+            assert set(rule["verbs"]) <= {"get", "list", "watch"}, manifest
+            assert "secrets" not in rule["resources"], manifest
