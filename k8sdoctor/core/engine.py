@@ -50,6 +50,17 @@ def is_plainly_healthy(pod: dict) -> bool:
     return True
 
 
+def _event_scopes(facts: PodFacts) -> dict:
+    """Events in scope, newest first: for the pod (None), for each container that has events of its
+    own (by name), and one list ("*") shared by all other containers, so rule results over it are
+    computed once per pod."""
+    newest = list(reversed(facts.events))
+    scopes: dict = {None: newest, "*": [e for e in newest if e.container is None]}
+    for name in {e.container for e in newest if e.container is not None}:
+        scopes[name] = [e for e in newest if e.container in (None, name)]
+    return scopes
+
+
 def _uses_logs(node: Node | None) -> bool:
     if node is None:
         return False
@@ -102,11 +113,13 @@ class Engine:
         findings: list[Finding] = []
         pod_claimed = False
         claimed: set[str] = set()
+        scopes = _event_scopes(facts)
+        memo: dict = {}
         for pb in self.playbooks:
             if pod_claimed:
                 break
             if pb.spec.scope == "pod":
-                found = self._run(pb, facts, None)
+                found = self._run(pb, facts, None, scopes[None], memo)
                 findings.extend(found)
                 if found and pb.spec.exclusive:
                     pod_claimed = True
@@ -114,7 +127,7 @@ class Engine:
             for c in facts.containers:
                 if c.name in claimed or c.kind == "ephemeral":
                     continue
-                found = self._run(pb, facts, c)
+                found = self._run(pb, facts, c, scopes.get(c.name, scopes["*"]), memo)
                 findings.extend(found)
                 if found and pb.spec.exclusive:
                     claimed.add(c.name)
@@ -134,9 +147,8 @@ class Engine:
         return result
 
     # ---- one playbook on one target -----------------------------------------------------------
-    def _run(self, pb: Playbook, facts: PodFacts, container: ContainerFact | None) -> list[Finding]:
-        events = [e for e in reversed(facts.events) if container is None or e.container in (None, container.name)]
-        ctx = MatchContext(facts, container, events)
+    def _run(self, pb: Playbook, facts: PodFacts, container: ContainerFact | None, events: list, memo: dict) -> list[Finding]:
+        ctx = MatchContext(facts, container, events, memo)
         symptom = pb.match.eval(ctx)
         if symptom is None:
             return []

@@ -55,6 +55,18 @@ def logs_to_fetch(pod: dict) -> list[LogRequest]:
     return wanted
 
 
+def needs_cluster_pods(pod: dict) -> bool:
+    """True for a Pending pod the scheduler says lacks resources: how far it is from fitting needs what
+    every pod on the nodes requests (as `kubectl describe node` shows)."""
+    status = pod.get("status") if isinstance(pod.get("status"), dict) else {}
+    if status.get("phase") != "Pending":
+        return False
+    for cond in status.get("conditions") or ():
+        if isinstance(cond, dict) and cond.get("type") == "PodScheduled" and "Insufficient" in str(cond.get("message") or ""):
+            return True
+    return False
+
+
 def needs_object_names(pod: dict) -> bool:
     """True when Secret/ConfigMap names could explain the failure ("did you mean")."""
     status = pod.get("status") if isinstance(pod.get("status"), dict) else {}

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 T = TypeVar("T")
 
 Key = tuple[str, str]  # (namespace, name); namespace is "" for cluster-scoped objects
+ALL_NAMESPACES = "*"
 
 #: Kinds kept by (namespace, name). Pods and events have their own indexes.
 NAMESPACED_KINDS = (
@@ -85,8 +86,9 @@ class Inventory:
         self.objects: dict[str, dict[Key, dict]] = {k: {} for k in NAMESPACED_KINDS + CLUSTER_KINDS}
         self.logs: dict[LogKey, list[str]] = {}
         self.unreadable: list[Unreadable] = []
-        #: Namespaces whose secret/configmap names were listed (so "absent" means really absent).
-        self.listed_names: set[tuple[str, str]] = set()  # (kind, namespace)
+        #: What was listed completely, so "absent" means really absent: (kind, namespace) for
+        #: namespaced lists, (kind, "*") for a list over all namespaces (ALL_NAMESPACES).
+        self.listed_names: set[tuple[str, str]] = set()
         #: Bumped on every change; cluster-wide indexes built by `derived` are keyed to it.
         self.version = 0
         #: How stale a derived index may get before it is rebuilt (0: never stale). A live view that
@@ -228,8 +230,8 @@ class Inventory:
             "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "creationTimestamp") if k in meta},
             "type": secret.get("type"),
         }
-        if data_keys:
-            kept["keyNames"] = data_keys
+        if "data" in secret or "stringData" in secret:
+            kept["keyNames"] = data_keys  # [] for an empty Secret; absent when only metadata was read
         ns, name = obj_key(secret)
         self.version += 1
         self.objects["Secret"][(ns, name)] = kept

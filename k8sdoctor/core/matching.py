@@ -38,6 +38,9 @@ class MatchContext:
     facts: PodFacts
     container: ContainerFact | None
     events: list[EventFact]  # the events in scope, newest first
+    #: Results of event rules, shared by the containers of one pod whose events in scope are the same
+    #: list: a pod with many containers and many events is not rescanned once per container.
+    memo: dict = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -383,6 +386,14 @@ class EventTest(Node):
         self.captures = captures
 
     def eval(self, ctx: MatchContext) -> Hit | None:
+        key = (id(self), id(ctx.events))
+        if key in ctx.memo:
+            return ctx.memo[key]
+        hit = self._first(ctx)
+        ctx.memo[key] = hit
+        return hit
+
+    def _first(self, ctx: MatchContext) -> Hit | None:
         now = ctx.facts.now
         for e in ctx.events:
             captures: dict[str, str] = {}
@@ -426,7 +437,7 @@ class MessageTest(Node):
         self.pred = pred
         self.captures = captures
 
-    def _texts(self, ctx: MatchContext) -> Iterable[tuple[str, str]]:
+    def _status_texts(self, ctx: MatchContext) -> Iterable[tuple[str, str]]:
         c = ctx.container
         if c is not None:
             yield c.waiting_message, f"{c.status_path}.state.waiting.message"
@@ -437,16 +448,25 @@ class MessageTest(Node):
             msg = cond.get("message")
             if isinstance(msg, str):
                 yield msg, f"status.conditions[{ctype}].message"
-        for e in ctx.events:
-            yield e.message, event_source(e, ctx.facts.now)
 
     def eval(self, ctx: MatchContext) -> Hit | None:
-        for text, where in self._texts(ctx):
+        for text, where in self._status_texts(ctx):
             if not text:
                 continue
             got = self.pred(text)
             if got is not None:
                 return Hit([Evidence(where, quote(text))], got)
+        key = (id(self), id(ctx.events))
+        if key not in ctx.memo:
+            ctx.memo[key] = self._first_event(ctx)
+        return ctx.memo[key]
+
+    def _first_event(self, ctx: MatchContext) -> Hit | None:
+        for e in ctx.events:
+            if e.message:
+                got = self.pred(e.message)
+                if got is not None:
+                    return Hit([Evidence(event_source(e, ctx.facts.now), quote(e.message))], got)
         return None
 
 

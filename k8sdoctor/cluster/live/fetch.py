@@ -13,8 +13,8 @@ from typing import Callable
 
 from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient, path_segment
 from k8sdoctor.core.engine import is_plainly_healthy
-from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES, logs_to_fetch, needs_object_names
-from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES, logs_to_fetch, needs_cluster_pods, needs_object_names
+from k8sdoctor.core.inventory import ALL_NAMESPACES, Inventory
 from k8sdoctor.errors import ClusterError, NotFoundError
 
 log = logging.getLogger("k8sdoctor.fetch")
@@ -62,11 +62,14 @@ class LiveFetcher:
         self.client = client
 
     # ---- pieces ----------------------------------------------------------------------------------
-    def _list_into(self, inv: Inventory, kind: str, path: str, **query) -> None:
+    def _list_into(self, inv: Inventory, kind: str, path: str, *, complete: str | None = None, **query) -> None:
+        """List into the inventory; `complete` records that kind as fully listed in that scope."""
         for page in self.client.pages(path, **query):
             for item in page.get("items") or ():
                 if isinstance(item, dict):
                     inv.put(kind, item)
+        if complete is not None:
+            inv.listed_names.add((kind, complete))
 
     def _names_into(self, inv: Inventory, kind: str, resource: str, namespace: str) -> None:
         for page in self.client.pages(ns_path(namespace, resource), accept=METADATA_ONLY):
@@ -111,6 +114,8 @@ class LiveFetcher:
                              lambda: self._list_into(inv, "PersistentVolumeClaim", ns_path(namespace, "persistentvolumeclaims"))),
             lambda: _degrade(inv, "replicasets", namespace,
                              lambda: self._list_into(inv, "ReplicaSet", ns_path(namespace, "replicasets", "apis/apps/v1"))),
+            lambda: _degrade(inv, "serviceaccounts", namespace,
+                             lambda: self._list_into(inv, "ServiceAccount", ns_path(namespace, "serviceaccounts"))),
         ]
         if names:
             tasks += [
@@ -149,6 +154,9 @@ class LiveFetcher:
         ]
         if not is_plainly_healthy(pod):
             tasks += self._cluster_tasks(inv) + self._namespace_tasks(inv, namespace, needs_object_names(pod)) + self._log_tasks(inv, [pod])
+        if needs_cluster_pods(pod):
+            tasks.append(lambda: _degrade(inv, "pods", None, lambda: self._list_into(
+                inv, "Pod", ns_path(None, "pods"), complete=ALL_NAMESPACES, fieldSelector="status.phase!=Succeeded,status.phase!=Failed")))
         self._run(tasks)
         return inv
 
@@ -162,7 +170,8 @@ class LiveFetcher:
     def scan(self, namespace: str | None, label_selector: str | None = None) -> Inventory:
         """Every pod in a namespace (or all, with namespace=None) and the evidence their diagnosis needs."""
         inv = Inventory()
-        self._list_into(inv, "Pod", ns_path(namespace, "pods"), labelSelector=label_selector)
+        scope = ALL_NAMESPACES if namespace is None else namespace
+        self._list_into(inv, "Pod", ns_path(namespace, "pods"), complete=None if label_selector else scope, labelSelector=label_selector)
         unhealthy = [p for p in inv.pods.values() if not is_plainly_healthy(p)]
         tasks: list[Callable[[], None]] = []
         if unhealthy:

@@ -31,3 +31,8 @@ def register(category: str) -> Callable[[Analyzer], Analyzer]:
 
 def analyzers_for(category: str) -> list[Analyzer]:
     return _REGISTRY.get(category, [])
+
+
+# The analyzers register themselves on import; rollout goes last so its undo step leads.
+from k8sdoctor.core.analyzers import crash, image_pull, pending, run_container  # noqa: E402,F401
+from k8sdoctor.core.analyzers import rollout  # noqa: E402,F401

@@ -1,0 +1,76 @@
+"""Pending: the scheduler's verdict counted per reason, then proof from the nodes, the other pods
+and the claims for the cause the playbook named; the pod's scheduling gates; and, when no scheduler
+has spoken at all, the scheduler the pod waits for."""
+
+from __future__ import annotations
+
+from k8sdoctor.core.analyzers import register
+from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
+from k8sdoctor.core.analyzers.kubectl import quote, target_of
+from k8sdoctor.core.analyzers.pending_claims import explain_claims
+from k8sdoctor.core.analyzers.pending_fit import explain_fit
+from k8sdoctor.core.analyzers.pending_nodes import explain_selector, explain_taints
+from k8sdoctor.core.analyzers.raw import as_str, dig
+from k8sdoctor.core.facts import PodFacts
+from k8sdoctor.core.findings import Finding, Step
+from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.matching import POD_FIELDS, MatchContext
+from k8sdoctor.core.scheduler_message import parse_scheduler_message
+
+DEFAULT_SCHEDULER = "default-scheduler"
+
+
+def scheduling_message(facts: PodFacts) -> tuple[str, str] | None:
+    """(message, where) of the freshest scheduler verdict: the playbooks' `pod.scheduling_message`."""
+    found = POD_FIELDS["pod.scheduling_message"](MatchContext(facts, None, list(reversed(facts.events))))
+    return (str(found[0][0]), str(found[0][1])) if found else None
+
+
+@register("Pending")
+def analyze_pending(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    found = scheduling_message(facts)
+    verdict = parse_scheduler_message(found[0]) if found else None
+    if found and verdict is not None:
+        add_evidence(finding, f"{found[1]}, counted per reason", verdict.summary())
+    nodes = [n for n in inventory.all("Node") if isinstance(n, dict)]
+    if finding.cause == "insufficient-resources":
+        explain_fit(finding, facts, inventory, nodes)
+    elif finding.cause == "untolerated-taint":
+        explain_taints(finding, facts, nodes)
+    elif finding.cause == "node-selector-mismatch":
+        explain_selector(finding, facts, nodes)
+    elif finding.cause in ("unbound-pvc", "volume-node-affinity-conflict"):
+        explain_claims(finding, facts, inventory)
+    if facts.scheduling_gates:
+        gates = ", ".join(facts.scheduling_gates)
+        add_evidence(finding, "spec.schedulingGates", f"{len(facts.scheduling_gates)} gate(s): {gates}; no scheduler looks at the pod until every gate is removed")
+    elif found is None:
+        explain_silence(finding, facts, inventory)
+
+
+def explain_silence(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    """No scheduler has written a verdict: name the scheduler the pod waits for, and whether it runs."""
+    steps = []
+    name = facts.scheduler_name
+    if name != DEFAULT_SCHEDULER:
+        add_evidence(finding, "spec.schedulerName", f"{name}: only that scheduler places this pod, and it has written no event about it (it is not running, or does not know this pod)")
+        runners = [
+            f"{ns}/{pod_name} ({as_str(dig(pod, 'status', 'phase')) or 'unknown phase'})"
+            for (ns, pod_name), pod in inventory.pods.items()
+            if name in pod_name and pod_name != facts.name
+        ]
+        if runners:
+            add_evidence(finding, "pods named like the scheduler", ", ".join(runners[:5]))
+        steps.append(Step(f"Check that the scheduler {name} runs and watches this namespace.", f"kubectl get pods -A -o wide | grep -F -- {quote(name)}"))
+        command = target_of(facts).patch_pod_spec({"schedulerName": None})
+        if command:
+            steps.append(Step("If the pod was meant for the default scheduler, drop spec.schedulerName.", command))
+    else:
+        schedulers = [
+            f"kube-system/{pod_name} ({as_str(dig(pod, 'status', 'phase')) or 'unknown phase'})"
+            for (ns, pod_name), pod in inventory.pods.items()
+            if ns == "kube-system" and pod_name.startswith("kube-scheduler")
+        ]
+        if schedulers:
+            add_evidence(finding, "kube-system pods", "the default scheduler: " + ", ".join(schedulers[:3]))
+    lead_with(finding, steps)

@@ -1,0 +1,211 @@
+"""Containers that cannot be created or started: the Secret or ConfigMap that is missing and the
+existing one it was probably meant to be, the keys that do exist, the command the spec runs, and the
+securityContext in effect when runAsNonRoot refuses the image."""
+
+from __future__ import annotations
+
+import re
+
+from k8sdoctor.core.analyzers import register
+from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with, quoted_match, spec_path
+from k8sdoctor.core.analyzers.kubectl import container_list_key, quote, target_of, to_json
+from k8sdoctor.core.analyzers.object_names import lookup
+from k8sdoctor.core.analyzers.pod_refs import ObjectRef, object_refs
+from k8sdoctor.core.analyzers.raw import as_dict, as_list, as_str
+from k8sdoctor.core.analyzers.suggest import close_matches
+from k8sdoctor.core.facts import PodFacts
+from k8sdoctor.core.findings import Finding, Step
+from k8sdoctor.core.inventory import Inventory
+
+_MISSING = {
+    "Secret": re.compile(r'secrets? "(?P<name>[^"]+)" not found'),
+    "ConfigMap": re.compile(r'(?i)configmaps? "(?P<name>[^"]+)" not found'),
+}
+_MISSING_KEY = re.compile(r"(?i)couldn't find key (?P<key>\S+) in (?P<kind>Secret|ConfigMap) (?P<ns>[^/\s]+)/(?P<name>\S+)")
+_EXEC = re.compile(r'exec: \\*"(?P<command>[^"\\]+)\\*"')
+_NON_NUMERIC_USER = re.compile(r"non-numeric user \((?P<user>[^)]*)\)")
+_SHELLS = ("sh", "bash", "ash", "dash", "zsh")
+_SECURITY_FIELDS = ("runAsNonRoot", "runAsUser", "runAsGroup")
+NON_ROOT_UID = 10001
+
+
+@register("RunContainerError")
+def analyze_run_container(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    if finding.cause == "missing-secret":
+        explain_missing_object(finding, facts, inventory, "Secret")
+    elif finding.cause == "missing-configmap":
+        explain_missing_object(finding, facts, inventory, "ConfigMap")
+    elif finding.cause == "missing-key":
+        explain_missing_key(finding, facts, inventory)
+    elif finding.cause == "command-not-found":
+        explain_command(finding, facts)
+    elif finding.cause == "run-as-non-root":
+        explain_non_root(finding, facts)
+
+
+@register("ContainerCreating")
+def analyze_container_creating(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    if finding.cause == "missing-secret":
+        explain_missing_object(finding, facts, inventory, "Secret")
+    elif finding.cause == "missing-configmap":
+        explain_missing_object(finding, facts, inventory, "ConfigMap")
+
+
+def _rename_ops(refs: list[ObjectRef], path_of, old: str, new: str) -> list[dict]:
+    """JSON-patch ops that replace `old` with `new` at each path, each guarded by a test of the old value."""
+    ops: list[dict] = []
+    for path in dict.fromkeys(path_of(r) for r in refs):
+        ops += [{"op": "test", "path": path, "value": old}, {"op": "replace", "path": path, "value": new}]
+    return ops
+
+
+# ---- a Secret or ConfigMap that does not exist --------------------------------------------------
+def explain_missing_object(finding: Finding, facts: PodFacts, inventory: Inventory, kind: str) -> None:
+    m = quoted_match(finding, _MISSING[kind])
+    if m is None:
+        return
+    name = m.group("name")
+    spec = as_dict(facts.raw.get("spec"))
+    refs = [r for r in object_refs(spec, kind) if r.name == name]
+    for ref in refs:
+        detail = f" (key {ref.key})" if ref.key else ""
+        add_evidence(finding, ref.where, f"{kind} {name}{detail}{', optional' if ref.optional else ''}")
+    found = lookup(inventory, kind, facts.namespace, name)
+    source = f"{kind} names in namespace {facts.namespace}"
+    target = target_of(facts)
+    steps: list[Step] = []
+    if found.exists:
+        add_evidence(finding, source, f"{kind} {name} exists now: it was created after the error, and the kubelet picks it up on its next retry")
+        if facts.workload_kind:
+            steps.append(Step("To retry at once, delete the pod; its controller creates a new one.", f"kubectl -n {quote(facts.namespace)} delete pod {quote(facts.name)}"))
+        lead_with(finding, steps)
+        return
+    add_evidence(finding, source, f"{kind} {name} {found.describe()}")
+    if found.similar and refs:
+        right = found.similar[0]
+        command = target.json_patch_pod_spec(_rename_ops(refs, lambda r: r.name_path, name, right))
+        steps.append(Step(f"Point the pod template at the existing {kind} {right}" + ("" if command else " and recreate the pod"), command))
+    if found.exists is False:
+        keys = sorted({r.key for r in refs if r.key})
+        literals = " ".join(f"--from-literal={quote(k + '=...')}" for k in keys) or "--from-literal=KEY=..."
+        what = "secret generic" if kind == "Secret" else "configmap"
+        command = f"kubectl -n {quote(facts.namespace)} create {what} {quote(name)} {literals}"
+        steps.append(Step(f"Or create {kind} {name} with the keys the pod reads ({', '.join(keys) or 'see the references above'}).", command))
+    generic = command_has("create secret generic", "KEY=VALUE") if kind == "Secret" else command_has("create configmap", "--from-file=PATH")
+    lead_with(finding, steps, replacing=generic)
+
+
+# ---- a key that is not in the object ------------------------------------------------------------
+def object_keys(kind: str, obj: dict) -> list[str] | None:
+    """Key names of a ConfigMap (data and binaryData) or Secret (keyNames); None when not read."""
+    if kind == "Secret":
+        names = obj.get("keyNames")
+        return sorted(str(k) for k in names) if isinstance(names, list) else None
+    if "data" not in obj and "binaryData" not in obj:
+        return None
+    return sorted({str(k) for k in as_dict(obj.get("data"))} | {str(k) for k in as_dict(obj.get("binaryData"))})
+
+
+def explain_missing_key(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    m = quoted_match(finding, _MISSING_KEY)
+    if m is None:
+        return
+    kind = "Secret" if m.group("kind").lower() == "secret" else "ConfigMap"
+    namespace, name, key = m.group("ns"), m.group("name"), m.group("key")
+    obj = inventory.get(kind, namespace, name)
+    source = f"{kind.lower()} {namespace}/{name}"
+    if obj is None:
+        add_evidence(finding, source, f"{kind} {name} {lookup(inventory, kind, namespace, name).describe()}")
+        return
+    keys = object_keys(kind, obj)
+    if keys is None:
+        add_evidence(finding, source, "its key names were not read (listed by name only)")
+        return
+    similar = close_matches(key, keys, cutoff=60)
+    listing = ", ".join(keys) if keys else "none (it is empty)"
+    field = "keyNames" if kind == "Secret" else "data, binaryData"
+    add_evidence(finding, f"{source} {field}", f"keys: {listing}" + (f". Did you mean {similar[0]}?" if similar else ""))
+    if not similar or namespace != facts.namespace:
+        return
+    refs = [r for r in object_refs(as_dict(facts.raw.get("spec")), kind) if r.name == name and r.key == key and r.key_path]
+    command = target_of(facts).json_patch_pod_spec(_rename_ops(refs, lambda r: r.key_path, key, similar[0])) if refs else None
+    lead_with(finding, [Step(f"Read the existing key {similar[0]} instead of {key}.", command)])
+
+
+# ---- command not found --------------------------------------------------------------------------
+def explain_command(finding: Finding, facts: PodFacts) -> None:
+    """The command and args the spec runs, what the runtime could not find, and the shell caveat."""
+    container = facts.container(finding.container or "")
+    if container is None:
+        return
+    command = [as_str(w) for w in as_list(container.spec.get("command"))]
+    args = [as_str(w) for w in as_list(container.spec.get("args"))]
+    if command or args:
+        text = ", ".join(f"{label} {to_json(words)}" for label, words in (("command", command), ("args", args)) if words)
+        if not command:
+            text += " (no command: the image's ENTRYPOINT runs with these args)"
+    else:
+        text = "no command or args: the image's own ENTRYPOINT and CMD run"
+    add_evidence(finding, f"{spec_path(container)}.command, .args", text)
+    m = quoted_match(finding, _EXEC)
+    missing = m.group("command") if m else ""
+    first = command[0] if command else ""
+    if missing and missing in args and missing not in command:
+        add_evidence(finding, f"{spec_path(container)}.args", f"{missing} is an argument, yet the runtime ran it as the program: the image has no ENTRYPOINT to take it, so set command")
+    if first.rsplit("/", 1)[-1] in _SHELLS and (not missing or missing == first or missing.rsplit("/", 1)[-1] in _SHELLS):
+        add_evidence(finding, f"{spec_path(container)}.command", f"it starts with the shell {first}: distroless and scratch images have no shell, so run the binary directly")
+    elif "distroless" in container.image or container.image.split(":")[0].endswith("/scratch"):
+        add_evidence(finding, f"{spec_path(container)}.image", f"{container.image} has no shell: use an ephemeral debug container to look inside")
+    image = quote(container.image)
+    lead_with(
+        finding,
+        [
+            Step(
+                "Compare with the image's own ENTRYPOINT and CMD (what runs when command and args are not set).",
+                f"docker pull {image} && docker image inspect {image} --format '{{{{json .Config.Entrypoint}}}} {{{{json .Config.Cmd}}}}'",
+            )
+        ],
+    )
+
+
+# ---- runAsNonRoot -------------------------------------------------------------------------------
+def explain_non_root(finding: Finding, facts: PodFacts) -> None:
+    container = facts.container(finding.container or "")
+    if container is None:
+        return
+    pod_context = as_dict(as_dict(facts.raw.get("spec")).get("securityContext"))
+    own_context = as_dict(container.spec.get("securityContext"))
+    shown, effective = [], {}
+    for field in _SECURITY_FIELDS:
+        if field in own_context:
+            effective[field] = own_context[field]
+            shown.append(f"{field}: {to_json(own_context[field])} (container)")
+        elif field in pod_context:
+            effective[field] = pod_context[field]
+            shown.append(f"{field}: {to_json(pod_context[field])} (pod)")
+        else:
+            shown.append(f"{field}: not set")
+    user = effective.get("runAsUser")
+    named = quoted_match(finding, _NON_NUMERIC_USER)
+    if user == 0:
+        verdict = "runAsUser 0 is root, which runAsNonRoot forbids"
+    elif user is None and named:
+        verdict = f"the image's USER decides, and it is {named.group('user')}, a name the kubelet cannot verify as non-root"
+    elif user is None:
+        verdict = "the image's USER decides, and it is root"
+    else:
+        verdict = f"runAsUser {user} is set"
+    add_evidence(finding, f"spec.securityContext + {spec_path(container)}.securityContext", f"{', '.join(shown)} — {verdict}")
+    patch = {container_list_key(container.kind): [{"name": container.name, "securityContext": {"runAsUser": NON_ROOT_UID}}]}
+    command = target_of(facts).patch_pod_spec(patch)
+    lead_with(
+        finding,
+        [
+            Step(
+                f"Run {container.name} as a numeric non-root user: runAsUser {NON_ROOT_UID} "
+                "(or the UID that owns the image's files; add fsGroup if it writes to volumes).",
+                command,
+            )
+        ],
+        replacing=command_has("/securityContext/runAsUser"),
+    )

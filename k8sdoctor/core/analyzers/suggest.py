@@ -1,0 +1,17 @@
+""""Did you mean": the closest existing names to a wrong one (rapidfuzz, imported only when needed)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+
+def close_matches(word: str, choices: Iterable[str], *, limit: int = 3, cutoff: float = 70.0) -> list[str]:
+    """Existing names most like `word` (ignoring case), best first; `word` itself is never suggested."""
+    candidates = sorted({c for c in choices if isinstance(c, str) and c and c != word})
+    if not word or not candidates:
+        return []
+    from rapidfuzz import fuzz, process
+
+    scored = process.extract(word, candidates, scorer=fuzz.ratio, processor=str.lower, limit=limit, score_cutoff=cutoff)
+    return [choice for choice, _score, _index in sorted(scored, key=lambda m: (-m[1], m[0]))]
+
