@@ -32,12 +32,26 @@ class _RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+class _LogFileHandler(logging.Handler):
+    """Opens the log file (and finds the state dir) only when the first record arrives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._file: logging.FileHandler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            self._file = logging.FileHandler(log_path(), encoding="utf-8")
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+
 def configure_logging(debug: bool) -> None:
     """Send the `k8sdoctor` logger to the log file (created only when something is logged)."""
     logger = logging.getLogger("k8sdoctor")
     if logger.handlers:
         return
-    handler = logging.FileHandler(log_path(), delay=True, encoding="utf-8")
+    handler = _LogFileHandler()
     handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if debug else logging.WARNING)

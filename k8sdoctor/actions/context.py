@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Callable
+
+from k8sdoctor.core.timeutil import utcnow
 
 if TYPE_CHECKING:
     from k8sdoctor.cluster.live.client import KubeClient
@@ -18,13 +21,17 @@ class ActionContext:
     `client` is None in snapshot mode: the actions then work from `inventory` alone (describe, logs that
     the snapshot holds) and live-only actions (follow, debug) are disabled with a note. `read_only`
     disables debug entirely (`--read-only`). `diagnosis` returns the current diagnosis of a pod, so an
-    action can mark what a finding cited (fields in describe, lines in logs).
+    action can mark what a finding cited (fields in describe, lines in logs). `clock` gives "now" for
+    ages. `rediagnose`, when the app sets it, is called with (namespace, name) after the debug action
+    changed the pod, so the app can diagnose it again at once.
     """
 
     inventory: Inventory
     client: KubeClient | None
     read_only: bool
     diagnosis: Callable[[str, str], PodDiagnosis | None]
+    clock: Callable[[], datetime] = utcnow
+    rediagnose: Callable[[str, str], None] | None = None
 
     @property
     def live(self) -> bool:

@@ -24,7 +24,7 @@ def _now() -> datetime:
 
 def _live(args: Namespace, name: str):
     """(client, inventory around pod NAME, namespace) from the live cluster."""
-    from k8sdoctor.cli.sources import _close_names
+    from k8sdoctor.core.suggest import close_names
     from k8sdoctor.cluster.live.client import KubeClient
     from k8sdoctor.cluster.live.fetch import LiveFetcher
 
@@ -33,7 +33,7 @@ def _live(args: Namespace, name: str):
     try:
         return client, LiveFetcher(client).pod(namespace, name), namespace
     except NotFoundError as exc:
-        raise NotFoundError(str(exc), _close_names(name, exc.suggestions)) from None
+        raise NotFoundError(str(exc), close_names(name, exc.suggestions)) from None
 
 
 def _diagnose(args: Namespace, inventory: Inventory, namespace: str, name: str):

@@ -49,12 +49,10 @@ def cmd_show(args: Namespace) -> int:
     pbs = {pb.id: pb for pb in load_playbooks(args.playbooks).playbooks}
     pb = pbs.get(args.id)
     if pb is None:
-        from rapidfuzz import process
-
-        close = [m[0] for m in process.extract(args.id, list(pbs), limit=3, score_cutoff=50)]
+        from k8sdoctor.core.suggest import close_names
         from k8sdoctor.errors import NotFoundError
 
-        raise NotFoundError(f'no playbook with id "{args.id}"', close)
+        raise NotFoundError(f'no playbook with id "{args.id}"', close_names(args.id, pbs))
     sys.stdout.write(printable(Path(pb.path).read_text(encoding="utf-8")))
     return 0
 

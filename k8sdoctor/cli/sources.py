@@ -6,6 +6,7 @@ from argparse import Namespace
 from dataclasses import dataclass
 
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.suggest import close_names
 from k8sdoctor.errors import NotFoundError, UserError
 
 
@@ -30,10 +31,6 @@ def open_client(args: Namespace):
     return KubeClient(args.kubeconfig, args.context, timeout=(min(5.0, read), read))
 
 
-def _close_names(name: str, candidates: list[str]) -> list[str]:
-    from rapidfuzz import process
-
-    return [m[0] for m in process.extract(name, candidates, limit=3, score_cutoff=60)]
 
 
 def _snapshot(args: Namespace) -> Inventory:
@@ -56,7 +53,7 @@ def inventory_for_pod(args: Namespace, name: str) -> tuple[Inventory, str]:
             ns = matches[0] if matches else "default"
         if (ns, name) not in inv.pods:
             names = [k[1] for k in inv.pods if k[0] == ns]
-            raise NotFoundError(f'pod "{name}" not found in namespace "{ns}" of snapshot {args.snapshot}', _close_names(name, names))
+            raise NotFoundError(f'pod "{name}" not found in namespace "{ns}" of snapshot {args.snapshot}', close_names(name, names))
         return inv, ns
     from k8sdoctor.cluster.live.fetch import LiveFetcher
 
@@ -66,7 +63,7 @@ def inventory_for_pod(args: Namespace, name: str) -> tuple[Inventory, str]:
     try:
         return fetcher.pod(ns, name), ns
     except NotFoundError as exc:
-        raise NotFoundError(str(exc), _close_names(name, exc.suggestions)) from None
+        raise NotFoundError(str(exc), close_names(name, exc.suggestions)) from None
 
 
 def inventory_for_scan(args: Namespace) -> tuple[Inventory, str | None]:

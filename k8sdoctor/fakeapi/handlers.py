@@ -16,6 +16,7 @@ import orjson
 from aiohttp import web
 
 from k8sdoctor.fakeapi import discovery, status
+from k8sdoctor.fakeapi.attach import AttachSession, serve_attach
 from k8sdoctor.fakeapi.auth import ADMIN_RULES, Attributes, User, access_review, authorize, forbidden_reason
 from k8sdoctor.fakeapi.encoding import JSON, Output
 from k8sdoctor.fakeapi.faults import Fault, Faults
@@ -74,6 +75,7 @@ class HandlerSettings:
     clock: Callable[[], datetime]
     record: Callable[[RecordedRequest], None]
     hanging: set[asyncio.Future] = field(default_factory=set)
+    attach_sessions: list[AttachSession] = field(default_factory=list)
 
 
 def _flag(query: dict[str, str], name: str) -> bool:
@@ -206,6 +208,8 @@ class ApiHandler:
             raise status.method_not_allowed()
         if method == "GET" and not target.name:
             verb = "watch" if _flag(query, "watch") else "list"
+        elif method == "GET" and target.subresource in ("attach", "exec"):
+            verb = "create"  # a websocket upgrade needs create, as since Kubernetes 1.35 (kubernetes#134577)
         elif method == "DELETE" and not target.name:
             verb = "deletecollection"
         namespace = target.namespace or ""
@@ -294,6 +298,9 @@ class ApiHandler:
             return self._review(rtype, _read_review(body, request.headers.get("Content-Type", "")), user)
         if target.subresource == "log":
             return await self._logs(request, target, query)
+        if target.subresource == "attach":
+            pod = self.store.require(PODS, target.namespace or "", target.name).obj
+            return await serve_attach(request, pod, query, self.settings.attach_sessions)
         output = Output.negotiate(request.headers.get("Accept"), query.get("includeObject"))
         if attrs.verb == "watch":
             return await WatchStream(request, self.store, self._watch_request(target, query, request),

@@ -20,6 +20,7 @@ import orjson
 from aiohttp import web
 
 from k8sdoctor.fakeapi import resources, status
+from k8sdoctor.fakeapi.attach import AttachSession
 from k8sdoctor.fakeapi.auth import ADMIN_RULES, Rule, User
 from k8sdoctor.fakeapi.faults import Fault, Faults
 from k8sdoctor.fakeapi.handlers import ApiHandler, HandlerSettings, RecordedRequest
@@ -302,6 +303,10 @@ class FakeApiServer:
         with self._requests_lock:
             found = list(self._requests)
         return [r for r in found if (method is None or r.method == method) and (path is None or r.path == path)]
+
+    def attach_sessions(self) -> list[AttachSession]:
+        """Attach sessions so far (`pods/NAME/attach` websockets): what was typed, the resizes sent."""
+        return list(self._settings.attach_sessions)
 
     def clear_requests(self) -> None:
         with self._requests_lock:

@@ -159,9 +159,10 @@ class KubeClient:
             if not token:
                 return
 
-    def stream(self, path: str, **query: Any):
-        """A streaming GET (watch, log follow): the open urllib3 response."""
-        return self.request("GET", path, query=query)
+    def stream(self, path: str, *, accept: str = JSON, timeout: tuple[float, float | None] | None = None, **query: Any):
+        """A streaming GET (watch, log follow): the open urllib3 response. A read timeout of None waits
+        for the next bytes as long as it takes (a quiet `logs -f`)."""
+        return self.request("GET", path, query=query, accept=accept, timeout=timeout)
 
     def send(self, method: str, path: str, body: Any, *, content_type: str = JSON) -> dict:
         """A write (POST, PATCH): the parsed answer."""

@@ -29,10 +29,29 @@ def register(category: str) -> Callable[[Analyzer], Analyzer]:
     return add
 
 
+#: Which modules hold each family's analyzers. They register themselves when imported, which happens
+#: the first time a finding of that family needs them: a one-shot diagnosis imports only what it uses.
+#: rollout goes last so its undo step leads.
+_MODULES = {
+    "CrashLoopBackOff": ("crash", "rollout"),
+    "ImagePullBackOff": ("image_pull", "rollout"),
+    "Pending": ("pending", "rollout"),
+    "RunContainerError": ("run_container", "rollout"),
+    "ContainerCreating": ("run_container", "rollout"),
+    "NotReady": ("rollout",),
+}
+_loaded: set[str] = set()
+
+
 def analyzers_for(category: str) -> list[Analyzer]:
+    """The family's analyzers, in the order of `_MODULES` whatever order their modules were imported in."""
+    order = _MODULES.get(category, ())
+    if category not in _loaded:
+        from importlib import import_module
+
+        for module in order:
+            import_module(f"{__name__}.{module}")
+        _loaded.add(category)
+        rank = {f"{__name__}.{m}": i for i, m in enumerate(order)}
+        _REGISTRY.get(category, []).sort(key=lambda fn: rank.get(fn.__module__, len(rank)))
     return _REGISTRY.get(category, [])
-
-
-# The analyzers register themselves on import; rollout goes last so its undo step leads.
-from k8sdoctor.core.analyzers import crash, image_pull, pending, run_container  # noqa: E402,F401
-from k8sdoctor.core.analyzers import rollout  # noqa: E402,F401

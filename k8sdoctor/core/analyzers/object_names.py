@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from k8sdoctor.core.analyzers.suggest import close_matches
+from k8sdoctor.core.suggest import close_matches
 from k8sdoctor.core.inventory import Inventory
 
 

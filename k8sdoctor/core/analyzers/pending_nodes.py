@@ -18,7 +18,7 @@ from k8sdoctor.core.analyzers.node_filters import (
     toleration_for,
 )
 from k8sdoctor.core.analyzers.raw import as_dict, as_list, as_str, dicts, dig, name_of
-from k8sdoctor.core.analyzers.suggest import close_matches
+from k8sdoctor.core.suggest import close_matches
 from k8sdoctor.core.analyzers.wording import SHOWN, count, listing
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step

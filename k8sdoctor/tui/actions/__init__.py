@@ -6,3 +6,27 @@ a Textual `Screen` that the app pushes, and that dismisses itself (esc) back to 
     logs_screen(ctx: ActionContext, namespace: str, name: str, previous: bool) -> Screen
     debug_screen(ctx: ActionContext, namespace: str, name: str) -> Screen
 """
+
+from __future__ import annotations
+
+from textual.screen import Screen
+
+from k8sdoctor.actions.context import ActionContext
+
+
+def describe_screen(ctx: ActionContext, namespace: str, name: str) -> Screen:
+    from k8sdoctor.tui.actions.describe import DescribeScreen
+
+    return DescribeScreen(ctx, namespace, name)
+
+
+def logs_screen(ctx: ActionContext, namespace: str, name: str, previous: bool) -> Screen:
+    from k8sdoctor.tui.actions.logs import LogsScreen
+
+    return LogsScreen(ctx, namespace, name, previous)
+
+
+def debug_screen(ctx: ActionContext, namespace: str, name: str) -> Screen:
+    from k8sdoctor.tui.actions.debug import DebugScreen
+
+    return DebugScreen(ctx, namespace, name)

@@ -1,0 +1,148 @@
+"""Attaching the user's terminal to a container, as `kubectl attach -it` does.
+
+The stream is the official client's websocket (`kubernetes.stream.stream` on
+`connect_get_namespaced_pod_attach`), speaking the channel protocol: one byte of channel before each
+message, 0 stdin, 1 stdout, 2 stderr, 3 the final status, 4 terminal size. The terminal is put in raw
+mode, SIGWINCH sends the new size on channel 4, and the terminal is restored whatever happens.
+
+An attach runner is any callable with the `AttachRunner` signature, so the debug flow can be driven
+without a terminal in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+from typing import IO, Protocol
+
+from k8sdoctor.cluster.live.client import KubeClient
+from k8sdoctor.sanitize import one_line
+
+RESIZE_CHANNEL = 4
+ERROR_CHANNEL = 3
+_STATUS_MESSAGE = re.compile(r'"message":\s*"((?:[^"\\]|\\.)*)"')
+
+
+@dataclass(frozen=True, slots=True)
+class AttachResult:
+    attached: bool
+    message: str  # one line: how the session ended, or why it could not start
+
+
+class AttachRunner(Protocol):
+    def __call__(self, client: KubeClient, namespace: str, pod: str, container: str) -> AttachResult: ...
+
+
+def attach_command(namespace: str, pod: str, container: str) -> str:
+    return f"kubectl attach -it -n {namespace} {pod} -c {container}"
+
+
+def open_attach(client: KubeClient, namespace: str, pod: str, container: str):
+    """The websocket client (binary channels) for an interactive attach. It uses an ApiClient of its own:
+    `stream()` swaps the ApiClient's transport while it connects, which must not touch other requests."""
+    from kubernetes.client import ApiClient, CoreV1Api
+    from kubernetes.stream import stream
+
+    core = CoreV1Api(ApiClient(client.configuration))
+    return stream(core.connect_get_namespaced_pod_attach, pod, namespace, container=container, stdin=True,
+                  stdout=True, stderr=False, tty=True, _preload_content=False, binary=True)
+
+
+def connect_error(exc: Exception) -> str:
+    """One line from a failed websocket connect: the API server's Status message when it sent one
+    ("Handshake status 403 Forbidden -+-+- headers -+-+- {...Status...}")."""
+    text = str(getattr(exc, "reason", "") or exc)
+    match = _STATUS_MESSAGE.search(text)
+    if match:
+        return one_line(json.loads(f'"{match.group(1)}"'))
+    lines = [line for line in text.splitlines() if line.strip()]
+    return one_line(lines[0].split(" -+-+- ")[0]) if lines else type(exc).__name__
+
+
+def session_status(ws) -> str:
+    """The status the server sent on channel 3 when the session ended, as one line."""
+    raw = ws.read_channel(ERROR_CHANNEL)
+    if not raw:
+        return "session ended"
+    try:
+        status = json.loads(raw)
+    except ValueError:
+        return "session ended"
+    if status.get("status") == "Success":
+        return "session ended"
+    return one_line(f"session ended: {status.get('message') or status.get('reason') or 'failure'}")
+
+
+def _copy_output(ws, fd_out: int) -> None:
+    for channel in (1, 2):
+        out = ws.read_channel(channel)
+        if out:
+            os.write(fd_out, out)
+
+
+class TerminalAttach:
+    """Attach this process's terminal: raw mode, resize handling, restored on exit."""
+
+    def __init__(self, stdin: IO | None = None, stdout: IO | None = None) -> None:
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+
+    def __call__(self, client: KubeClient, namespace: str, pod: str, container: str) -> AttachResult:
+        if not (self.stdin.isatty() and self.stdout.isatty()):
+            return AttachResult(False, f"no terminal to attach; run: {attach_command(namespace, pod, container)}")
+        try:
+            ws = open_attach(client, namespace, pod, container)
+        except Exception as exc:  # noqa: BLE001 - the client wraps every connect failure differently
+            return AttachResult(False, f"could not attach ({connect_error(exc)}); run: {attach_command(namespace, pod, container)}")
+        banner = f"Attached to {container} in {namespace}/{pod}: exit its shell to come back. If you see no prompt, press enter."
+        os.write(self.stdout.fileno(), one_line(banner).encode() + b"\n")  # not raw yet: the tty adds the \r
+        try:
+            return self._session(ws)
+        finally:
+            ws.close()
+
+    def _size(self) -> bytes:
+        try:
+            cols, rows = os.get_terminal_size(self.stdout.fileno())
+        except OSError:
+            cols, rows = shutil.get_terminal_size()
+        return json.dumps({"Width": cols, "Height": rows}).encode()
+
+    def _session(self, ws) -> AttachResult:
+        import termios
+        import tty
+
+        fd_in, fd_out = self.stdin.fileno(), self.stdout.fileno()
+        saved = termios.tcgetattr(fd_in)
+        resized = threading.Event()
+        previous = None
+        try:
+            tty.setraw(fd_in)
+            if threading.current_thread() is threading.main_thread():
+                previous = signal.signal(signal.SIGWINCH, lambda *_: resized.set())
+            ws.write_channel(RESIZE_CHANNEL, self._size())
+            while ws.is_open():
+                if resized.is_set():
+                    resized.clear()
+                    ws.write_channel(RESIZE_CHANNEL, self._size())
+                ready, _, _ = select.select([fd_in, ws.sock.sock], [], [], 0.2)
+                if fd_in in ready:
+                    data = os.read(fd_in, 4096)
+                    if not data:
+                        break
+                    ws.write_stdin(data)
+                ws.update(timeout=0)
+                _copy_output(ws, fd_out)
+            _copy_output(ws, fd_out)  # what arrived with the close
+            return AttachResult(True, session_status(ws))
+        finally:
+            termios.tcsetattr(fd_in, termios.TCSADRAIN, saved)
+            if previous is not None:
+                signal.signal(signal.SIGWINCH, previous)

@@ -1,0 +1,97 @@
+"""The describe document: aligned lines grouped in sections, each line knowing which pod fields it shows.
+
+Builders write lines the way kubectl's PrefixWriter does (two spaces per level, tab-separated cells);
+`DescribeWriter.document()` aligns them with Go's tabwriter rules and keeps each line's metadata, so the
+text equals kubectl's and the TUI can still say "this line is status.containerStatuses[web].state".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from k8sdoctor.actions.tabwriter import align
+from k8sdoctor.sanitize import printable
+
+
+@dataclass(frozen=True, slots=True)
+class EventRef:
+    """The event an Events row shows, for matching a finding's "event Warning/Failed from kubelet" citation."""
+
+    type: str
+    reason: str
+    component: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DescribeLine:
+    text: str
+    section: str
+    heading: bool = False  # the first line of its section
+    paths: tuple[str, ...] = ()  # the pod fields it shows: "spec.containers[web].image"
+    event: EventRef | None = None
+    extra: bool = False  # k8sdoctor shows it; kubectl does not (e.g. a waiting container's message)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    start: int  # index of its first line
+    end: int  # one past its last line
+
+
+@dataclass
+class DescribeDocument:
+    namespace: str
+    name: str
+    lines: list[DescribeLine]
+
+    def text(self, *, extras: bool = True) -> str:
+        return "".join(line.text + "\n" for line in self.lines if extras or not line.extra)
+
+    @property
+    def sections(self) -> list[Section]:
+        out: list[Section] = []
+        for i, line in enumerate(self.lines):
+            if line.heading or not out:
+                if out:
+                    out[-1] = Section(out[-1].title, out[-1].start, i)
+                out.append(Section(line.section, i, len(self.lines)))
+        return out
+
+
+def value(text: object) -> str:
+    """An untrusted value as one cell: control characters visible, tabs shown as \\t."""
+    return printable("" if text is None else str(text)).replace("\t", "\\t")
+
+
+class DescribeWriter:
+    """Collects kubectl-style lines (with tabs) and their metadata."""
+
+    def __init__(self) -> None:
+        self._raw: list[str | None] = []
+        self._meta: list[DescribeLine] = []
+        self._section = "Pod"
+        self._opens = True
+
+    def section(self, title: str) -> None:
+        """The next line opens section `title`."""
+        self._section, self._opens = title, True
+
+    def line(self, level: int, text: str, *, paths: tuple[str, ...] = (), event: EventRef | None = None,
+             extra: bool = False) -> None:
+        """One output line at an indentation level; `text` may hold tabs and, in a value, newlines:
+        kubectl writes those raw, so the continuation lines start at column 0."""
+        for i, part in enumerate(text.split("\n")):
+            self._raw.append(("  " * level if i == 0 else "") + part)
+            self._meta.append(DescribeLine("", self._section, self._opens, paths, event, extra))
+            self._opens = False
+
+    def flush(self) -> None:
+        """End every column block here (kubectl's w.Flush() before the events table)."""
+        self._raw.append(None)
+
+    def document(self, namespace: str, name: str) -> DescribeDocument:
+        texts = align(self._raw)
+        lines = [DescribeLine(text, m.section, m.heading, m.paths, m.event, m.extra) for text, m in zip(texts, self._meta)]
+        return DescribeDocument(namespace, name, lines)

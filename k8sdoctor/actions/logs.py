@@ -1,0 +1,237 @@
+"""Reading a container's logs safely: the tail, the previous run, or a follow stream.
+
+Whatever a container writes, memory and the terminal stay safe:
+- bytes are decoded incrementally as UTF-8, invalid sequences replaced (U+FFFD);
+- control characters (ANSI escapes, cursor moves, title sets) are made visible (`sanitize.printable`);
+- a line is cut at MAX_LINE_CHARS, and the buffer keeps the last `max_lines` lines (10,000 by default)
+  and at most MAX_BUFFER_CHARS characters: a container logging megabytes per second cannot grow memory.
+
+When a container has no logs to read (never started, image pull failing, no previous run), reading
+raises `LogsUnavailable` with the reason, and the caller shows the pod's events instead.
+"""
+
+from __future__ import annotations
+
+import codecs
+import threading
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from k8sdoctor.actions.citations import LogCitation
+from k8sdoctor.actions.containers import find, why_no_logs
+from k8sdoctor.cluster.live.client import Forbidden, KubeClient, path_segment
+from k8sdoctor.cluster.live.fetch import ns_path
+from k8sdoctor.core.inventory import Inventory, LogKey
+from k8sdoctor.errors import ClusterError, NotFoundError, UserError
+from k8sdoctor.sanitize import printable
+
+DEFAULT_MAX_LINES = 10_000
+MAX_LINE_CHARS = 16_384
+MAX_BUFFER_CHARS = 32 * 1024 * 1024
+#: A follow waits for the container as long as it takes; only connecting has a deadline.
+FOLLOW_TIMEOUT = (5.0, None)
+CHUNK_BYTES = 64 * 1024
+
+
+class LogsUnavailable(UserError):
+    """The container has no logs to read; `str()` says why. Callers show the pod's events instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogRequest:
+    namespace: str
+    pod: str
+    container: str
+    previous: bool = False
+    tail: int | None = None  # None or negative: everything the kubelet kept
+    timestamps: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.container} ({'previous' if self.previous else 'current'})"
+
+
+class LineDecoder:
+    """Bytes in, complete safe lines out. A character split across chunks stays whole; a line longer
+    than MAX_LINE_CHARS keeps its start and says how much was cut."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._head: list[str] = []
+        self._head_chars = 0
+        self._cut = 0
+
+    def _add(self, piece: str) -> None:
+        room = MAX_LINE_CHARS - self._head_chars
+        if len(piece) > room:
+            self._cut += len(piece) - max(room, 0)
+            piece = piece[: max(room, 0)]
+        if piece:
+            self._head.append(piece)
+            self._head_chars += len(piece)
+
+    def _take(self) -> str:
+        line = "".join(self._head).removesuffix("\r")
+        cut = self._cut
+        self._head, self._head_chars, self._cut = [], 0, 0
+        line = printable(line)
+        return f"{line}… ({cut} more characters)" if cut else line
+
+    def feed(self, data: bytes) -> list[str]:
+        text = self._decoder.decode(data)
+        parts = text.split("\n")
+        lines = []
+        for part in parts[:-1]:
+            self._add(part)
+            lines.append(self._take())
+        self._add(parts[-1])
+        return lines
+
+    def finish(self) -> list[str]:
+        self._add(self._decoder.decode(b"", final=True))
+        return [self._take()] if self._head or self._cut else []
+
+
+class LogBuffer:
+    """The last lines of a log, bounded in lines and characters; thread-safe.
+
+    Lines are numbered from the start of the stream, so a mark on line N stays on the same text while
+    older lines are dropped (`first` is the number of the oldest line kept)."""
+
+    def __init__(self, max_lines: int = DEFAULT_MAX_LINES, max_chars: int = MAX_BUFFER_CHARS) -> None:
+        self._lines: deque[str] = deque()
+        self.max_lines = max_lines
+        self.max_chars = max_chars
+        self._chars = 0
+        self.first = 0
+        self.version = 0  # bumped on every change, so a view redraws only when needed
+        self._lock = threading.Lock()
+
+    def extend(self, lines: Iterable[str]) -> None:
+        with self._lock:
+            for line in lines:
+                self._lines.append(line)
+                self._chars += len(line)
+            while len(self._lines) > self.max_lines or (self._chars > self.max_chars and len(self._lines) > 1):
+                self._chars -= len(self._lines.popleft())
+                self.first += 1
+            self.version += 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self.first += len(self._lines)
+            self._lines.clear()
+            self._chars = 0
+            self.version += 1
+
+    def snapshot(self) -> tuple[int, list[str]]:
+        """(number of the first line, the lines kept)."""
+        with self._lock:
+            return self.first, list(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @property
+    def total(self) -> int:
+        """Lines received so far, dropped ones included."""
+        return self.first + len(self._lines)
+
+
+def log_path(namespace: str, pod: str) -> str:
+    return f"{ns_path(namespace, 'pods')}/{path_segment(pod)}/log"
+
+
+def _query(req: LogRequest, follow: bool) -> dict:
+    return {"container": req.container, "previous": req.previous or None, "follow": follow or None,
+            "tailLines": req.tail if req.tail is not None and req.tail >= 0 else None,
+            "timestamps": req.timestamps or None}
+
+
+def check_readable(inventory: Inventory, req: LogRequest) -> None:
+    """Raise LogsUnavailable (with the reason) when the pod's status says there are no logs; raise
+    NotFoundError for an unknown pod or container."""
+    pod = inventory.pods.get((req.namespace, req.pod))
+    if pod is None:
+        raise NotFoundError(f'pod "{req.pod}" not found in namespace "{req.namespace}"')
+    reason = why_no_logs(pod, find(pod, req.container), req.previous)
+    if reason:
+        raise LogsUnavailable(reason)
+
+
+def _translate(exc: ClusterError | NotFoundError, req: LogRequest) -> UserError:
+    if isinstance(exc, Forbidden):
+        return exc
+    if isinstance(exc, NotFoundError):
+        return NotFoundError(f'pod "{req.pod}" not found in namespace "{req.namespace}" (it may have just been deleted)')
+    text = str(exc)
+    if "error 400" in text:  # the kubelet's reason: "container ... is waiting to start: ..."
+        return LogsUnavailable(text.split(": ", 1)[-1])
+    return exc
+
+
+def stream_logs(client: KubeClient, req: LogRequest, sink: Callable[[list[str]], None], *, follow: bool = False,
+                stop: threading.Event | None = None, on_open: Callable[[object], None] | None = None) -> None:
+    """Read a container's log into `sink`, a batch of safe lines per chunk received. With `follow`, keep
+    reading new lines until the container stops, `stop` is set, or the response is closed (`on_open`
+    receives it, so another thread can `shutdown()` it)."""
+    try:
+        resp = client.request("GET", log_path(req.namespace, req.pod), query=_query(req, follow), accept="*/*",
+                              timeout=FOLLOW_TIMEOUT if follow else None)
+    except (ClusterError, NotFoundError) as exc:
+        raise _translate(exc, req) from None
+    if on_open is not None:
+        on_open(resp)
+    decoder = LineDecoder()
+    try:
+        for chunk in resp.stream(CHUNK_BYTES, decode_content=True):
+            lines = decoder.feed(chunk)
+            if lines:
+                sink(lines)
+            if stop is not None and stop.is_set():
+                return
+    except Exception as exc:  # noqa: BLE001 - a closed or broken stream ends the read
+        if stop is not None and stop.is_set():
+            return
+        raise ClusterError(f"the log stream of {req.label} broke: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    finally:
+        try:
+            resp.release_conn()
+        except Exception:  # noqa: BLE001
+            pass
+    rest = decoder.finish()
+    if rest:
+        sink(rest)
+
+
+def snapshot_logs(inventory: Inventory, req: LogRequest) -> list[str]:
+    """The lines a snapshot holds for this container and run, made safe."""
+    lines = inventory.logs.get(LogKey(req.namespace, req.pod, req.container, req.previous))
+    if lines is None:
+        which = "previous" if req.previous else "current"
+        raise LogsUnavailable(f"the snapshot holds no {which} logs for container {req.container}")
+    decoder = LineDecoder()
+    out = []
+    for line in lines:
+        out += decoder.feed(line.encode("utf-8", errors="replace") + b"\n")
+    return out[max(len(out) - req.tail, 0):] if req.tail is not None and req.tail >= 0 else out
+
+
+def cited_lines(first: int, lines: list[str], citations: list[LogCitation], req: LogRequest) -> dict[int, LogCitation]:
+    """Line number → the finding that quoted it. The engine read the last `total` lines; the quote is
+    looked for there first, then anywhere (the log may have grown since)."""
+    marks: dict[int, LogCitation] = {}
+    for cite in citations:
+        if cite.container != req.container or cite.previous != req.previous:
+            continue
+        quoted = cite.text.split("… (", 1)[0]
+        at = len(lines) - cite.total + cite.line - 1
+        if 0 <= at < len(lines) and lines[at].startswith(quoted):
+            marks[first + at] = cite
+            continue
+        for i in range(len(lines) - 1, -1, -1):
+            if lines[i].startswith(quoted):
+                marks[first + i] = cite
+                break
+    return marks

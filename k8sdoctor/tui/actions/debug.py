@@ -1,0 +1,166 @@
+"""The debug screen (`x`): the profile chosen and why, the exact request, a confirmation, then the
+ephemeral container is created, waited for, and attached with the app suspended. Back in the app, the
+pod is diagnosed again.
+
+Nothing is sent before the user confirms; `--read-only` and snapshot mode disable the screen entirely.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from k8sdoctor.actions import debug
+from k8sdoctor.actions.attach import AttachResult, AttachRunner, TerminalAttach
+from k8sdoctor.actions.context import ActionContext
+from k8sdoctor.errors import UserError
+from k8sdoctor.sanitize import one_line, printable
+from k8sdoctor.tui.actions.confirm_dialog import ConfirmDialog
+
+READ_ONLY = "Debug is disabled by --read-only: adding a debug container is the one write k8sdoctor makes."
+SNAPSHOT = "Debug needs a live cluster: this is a snapshot, which is read-only."
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class DebugScreen(Screen[None]):
+    CSS_PATH = ["actions.tcss", "debug.tcss"]
+    BINDINGS = [
+        Binding("escape,q", "back", "Back"),
+        Binding("enter", "send", "Send…"),
+    ]
+
+    def __init__(self, ctx: ActionContext, namespace: str, name: str, *, attach: AttachRunner | None = None,
+                 rng: random.Random | None = None) -> None:
+        super().__init__()
+        self.ctx, self.namespace, self.pod_name = ctx, namespace, name
+        self.attach_runner: AttachRunner = attach or TerminalAttach()
+        self.rng = rng
+        self.ready: debug.Prepared | None = None
+        self.state = "planning"  # planning, ready, denied, disabled, failed, sending, attached, left
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"debug pod {one_line(self.namespace)}/{one_line(self.pod_name)}", classes="action-title", markup=False)
+        with VerticalScroll(id="plan"):
+            yield Static("", id="verdict", markup=False)
+            yield Static("", id="profile", markup=False)
+            yield Static("", id="hint", markup=False)
+            yield Static("", id="request", markup=False)
+        yield Static("", id="state", classes="action-status", markup=False)
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "send" or self.state == "ready"  # False hides it
+
+    def _say(self, widget: str, text: str) -> None:
+        self.query_one(f"#{widget}", Static).update(text)
+
+    def _set_state(self, state: str, text: str, verdict: str | None = None) -> None:
+        """Update the state line; a `verdict` (why nothing can or will be sent) shows above the plan."""
+        self.state = state
+        self._say("state", one_line(text))
+        box = self.query_one("#verdict", Static)
+        box.display = verdict is not None
+        box.update(printable(verdict or ""))
+        self.refresh_bindings()
+
+    def on_mount(self) -> None:
+        if self.ctx.read_only:
+            self._set_state("disabled", "Debug is disabled; esc: back", READ_ONLY)
+        elif not self.ctx.live:
+            self._set_state("disabled", "Debug is disabled; esc: back", SNAPSHOT)
+        else:
+            self._set_state("planning", "Reading the namespace's Pod Security level and checking permissions…")
+            self.run_worker(self._prepare, thread=True, exclusive=True, group="debug", exit_on_error=False)
+
+    # ---- planning (worker) ----------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        try:
+            ready = debug.prepare(self.ctx.client, self.ctx.inventory, self.namespace, self.pod_name,
+                                  diagnosis=self.ctx.diagnosis(self.namespace, self.pod_name), rng=self.rng)
+        except UserError as exc:
+            self.app.call_from_thread(self._set_state, "failed", "Nothing was sent; esc: back",
+                                      f"Cannot plan the debug container: {exc}")
+            return
+        self.app.call_from_thread(self._show_plan, ready)
+
+    def _show_plan(self, ready: debug.Prepared) -> None:
+        self.ready = ready
+        plan = ready.plan
+        profile = f"Profile: {plan.choice.reason}."
+        if plan.choice.warning:
+            profile += f"\nWarning: {plan.choice.warning}."
+        self._say("profile", printable(profile))
+        hint = self.query_one("#hint", Static)
+        hint.display = bool(ready.hint)
+        hint.update(printable(f"Note: {ready.hint}." if ready.hint else ""))
+        self._say("request", printable(f"k8sdoctor will send this request, its only write:\n\n{plan.request_text()}\n\n"
+                                       f"Equivalent: {plan.kubectl_debug()}"))
+        if ready.missing:
+            error = debug.permission_error(plan, ready.missing)
+            self._set_state("denied", "Nothing can be sent: a permission is missing; esc: back",
+                            f"{_sentence(str(error))}.\n\n{_sentence(error.hint or '')}")
+        else:
+            self._set_state("ready", f"Enter: add {plan.container} to the pod (you will be asked first); esc: back")
+
+    # ---- sending --------------------------------------------------------------------------------------
+    def action_send(self) -> None:
+        if self.state != "ready" or self.ready is None:
+            return
+        plan = self.ready.plan
+        question = f"Add debug container {plan.container} to pod {plan.namespace}/{plan.pod}?"
+        detail = (f"PATCH {plan.path} ({plan.choice.profile} profile, image {plan.image}). Ephemeral containers "
+                  "cannot be removed: it stays in the pod spec until the pod is deleted.")
+        self.app.push_screen(ConfirmDialog(printable(question), printable(detail)), self._confirmed)
+
+    def _confirmed(self, yes: bool | None) -> None:
+        if not yes:
+            self._set_state("ready", "Cancelled: nothing was sent. Enter to try again; esc: back")
+            return
+        self._set_state("sending", "Sending the request and waiting for the container to start…")
+        self.run_worker(self._create, thread=True, exclusive=True, group="debug", exit_on_error=False)
+
+    def _create(self) -> None:
+        assert self.ready is not None
+        plan = self.ready.plan
+        try:
+            created = debug.create(self.ctx.client, plan)
+            debug.wait_running(self.ctx.client, plan, created)
+        except UserError as exc:
+            hint = f"\n\n{exc.hint}" if exc.hint else ""
+            self.app.call_from_thread(self._set_state, "failed", "The debug container could not be started; esc: back",
+                                      f"{exc}{hint}")
+            return
+        self.app.call_from_thread(self._hand_over_terminal)
+
+    def _hand_over_terminal(self) -> None:
+        """Hand the terminal to the container (the app suspended), then come back and re-diagnose."""
+        assert self.ready is not None
+        plan = self.ready.plan
+        if self.state != "sending":  # the user left while it started
+            self.app.notify(f"{plan.container} is running; attach with: {plan.kubectl_attach()}", markup=False)
+            return
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(self.app.suspend())
+            except SuspendNotSupported:
+                pass  # no real terminal (a test, a web driver): the runner decides what it can do
+            result: AttachResult = self.attach_runner(self.ctx.client, plan.namespace, plan.pod, plan.container)
+        if self.ctx.rediagnose is not None:
+            self.ctx.rediagnose(self.namespace, self.pod_name)
+        self.app.notify(one_line(result.message), title=f"{plan.container}", markup=False,
+                        severity="information" if result.attached else "warning")
+        self.state = "attached"
+        self.dismiss(None)
+
+    def action_back(self) -> None:
+        self.state = "left" if self.state == "sending" else self.state
+        self.dismiss(None)

@@ -1,0 +1,131 @@
+"""The describe screen (`d`): everything `kubectl describe pod` shows, with section headings, `/` search,
+and the fields the diagnosis cites highlighted (`c` jumps from one to the next)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from k8sdoctor.actions.citations import Citation, describe_citations
+from k8sdoctor.actions.context import ActionContext
+from k8sdoctor.actions.describe import describe_pod
+from k8sdoctor.actions.describe_doc import DescribeDocument
+from k8sdoctor.actions.search import Search
+from k8sdoctor.core.findings import SEVERITY_RANK
+from k8sdoctor.errors import NotFoundError
+from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.actions.lines_view import LinesView
+from k8sdoctor.tui.actions.search_bar import SearchBar
+from k8sdoctor.tui.format import SEVERITY_MARK
+
+
+class DescribeScreen(Screen[None]):
+    CSS_PATH = "actions.tcss"
+    BINDINGS = [
+        Binding("escape,q", "back", "Back"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("n", "match(True)", "Next", tooltip="Next match"),
+        Binding("N", "match(False)", "Previous match", show=False),
+        Binding("c", "cited(True)", "Cited", tooltip="Next field the diagnosis cites"),
+        Binding("C", "cited(False)", "Previous cited field", show=False),
+        Binding("right_square_bracket", "section(True)", "Section", key_display="]", tooltip="Next section"),
+        Binding("left_square_bracket", "section(False)", "Previous section", show=False),
+        Binding("r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self, ctx: ActionContext, namespace: str, name: str) -> None:
+        super().__init__()
+        self.ctx, self.namespace, self.pod_name = ctx, namespace, name
+        self.doc: DescribeDocument | None = None
+        self.citations: dict[int, list[Citation]] = {}
+        self.search = Search()
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"describe pod {one_line(self.namespace)}/{one_line(self.pod_name)}", classes="action-title", markup=False)
+        yield LinesView(id="describe")
+        yield SearchBar()
+        yield Static("", id="status", classes="action-status", markup=False)
+        yield Footer()
+
+    @property
+    def view(self) -> LinesView:
+        return self.query_one(LinesView)
+
+    def on_mount(self) -> None:
+        self.action_reload()
+        self.view.focus()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
+    def action_reload(self) -> None:
+        try:
+            self.doc = describe_pod(self.ctx.inventory, self.namespace, self.pod_name, self.ctx.clock())
+        except NotFoundError:
+            self.doc = None
+            self.view.show([f"pod {self.namespace}/{self.pod_name} is no longer in the cluster"])
+            self._status("the pod is gone")
+            return
+        self.citations = describe_citations(self.doc, self.ctx.diagnosis(self.namespace, self.pod_name))
+        kinds = {i: "heading" for i, line in enumerate(self.doc.lines) if line.heading}
+        marks = {}
+        for i, cites in self.citations.items():
+            worst = min((c.severity for c in cites), key=lambda s: SEVERITY_RANK.get(s, 9))
+            kinds[i], marks[i] = worst, SEVERITY_MARK.get(worst, "●")
+        self.view.show([line.text for line in self.doc.lines], kinds=kinds, marks=marks)
+        if self.search.query:
+            self.search.refresh(self.view.lines)
+            self._show_search()
+        else:
+            count = len(self.citations)
+            self._status(f"{count} line{'s' if count != 1 else ''} cited by the diagnosis (c: next)" if count
+                         else "no field here is cited by the diagnosis")
+
+    # ---- search ---------------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open()
+
+    @on(SearchBar.Search)
+    def run_search(self, message: SearchBar.Search) -> None:
+        match = self.search.run(self.view.lines, message.query, self.view.top_line)
+        self._show_search()
+        if match is not None:
+            self.view.scroll_to_line(match.line)
+
+    def _show_search(self) -> None:
+        current = self.search.matches[self.search.current] if self.search.matches else None
+        self.view.set_matches(self.search.matches, current)
+        self._status(self.search.status)
+
+    def action_match(self, forward: bool) -> None:
+        match = self.search.step(forward)
+        if match is not None:
+            self._show_search()
+            self.view.scroll_to_line(match.line)
+
+    # ---- navigation -----------------------------------------------------------------------------------
+    def action_cited(self, forward: bool) -> None:
+        lines = sorted(self.citations)
+        if not lines:
+            return
+        top = self.view.top_line + max(self.view.scrollable_content_region.height // 2 - 1, 0)
+        after = [i for i in lines if (i > top if forward else i < top)]
+        line = (after[0] if forward else after[-1]) if after else (lines[0] if forward else lines[-1])
+        self.view.scroll_to_line(line)
+        cite = self.citations[line][0]
+        self._status(one_line(f"{SEVERITY_MARK.get(cite.severity, '●')} {cite.title}: {cite.text}"))
+
+    def action_section(self, forward: bool) -> None:
+        if self.doc is None:
+            return
+        starts = [s.start for s in self.doc.sections]
+        top = self.view.top_line
+        after = [s for s in starts if (s > top if forward else s < top)]
+        if after:
+            self.view.scroll_to_line(after[0] if forward else after[-1], center=False)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

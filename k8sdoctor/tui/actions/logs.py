@@ -1,0 +1,343 @@
+"""The logs screen (`l` current, `p` previous): the failing container's log, followed live, searchable,
+with the lines the diagnosis quoted marked. When the container has no logs, the pod's events show
+instead, with the reason.
+
+A reader thread puts lines into a bounded `LogBuffer`; a 10 Hz timer redraws only when it changed. A
+container logging megabytes per second therefore costs one redraw per tick and at most the buffer's
+10,000 lines of memory, and the UI stays responsive.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from k8sdoctor.actions import containers as pick
+from k8sdoctor.actions.citations import LogCitation, log_citations
+from k8sdoctor.actions.context import ActionContext
+from k8sdoctor.actions.describe import describe_pod
+from k8sdoctor.actions.logs import DEFAULT_MAX_LINES, LogBuffer, LogRequest, LogsUnavailable, check_readable, cited_lines, snapshot_logs, stream_logs
+from k8sdoctor.actions.search import Search
+from k8sdoctor.errors import UserError
+from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.actions.lines_view import LinesView
+from k8sdoctor.tui.actions.search_bar import SearchBar
+
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) ")
+REFRESH_SECONDS = 0.1
+
+
+def without_timestamp(line: str) -> str:
+    match = _TIMESTAMP.match(line)
+    return line[match.end():] if match else line
+
+
+class LogsScreen(Screen[None]):
+    CSS_PATH = "actions.tcss"
+    BINDINGS = [
+        Binding("escape,q", "back", "Back"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("n", "match(True)", "Next", tooltip="Next match"),
+        Binding("N", "match(False)", "Previous match", show=False),
+        Binding("f", "follow", "Follow"),
+        Binding("s", "autoscroll", "Scroll", tooltip="Autoscroll to new lines"),
+        Binding("w", "wrap", "Wrap"),
+        Binding("t", "timestamps", "Time", tooltip="Timestamps"),
+        Binding("p", "previous", "Prev run", tooltip="Current or previous run"),
+        Binding("c", "container", "Container", show=False),
+        Binding("e", "evidence", "Evidence", show=False, tooltip="Next line the diagnosis quoted"),
+        Binding("G,end", "bottom", "Bottom", show=False),
+        Binding("g,home", "top", "Top", show=False),
+    ]
+
+    def __init__(self, ctx: ActionContext, namespace: str, name: str, previous: bool = False, *,
+                 container: str | None = None, max_lines: int = DEFAULT_MAX_LINES) -> None:
+        super().__init__()
+        self.ctx, self.namespace, self.pod_name = ctx, namespace, name
+        self.previous = previous
+        self.container = container
+        self.max_lines = max_lines
+        self.buffer = LogBuffer(max_lines)
+        self.following = False
+        self.follow_choice: bool | None = None  # None: follow a running container's current log
+        self.autoscroll = True
+        self.timestamps = False
+        self.unavailable: str | None = None
+        self.stream_state = ""
+        self.search = Search()
+        self.marks: dict[int, LogCitation] = {}  # line number → the citation that quoted it
+        self._citations: list[LogCitation] = []
+        self.view_first = 0  # number of the first line on screen (older lines were dropped)
+        self._shown = (-1, -1)  # (buffer version, first line) on screen
+        self._stop = threading.Event()
+        self._response = None
+        self._first_paint = True
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="title", classes="action-title", markup=False)
+        yield LinesView(id="logs")
+        yield SearchBar()
+        yield Static("", id="status", classes="action-status", markup=False)
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # hidden in a snapshot: it cannot follow, and its logs carry no timestamps
+        return self.ctx.live or action not in ("follow", "timestamps")
+
+    @property
+    def view(self) -> LinesView:
+        return self.query_one(LinesView)
+
+    def on_mount(self) -> None:
+        self.set_interval(REFRESH_SECONDS, self.redraw)
+        self.start()
+        self.view.focus()
+
+    def on_unmount(self) -> None:
+        self.stop_reading()
+
+    # ---- reading ------------------------------------------------------------------------------------
+    @property
+    def pod(self) -> dict | None:
+        return self.ctx.inventory.pods.get((self.namespace, self.pod_name))
+
+    def start(self) -> None:
+        """(Re)read the chosen container's log from the start of the tail."""
+        self.stop_reading()
+        self.buffer = LogBuffer(self.max_lines)
+        self._shown, self._first_paint, self.unavailable, self.stream_state = (-1, -1), True, None, ""
+        self._citations = log_citations(self.ctx.diagnosis(self.namespace, self.pod_name))
+        pod = self.pod
+        if pod is None:
+            self._unavailable(f"pod {self.namespace}/{self.pod_name} is no longer in the cluster")
+            return
+        try:
+            if self.container is None:
+                self.container = pick.default_container(pod, self.ctx.diagnosis(self.namespace, self.pod_name))
+            ref = pick.find(pod, self.container)
+            req = self.request
+            check_readable(self.ctx.inventory, req)
+            if not self.ctx.live:
+                self.buffer.extend(snapshot_logs(self.ctx.inventory, req))
+                self.stream_state = "from the snapshot"
+                self._update_status()
+                return
+        except LogsUnavailable as exc:
+            self._unavailable(str(exc))
+            return
+        except UserError as exc:
+            self._unavailable(str(exc), events=False)
+            return
+        running = "running" in (ref.status.get("state") or {})
+        choice = self.follow_choice if self.follow_choice is not None else running
+        self.following = choice and not self.previous  # a previous run's log is complete
+        self._read(req)
+        self._update_status()
+
+    @property
+    def request(self) -> LogRequest:
+        return LogRequest(self.namespace, self.pod_name, self.container or "", self.previous, self.max_lines,
+                          timestamps=self.ctx.live)
+
+    def _read(self, req: LogRequest) -> None:
+        stop = threading.Event()
+        self._stop = stop
+        follow, buffer = self.following, self.buffer
+        self.stream_state = "following" if follow else "reading"
+
+        def opened(resp) -> None:
+            if stop.is_set():  # replaced by another read while connecting
+                getattr(resp, "shutdown", resp.close)()
+            else:
+                self._response = resp
+
+        def read() -> None:
+            try:
+                stream_logs(self.ctx.client, req, buffer.extend, follow=follow, stop=stop, on_open=opened)
+                self.app.call_from_thread(self._ended, stop, "stream ended" if follow else "")
+            except LogsUnavailable as exc:
+                self.app.call_from_thread(self._ended, stop, "", str(exc))
+            except UserError as exc:
+                self.app.call_from_thread(self._ended, stop, f"error: {exc}")
+
+        self.run_worker(read, thread=True, exclusive=True, group="logs", exit_on_error=False)
+
+    def _ended(self, stop: threading.Event, state: str, unavailable: str | None = None) -> None:
+        """A read finished (if it is still the current one): say how, or why there were no logs."""
+        if stop is not self._stop or stop.is_set():
+            return
+        if unavailable is not None:
+            self._unavailable(unavailable)
+            return
+        self.stream_state = state
+        self.following = False if state else self.following
+        self._update_status()
+
+    def stop_reading(self) -> None:
+        self._stop.set()
+        resp, self._response = self._response, None
+        if resp is not None:
+            try:
+                getattr(resp, "shutdown", resp.close)()
+            except Exception:  # noqa: BLE001 - best effort to unblock the reader
+                pass
+
+    def _unavailable(self, reason: str, *, events: bool = True) -> None:
+        """Show why there are no logs, and the pod's events in their place."""
+        self.stop_reading()
+        self.unavailable = reason
+        lines = [f"No logs: {reason}."]
+        if events and self.pod is not None:
+            lines += ["", "The pod's events instead:"]
+            doc = describe_pod(self.ctx.inventory, self.namespace, self.pod_name, self.ctx.clock())
+            lines += [line.text for line in doc.lines if line.section == "Events"]
+        self.view.show(lines, kinds={0: "heading"})
+        self._update_status()
+
+    # ---- drawing ------------------------------------------------------------------------------------
+    def redraw(self) -> None:
+        """Redraw if the buffer changed since the last tick (called 10 times a second). With autoscroll,
+        also come back to the end if a layout change (a scrollbar appearing) moved it."""
+        if self.unavailable is not None:
+            return
+        if (self.buffer.version, self.timestamps) == self._shown:
+            if self.autoscroll and not self._first_paint and not self.view.at_end:
+                self.view.scroll_end(animate=False)
+            return
+        old_first = self.view_first
+        first, lines = self.buffer.snapshot()
+        self._shown = (self.buffer.version, self.timestamps)
+        self.view_first = first
+        plain = [without_timestamp(line) for line in lines] if self.ctx.live else lines
+        shown = lines if self.timestamps else plain
+        self.marks = cited_lines(first, plain, self._citations, self.request)
+        kinds = {n - first: "marked" for n in self.marks}
+        self.view.show(shown, kinds=kinds, marks={n - first: "▶" for n in self.marks})
+        if self.search.query:
+            self.search.refresh(shown, shift=first - old_first)
+            self._show_matches()
+        if self._first_paint and self.marks:
+            self.view.scroll_to_line(max(self.marks) - first)
+        elif self.autoscroll:
+            self.view.scroll_end(animate=False)  # after the refresh: a new horizontal scrollbar moves the end
+        self._first_paint = False
+        self._update_status()
+
+    def _update_status(self) -> None:
+        which = "previous run" if self.previous else "current run"
+        self.query_one("#title", Static).update(
+            one_line(f"logs {self.namespace}/{self.pod_name} · container {self.container or '?'} ({which})"))
+        if self.unavailable is not None:
+            self.query_one("#status", Static).update("no logs: showing the pod's events")
+            return
+        kept = len(self.buffer)
+        dropped = f" (last {kept:,} kept of {self.buffer.total:,})" if self.buffer.first else ""
+        flags = [f"{kept:,} lines{dropped}", self.stream_state,
+                 "autoscroll" if self.autoscroll else "autoscroll off",
+                 "wrap" if self.view.wrap else "", "timestamps" if self.timestamps else "",
+                 f"{len(self.marks)} quoted by the diagnosis (e)" if self.marks else "", self._hints(),
+                 self.search.status]
+        self.query_one("#status", Static).update(" · ".join(f for f in flags if f))
+
+    def _hints(self) -> str:
+        """What else there is to read: the previous run, the other containers."""
+        pod = self.pod
+        refs = pick.containers(pod) if pod is not None else []
+        ref = next((c for c in refs if c.name == self.container), None)
+        hints = ["p: previous run"] if ref is not None and not self.previous and pick.offers_previous(ref) else []
+        if len(refs) > 1:
+            hints.append(f"c: {len(refs) - 1} other container{'s' if len(refs) > 2 else ''}")
+        return ", ".join(hints)
+
+    # ---- search ---------------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open()
+
+    @on(SearchBar.Search)
+    def run_search(self, message: SearchBar.Search) -> None:
+        match = self.search.run(self.view.lines, message.query, self.view.top_line)
+        if match is not None:
+            self.autoscroll = False  # keep the match in view while lines arrive
+            self.view.scroll_to_line(match.line)
+        self._show_matches()
+        self._update_status()
+
+    def _show_matches(self) -> None:
+        current = self.search.matches[self.search.current] if self.search.matches else None
+        self.view.set_matches(self.search.matches, current)
+
+    def action_match(self, forward: bool) -> None:
+        match = self.search.step(forward)
+        if match is not None:
+            self.autoscroll = False
+            self._show_matches()
+            self.view.scroll_to_line(match.line)
+            self._update_status()
+
+    # ---- toggles ------------------------------------------------------------------------------------
+    def action_follow(self) -> None:
+        self.follow_choice = not self.following
+        self.autoscroll = self.autoscroll or self.follow_choice
+        self.start()
+
+    @on(LinesView.ScrolledBack)
+    def stop_autoscroll(self) -> None:
+        if self.autoscroll:
+            self.autoscroll = False
+            self._update_status()
+
+    def action_autoscroll(self) -> None:
+        self.autoscroll = not self.autoscroll
+        if self.autoscroll:
+            self.view.scroll_end(animate=False)
+        self._update_status()
+
+    def action_wrap(self) -> None:
+        self.view.wrap = not self.view.wrap
+        self._update_status()
+
+    def action_timestamps(self) -> None:
+        self.timestamps = not self.timestamps
+        self.redraw()
+
+    def action_previous(self) -> None:
+        self.previous = not self.previous
+        self.start()
+
+    def action_container(self) -> None:
+        pod = self.pod
+        if pod is None:
+            return
+        names = [c.name for c in pick.containers(pod)]
+        if len(names) > 1 and self.container in names:
+            self.container = names[(names.index(self.container) + 1) % len(names)]
+            self.start()
+
+    def action_evidence(self) -> None:
+        if not self.marks:
+            return
+        middle = self.view.top_line + max(self.view.scrollable_content_region.height // 2 - 1, 0) + self.view_first
+        later = sorted(n for n in self.marks if n > middle)
+        self.autoscroll = False
+        self.view.scroll_to_line((later[0] if later else min(self.marks)) - self.view_first)
+        self._update_status()
+
+    def action_bottom(self) -> None:
+        self.autoscroll = True
+        self.view.scroll_end(animate=False)
+        self._update_status()
+
+    def action_top(self) -> None:
+        self.autoscroll = False
+        self.view.scroll_home(animate=False)
+        self._update_status()
+
+    def action_back(self) -> None:
+        self.stop_reading()
+        self.dismiss(None)

@@ -1,0 +1,34 @@
+"""The `/` search prompt shared by the describe and logs screens."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input
+
+
+class SearchBar(Input):
+    """Hidden until `/`; enter searches, escape closes it. The query is plain text, never markup."""
+
+    BINDINGS = [Binding("escape", "close", "Close search", show=False)]
+
+    class Search(Message):
+        def __init__(self, query: str) -> None:
+            super().__init__()
+            self.query = query
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="search (plain text; a capital letter makes it case-sensitive)", id="search")
+
+    def open(self) -> None:
+        self.display = True
+        self.focus()
+
+    def action_close(self) -> None:
+        self.display = False
+        self.screen.set_focus(None)
+        self.screen.focus_next()
+
+    async def action_submit(self) -> None:
+        self.post_message(self.Search(self.value))
+        self.action_close()

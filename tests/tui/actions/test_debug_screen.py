@@ -1,0 +1,162 @@
+"""The debug screen: the plan and the exact request, the confirmation, cancel, the attach through an
+injected runner, and the refusals."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+from textual.widgets import Static
+
+from k8sdoctor.actions.attach import AttachResult
+from k8sdoctor.cluster.live.client import KubeClient
+from k8sdoctor.cluster.live.fetch import LiveFetcher
+from k8sdoctor.demo.timeline import DemoTimeline
+from k8sdoctor.fakeapi import FakeApiServer, Rule
+from k8sdoctor.tui.actions import debug_screen
+from k8sdoctor.tui.actions.confirm_dialog import ConfirmDialog
+from k8sdoctor.tui.actions.debug import DebugScreen
+from tests.actions.helpers import CLUSTER
+from tests.tui.actions.helpers import ActionApp, context
+
+KB = ("shop", "kb-5c7d8f9b6-q4w2e")
+PATCH = "/api/v1/namespaces/shop/pods/kb-5c7d8f9b6-q4w2e/ephemeralcontainers"
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+
+    def __call__(self, client, namespace, pod, container) -> AttachResult:
+        self.calls.append((namespace, pod, container))
+        return AttachResult(True, "session ended")
+
+
+@pytest.fixture
+def served(tmp_path):
+    with FakeApiServer(auth=True) as srv:
+        srv.load_scenario(CLUSTER)
+        yield srv
+
+
+def kubeclient(server: FakeApiServer, path, rules=None) -> KubeClient:
+    token = server.add_user("dev", rules) if rules is not None else server.admin_token
+    return KubeClient(str(server.write_kubeconfig(path, token=token)))
+
+
+def app_for(engine, client: KubeClient | None, *, runner=None, read_only=False, rediagnose=None) -> ActionApp:
+    def make() -> DebugScreen:
+        inventory = LiveFetcher(client).pod(*KB) if client is not None else None
+        ctx = context(engine, inventory, client, read_only=read_only, rediagnose=rediagnose)
+        return DebugScreen(ctx, *KB, attach=runner or Recorder(), rng=random.Random(3))
+
+    return ActionApp(make)
+
+
+def state(app) -> str:
+    return str(app.screen.query_one("#state", Static).render())
+
+
+def verdict(app) -> str:
+    return str(app.screen.query_one("#verdict", Static).render())
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+async def planned(pilot) -> None:
+    await until(pilot, lambda: getattr(pilot.app.screen, "state", "") not in ("planning", ""))
+
+
+def test_snapshot_plan(snap_compare, engine, served, tmp_path):
+    """80×24: the profile and why, then the exact request (scrollable)."""
+    app = app_for(engine, kubeclient(served, tmp_path / "kc"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=planned)
+
+
+def test_snapshot_confirmation(snap_compare, engine, served, tmp_path):
+    async def ask(pilot) -> None:
+        await planned(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+
+    app = app_for(engine, kubeclient(served, tmp_path / "kc"))
+    assert snap_compare(app, terminal_size=(110, 32), run_before=ask)
+
+
+def test_snapshot_permission_denied(snap_compare, engine, served, tmp_path):
+    reader = [Rule(("get", "list", "watch"), ("pods", "events", "namespaces", "nodes", "persistentvolumeclaims"))]
+    app = app_for(engine, kubeclient(served, tmp_path / "kc", reader))
+    assert snap_compare(app, terminal_size=(120, 30), run_before=planned)
+
+
+async def test_cancel_sends_nothing(engine, served, tmp_path):
+    app = app_for(engine, kubeclient(served, tmp_path / "kc"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await planned(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        assert isinstance(app.screen, DebugScreen)
+        assert state(app) == "Cancelled: nothing was sent. Enter to try again; esc: back"
+        await pilot.press("escape")
+        assert app.screen.query_one("#main")
+    assert served.requests("PATCH") == []
+
+
+async def test_confirm_creates_waits_attaches_and_rediagnoses(engine, served, tmp_path):
+    runner, asked = Recorder(), []
+    kubelet = DemoTimeline(served, tick=0.05)
+    kubelet.start()
+    app = app_for(engine, kubeclient(served, tmp_path / "kc"), runner=runner, rediagnose=lambda *key: asked.append(key))
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await planned(pilot)
+            name = app.screen.ready.plan.container
+            await pilot.press("enter", "y")
+            await until(pilot, lambda: runner.calls)
+            await until(pilot, lambda: not isinstance(app.screen, DebugScreen))
+            assert app.screen.query_one("#main")
+    finally:
+        kubelet.stop()
+    (request,) = served.requests("PATCH", PATCH)
+    assert request.json()["spec"]["ephemeralContainers"][0]["name"] == name
+    assert runner.calls == [("shop", KB[1], name)] and asked == [KB]
+
+
+async def test_read_only_disables_it_before_any_request(engine, served, tmp_path):
+    client = kubeclient(served, tmp_path / "kc")
+    served.clear_requests()
+
+    def make() -> DebugScreen:
+        return debug_screen(context(engine, client=client, read_only=True), *KB)
+
+    app = ActionApp(make)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.press("enter")
+        assert verdict(app) == ("Debug is disabled by --read-only: adding a debug container is the one write "
+                                "k8sdoctor makes.")
+    assert served.requests() == []
+
+
+async def test_a_snapshot_cannot_be_debugged(engine):
+    app = ActionApp(lambda: debug_screen(context(engine), *KB))
+    async with app.run_test(size=(100, 20)):
+        assert verdict(app) == "Debug needs a live cluster: this is a snapshot, which is read-only."
+
+
+async def test_a_cluster_without_ephemeral_containers(engine, served, tmp_path):
+    served.fail("pods/ephemeralcontainers", 404, message="the server could not find the requested resource")
+    app = app_for(engine, kubeclient(served, tmp_path / "kc"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await planned(pilot)
+        await pilot.press("enter", "y")
+        await until(pilot, lambda: app.screen.state == "failed")
+        assert verdict(app).startswith("this cluster does not serve pods/ephemeralcontainers (the server could not find "
+                                       "the requested resource)")
+        assert verdict(app).endswith("--copy-to=kb-5c7d8f9b6-q4w2e-debug")
