@@ -53,15 +53,32 @@ def emit(results: list[PodDiagnosis], inventory: Inventory, fmt: str, *, single:
     report.render_text(results, groups, notes, show_healthy=show_healthy, single=single)
 
 
+def _complete(args: Namespace, engine, inventory: Inventory, results: list[PodDiagnosis], now) -> list[PodDiagnosis]:
+    """Live only: read the objects findings asked for (a Secret's key names...), then diagnose the pods
+    that asked again."""
+    wanting = [i for i, r in enumerate(results) if any(f.wants for f in r.findings)]
+    if args.snapshot or not wanting:
+        return results
+    from k8sdoctor.cli.sources import open_client
+    from k8sdoctor.cluster.live.fetch import LiveFetcher
+
+    wants = {w for i in wanting for f in results[i].findings for w in f.wants}
+    LiveFetcher(open_client(args)).complete(inventory, wants)
+    for i in wanting:
+        r = results[i]
+        results[i] = engine.diagnose_pod(inventory, inventory.pods[(r.namespace, r.name)], now)
+    return results
+
+
 def run_diagnose(args: Namespace) -> int:
     engine = load_engine(args)
     now = datetime.now(timezone.utc)
     if args.target == "pod":
         inventory, ns = inventory_for_pod(args, args.name)
-        results = [engine.diagnose_pod(inventory, inventory.pods[(ns, args.name)], now)]
+        results = _complete(args, engine, inventory, [engine.diagnose_pod(inventory, inventory.pods[(ns, args.name)], now)], now)
         emit(results, inventory, args.output, single=True)
     else:
         inventory, _ns = inventory_for_scan(args)
-        results = engine.diagnose_all(inventory, now, sorted(inventory.pods))
+        results = _complete(args, engine, inventory, engine.diagnose_all(inventory, now, sorted(inventory.pods)), now)
         emit(results, inventory, args.output, single=False, show_healthy=args.show_healthy)
     return 0 if all(r.healthy for r in results) else 1

@@ -47,6 +47,9 @@ class Finding:
     remediation: list[Step]
     playbook: str
     title: str = ""
+    #: Objects (kind, namespace, name) whose full read would complete the evidence, e.g. a Secret's key
+    #: names for missing-key. A live source may fetch them and diagnose again; not part of the output.
+    wants: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def is_problem(self) -> bool:

@@ -113,3 +113,13 @@ def test_secret_values_never_appear_in_any_output(run_cli, demo_server, demo_kub
     assert not any(value in own_log for value in planted)
     # and the values were really there to be leaked
     assert demo_server.get("Secret", "reportportal", "secret-postgresql")["data"]["postgresql-password"] in planted
+
+
+def test_missing_key_lists_the_keys_that_exist_and_never_the_values(run_cli, demo_kubeconfig):
+    """Live, the Secret is read only for its key names (issue 3), then the values are dropped."""
+    result = run_cli("diagnose", "pod", "aegis-workload-demo", "-n", "default", "-o", "json", kubeconfig=demo_kubeconfig)
+    finding = result.json()["findings"][0]
+    assert finding["cause"] == "missing-key"
+    # https://github.com/shieldworks/aegis/issues/293
+    assert {"source": "secret default/aegis-secret-aegis-workload-demo keyNames", "text": "keys: SPIFFEID, value. Did you mean value?"} in finding["evidence"]
+    assert "ZGVtby12YWx1ZQ==" not in result.out and "demo-value" not in result.out

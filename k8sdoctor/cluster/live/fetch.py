@@ -160,6 +160,19 @@ class LiveFetcher:
         self._run(tasks)
         return inv
 
+    def complete(self, inv: Inventory, wants: set[tuple[str, str, str]]) -> None:
+        """Read the objects findings asked for (`Finding.wants`). A Secret is read whole only to take its
+        key names: `Inventory.put_secret` drops the values at once."""
+        paths = {"Secret": "secrets", "ConfigMap": "configmaps"}
+        tasks = [
+            lambda kind=kind, ns=ns, name=name: _degrade(
+                inv, paths[kind], ns, lambda: inv.put(kind, {"kind": kind, **self.client.get(f"{ns_path(ns, paths[kind])}/{path_segment(name)}")})
+            )
+            for kind, ns, name in sorted(wants)
+            if kind in paths
+        ]
+        self._run(tasks)
+
     def pod_names(self, namespace: str) -> list[str]:
         try:
             return [(i.get("metadata") or {}).get("name", "") for page in self.client.pages(ns_path(namespace, "pods"), accept=METADATA_ONLY)

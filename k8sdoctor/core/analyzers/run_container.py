@@ -120,6 +120,7 @@ def explain_missing_key(finding: Finding, facts: PodFacts, inventory: Inventory)
     keys = object_keys(kind, obj)
     if keys is None:
         add_evidence(finding, source, "its key names were not read (listed by name only)")
+        finding.wants.append((kind, namespace, name))
         return
     similar = close_matches(key, keys, cutoff=60)
     listing = ", ".join(keys) if keys else "none (it is empty)"
