@@ -116,12 +116,20 @@ class _Cache:
         key = str(path.resolve())
         stamp = self._stamp(path)
         entry = self.entries.get(key)
-        if entry is not None and entry.get("stamp") == stamp:
+        if isinstance(entry, dict) and entry.get("stamp") == stamp and isinstance(entry.get("data"), dict):
             return entry["data"]
         data = validate_file(path)
         self.entries[key] = {"stamp": stamp, "data": data}
         self.dirty = True
         return data
+
+    def playbook(self, path: Path, builtin: bool = False) -> Playbook:
+        """The compiled playbook; a cache entry that no longer compiles is validated again from the file."""
+        try:
+            return build_playbook(self.validated(path), str(path), builtin, trusted=True)
+        except (KeyError, TypeError, ValueError):
+            self.entries.pop(str(path.resolve()), None)
+            return build_playbook(self.validated(path), str(path), builtin, trusted=True)
 
     def save(self) -> None:
         if not self.dirty:
@@ -146,7 +154,7 @@ def load_playbooks(extra_dirs: list[str] | None = None, *, use_user_dir: bool = 
     cache = _Cache()
     by_id: dict[str, Playbook] = {}
     for path in playbook_paths(builtin_dir()):
-        pb = build_playbook(cache.validated(path), str(path), builtin=True)
+        pb = cache.playbook(path, builtin=True)
         by_id[pb.id] = pb
     errors: list[str] = []
     dirs: list[Path] = []
@@ -160,7 +168,7 @@ def load_playbooks(extra_dirs: list[str] | None = None, *, use_user_dir: bool = 
     for d in dirs:
         for path in playbook_paths(d):
             try:
-                pb = build_playbook(cache.validated(path), str(path))
+                pb = cache.playbook(path)
             except PlaybookError as exc:
                 if strict:
                     cache.save()

@@ -139,3 +139,17 @@ def test_cache_is_used_and_refreshed_when_a_file_changes(tmp_path, monkeypatch):
 def test_every_builtin_playbook_validates_from_its_file(playbooks):
     for pb in playbooks:
         assert read_playbook(__import__("pathlib").Path(pb.path), builtin=True).id == pb.id
+
+
+def test_a_corrupt_cache_entry_is_validated_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("K8SDOCTOR_CACHE_DIR", str(tmp_path))
+    load_playbooks(use_user_dir=False)
+    cache = next(tmp_path.glob("playbooks-*.json"))
+    import orjson
+
+    entries = orjson.loads(cache.read_bytes())
+    for entry in entries.values():
+        entry["data"] = {"id": "broken"}  # stamps still match: the data is what is wrong
+    cache.write_bytes(orjson.dumps(entries))
+    ids = sorted(pb.id for pb in load_playbooks(use_user_dir=False).playbooks)
+    assert ids == ["container-creating", "crash-loop", "evicted", "image-pull", "not-ready", "pending", "run-container-error"]

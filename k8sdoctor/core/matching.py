@@ -13,6 +13,7 @@ become template variables. See docs/playbooks.md for the full reference.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -22,6 +23,25 @@ from k8sdoctor.core.regex_safety import UnsafeRegex, bounded, compile_safe
 from k8sdoctor.core.timeutil import human_duration
 
 QUOTE_CHARS = 2000
+
+#: Set while compiling playbooks that were validated before (the cache): their regexes are known to be
+#: safe, so they are compiled when first used, and capture names are not collected for template checks.
+TRUSTED: ContextVar[bool] = ContextVar("trusted_playbook", default=False)
+
+
+class _LazyPattern:
+    """A regex compiled on first use (a one-shot run evaluates few of the playbooks' patterns)."""
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled.search(text)
 
 
 class MatchSpecError(ValueError):
@@ -236,10 +256,13 @@ def _compile_op(op: str, arg: Any, path: str) -> Predicate:
         inner = compile_predicate(arg, path)
         return inner if op == "in" else (lambda v: {} if inner(v) is None else None)
     if op == "regex":
-        try:
-            rx = compile_safe(arg)
-        except UnsafeRegex as exc:
-            raise MatchSpecError(path, str(exc)) from None
+        if TRUSTED.get() and isinstance(arg, str):
+            rx: Any = _LazyPattern(arg)
+        else:
+            try:
+                rx = compile_safe(arg)
+            except UnsafeRegex as exc:
+                raise MatchSpecError(path, str(exc)) from None
 
         def regex(v: Any) -> dict[str, str] | None:
             if not isinstance(v, str):
@@ -249,7 +272,6 @@ def _compile_op(op: str, arg: Any, path: str) -> Predicate:
                 return None
             return {k: val for k, val in m.groupdict().items() if val is not None}
 
-        regex.pattern = rx  # type: ignore[attr-defined]
         return regex
     if op in ("contains", "startswith"):
         if not isinstance(arg, str):
@@ -283,7 +305,9 @@ def _bad(path: str, reason: str):
 
 
 def _regexes(spec: Any) -> Iterable[Any]:
-    """Compiled regexes inside a predicate spec (for listing capture names)."""
+    """Compiled regexes inside a predicate spec (for listing capture names; none when trusted)."""
+    if TRUSTED.get():
+        return
     if isinstance(spec, dict):
         for op, arg in spec.items():
             if op == "regex" and isinstance(arg, str):

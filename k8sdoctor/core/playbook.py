@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from k8sdoctor.core.matching import MatchSpecError, Node, compile_clause
+from k8sdoctor.core.matching import TRUSTED, MatchSpecError, Node, compile_clause
 from k8sdoctor.core.templates import STANDARD_VARS, TemplateError, placeholders
 
 
@@ -134,8 +134,17 @@ def _cause(data: dict) -> Cause:
     return Cause(data["id"], data["title"], data["explanation"], steps, data.get("summary"), data.get("severity"))
 
 
-def build_playbook(data: dict, path: str = "<memory>", builtin: bool = False) -> Playbook:
-    """Compile validated playbook data (`playbook_schema.validate_playbook`'s output)."""
+def build_playbook(data: dict, path: str = "<memory>", builtin: bool = False, *, trusted: bool = False) -> Playbook:
+    """Compile validated playbook data (`playbook_schema.validate_playbook`'s output). `trusted` data has
+    been compiled once before (the cache): regexes compile on first use and templates are not rechecked."""
+    token = TRUSTED.set(trusted)
+    try:
+        return _build(data, path, builtin, trusted)
+    finally:
+        TRUSTED.reset(token)
+
+
+def _build(data: dict, path: str, builtin: bool, trusted: bool) -> Playbook:
     info = PlaybookInfo(
         id=data["id"], category=data["category"], title=data["title"], scope=data["scope"], severity=data["severity"],
         priority=data["priority"], select=data["select"], exclusive=data["exclusive"], description=data.get("description"),
@@ -151,12 +160,13 @@ def build_playbook(data: dict, path: str = "<memory>", builtin: bool = False) ->
         )
     except MatchSpecError as exc:
         raise PlaybookSpecError(exc.path, exc.reason) from None
-    base = STANDARD_VARS | family.captures
-    for i, cause in enumerate(causes):
-        assert cause.match is not None
-        _check_templates(_template_texts(f"causes[{i}]", cause.spec), base | cause.match.captures)
     fallback = CompiledCause(_cause(data["fallback"]), None)
-    _check_templates(_template_texts("fallback", fallback.spec), base)
+    if not trusted:
+        base = STANDARD_VARS | family.captures
+        for i, cause in enumerate(causes):
+            assert cause.match is not None
+            _check_templates(_template_texts(f"causes[{i}]", cause.spec), base | cause.match.captures)
+        _check_templates(_template_texts("fallback", fallback.spec), base)
     return Playbook(info, family, downgrade, causes, fallback, path, builtin)
 
 
