@@ -160,6 +160,19 @@ class LiveFetcher:
         self._run(tasks)
         return inv
 
+    def pod_and_events(self, namespace: str, name: str) -> Inventory:
+        """The pod and its events, read now (what `kubectl describe pod` reads)."""
+        inv = Inventory()
+        try:
+            pod = self.client.get(f"{ns_path(namespace, 'pods')}/{path_segment(name)}")
+        except NotFoundError:
+            raise NotFoundError(f'pod "{name}" not found in namespace "{namespace}"') from None
+        inv.put_pod(pod)
+        uid = (pod.get("metadata") or {}).get("uid")
+        selector = f"involvedObject.name={name},involvedObject.namespace={namespace}" + (f",involvedObject.uid={uid}" if uid else "")
+        _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), fieldSelector=selector))
+        return inv
+
     def complete(self, inv: Inventory, wants: set[tuple[str, str, str]]) -> None:
         """Read the objects findings asked for (`Finding.wants`). A Secret is read whole only to take its
         key names: `Inventory.put_secret` drops the values at once."""

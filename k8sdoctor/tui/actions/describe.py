@@ -3,7 +3,7 @@ and the fields the diagnosis cites highlighted (`c` jumps from one to the next).
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,7 +15,8 @@ from k8sdoctor.actions.describe import describe_pod
 from k8sdoctor.actions.describe_doc import DescribeDocument
 from k8sdoctor.actions.search import Search
 from k8sdoctor.core.findings import SEVERITY_RANK
-from k8sdoctor.errors import NotFoundError
+from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.errors import ClusterError, NotFoundError
 from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.actions.lines_view import LinesView
 from k8sdoctor.tui.actions.search_bar import SearchBar
@@ -62,8 +63,29 @@ class DescribeScreen(Screen[None]):
         self.query_one("#status", Static).update(text)
 
     def action_reload(self) -> None:
+        if self.ctx.client is None:
+            self._show(self.ctx.inventory)
+        else:
+            self._status("reading the pod and its events…")
+            self._read_live()
+
+    @work(thread=True, exclusive=True, group="describe")
+    def _read_live(self) -> None:
+        """Like `kubectl describe`: the pod and its events as they are now, read off the UI thread."""
+        from k8sdoctor.cluster.live.fetch import LiveFetcher
+
         try:
-            self.doc = describe_pod(self.ctx.inventory, self.namespace, self.pod_name, self.ctx.clock())
+            inventory = LiveFetcher(self.ctx.client).pod_and_events(self.namespace, self.pod_name)
+        except NotFoundError:
+            inventory = Inventory()
+        except ClusterError as exc:
+            self.app.call_from_thread(self._status, f"could not read the pod ({exc}); showing what the app knows")
+            inventory = self.ctx.inventory
+        self.app.call_from_thread(self._show, inventory)
+
+    def _show(self, inventory: Inventory) -> None:
+        try:
+            self.doc = describe_pod(inventory, self.namespace, self.pod_name, self.ctx.clock())
         except NotFoundError:
             self.doc = None
             self.view.show([f"pod {self.namespace}/{self.pod_name} is no longer in the cluster"])
