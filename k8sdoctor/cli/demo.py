@@ -11,6 +11,28 @@ import threading
 from argparse import Namespace
 
 
+class DemoSource:
+    """Opens the demo for the app: called by the app's worker after the first paint, it starts the
+    server and its timeline, then connects to it like to any cluster. `close()` stops the server."""
+
+    def __init__(self, port: int = 0, selector: str | None = None, **timeline_options: float) -> None:
+        self.port = port
+        self.selector = selector
+        self.timeline_options = timeline_options
+        self.cluster = None
+
+    def __call__(self):
+        from k8sdoctor.demo.runner import start_demo
+        from k8sdoctor.tui.data.live_source import LiveSource
+
+        self.cluster = start_demo(port=self.port, **self.timeline_options)
+        return LiveSource.connect(str(self.cluster.kubeconfig), None, self.selector)
+
+    def close(self) -> None:
+        if self.cluster is not None:
+            self.cluster.close()
+
+
 def _serve_only(port: int) -> int:
     from k8sdoctor.demo.runner import start_demo
 
@@ -31,17 +53,6 @@ def run_demo(args: Namespace) -> int:
     from k8sdoctor.cli.tui_cmd import launch
     from k8sdoctor.tui.options import TuiOptions
 
-    demo = None
-
-    def open_demo():
-        """Started by the app's worker after the first paint: the server, then the live source."""
-        nonlocal demo
-        from k8sdoctor.demo.runner import start_demo
-        from k8sdoctor.tui.data.live_source import LiveSource
-
-        demo = start_demo(port=args.port)
-        return LiveSource.connect(str(demo.kubeconfig), None, args.selector)
-
     options = TuiOptions(
         namespace=args.namespace,
         all_namespaces=args.namespace is None,
@@ -49,8 +60,8 @@ def run_demo(args: Namespace) -> int:
         playbooks=tuple(args.playbooks or ()),
         read_only=args.read_only,
     )
+    source = DemoSource(args.port, args.selector)
     try:
-        return launch(options, open_source=open_demo)
+        return launch(options, open_source=source)
     finally:
-        if demo is not None:
-            demo.close()
+        source.close()

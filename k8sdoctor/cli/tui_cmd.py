@@ -1,7 +1,7 @@
 """`k8sdoctor` with no command: the interactive TUI.
 
-What can be checked without slow imports is checked here, so a missing kubeconfig or snapshot is one
-line and exit code 2 before the screen is taken over. Errors found by the app's worker (an unreadable
+What can be checked without slow imports is checked here, so a missing kubeconfig or snapshot, or a
+malformed `-l` selector, is one line and exit code 2 before the screen is taken over. Errors found by the app's worker (an unreadable
 kubeconfig, an unknown context, a malformed snapshot) end the app and are raised here, so the same
 one-line report follows.
 """
@@ -12,10 +12,17 @@ import os
 from argparse import Namespace
 from typing import Callable
 
-from k8sdoctor.errors import ClusterError, SnapshotError
+from k8sdoctor.errors import ClusterError, SnapshotError, UserError
 
 
-def _check_sources(kubeconfig: str | None, snapshot: str | None) -> None:
+def _check_sources(kubeconfig: str | None, snapshot: str | None, selector: str | None) -> None:
+    if selector:
+        from k8sdoctor.core.selectors import SelectorError, parse_label_selector
+
+        try:
+            parse_label_selector(selector)
+        except SelectorError as exc:
+            raise UserError(f"-l {selector}: {exc}") from None
     if snapshot:
         if not os.path.exists(snapshot):
             raise SnapshotError(f"snapshot {snapshot}: no such file or directory")
@@ -46,5 +53,5 @@ def run_tui(args: Namespace) -> int:
     from k8sdoctor.tui.options import TuiOptions
 
     options = TuiOptions.from_args(args)
-    _check_sources(options.kubeconfig, options.snapshot)
+    _check_sources(options.kubeconfig, options.snapshot, options.selector)
     return launch(options)

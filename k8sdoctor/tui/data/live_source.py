@@ -1,0 +1,118 @@
+"""The live cluster as a source: pods and events watched by the informer, nodes by one more reflector
+(pending pods are judged against them), log tails and related objects fetched as the view needs them.
+
+Everything here runs in background threads; `connect` imports the kubernetes client, so call it from a
+worker after the first paint.
+"""
+
+from __future__ import annotations
+
+import os
+
+from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient
+from k8sdoctor.cluster.live.informer import Informer, Reflector, ResourceSpec
+from k8sdoctor.cluster.live.kubernetes_import import client_parts
+from k8sdoctor.cluster.view import ClusterView, PodRow
+from k8sdoctor.core.engine import is_plainly_healthy
+from k8sdoctor.core.evidence_plan import logs_to_fetch
+from k8sdoctor.core.inventory import Key
+from k8sdoctor.errors import ClusterError
+from k8sdoctor.tui.data.feed import ViewFeed
+from k8sdoctor.tui.data.log_tails import LogTails
+from k8sdoctor.tui.data.related_fetch import RelatedFetcher
+from k8sdoctor.tui.data.source import SourceInfo
+
+
+def _wants(row: PodRow) -> frozenset[tuple[str, str, str]]:
+    """Objects the row's findings asked for (a Secret whose key names would complete the evidence)."""
+    return frozenset(w for f in row.diagnosis.findings for w in f.wants)
+
+
+def _restarts(pod: dict, container: str) -> int:
+    status = pod.get("status") or {}
+    for key in ("containerStatuses", "initContainerStatuses"):
+        for cs in status.get(key) or ():
+            if isinstance(cs, dict) and cs.get("name") == container:
+                count = cs.get("restartCount")
+                return count if isinstance(count, int) else 0
+    return 0
+
+
+class LiveSource:
+    def __init__(self, client: KubeClient, selector: str | None = None, kubeconfig: str | None = None) -> None:
+        self.client = client
+        self.selector = selector
+        self.kubeconfig = kubeconfig
+        ident = client.identity
+        self.info = SourceInfo(live=True, context=ident.context, cluster=ident.cluster, server=ident.server,
+                               default_namespace=ident.namespace)
+        self._reflectors: list[Reflector] = []
+        self._tails: LogTails | None = None
+        self._related: RelatedFetcher | None = None
+
+    @classmethod
+    def connect(cls, kubeconfig: str | None, context: str | None, selector: str | None = None) -> LiveSource:
+        """Read the kubeconfig (raises ClusterError, one line, when it cannot be used)."""
+        return cls(KubeClient(kubeconfig, context), selector, kubeconfig)
+
+    # ---- Source ----------------------------------------------------------------------------------
+    def start(self, feed: ViewFeed, namespace: str | None) -> None:
+        sink = feed.reset()
+        self._tails = LogTails(self.client, sink)
+        self._related = RelatedFetcher(self.client, sink)
+        feed.listener = self
+        informer = Informer(self.client, namespace, sink, self.selector)
+        informer.start()
+        nodes = Reflector(self.client, ResourceSpec("Node", "nodes", namespaced=False), None, sink)
+        nodes.start()
+        self._reflectors = [*informer.reflectors, nodes]
+
+    def stop(self) -> None:
+        """Signal every thread to stop, without waiting for them (quitting and switching namespace stay
+        instant): what they still deliver goes to a sink of an old feed generation and is dropped."""
+        for part in (self._tails, self._related, *self._reflectors):
+            if part is not None:
+                part.stop()
+        self._reflectors, self._tails, self._related = [], None, None
+
+    def namespaces(self) -> list[str]:
+        """Namespace names from the API; empty when listing namespaces is not allowed."""
+        try:
+            return sorted(
+                (item.get("metadata") or {}).get("name", "")
+                for page in self.client.pages("/api/v1/namespaces", accept=METADATA_ONLY)
+                for item in page.get("items") or ()
+            )
+        except (Forbidden, ClusterError):
+            return []
+
+    # ---- FeedListener (feed thread) --------------------------------------------------------------
+    def on_rows(self, view: ClusterView, rows: list[PodRow]) -> None:
+        tails, related = self._tails, self._related
+        if tails is None or related is None:
+            return
+        for row in rows:
+            pod = view.inventory.pods.get(row.key)
+            if pod is None or not row.problem:
+                continue
+            for req in logs_to_fetch(pod):
+                tails.want((row.namespace, row.name, req.container, req.previous), _restarts(pod, req.container))
+            wants = _wants(row)
+            if wants:
+                related.want(row.key, wants)
+
+    def on_select(self, view: ClusterView, key: Key) -> None:
+        pod, row = view.inventory.pods.get(key), view.rows.get(key)
+        if pod is not None and self._related is not None and not is_plainly_healthy(pod):
+            self._related.want(key, _wants(row) if row is not None else frozenset(), whole=True)
+
+
+def kube_contexts(kubeconfig: str | None) -> tuple[list[str], str]:
+    """The kubeconfig's context names and the current one."""
+    parts = client_parts()
+    path = kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")
+    try:
+        contexts, active = parts.list_kube_config_contexts(config_file=path)
+    except (parts.ConfigException, OSError, ValueError, TypeError, KeyError) as exc:
+        raise ClusterError(f"kubeconfig {path}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}") from None
+    return [c.get("name", "") for c in contexts or []], (active or {}).get("name", "")

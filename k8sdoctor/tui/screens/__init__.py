@@ -1,0 +1,1 @@
+"""Screens: the main screen, the events view, help, and the namespace/context picker."""

@@ -1,0 +1,74 @@
+"""`HelpScreen`: the keys, what the states and marks mean. esc, ? or q close it."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from k8sdoctor.tui.format import SEVERITY_MARK
+
+KEYS = (
+    ("Pods", (
+        ("↑ ↓  j k", "move in the table (pgup/pgdn, home/end or g/G)"),
+        ("enter", "zoom the selected pod's detail (esc: back); double-click does too"),
+        ("/", "filter: fuzzy words of a name, namespace, status or cause"),
+        ("ctrl+z", "show problems only"),
+        ("s", "sort: problems first, name, newest, most restarts"),
+        ("tab", "move focus between the table and the detail (to scroll it)"),
+    )),
+    ("On the selected pod", (
+        ("d", "describe: everything kubectl describe shows"),
+        ("l / p", "logs of the failing container / of its previous (crashed) run"),
+        ("x", "debug: attach an ephemeral container (asks first; live only)"),
+        ("c", "copy the top finding's remediation command"),
+    )),
+    ("Scope and views", (
+        ("e", "events view of the namespace (w: Warnings only)"),
+        ("n", "switch namespace (or all namespaces)"),
+        ("C", "switch kubeconfig context"),
+        ("r", "reconnect now"),
+        ("ctrl+p", "command palette: pods, namespaces, actions"),
+        ("ctrl+t", "light / dark theme"),
+        ("esc", "back: clear the filter, leave a view"),
+        ("? / q", "this help / quit"),
+    )),
+)
+
+LEGEND = (
+    (SEVERITY_MARK["critical"], "critical: the pod cannot run until this is fixed"),
+    (SEVERITY_MARK["warning"], "warning: degraded (not ready, evicted, probe failing)"),
+    (SEVERITY_MARK["info"], "info: worth knowing, not a failure"),
+    ("● live", "watching the cluster; ◌ syncing: listing; ✖ disconnected: data shown is stale, retrying"),
+)
+
+
+def _grid(rows) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style="bold", min_width=9)
+    grid.add_column()
+    for key, what in rows:
+        grid.add_row(key, what)
+    return grid
+
+
+def help_renderable() -> Group:
+    parts: list[RenderableType] = []
+    for title, keys in KEYS:
+        parts += [Text(title, style="bold underline"), _grid(keys), Text("")]
+    parts += [Text("Marks", style="bold underline"), _grid(LEGEND)]
+    return Group(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static("k8sdoctor — what is wrong with a pod, why, the evidence, and what to do next", id="help-title")
+            yield Static(help_renderable(), id="help-keys")

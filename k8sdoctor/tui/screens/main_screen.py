@@ -1,0 +1,359 @@
+"""`MainScreen`: the header, the pods table (or the state panel in its place), the selected pod's detail
+and the footer. Its keys act on the selected pod or change what the table shows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from k8sdoctor.tui.commands import ActionCommands, NamespaceCommands, PodCommands
+from k8sdoctor.tui.data.sorting import SORTS, next_sort
+from k8sdoctor.tui.palette import Palette
+from k8sdoctor.tui.widgets.detail.pod_detail import PodDetail
+from k8sdoctor.tui.widgets.header.cluster_header import ClusterHeader
+from k8sdoctor.tui.widgets.header.connection_banner import ConnectionBanner
+from k8sdoctor.tui.widgets.pods.filter_bar import FilterBar
+from k8sdoctor.tui.widgets.pods.pod_table import PodTable
+from k8sdoctor.tui.widgets.pods.state_panel import StatePanel, no_rows_content, state_panel_content
+
+if TYPE_CHECKING:
+    from k8sdoctor.actions.context import ActionContext
+    from k8sdoctor.core.inventory import Key
+    from k8sdoctor.tui.app import DoctorApp
+    from k8sdoctor.tui.data.batch import Batch
+
+SELECT_DELAY = 0.12  # load a pod's detail once the cursor rests this long (not while a key is held down)
+ACTIONS = {"describe": "describe_screen", "logs": "logs_screen", "previous_logs": "logs_screen", "debug": "debug_screen"}
+POD_ACTIONS = {"describe", "logs", "previous_logs", "debug", "copy_fix", "zoom"}
+
+
+class MainScreen(Screen):
+    app: DoctorApp
+    COMMANDS = App.COMMANDS | {PodCommands, NamespaceCommands, ActionCommands}
+    BINDINGS = [
+        Binding("question_mark", "app.help", "Help", key_display="?", tooltip="Keys and what the screens show"),
+        Binding("d", "describe", "Describe", tooltip="Everything kubectl describe shows, findings highlighted"),
+        Binding("l", "logs", "Logs", tooltip="Logs of the failing container"),
+        Binding("p", "previous_logs", "Prev", tooltip="Logs of the previous (crashed) run"),
+        Binding("x", "debug", "Debug", tooltip="Attach an ephemeral debug container (asks first)"),
+        Binding("c", "copy_fix", "Copy fix", tooltip="Copy the top finding's remediation command"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("ctrl+z", "toggle_problems", "Problems", tooltip="Show problems only"),
+        Binding("e", "events", "Events"),
+        Binding("n", "pick_namespace", "Namespace"),
+        Binding("C", "pick_context", "Context", key_display="C"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("s", "cycle_sort", "Sort", show=False),
+        Binding("r", "reconnect", "Reconnect", show=False),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._select_timer: Timer | None = None
+        self._pending_action: tuple[str, dict] | None = None
+        self._pod_selected = False
+        self._ticks = 0
+
+    def compose(self) -> ComposeResult:
+        yield ClusterHeader(self.app.monotonic, id="header")
+        yield ConnectionBanner(self.app.monotonic, id="banner")
+        yield FilterBar(id="filter")
+        with Vertical(id="body"):
+            yield PodTable(self.app.clock, id="pods")
+            yield StatePanel(id="state")
+            yield PodDetail(id="detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(PodTable).focus()
+        self.set_interval(1.0, self._tick)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw_detail())
+        self.call_after_refresh(self._first_paint_done)
+
+    def _first_paint_done(self) -> None:
+        self.refresh_view()
+        self.app.open_source()
+
+    # ---- parts ---------------------------------------------------------------------------------------
+    @property
+    def table(self) -> PodTable:
+        return self.query_one(PodTable)
+
+    @property
+    def detail(self) -> PodDetail:
+        return self.query_one(PodDetail)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    # ---- data from the app -------------------------------------------------------------------------
+    def apply_batch(self, batch: Batch, fresh: bool) -> None:
+        table = self.table
+        if fresh:
+            table.clear()
+            self.detail.clear_detail("Select a pod to see what is wrong with it.")
+        table.apply(batch.changed, batch.removed, batch.provisional)
+        detail = batch.detail
+        if detail is not None and detail.row.key == table.cursor_key:
+            self.detail.show(detail, Palette.from_app(self.app), self.app.clock())
+            self._run_pending_action()
+        self.refresh_view()
+
+    def scope_changed(self) -> None:
+        """The namespace or context is about to change: say so at once."""
+        self.table.show_namespace = self.app.namespace is None
+        self.refresh_view()
+        self.refresh_bindings()
+
+    def refresh_view(self) -> None:
+        app, table = self.app, self.table
+        table.show_namespace = app.namespace is None
+        flags = tuple(f for f in (
+            f"diagnosing {len(table.pending)}…" if table.pending else "",
+            "problems only" if table.problems_only else "",
+            SORTS[table.sort_mode] if table.sort_mode != "problems" else "",
+            "read-only" if app.options.read_only and (app.info is None or app.info.live) else "",
+        ) if f)
+        self.query_one(ClusterHeader).show(app.info, app.namespace, app.options.selector, app.health,
+                                           len(table.all_rows), table.problem_count, flags)
+        self.query_one(ConnectionBanner).show(app.health, app.clock())
+        body = self.query_one("#body")
+        if table.row_count:
+            if body.has_class("-no-rows"):
+                body.remove_class("-no-rows")
+                if self.focused is None:
+                    table.focus()
+            return
+        state = self.query_one(StatePanel)
+        if table.all_rows:
+            state.update(no_rows_content(table.filter.query, table.problems_only, len(table.all_rows)))
+        else:
+            state.update(state_panel_content(app.health, app.info, app.namespace, app.options.selector, app.monotonic))
+        body.add_class("-no-rows")
+        self.detail.clear_detail("")
+
+    def _tick(self) -> None:
+        """Once a second: countdowns and staleness; every ten seconds the AGE column."""
+        self._ticks += 1
+        health = self.app.health
+        if health.retry_at is not None or health.stale_since is not None:
+            self.refresh_view()
+        if self._ticks % 10 == 0:
+            self.table.refresh()
+
+    def _redraw_detail(self) -> None:
+        detail = self.detail.detail
+        if detail is not None:
+            self.detail.show(detail, Palette.from_app(self.app), self.app.clock(), force=True)
+
+    # ---- selection ---------------------------------------------------------------------------------
+    @on(PodTable.CursorMoved)
+    def cursor_moved(self, event: PodTable.CursorMoved) -> None:
+        if self._select_timer is not None:
+            self._select_timer.stop()
+        key = event.key
+        self._pending_action = None
+        if (key is not None) != self._pod_selected:  # pod actions become available or not: redraw the footer
+            self._pod_selected = key is not None
+            self.refresh_bindings()
+        if key is None:
+            return
+        if key in self.table.pending:
+            self.detail.clear_detail(f"Diagnosing {key[1]}…")
+        self._select_timer = self.set_timer(SELECT_DELAY, lambda: self._select(key))
+
+    def _select(self, key: Key) -> None:
+        if self.app.feed is not None:
+            self.app.feed.select(key)
+
+    @on(PodTable.RowActivated)
+    def row_activated(self) -> None:
+        self.action_zoom()
+
+    def select_pod(self, key: Key) -> None:
+        """Put the cursor on a pod (from the command palette), clearing what would hide it."""
+        table = self.table
+        if key not in table.all_rows:
+            return
+        if not table.select_key(key):
+            table.problems_only = False
+            table.set_filter("")
+            self.filter_bar.value = ""
+            self.filter_bar.display = False
+            table.select_key(key)
+        table.focus()
+
+    # ---- filter ------------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        bar = self.filter_bar
+        bar.display = True
+        bar.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self.refresh_view()
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.filter_bar.display = False
+        self.table.focus()
+
+    def action_back(self) -> None:
+        """esc: leave the filter input (clearing it), else leave the zoomed detail, else clear the filter."""
+        body, bar = self.query_one("#body"), self.filter_bar
+        if bar.has_focus or (bar.value and not body.has_class("-zoom")):
+            bar.value = ""
+            bar.display = False
+            self.table.focus()
+        elif body.has_class("-zoom"):
+            body.remove_class("-zoom")
+            self.table.focus()
+
+    def action_zoom(self) -> None:
+        if self.table.selected is None:
+            return
+        body = self.query_one("#body")
+        body.toggle_class("-zoom")
+        (self.detail if body.has_class("-zoom") else self.table).focus()
+
+    # ---- view toggles ------------------------------------------------------------------------------
+    def action_toggle_problems(self) -> None:
+        self.table.problems_only = not self.table.problems_only
+        self.refresh_view()
+
+    def action_cycle_sort(self) -> None:
+        self.table.sort_mode = next_sort(self.table.sort_mode)
+        self.refresh_view()
+
+    def action_events(self) -> None:
+        from k8sdoctor.tui.screens.events_screen import EventsScreen
+
+        self.app.push_screen(EventsScreen())
+
+    def action_reconnect(self) -> None:
+        self.app.reconnect()
+
+    # ---- scope -------------------------------------------------------------------------------------
+    def action_pick_namespace(self) -> None:
+        from k8sdoctor.tui.screens.picker_screen import ALL, PickerScreen
+
+        app = self.app
+        known = sorted({key[0] for key in self.table.all_rows})
+        source = app.source
+
+        def load() -> list[str]:
+            listed = source.namespaces() if source is not None else []
+            return sorted(set(listed) | set(known) | ({app.namespace} if app.namespace else set()))
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                app.change_namespace(None if value == ALL else value)
+
+        app.push_screen(PickerScreen("Namespace", load, current=app.namespace or ALL, extra=[ALL], free_text=True), chosen)
+
+    def action_pick_context(self) -> None:
+        from k8sdoctor.tui.data.live_source import kube_contexts
+        from k8sdoctor.tui.screens.picker_screen import PickerScreen
+
+        app = self.app
+
+        def chosen(value: str | None) -> None:
+            if value is not None and app.info is not None and value != app.info.context:
+                app.switch_context(value)
+
+        current = app.info.context if app.info else None
+        kubeconfig = getattr(app.source, "kubeconfig", app.options.kubeconfig)
+        app.push_screen(PickerScreen("Context", lambda: kube_contexts(kubeconfig)[0], current=current), chosen)
+
+    # ---- actions on the selected pod ---------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        info = self.app.info
+        if action in POD_ACTIONS and self.table.selected is None:
+            return None
+        if action == "debug" and (info is None or not info.live or self.app.options.read_only):
+            return None
+        if action in ("pick_context", "reconnect") and (info is None or not info.live):
+            return None
+        return True
+
+    def action_describe(self) -> None:
+        self._open_action("describe", {})
+
+    def action_logs(self) -> None:
+        self._open_action("logs", {"previous": False})
+
+    def action_previous_logs(self) -> None:
+        self._open_action("previous_logs", {"previous": True})
+
+    def action_debug(self) -> None:
+        self._open_action("debug", {})
+
+    def _open_action(self, action: str, kwargs: dict) -> None:
+        row = self.table.selected
+        if row is None:
+            return
+        shown = self.detail.detail
+        if shown is None or shown.row.key != row.key:
+            self._pending_action = (action, kwargs)  # opens as soon as the pod's detail arrives
+            self._select(row.key)
+            return
+        try:
+            from k8sdoctor.tui import actions
+
+            factory = getattr(actions, ACTIONS[action])
+        except (ImportError, AttributeError):
+            self.notify(f"{action.replace('_', ' ')} is not available in this build", severity="error")
+            return
+        self.app.push_screen(factory(self.action_context(), row.namespace, row.name, **kwargs))
+
+    def _run_pending_action(self) -> None:
+        pending, self._pending_action = self._pending_action, None
+        if pending is not None:
+            self._open_action(*pending)
+
+    def action_context(self) -> ActionContext:
+        from k8sdoctor.actions.context import ActionContext
+
+        app, detail, rows = self.app, self.detail.detail, self.table.all_rows
+        assert detail is not None
+
+        def diagnosis(namespace: str, name: str):
+            row = rows.get((namespace, name))
+            return row.diagnosis if row is not None else None
+
+        def rediagnose(namespace: str, name: str) -> None:
+            if app.feed is not None:
+                app.feed.rediagnose((namespace, name))
+
+        source = app.source
+        return ActionContext(
+            inventory=detail.inventory,
+            client=source.client if source is not None else None,
+            read_only=app.options.read_only,
+            diagnosis=diagnosis,
+            clock=app.clock,
+            rediagnose=rediagnose,
+        )
+
+    def action_copy_fix(self) -> None:
+        row = self.table.selected
+        if row is None:
+            return
+        findings = row.diagnosis.findings
+        command = next((s.command for s in findings[0].remediation if s.command), None) if findings else None
+        if command is None:
+            self.notify(f"No remediation command to copy for {row.name}.", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(command)
+        self.notify(command, title="Copied to the clipboard", markup=False)

@@ -1,0 +1,1 @@
+"""The detail pane of the selected pod: findings with evidence, containers, events."""

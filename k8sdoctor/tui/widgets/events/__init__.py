@@ -1,0 +1,1 @@
+"""The namespace's event stream."""

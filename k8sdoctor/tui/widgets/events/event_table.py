@@ -1,0 +1,84 @@
+"""`EventTable`: the event stream of the scope, newest first, as `kubectl get events` shows it, with
+Warnings coloured and repeats counted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from textual.reactive import reactive
+
+from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.data.batch import EventRow
+from k8sdoctor.tui.format import ago, repeats
+from k8sdoctor.tui.widgets.table.virtual_table import Cell, Column, VirtualTable
+
+COLUMNS = (
+    Column("last", "LAST SEEN", min_width=5, max_width=9),
+    Column("namespace", "NAMESPACE", min_width=6, max_width=20),
+    Column("type", "TYPE", min_width=7, max_width=7),
+    Column("reason", "REASON", min_width=6, max_width=24),
+    Column("object", "OBJECT", min_width=10, max_width=48),
+    Column("message", "MESSAGE", min_width=16, flex=True),
+)
+
+
+class EventTable(VirtualTable[str, "EventRow"]):
+    COMPONENT_CLASSES = VirtualTable.COMPONENT_CLASSES | {"event-table--warning"}
+
+    warnings_only: reactive[bool] = reactive(False)
+    show_namespace: reactive[bool] = reactive(True)
+
+    def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
+        super().__init__(COLUMNS, id=id)
+        self.clock = clock
+        self.all_rows: list[EventRow] = []
+
+    def show_events(self, rows: list[EventRow]) -> None:
+        self.all_rows = rows
+        self.rebuild()
+
+    def watch_warnings_only(self) -> None:
+        self.rebuild()
+
+    def watch_show_namespace(self) -> None:
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        rows = [r for r in self.all_rows if r.fact.type == "Warning"] if self.warnings_only else self.all_rows
+        self.set_rows(rows)
+
+    def row_key(self, row: EventRow) -> str:
+        return row.id
+
+    def shown_columns(self) -> list[Column]:
+        return [c for c in COLUMNS if c.key != "namespace" or self.show_namespace]
+
+    def content_widths(self, rows: list[EventRow]) -> dict[str, int]:
+        sample = rows[:2000]  # the newest decide the widths; older rows are cut if wider
+        if not sample:
+            return {}
+        return {
+            "last": 5,
+            "namespace": max(len(r.namespace) for r in sample),
+            "type": 7,
+            "reason": max(len(r.fact.reason) for r in sample),
+            "object": max(len(r.object) for r in sample),
+        }
+
+    def row_cells(self, row: EventRow) -> list[Cell]:
+        e = row.fact
+        style = "event-table--warning" if e.type == "Warning" else None
+        message = one_line(e.message)
+        if e.count > 1:
+            message = f"{message} {repeats(e)}"
+        cells: list[Cell] = [
+            (ago(e.last, self.clock()), None),
+            (one_line(e.type), style),
+            (one_line(e.reason), style),
+            (one_line(row.object), None),
+            (message, style),
+        ]
+        if self.show_namespace:
+            cells.insert(1, (one_line(row.namespace), None))
+        return cells

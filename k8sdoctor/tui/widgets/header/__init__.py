@@ -1,0 +1,1 @@
+"""The cluster header and the connection banner."""

@@ -1,0 +1,75 @@
+"""`StatePanel`: what the pods table would be empty for, said plainly: connecting, syncing, no pods in
+the namespace, forbidden (with the exact missing permission), disconnected, or nothing matching the
+filter."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual.content import Content
+from textual.widgets import Static
+
+from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.data.batch import Health
+from k8sdoctor.tui.data.forbidden import missing_permission
+from k8sdoctor.tui.data.source import SourceInfo
+from k8sdoctor.tui.widgets.header.cluster_header import retry_text
+
+Part = str | tuple[str, str]
+
+
+def _where(namespace: str | None) -> str:
+    return f'namespace "{one_line(namespace)}"' if namespace else "any namespace"
+
+
+def state_panel_content(
+    health: Health,
+    info: SourceInfo | None,
+    namespace: str | None,
+    selector: str | None,
+    monotonic: Callable[[], float],
+) -> Content:
+    state = health.state
+    retry = retry_text(health, monotonic)
+    parts: list[Part]
+    if state == "connecting":
+        parts = [("Connecting…", "bold"), "\nReading the kubeconfig and loading the playbooks."]
+    elif state == "syncing":
+        parts = [("Listing pods", "bold"), f" in {_where(namespace)}…"]
+        if info is not None and info.live:
+            parts.append((f"\nfrom {one_line(info.server)} (context {one_line(info.context)})", "$text-muted"))
+        if health.message:
+            parts.append((f"\n{one_line(health.message)}", "$text-muted"))
+    elif state == "empty":
+        what = f"No pods match -l {one_line(selector)}" if selector else "No pods"
+        parts = [(f"{what} in {_where(namespace)}.", "bold")]
+        if namespace:
+            parts.append(("\nPress n to choose another namespace, or start k8sdoctor with -A to see all namespaces.", "$text-muted"))
+    elif state == "forbidden":
+        parts = [("Not allowed to list pods", "bold $text-error"), f" in {_where(namespace)}.\n"]
+        parts.append(("The API server said: ", "$text-muted"))
+        parts.append(one_line(health.message))
+        perm = missing_permission(health.message)
+        if perm is not None:
+            parts += [("\nMissing permission: ", "$text-muted"), (perm.needed, "bold")]
+            parts += [("\nCheck it with: ", "$text-muted"), (perm.can_i, "$text-accent")]
+        parts.append((f"\nStill trying{' — ' + retry if retry else ''}. Press n to choose another namespace.", "$text-muted"))
+    elif state == "disconnected":
+        parts = [("Cannot reach the cluster.", "bold $text-error"), f"\n{one_line(health.message)}"]
+        parts.append((f"\nRetrying{' — ' + retry if retry else ''}. k8sdoctor keeps trying; press q to quit.", "$text-muted"))
+    else:
+        parts = [state]
+    return Content.assemble(*parts)
+
+
+def no_rows_content(query: str, problems_only: bool, total: int) -> Content:
+    if query:
+        return Content.assemble((f'No pods match "{one_line(query)}".', "bold"), ("\nPress esc to clear the filter.", "$text-muted"))
+    if problems_only:
+        return Content.assemble((f"No problems: all {total} pods are healthy.", "bold $text-success"),
+                                ("\nPress ctrl+z to show every pod.", "$text-muted"))
+    return Content("")
+
+
+class StatePanel(Static):
+    """Shown in place of the pods table while it has no rows to show."""

@@ -1,0 +1,1 @@
+"""A table that renders only the lines on screen, for tens of thousands of rows."""

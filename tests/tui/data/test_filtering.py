@@ -1,0 +1,61 @@
+"""The fuzzy filter and the sort orders, on rows as the view builds them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from k8sdoctor.cluster.view import PodRow
+from k8sdoctor.core.findings import Finding, PodDiagnosis
+from k8sdoctor.tui.data.filtering import PodFilter, haystack
+from k8sdoctor.tui.data.sorting import SORTS, next_sort, sort_key
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+
+
+def row(ns: str, name: str, status: str = "Running", finding: tuple[str, str, str] | None = None, restarts: int = 0, age: int = 60) -> PodRow:
+    findings = []
+    if finding:
+        category, cause, severity = finding
+        findings.append(Finding(category, cause, None, severity, "", "", [], [], "test"))
+    diagnosis = PodDiagnosis(ns, name, "Running", status, findings)
+    return PodRow((ns, name), ns, name, "1/1", status, str(restarts), restarts, NOW - timedelta(seconds=age), diagnosis)
+
+
+def test_every_word_must_match_namespace_name_status_or_cause():
+    crash = row("shop", "kestra-1", "CrashLoopBackOff", ("CrashLoopBackOff", "dependency-unreachable", "critical"))
+    assert PodFilter("shop kestra").matches(haystack(crash))
+    assert PodFilter("dependency").matches(haystack(crash))
+    assert PodFilter("crashloop shop").matches(haystack(crash))
+    assert not PodFilter("shop payments").matches(haystack(crash))
+
+
+def test_one_typo_is_forgiven_from_four_letters_on():
+    crash = row("shop", "kestra-1", "CrashLoopBackOff", ("CrashLoopBackOff", "dependency-unreachable", "critical"))
+    assert PodFilter("kestar").matches(haystack(crash))
+    assert PodFilter("dependancy").matches(haystack(crash))
+    assert not PodFilter("kst").matches(haystack(crash))  # short words must be exact
+    assert not PodFilter("oomkiled").matches(haystack(crash))
+
+
+def test_empty_filter_is_false_and_matches_nothing_special():
+    assert not PodFilter("   ")
+    assert PodFilter("x")
+
+
+def test_problems_first_then_namespace_and_name():
+    rows = [row("b", "healthy"), row("a", "warn", finding=("NotReady", "probe", "warning")),
+            row("z", "crit", finding=("Pending", "x", "critical")), row("a", "info", finding=("CrashLoopBackOff", "old", "info"))]
+    ordered = [r.name for r in sorted(rows, key=lambda r: sort_key("problems", r))]
+    assert ordered == ["crit", "warn", "info", "healthy"]  # an info-only finding is not a problem
+
+
+def test_other_orders_and_cycle():
+    rows = [row("a", "old", age=600, restarts=1), row("a", "new", age=10, restarts=9), row("a", "mid", age=100)]
+    assert [r.name for r in sorted(rows, key=lambda r: sort_key("age", r))] == ["new", "mid", "old"]
+    assert [r.name for r in sorted(rows, key=lambda r: sort_key("restarts", r))] == ["new", "old", "mid"]
+    assert [r.name for r in sorted(rows, key=lambda r: sort_key("name", r))] == ["mid", "new", "old"]
+    mode, seen = "problems", []
+    for _ in SORTS:
+        seen.append(mode)
+        mode = next_sort(mode)
+    assert mode == "problems" and seen == list(SORTS)

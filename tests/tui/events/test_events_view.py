@@ -1,0 +1,48 @@
+"""The events view: the scope's event stream, newest first, Warnings only with `w`, esc back."""
+
+from __future__ import annotations
+
+from k8sdoctor.tui.screens.events_screen import EventsScreen
+from k8sdoctor.tui.widgets.events.event_table import EventTable
+from tests.tui.helpers import demo_inventory, detail_shown, make_app, settle
+
+
+async def test_events_view_lists_newest_first_and_filters_warnings(engine):
+    app = make_app(engine, namespace="shop")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: detail_shown(app))
+        await pilot.press("e")
+        await settle(pilot, lambda: isinstance(app.screen, EventsScreen) and app.screen.query_one(EventTable).row_count > 0)
+        table = app.screen.query_one(EventTable)
+        expected = [e for e in demo_inventory().events.values() if e["metadata"]["namespace"] == "shop"]
+        assert table.row_count == len(expected)
+        lasts = [r.fact.last for r in table.rows]
+        assert lasts == sorted(lasts, reverse=True)
+        await pilot.press("w")
+        assert table.rows and all(r.fact.type == "Warning" for r in table.rows)
+        assert table.row_count == sum(1 for e in expected if e["type"] == "Warning")
+        await pilot.press("escape")
+        assert app.screen is app.main_screen
+
+
+def test_events_view_snapshot(snap_compare, engine):
+    app = make_app(engine, all_namespaces=True)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, lambda: detail_shown(app))
+        await pilot.press("e")
+        await settle(pilot, lambda: isinstance(app.screen, EventsScreen) and app.screen.query_one(EventTable).row_count > 0)
+
+    assert snap_compare(app, terminal_size=(160, 45), run_before=run_before)
+
+
+def test_events_view_warnings_only_snapshot(snap_compare, engine):
+    app = make_app(engine, namespace="shop")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, lambda: detail_shown(app))
+        await pilot.press("e")
+        await settle(pilot, lambda: isinstance(app.screen, EventsScreen) and app.screen.query_one(EventTable).row_count > 0)
+        await pilot.press("w")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

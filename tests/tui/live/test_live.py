@@ -1,0 +1,128 @@
+"""The TUI against the local API server through a kubeconfig: watch events move the table and the
+detail pane; an outage keeps the last data (stale banner) and recovery shows exactly what the server
+has, with no ghost and no missing pod."""
+
+from __future__ import annotations
+
+from k8sdoctor.cluster.view import PodRow
+from tests.tui.helpers import settle
+from tests.tui.live.conftest import BACKOFF, EXEC_FORMAT_LOG, NS, crash_looping, now, recovered
+
+TIMEOUT = 20.0
+
+
+def rows(app) -> dict[tuple[str, str], PodRow]:
+    return app.main_screen.table.all_rows
+
+
+def pod_names(server) -> set[str]:
+    return {p["metadata"]["name"] for p in server.list("Pod", NS)}
+
+
+async def test_table_and_detail_follow_a_crash_loop_and_its_recovery(server, live_app, clock):
+    app = live_app
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: len(rows(app)) == 3 and app.health.state == "ready", TIMEOUT)
+        assert app.namespace == NS  # the context's namespace
+        assert not any(r.problem for r in rows(app).values())
+        target = sorted(rows(app))[1]
+        app.main_screen.select_pod(target)
+        await settle(pilot, lambda: app.main_screen.detail.detail is not None and app.main_screen.detail.detail.row.key == target, TIMEOUT)
+
+        # the container starts crash-looping; its previous run logged why
+        pod = server.get("Pod", NS, target[1])
+        server.set_logs(NS, target[1], "web", [EXEC_FORMAT_LOG], previous=True)
+        server.apply(crash_looping(pod, restarts=3))
+        server.apply({"apiVersion": "v1", "kind": "Event", "type": "Warning", "reason": "BackOff", "message": BACKOFF, "count": 5,
+                      "metadata": {"name": f"{target[1]}.backoff", "namespace": NS},
+                      "involvedObject": {"kind": "Pod", "namespace": NS, "name": target[1], "uid": pod["metadata"]["uid"],
+                                         "fieldPath": "spec.containers{web}"},
+                      "firstTimestamp": now(), "lastTimestamp": now(), "source": {"component": "kubelet", "host": "worker-1"}})
+
+        def diagnosed() -> bool:
+            row = rows(app).get(target)
+            shown = app.main_screen.detail.detail
+            return (row is not None and row.status == "CrashLoopBackOff" and row.diagnosis.findings
+                    and row.diagnosis.findings[0].cause == "exec-format-error"
+                    and shown is not None and shown.row is row and any(e.reason == "BackOff" for e in shown.facts.events))
+
+        await settle(pilot, diagnosed, TIMEOUT)
+        table = app.main_screen.table
+        assert table.rows[0].key == target  # problems first
+        assert table.cursor_key == target  # the cursor followed its pod to the top
+        assert rows(app)[target].restarts.startswith("3 (")
+        evidence = [e.text for e in rows(app)[target].diagnosis.findings[0].evidence]
+        assert any(EXEC_FORMAT_LOG in text for text in evidence)  # the log tail was fetched and quoted
+
+        # and it recovers: the container runs, and ten minutes later it is still ready
+        clock.advance(660)
+        server.apply(recovered(server.get("Pod", NS, target[1])))
+        await settle(pilot, lambda: not rows(app)[target].problem and app.main_screen.detail.detail.row is rows(app)[target], TIMEOUT)
+        row = rows(app)[target]
+        assert row.status == "Running" and row.ready == "1/1"
+        assert [f.severity for f in row.diagnosis.findings] == ["info"]  # the old restarts stay as history
+        assert table.rows[-1].key == target or not table.rows[-1].problem  # no longer sorted among problems
+
+
+async def test_outage_keeps_stale_data_then_recovers_without_ghosts(server, live_app):
+    app = live_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: len(rows(app)) == 3 and app.health.state == "ready", TIMEOUT)
+        before = {k[1] for k in rows(app)}
+        banner = app.main_screen.query_one("#banner")
+
+        server.stop()
+        await settle(pilot, lambda: app.health.state == "disconnected", TIMEOUT)
+        assert banner.display and "stale" in str(banner.render()) and "retry in" in str(banner.render())
+        assert {k[1] for k in rows(app)} == before  # the last data stays on screen
+        assert app.is_running
+
+        # while the server is down: a pod is deleted, one is added, one starts crash-looping
+        gone, changed, kept = sorted(before)
+        server.delete("Pod", NS, gone)
+        fresh = server.get("Pod", NS, kept)
+        fresh["metadata"].update(name="web-replacement", uid="web-replacement-uid")
+        fresh["metadata"].pop("resourceVersion", None)
+        server.apply(fresh)
+        server.apply(crash_looping(server.get("Pod", NS, changed), restarts=1))
+
+        server.start()  # same port
+        await settle(pilot, lambda: app.health.state == "ready" and {k[1] for k in rows(app)} == pod_names(server), TIMEOUT)
+        assert gone not in {k[1] for k in rows(app)}  # no ghost
+        assert "web-replacement" in {k[1] for k in rows(app)}  # nothing missing
+        assert rows(app)[(NS, changed)].status == "CrashLoopBackOff"
+        assert not banner.display
+
+
+async def test_switching_context_watches_the_other_cluster(server, engine, tmp_path):
+    import yaml
+
+    from k8sdoctor.demo.objects import node
+    from k8sdoctor.fakeapi import FakeApiServer
+    from k8sdoctor.fakeapi.kubeconfig import kubeconfig
+    from k8sdoctor.tui.app import DoctorApp
+    from k8sdoctor.tui.options import TuiOptions
+    from tests.tui.live.conftest import web_pods
+
+    other = FakeApiServer()
+    other.start()
+    try:
+        other.load_scenario({"objects": [node("worker-1"), *web_pods(replicas=5)]})
+        first, second = kubeconfig(server.url, namespace=NS, name="prod"), kubeconfig(other.url, namespace=NS, name="staging")
+        merged = {**first, "clusters": first["clusters"] + second["clusters"], "contexts": first["contexts"] + second["contexts"],
+                  "users": first["users"]}
+        path = tmp_path / "two-contexts"
+        path.write_text(yaml.safe_dump(merged))
+        app = DoctorApp(TuiOptions(kubeconfig=str(path)), engine=engine)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot, lambda: len(rows(app)) == 3, TIMEOUT)
+            assert app.info.context == "prod"
+            await pilot.press("C")
+            await pilot.pause(0.5)
+            assert type(app.screen).__name__ == "PickerScreen"
+            await pilot.press(*"staging", "enter")
+            await settle(pilot, lambda: app.info.context == "staging" and len(rows(app)) == 5 and app.health.state == "ready", TIMEOUT)
+            assert app.info.server == other.url
+            assert "ctx staging" in str(app.main_screen.query_one("#header-scope").render())
+    finally:
+        other.stop()
