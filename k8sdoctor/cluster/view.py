@@ -178,22 +178,24 @@ class ClusterView:
                 self.inventory.mark_unreadable(resource, None, f"forbidden: {other.message}")
 
     # ---- diagnosis -------------------------------------------------------------------------------
-    def flush(self, now: datetime) -> Flush:
-        """Re-diagnose the dirty pods; report changed rows and removed keys."""
+    def flush(self, now: datetime, only: set[Key] | None = None) -> Flush:
+        """Re-diagnose the dirty pods (or only those of them in `only`, leaving the rest dirty); report
+        changed rows and removed keys."""
         out = Flush()
         for key in self.removed:
             if self.rows.pop(key, None) is not None:
                 out.removed.append(key)
         self.removed.clear()
         pods = self.inventory.pods
-        for key in self.dirty:
+        batch = self.dirty if only is None else self.dirty & only
+        for key in batch:
             pod = pods.get(key)
             if pod is None:
                 continue
             row = row_for(pod, self.engine.diagnose_pod(self.inventory, pod, now), now)
             self.rows[key] = row
             out.changed.append(row)
-        self.dirty.clear()
+        self.dirty = set() if only is None else self.dirty - batch
         return out
 
     def refresh_all(self) -> None:

@@ -1,8 +1,9 @@
 """In-memory cluster state: raw API objects (plain dicts, as the API returns them) plus the indexes
 diagnosis needs. Snapshot loading, the one-shot live fetch and the TUI's watches all fill one of these.
 
-Objects are stored as-is. Secrets are the exception: only their metadata, type and key names are kept
-(see `Inventory.put_secret`); values never enter the inventory.
+Objects are stored as they come, less `metadata.managedFields` (server-side apply bookkeeping, often the
+biggest part of a real object, never read). Secrets are the exception: only their metadata, type and key
+names are kept (see `Inventory.put_secret`); values never enter the inventory.
 """
 
 from __future__ import annotations
@@ -64,8 +65,20 @@ def obj_key(obj: dict) -> Key:
     return (_text(meta.get("namespace")), _text(meta.get("name")))
 
 
+def _drop_managed_fields(obj: dict) -> dict:
+    meta = obj.get("metadata")
+    if isinstance(meta, dict):
+        meta.pop("managedFields", None)
+    return obj
+
+
 def _uid(obj: dict) -> str:
     return _text(_meta(obj).get("uid"))
+
+
+def _has_keys(obj: dict) -> bool:
+    """A Secret with its key names, or a ConfigMap with its data, not just a name from a listing."""
+    return "keyNames" in obj or "data" in obj or "binaryData" in obj
 
 
 def event_subject(event: dict) -> dict:
@@ -114,6 +127,7 @@ class Inventory:
     # ---- pods -------------------------------------------------------------------------------
     def put_pod(self, pod: dict) -> Key:
         self.version += 1
+        _drop_managed_fields(pod)
         key = obj_key(pod)
         old = self.pods.get(key)
         if old is not None:
@@ -146,6 +160,7 @@ class Inventory:
     def put_event(self, event: dict) -> Key | None:
         """Store an event; return the (namespace, name) of the pod it is about, if it is about a pod."""
         self.version += 1
+        _drop_managed_fields(event)
         eid = self.event_id(event)
         self.events[eid] = event
         subject = event_subject(event)
@@ -203,6 +218,7 @@ class Inventory:
             self.put_secret(obj)
         elif kind in self.objects:
             self.version += 1
+            _drop_managed_fields(obj)
             ns, name = obj_key(obj)
             self.objects[kind][("" if kind in CLUSTER_KINDS else ns, name)] = obj
 
@@ -235,6 +251,24 @@ class Inventory:
         ns, name = obj_key(secret)
         self.version += 1
         self.objects["Secret"][(ns, name)] = kept
+
+    def merge(self, other: Inventory, *, skip: tuple[str, ...] = ()) -> None:
+        """Take the objects, logs, listings and notes another inventory read (say, a one-pod fetch),
+        except the kinds in `skip`. A Secret or ConfigMap known by name only never replaces one whose
+        keys were read."""
+        for kind, table in other.objects.items():
+            if kind in skip:
+                continue
+            stored = self.objects[kind]
+            for key, obj in table.items():
+                if kind in ("Secret", "ConfigMap") and key in stored and _has_keys(stored[key]) and not _has_keys(obj):
+                    continue
+                stored[key] = obj
+        self.logs.update(other.logs)
+        self.listed_names |= other.listed_names
+        known = {(u.resource, u.namespace, u.reason) for u in self.unreadable}
+        self.unreadable += [u for u in other.unreadable if (u.resource, u.namespace, u.reason) not in known]
+        self.version += 1
 
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
         if kind == "Pod":

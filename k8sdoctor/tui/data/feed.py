@@ -268,20 +268,8 @@ class ViewFeed:
 
     def _merge(self, related: Related) -> None:
         """Take what a one-pod fetch found beyond pods and events (which the watches keep)."""
-        inv, fetched = self._view.inventory, related.inventory
-        for kind, table in fetched.objects.items():
-            if kind == "Node":  # nodes are watched
-                continue
-            stored = inv.objects[kind]
-            for key, obj in table.items():  # already in inventory form (Secrets without values)
-                if kind in ("Secret", "ConfigMap") and key in stored and len(obj) < len(stored[key]):
-                    continue  # a name from a listing does not replace the object read whole (its key names)
-                stored[key] = obj
-        inv.logs.update(fetched.logs)
-        inv.version += 1
-        inv.listed_names |= fetched.listed_names
-        known = {(u.resource, u.namespace, u.reason) for u in inv.unreadable}
-        inv.unreadable += [u for u in fetched.unreadable if (u.resource, u.namespace, u.reason) not in known]
+        inv = self._view.inventory
+        inv.merge(related.inventory, skip=("Node",))  # nodes are watched
         if related.key in inv.pods:
             self._view.dirty.add(related.key)
 

@@ -63,13 +63,11 @@ class FlushPlan:
                 suspects.remove(selected)
                 suspects.insert(0, selected)
             take.update(islice(suspects, max(1, int(budget / self.cost))))
-        view.dirty = set(take)  # flush() empties the set it is given
         started = time.perf_counter()
-        flushed = view.flush(now)
+        flushed = view.flush(now, only=take)
         diagnosed = len(take) - sum(1 for k in take if k in pods and is_plainly_healthy(pods[k]))
         if diagnosed:
             self.cost = 0.5 * self.cost + 0.5 * max(1e-5, (time.perf_counter() - started) / diagnosed)
-        view.dirty = dirty - take
         self.provisional -= take
         provisional = [provisional_row(pods[k], now) for k in view.dirty if k not in view.rows and k not in self.provisional and k in pods]
         self.provisional.update(row.key for row in provisional)
