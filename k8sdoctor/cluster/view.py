@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from k8sdoctor.cluster.live.informer import Change, Delta, Replace, SourceState
-from k8sdoctor.core.engine import Engine, is_plainly_healthy
+from k8sdoctor.core.engine import Engine
 from k8sdoctor.core.findings import PodDiagnosis
 from k8sdoctor.core.inventory import Inventory, Key, obj_key
 from k8sdoctor.core.podstatus import ready_count, restarts
-from k8sdoctor.core.slim import slim_pod
 from k8sdoctor.core.timeutil import human_duration, parse_time
 
 
@@ -125,7 +124,7 @@ class ClusterView:
                 self.dirty.discard(key)
                 self.removed.add(key)
             else:
-                key = self.inventory.put_pod(slim_pod(obj) if is_plainly_healthy(obj) else obj)
+                key = self.inventory.put_pod(obj)
                 self.removed.discard(key)
                 self.dirty.add(key)
         elif kind == "Event":

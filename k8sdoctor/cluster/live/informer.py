@@ -25,6 +25,8 @@ import orjson
 
 from k8sdoctor.cluster.live.client import Forbidden, KubeClient
 from k8sdoctor.cluster.live.fetch import ns_path
+from k8sdoctor.core.engine import is_plainly_healthy
+from k8sdoctor.core.slim import slim_pod
 from k8sdoctor.errors import ClusterError
 
 log = logging.getLogger("k8sdoctor.informer")
@@ -118,8 +120,10 @@ class Reflector(threading.Thread):
         sink: Callable[[Delta], None],
         label_selector: str | None = None,
         backoff: Backoff | None = None,
+        transform: Callable[[dict], dict] | None = None,
     ) -> None:
         super().__init__(name=f"reflector-{spec.kind}", daemon=True)
+        self.transform = transform or (lambda obj: obj)
         self.client = client
         self.spec = spec
         self.namespace = namespace
@@ -153,7 +157,7 @@ class Reflector(threading.Thread):
         items: list[dict] = []
         rv = None
         for page in self.client.pages(self._path(), labelSelector=self.label_selector):
-            items.extend(i for i in page.get("items") or () if isinstance(i, dict))
+            items.extend(self.transform(i) for i in page.get("items") or () if isinstance(i, dict))
             rv = (page.get("metadata") or {}).get("resourceVersion") or rv
         self.resource_version = rv
         self.relists += 1
@@ -185,7 +189,7 @@ class Reflector(threading.Thread):
                     raise ClusterError(f"watch error: {(obj or {}).get('message', obj)}")
                 rv = ((obj or {}).get("metadata") or {}).get("resourceVersion")
                 if etype != "BOOKMARK":
-                    self.sink(Change(self.spec.kind, etype, obj))
+                    self.sink(Change(self.spec.kind, etype, self.transform(obj) if isinstance(obj, dict) else obj))
                 if rv:
                     self.resource_version = rv
                 self.backoff.reset()
@@ -234,6 +238,11 @@ class Reflector(threading.Thread):
             self.resource_version = None  # after an outage, relist: objects may have come and gone
 
 
+def compact_pod(pod: dict) -> dict:
+    """Healthy pods are held in their slim form (see `core.slim`): a whole cluster fits in memory."""
+    return slim_pod(pod) if is_plainly_healthy(pod) else pod
+
+
 @dataclass
 class Informer:
     """Pods and events for a scope, each kept by its own reflector, all feeding one sink."""
@@ -245,9 +254,9 @@ class Informer:
     reflectors: list[Reflector] = field(default_factory=list)
 
     def start(self) -> None:
-        specs = [(ResourceSpec("Pod", "pods"), self.label_selector), (ResourceSpec("Event", "events"), None)]
-        for spec, selector in specs:
-            r = Reflector(self.client, spec, self.namespace, self.sink, selector)
+        specs = [(ResourceSpec("Pod", "pods"), self.label_selector, compact_pod), (ResourceSpec("Event", "events"), None, None)]
+        for spec, selector, transform in specs:
+            r = Reflector(self.client, spec, self.namespace, self.sink, selector, transform=transform)
             self.reflectors.append(r)
             r.start()
 
