@@ -21,8 +21,6 @@ sys.path.insert(0, str(HERE.parent))
 
 from k8sdoctor.core.engine import Engine  # noqa: E402
 from k8sdoctor.core.inventory import Inventory  # noqa: E402
-from k8sdoctor.demo.cluster import scenario  # noqa: E402
-from k8sdoctor.fakeapi.scenario import load  # noqa: E402
 from k8sdoctor.playbook_files import load_playbooks  # noqa: E402
 from k8sdoctor.tui.app import DoctorApp  # noqa: E402
 from k8sdoctor.tui.data.snapshot_source import InventorySource  # noqa: E402
@@ -45,13 +43,9 @@ DETAILS = {
 
 
 def demo_inventory() -> Inventory:
-    loaded = load(scenario(), NOW)
-    inventory = Inventory()
-    for obj in loaded.objects:
-        inventory.put(obj.get("kind", ""), obj)
-    for spec in loaded.logs:
-        inventory.put_logs(spec.namespace, spec.pod, spec.container, spec.previous, list(spec.lines))
-    return inventory
+    from k8sdoctor.demo.cluster import demo_inventory as load_demo
+
+    return load_demo(NOW)
 
 
 async def settled(app: DoctorApp, pilot, key=None) -> None:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 import orjson
 
+from bench.clusterdata import generate
 from k8sdoctor.core.analyzers.capacity import capacity
 from k8sdoctor.core.analyzers.cluster_images import collect
 from k8sdoctor.core.engine import is_plainly_healthy
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.slim import slim_pod
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.clusterdata import generate  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 

@@ -11,33 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from k8sdoctor.core.inventory import Inventory, Unreadable, event_subject
+from k8sdoctor.core.raw import as_dict, as_int, as_list, as_str
 from k8sdoctor.core.timeutil import parse_time
 
 _FIELD_PATH_CONTAINER = re.compile(r"spec\.(?:initContainers|containers|ephemeralContainers)\{([^}]*)\}")
-
-
-def _dict(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: object) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: object) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else str(value)
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    return None
 
 
 @dataclass(slots=True)
@@ -55,8 +32,8 @@ class EventFact:
 
     @classmethod
     def from_raw(cls, raw: dict) -> EventFact:
-        series = _dict(raw.get("series"))
-        count = _int(series.get("count")) or _int(raw.get("count")) or _int(raw.get("deprecatedCount")) or 1
+        series = as_dict(raw.get("series"))
+        count = as_int(series.get("count")) or as_int(raw.get("count")) or as_int(raw.get("deprecatedCount")) or 1
         first = (
             parse_time(raw.get("firstTimestamp"))
             or parse_time(raw.get("deprecatedFirstTimestamp"))
@@ -67,18 +44,18 @@ class EventFact:
             or parse_time(raw.get("lastTimestamp"))
             or parse_time(raw.get("deprecatedLastTimestamp"))
             or parse_time(raw.get("eventTime"))
-            or parse_time(_dict(raw.get("metadata")).get("creationTimestamp"))
+            or parse_time(as_dict(raw.get("metadata")).get("creationTimestamp"))
             or first
         )
-        src = _dict(raw.get("source"))
-        component = _str(src.get("component")) or _str(raw.get("reportingComponent")) or _str(raw.get("reportingController"))
-        host = _str(src.get("host")) or _str(raw.get("reportingInstance"))
+        src = as_dict(raw.get("source"))
+        component = as_str(src.get("component")) or as_str(raw.get("reportingComponent")) or as_str(raw.get("reportingController"))
+        host = as_str(src.get("host")) or as_str(raw.get("reportingInstance"))
         source = f"{component}, {host}" if component and host and host != component else component or host
-        match = _FIELD_PATH_CONTAINER.search(_str(event_subject(raw).get("fieldPath")))
+        match = _FIELD_PATH_CONTAINER.search(as_str(event_subject(raw).get("fieldPath")))
         return cls(
-            type=_str(raw.get("type")),
-            reason=_str(raw.get("reason")),
-            message=_str(raw.get("message") if raw.get("message") is not None else raw.get("note")),
+            type=as_str(raw.get("type")),
+            reason=as_str(raw.get("reason")),
+            message=as_str(raw.get("message") if raw.get("message") is not None else raw.get("note")),
             count=count,
             first=first or last,
             last=last,
@@ -131,11 +108,11 @@ class ContainerFact:
 
 
 def _container_fact(spec: dict, status: dict, kind: str, index: int) -> ContainerFact:
-    state = _dict(status.get("state"))
-    last = _dict(_dict(status.get("lastState")).get("terminated"))
-    waiting = _dict(state.get("waiting"))
-    running = _dict(state.get("running"))
-    terminated = _dict(state.get("terminated"))
+    state = as_dict(status.get("state"))
+    last = as_dict(as_dict(status.get("lastState")).get("terminated"))
+    waiting = as_dict(state.get("waiting"))
+    running = as_dict(state.get("running"))
+    terminated = as_dict(state.get("terminated"))
     if waiting:
         state_name = "waiting"
     elif running:
@@ -145,28 +122,28 @@ def _container_fact(spec: dict, status: dict, kind: str, index: int) -> Containe
     else:
         state_name = "unknown"
     return ContainerFact(
-        name=_str(spec.get("name") or status.get("name")),
+        name=as_str(spec.get("name") or status.get("name")),
         kind=kind,
         index=index,
-        image=_str(spec.get("image") or status.get("image")),
+        image=as_str(spec.get("image") or status.get("image")),
         spec=spec,
         status=status,
         state=state_name,
-        waiting_reason=_str(waiting.get("reason")),
-        waiting_message=_str(waiting.get("message")),
-        terminated_reason=_str(terminated.get("reason")),
-        terminated_exit_code=_int(terminated.get("exitCode")),
-        terminated_message=_str(terminated.get("message")),
-        terminated_signal=_int(terminated.get("signal")),
+        waiting_reason=as_str(waiting.get("reason")),
+        waiting_message=as_str(waiting.get("message")),
+        terminated_reason=as_str(terminated.get("reason")),
+        terminated_exit_code=as_int(terminated.get("exitCode")),
+        terminated_message=as_str(terminated.get("message")),
+        terminated_signal=as_int(terminated.get("signal")),
         started_at=parse_time(running.get("startedAt")),
         finished_at=parse_time(terminated.get("finishedAt")),
-        last_reason=_str(last.get("reason")),
-        last_exit_code=_int(last.get("exitCode")),
-        last_message=_str(last.get("message")),
-        last_signal=_int(last.get("signal")),
+        last_reason=as_str(last.get("reason")),
+        last_exit_code=as_int(last.get("exitCode")),
+        last_message=as_str(last.get("message")),
+        last_signal=as_int(last.get("signal")),
         last_started_at=parse_time(last.get("startedAt")),
         last_finished_at=parse_time(last.get("finishedAt")),
-        restarts=_int(status.get("restartCount")) or 0,
+        restarts=as_int(status.get("restartCount")) or 0,
         ready=status.get("ready") is True,
         started=status.get("started") if isinstance(status.get("started"), bool) else None,
     )
@@ -230,14 +207,14 @@ def _containers(spec: dict, status: dict) -> list[ContainerFact]:
         ("ephemeralContainers", "ephemeralContainerStatuses", "ephemeral"),
     )
     for spec_key, status_key, kind in groups:
-        statuses = {_str(s.get("name")): s for s in _list(status.get(status_key)) if isinstance(s, dict)}
-        specs = [s for s in _list(spec.get(spec_key)) if isinstance(s, dict)]
+        statuses = {as_str(s.get("name")): s for s in as_list(status.get(status_key)) if isinstance(s, dict)}
+        specs = [s for s in as_list(spec.get(spec_key)) if isinstance(s, dict)]
         seen = set()
         for i, cspec in enumerate(specs):
-            name = _str(cspec.get("name"))
+            name = as_str(cspec.get("name"))
             seen.add(name)
             ckind = "sidecar" if kind == "init" and cspec.get("restartPolicy") == "Always" else kind
-            out.append(_container_fact(cspec, _dict(statuses.get(name)), ckind, i))
+            out.append(_container_fact(cspec, as_dict(statuses.get(name)), ckind, i))
         # statuses with no spec (a snapshot that dropped spec): keep them, they still tell the state
         for name, cstatus in statuses.items():
             if name not in seen:
@@ -247,51 +224,51 @@ def _containers(spec: dict, status: dict) -> list[ContainerFact]:
 
 def controller_of(meta: dict) -> dict:
     """The controller ownerReference (or the first owner when none is marked controller)."""
-    owners = [o for o in _list(meta.get("ownerReferences")) if isinstance(o, dict)]
+    owners = [o for o in as_list(meta.get("ownerReferences")) if isinstance(o, dict)]
     return next((o for o in owners if o.get("controller")), owners[0] if owners else {})
 
 
 def workload_of(inventory: Inventory, pod: dict) -> tuple[str, str, str | None]:
     """(kind, name, revision) of the workload a user manages: ReplicaSet→Deployment, Job→CronJob."""
-    meta = _dict(pod.get("metadata"))
+    meta = as_dict(pod.get("metadata"))
     return _workload(inventory, meta, controller_of(meta))
 
 
 def _workload(inventory: Inventory, meta: dict, owner: dict) -> tuple[str, str, str | None]:
-    kind, name = _str(owner.get("kind")), _str(owner.get("name"))
-    namespace = _str(meta.get("namespace"))
-    labels = _dict(meta.get("labels"))
+    kind, name = as_str(owner.get("kind")), as_str(owner.get("name"))
+    namespace = as_str(meta.get("namespace"))
+    labels = as_dict(meta.get("labels"))
     if kind == "ReplicaSet":
         rs = inventory.get("ReplicaSet", namespace, name)
         if rs is not None:
-            rs_meta = _dict(rs.get("metadata"))
-            revision = _dict(rs_meta.get("annotations")).get("deployment.kubernetes.io/revision")
-            parent = next((o for o in _list(rs_meta.get("ownerReferences")) if _dict(o).get("controller")), None)
+            rs_meta = as_dict(rs.get("metadata"))
+            revision = as_dict(rs_meta.get("annotations")).get("deployment.kubernetes.io/revision")
+            parent = next((o for o in as_list(rs_meta.get("ownerReferences")) if as_dict(o).get("controller")), None)
             if parent and parent.get("kind") == "Deployment":
-                return "Deployment", _str(parent.get("name")), _str(revision) or None
-            return kind, name, _str(revision) or None
-        template_hash = _str(labels.get("pod-template-hash"))
+                return "Deployment", as_str(parent.get("name")), as_str(revision) or None
+            return kind, name, as_str(revision) or None
+        template_hash = as_str(labels.get("pod-template-hash"))
         if template_hash and name.endswith("-" + template_hash):
             return "Deployment", name[: -len(template_hash) - 1], None
         return kind, name, None
     if kind == "Job":
         job = inventory.get("Job", namespace, name)
-        parent = next((o for o in _list(_dict((job or {}).get("metadata")).get("ownerReferences")) if _dict(o).get("controller")), None)
+        parent = next((o for o in as_list(as_dict((job or {}).get("metadata")).get("ownerReferences")) if as_dict(o).get("controller")), None)
         if parent and parent.get("kind") == "CronJob":
-            return "CronJob", _str(parent.get("name")), None
+            return "CronJob", as_str(parent.get("name")), None
         return kind, name, None
     if kind in ("StatefulSet", "DaemonSet"):
-        return kind, name, _str(labels.get("controller-revision-hash")) or None
+        return kind, name, as_str(labels.get("controller-revision-hash")) or None
     return kind, name, None
 
 
 def build_pod_facts(inventory: Inventory, pod: dict, now: datetime) -> PodFacts:
     """Normalize a pod and join what the inventory knows about it (events, node, PVCs, logs)."""
-    meta = _dict(pod.get("metadata"))
-    spec = _dict(pod.get("spec"))
-    status = _dict(pod.get("status"))
-    namespace = _str(meta.get("namespace"))
-    name = _str(meta.get("name"))
+    meta = as_dict(pod.get("metadata"))
+    spec = as_dict(pod.get("spec"))
+    status = as_dict(pod.get("status"))
+    namespace = as_str(meta.get("namespace"))
+    name = as_str(meta.get("name"))
     owner = controller_of(meta)
     events = [EventFact.from_raw(e) for e in inventory.events_for_pod(pod) if isinstance(e, dict)]
     events.sort(key=lambda e: (e.last is None, e.last or now))
@@ -301,39 +278,39 @@ def build_pod_facts(inventory: Inventory, pod: dict, now: datetime) -> PodFacts:
         if logs is not None:
             c.logs, c.logs_previous = logs
             c.logs_known = True
-    node_name = _str(spec.get("nodeName"))
+    node_name = as_str(spec.get("nodeName"))
     node = inventory.get("Node", "", node_name) if node_name else None
     pvcs = []
-    for vol in _list(spec.get("volumes")):
-        claim = _dict(_dict(vol).get("persistentVolumeClaim")).get("claimName")
+    for vol in as_list(spec.get("volumes")):
+        claim = as_dict(as_dict(vol).get("persistentVolumeClaim")).get("claimName")
         if claim:
-            pvc = inventory.get("PersistentVolumeClaim", namespace, _str(claim))
+            pvc = inventory.get("PersistentVolumeClaim", namespace, as_str(claim))
             pvcs.append(pvc if pvc is not None else {"metadata": {"name": claim, "namespace": namespace}, "missing": True})
     workload_kind, workload_name, revision = _workload(inventory, meta, owner)
     conditions = {}
-    for cond in _list(status.get("conditions")):
+    for cond in as_list(status.get("conditions")):
         if isinstance(cond, dict) and cond.get("type"):
-            conditions[_str(cond["type"])] = cond
+            conditions[as_str(cond["type"])] = cond
     return PodFacts(
         namespace=namespace,
         name=name,
-        uid=_str(meta.get("uid")),
+        uid=as_str(meta.get("uid")),
         raw=pod,
         now=now,
-        phase=_str(status.get("phase")),
-        reason=_str(status.get("reason")),
-        message=_str(status.get("message")),
+        phase=as_str(status.get("phase")),
+        reason=as_str(status.get("reason")),
+        message=as_str(status.get("message")),
         node_name=node_name,
         created=parse_time(meta.get("creationTimestamp")),
         deleting=bool(meta.get("deletionTimestamp")),
-        restart_policy=_str(spec.get("restartPolicy")) or "Always",
-        scheduler_name=_str(spec.get("schedulerName")) or "default-scheduler",
-        scheduling_gates=[_str(_dict(g).get("name")) for g in _list(spec.get("schedulingGates"))],
+        restart_policy=as_str(spec.get("restartPolicy")) or "Always",
+        scheduler_name=as_str(spec.get("schedulerName")) or "default-scheduler",
+        scheduling_gates=[as_str(as_dict(g).get("name")) for g in as_list(spec.get("schedulingGates"))],
         conditions=conditions,
         containers=containers,
         events=events,
-        owner_kind=_str(owner.get("kind")),
-        owner_name=_str(owner.get("name")),
+        owner_kind=as_str(owner.get("kind")),
+        owner_name=as_str(owner.get("name")),
         workload_kind=workload_kind,
         workload_name=workload_name,
         revision=revision,

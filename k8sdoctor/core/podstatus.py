@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from k8sdoctor.core.raw import as_dict, as_int, as_list
 from k8sdoctor.core.timeutil import parse_time
 
 
@@ -24,37 +25,25 @@ class PodSummary:
     last_restart: datetime | None
 
 
-def _d(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _l(value: object) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _n(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
 def _terminated_reason(term: dict, prefix: str) -> str:
     if term.get("reason"):
         return prefix + str(term["reason"])
-    if _n(term.get("signal")):
-        return f"{prefix}Signal:{_n(term.get('signal'))}"
-    return f"{prefix}ExitCode:{_n(term.get('exitCode'))}"
+    if as_int(term.get("signal")):
+        return f"{prefix}Signal:{as_int(term.get('signal'))}"
+    return f"{prefix}ExitCode:{as_int(term.get('exitCode')) or 0}"
 
 
 def summarize(pod: dict) -> PodSummary:
     """All three columns in one pass, following printPod's order of precedence."""
-    spec, status, meta = _d(pod.get("spec")), _d(pod.get("status")), _d(pod.get("metadata"))
+    spec, status, meta = as_dict(pod.get("spec")), as_dict(pod.get("status")), as_dict(pod.get("metadata"))
     phase = str(status.get("phase") or "")
     reason = str(status.get("reason") or phase)
-    conditions = [c for c in _l(status.get("conditions")) if isinstance(c, dict)]
+    conditions = [c for c in as_list(status.get("conditions")) if isinstance(c, dict)]
     if any(c.get("type") == "PodScheduled" and c.get("reason") == "SchedulingGated" for c in conditions):
         reason = "SchedulingGated"
-    init_specs = {c["name"]: c for c in _l(spec.get("initContainers")) if isinstance(c, dict) and isinstance(c.get("name"), str)}
+    init_specs = {c["name"]: c for c in as_list(spec.get("initContainers")) if isinstance(c, dict) and isinstance(c.get("name"), str)}
     sidecars = {name for name, c in init_specs.items() if c.get("restartPolicy") == "Always"}
-    total = len(_l(spec.get("containers"))) + len(sidecars)
+    total = len(as_list(spec.get("containers"))) + len(sidecars)
     ready = restarts = sidecar_restarts = 0
     last_restart: datetime | None = None
     last_sidecar_restart: datetime | None = None
@@ -63,18 +52,18 @@ def summarize(pod: dict) -> PodSummary:
         return b if a is None or (b is not None and b > a) else a
 
     initializing = False
-    init_statuses = [c for c in _l(status.get("initContainerStatuses")) if isinstance(c, dict)]
+    init_statuses = [c for c in as_list(status.get("initContainerStatuses")) if isinstance(c, dict)]
     for i, cs in enumerate(init_statuses):
-        restarts += _n(cs.get("restartCount"))
-        finished = parse_time(_d(_d(cs.get("lastState")).get("terminated")).get("finishedAt"))
+        restarts += as_int(cs.get("restartCount")) or 0
+        finished = parse_time(as_dict(as_dict(cs.get("lastState")).get("terminated")).get("finishedAt"))
         last_restart = later(last_restart, finished)
         is_sidecar = isinstance(cs.get("name"), str) and cs["name"] in sidecars
         if is_sidecar:
-            sidecar_restarts += _n(cs.get("restartCount"))
+            sidecar_restarts += as_int(cs.get("restartCount")) or 0
             last_sidecar_restart = later(last_sidecar_restart, finished)
-        state = _d(cs.get("state"))
-        term, waiting = _d(state.get("terminated")), _d(state.get("waiting"))
-        if term and _n(term.get("exitCode")) == 0:
+        state = as_dict(cs.get("state"))
+        term, waiting = as_dict(state.get("terminated")), as_dict(state.get("waiting"))
+        if term and not as_int(term.get("exitCode")):
             continue
         if is_sidecar and cs.get("started") is True:
             if cs.get("ready") is True:
@@ -93,11 +82,11 @@ def summarize(pod: dict) -> PodSummary:
     if not initializing or initialized:
         restarts, last_restart = sidecar_restarts, last_sidecar_restart
         has_running = False
-        for cs in reversed([c for c in _l(status.get("containerStatuses")) if isinstance(c, dict)]):
-            restarts += _n(cs.get("restartCount"))
-            last_restart = later(last_restart, parse_time(_d(_d(cs.get("lastState")).get("terminated")).get("finishedAt")))
-            state = _d(cs.get("state"))
-            term, waiting = _d(state.get("terminated")), _d(state.get("waiting"))
+        for cs in reversed([c for c in as_list(status.get("containerStatuses")) if isinstance(c, dict)]):
+            restarts += as_int(cs.get("restartCount")) or 0
+            last_restart = later(last_restart, parse_time(as_dict(as_dict(cs.get("lastState")).get("terminated")).get("finishedAt")))
+            state = as_dict(cs.get("state"))
+            term, waiting = as_dict(state.get("terminated")), as_dict(state.get("waiting"))
             if waiting.get("reason"):
                 reason = str(waiting["reason"])
             elif term:

@@ -310,3 +310,18 @@ def scenario() -> dict:
                 'level=error ts=2021-05-06T20:07:23.034407503Z caller=log.go:149 msg="error running loki" err="mkdir /data/loki: permission denied',
             ]})
     return {"objects": objects, "logs": logs}
+
+
+def demo_inventory(now):
+    """The demo cluster as an Inventory, loaded as its API server loads it: relative times resolved
+    against `now`, uids filled in, events bound to their pods (for screenshots and tests)."""
+    from k8sdoctor.core.inventory import Inventory
+    from k8sdoctor.fakeapi.scenario import load
+
+    loaded = load(scenario(), now)
+    inventory = Inventory()
+    for obj in loaded.objects:
+        inventory.put(obj.get("kind", ""), obj)
+    for spec in loaded.logs:
+        inventory.put_logs(spec.namespace, spec.pod, spec.container, spec.previous, list(spec.lines))
+    return inventory

@@ -38,18 +38,10 @@ class Clock:
 
 
 def demo_inventory(now: datetime = FIXED_NOW) -> Inventory:
-    """The demo cluster's scenario (real, cited failure messages) loaded as the fake API server would
-    load it: relative times resolved against `now`, uids filled in, events bound to their pods."""
-    from k8sdoctor.demo.cluster import scenario
-    from k8sdoctor.fakeapi.scenario import load
+    """The demo cluster's scenario (real, cited failure messages) at the tests' fixed time."""
+    from k8sdoctor.demo.cluster import demo_inventory as load_demo
 
-    loaded = load(scenario(), now)
-    inventory = Inventory()
-    for obj in loaded.objects:
-        inventory.put(obj.get("kind", ""), obj)
-    for spec in loaded.logs:
-        inventory.put_logs(spec.namespace, spec.pod, spec.container, spec.previous, list(spec.lines))
-    return inventory
+    return load_demo(now)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from k8sdoctor.core.analyzers.memo import IdentityMemo
-from k8sdoctor.core.analyzers.raw import as_dict, as_str, dicts, dig
+from k8sdoctor.core.raw import as_dict, as_str, dicts, dig
 from k8sdoctor.core.inventory import ALL_NAMESPACES, Inventory
 from k8sdoctor.core.quantity import parse_quantity
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from k8sdoctor.core.analyzers.memo import IdentityMemo
-from k8sdoctor.core.analyzers.raw import dicts, dig, name_of
+from k8sdoctor.core.raw import dicts, dig, name_of
 from k8sdoctor.core.suggest import close_matches
 from k8sdoctor.core.analyzers.wording import SHOWN, listing
 from k8sdoctor.core.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image

@@ -9,7 +9,7 @@ from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with, spec_path
 from k8sdoctor.core.analyzers.flow_yaml import flow_yaml
 from k8sdoctor.core.analyzers.kubectl import container_list_key, target_of
-from k8sdoctor.core.analyzers.raw import as_dict, as_int
+from k8sdoctor.core.raw import as_dict, as_int
 from k8sdoctor.core.analyzers.run_container import explain_command
 from k8sdoctor.core.exitcodes import explain_exit_code
 from k8sdoctor.core.facts import ContainerFact, PodFacts

@@ -12,7 +12,7 @@ from k8sdoctor.core.analyzers.cluster_images import collect, short_name, suggest
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with, quoted_match, spec_path
 from k8sdoctor.core.analyzers.kubectl import container_list_key, quote, target_of, to_json
 from k8sdoctor.core.analyzers.object_names import Lookup, lookup
-from k8sdoctor.core.analyzers.raw import as_dict, as_list, as_str, dicts, dig, name_of
+from k8sdoctor.core.raw import as_dict, as_list, as_str, dicts, dig, name_of
 from k8sdoctor.core.analyzers.wording import count
 from k8sdoctor.core.facts import ContainerFact, PodFacts
 from k8sdoctor.core.findings import Finding, Step

@@ -10,7 +10,7 @@ from k8sdoctor.core.analyzers.kubectl import quote, target_of
 from k8sdoctor.core.analyzers.pending_claims import explain_claims
 from k8sdoctor.core.analyzers.pending_fit import explain_fit
 from k8sdoctor.core.analyzers.pending_nodes import explain_selector, explain_taints
-from k8sdoctor.core.analyzers.raw import as_str, dig
+from k8sdoctor.core.raw import as_str, dig
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
 from k8sdoctor.core.analyzers.kubectl import quote, to_json
-from k8sdoctor.core.analyzers.raw import as_dict, as_str, dig, name_of
+from k8sdoctor.core.raw import as_dict, as_str, dig, name_of
 from k8sdoctor.core.suggest import close_matches
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step

@@ -7,7 +7,7 @@ from k8sdoctor.core.analyzers.capacity import NodeRoom, capacity, container_requ
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
 from k8sdoctor.core.analyzers.kubectl import target_of
 from k8sdoctor.core.analyzers.node_filters import admits
-from k8sdoctor.core.analyzers.raw import as_dict, as_str, dicts, dig
+from k8sdoctor.core.raw import as_dict, as_str, dicts, dig
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory

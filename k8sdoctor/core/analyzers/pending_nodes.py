@@ -17,7 +17,7 @@ from k8sdoctor.core.analyzers.node_filters import (
     taint_text,
     toleration_for,
 )
-from k8sdoctor.core.analyzers.raw import as_dict, as_list, as_str, dicts, dig, name_of
+from k8sdoctor.core.raw import as_dict, as_list, as_str, dicts, dig, name_of
 from k8sdoctor.core.suggest import close_matches
 from k8sdoctor.core.analyzers.wording import SHOWN, count, listing
 from k8sdoctor.core.facts import PodFacts

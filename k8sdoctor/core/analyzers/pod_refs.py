@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from k8sdoctor.core.analyzers.raw import as_dict, as_list, as_str
+from k8sdoctor.core.raw import as_dict, as_list, as_str
 
 _FIELDS = {
     # kind: (env valueFrom key, envFrom key, volume key, volume name field)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
 from k8sdoctor.core.analyzers.kubectl import quote
-from k8sdoctor.core.analyzers.raw import as_dict, as_int, as_str, dicts, dig, name_of
+from k8sdoctor.core.raw import as_dict, as_int, as_str, dicts, dig, name_of
 from k8sdoctor.core.facts import PodFacts, controller_of
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory

@@ -11,7 +11,7 @@ from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, le
 from k8sdoctor.core.analyzers.kubectl import container_list_key, quote, target_of, to_json
 from k8sdoctor.core.analyzers.object_names import lookup
 from k8sdoctor.core.analyzers.pod_refs import ObjectRef, object_refs
-from k8sdoctor.core.analyzers.raw import as_dict, as_list, as_str
+from k8sdoctor.core.raw import as_dict, as_list, as_str
 from k8sdoctor.core.suggest import close_matches
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step

@@ -19,17 +19,14 @@ from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.errors import ClusterError, NotFoundError
 from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.actions.lines_view import LinesView
-from k8sdoctor.tui.actions.search_bar import SearchBar
+from k8sdoctor.tui.actions.search_bar import SEARCH_BINDINGS, SearchBar
 from k8sdoctor.tui.format import SEVERITY_MARK
 
 
 class DescribeScreen(Screen[None]):
     CSS_PATH = "actions.tcss"
     BINDINGS = [
-        Binding("escape,q", "back", "Back"),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("n", "match(True)", "Next", tooltip="Next match"),
-        Binding("N", "match(False)", "Previous match", show=False),
+        *SEARCH_BINDINGS,
         Binding("c", "cited(True)", "Cited", tooltip="Next field the diagnosis cites"),
         Binding("C", "cited(False)", "Previous cited field", show=False),
         Binding("right_square_bracket", "section(True)", "Section", key_display="]", tooltip="Next section"),

@@ -27,7 +27,7 @@ from k8sdoctor.actions.search import Search
 from k8sdoctor.errors import UserError
 from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.actions.lines_view import LinesView
-from k8sdoctor.tui.actions.search_bar import SearchBar
+from k8sdoctor.tui.actions.search_bar import SEARCH_BINDINGS, SearchBar
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) ")
 REFRESH_SECONDS = 0.1
@@ -41,10 +41,7 @@ def without_timestamp(line: str) -> str:
 class LogsScreen(Screen[None]):
     CSS_PATH = "actions.tcss"
     BINDINGS = [
-        Binding("escape,q", "back", "Back"),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("n", "match(True)", "Next", tooltip="Next match"),
-        Binding("N", "match(False)", "Previous match", show=False),
+        *SEARCH_BINDINGS,
         Binding("f", "follow", "Follow"),
         Binding("s", "autoscroll", "Scroll", tooltip="Autoscroll to new lines"),
         Binding("w", "wrap", "Wrap"),

@@ -7,6 +7,15 @@ from textual.message import Message
 from textual.widgets import Input
 
 
+#: The keys every searchable action screen shares: back, open the search, next and previous match.
+SEARCH_BINDINGS = [
+    Binding("escape,q", "back", "Back"),
+    Binding("slash", "search", "Search", key_display="/"),
+    Binding("n", "match(True)", "Next", tooltip="Next match"),
+    Binding("N", "match(False)", "Previous match", show=False),
+]
+
+
 class SearchBar(Input):
     """Hidden until `/`; enter searches, escape closes it. The query is plain text, never markup."""
 
