@@ -43,7 +43,7 @@ def start_demo(*, port: int = 0, timeline: bool = True, **timeline_options: floa
     server.start()
     server.load_scenario(scenario())
     workdir = Path(tempfile.mkdtemp(prefix="k8sdoctor-demo-"))
-    kubeconfig = server.write_kubeconfig(workdir / "kubeconfig", namespace=DEMO_NAMESPACE)
+    kubeconfig = server.write_kubeconfig(workdir / "kubeconfig", namespace=DEMO_NAMESPACE, context="k8sdoctor-demo")
     player = DemoTimeline(server, **timeline_options) if timeline else None
     if player is not None:
         player.start()

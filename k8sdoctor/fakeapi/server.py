@@ -173,15 +173,16 @@ class FakeApiServer:
         return token
 
     def write_kubeconfig(self, path: str | Path, *, token: str | None = None, user: str | None = None,
-                         namespace: str | None = None) -> Path:
-        """A kubeconfig for this server (CA data included under TLS) as `token`'s user (default admin).
-        An unregistered token is written as is, under the user name `user` or "unknown"."""
+                         namespace: str | None = None, context: str = "fakeapi") -> Path:
+        """A kubeconfig for this server (CA data included under TLS) as `token`'s user (default admin),
+        with one context (and cluster) named `context`. An unregistered token is written as is, under
+        the user name `user` or "unknown"."""
         token = token or self.admin_token
         known = self._users.get(token)
         name = user or (known.name if known else "unknown")
         return write_kubeconfig(path, self.url, user=name, token=token if self._settings.auth else None,
                                 ca_pem=self.certificate.ca_pem if self.certificate else None,
-                                namespace=namespace)
+                                namespace=namespace, name=context)
 
     # ---- state ----------------------------------------------------------------------------------
     def _put(self, obj: dict) -> Entry:
