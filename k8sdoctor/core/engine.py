@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Iterable, Sequence
 
 from k8sdoctor.core.analyzers import analyzers_for
-from k8sdoctor.core.facts import ContainerFact, PodFacts, build_pod_facts
+from k8sdoctor.core.facts import ContainerFact, PodFacts, build_pod_facts, workload_of
 from k8sdoctor.core.findings import SEVERITY_RANK, Evidence, Finding, PodDiagnosis, Step
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.matching import Hit, LogTest, MatchContext, Node
@@ -90,7 +90,9 @@ class Engine:
             phase = (pod.get("status") or {}).get("phase") or ""
             # printPod's verdict for a Running pod whose containers all run ready is its phase
             status = ("Terminating" if meta.get("deletionTimestamp") else phase) if phase == "Running" else pod_display_status(pod)
-            return PodDiagnosis(namespace=meta.get("namespace") or "", name=meta.get("name") or "", phase=phase, status=status)
+            kind, name, revision = workload_of(inventory, pod)
+            return PodDiagnosis(namespace=meta.get("namespace") or "", name=meta.get("name") or "", phase=phase, status=status,
+                                owner={"kind": kind, "name": name} if kind else None, revision=revision)
         return self.diagnose(build_pod_facts(inventory, pod, now), inventory)
 
     def diagnose_all(self, inventory: Inventory, now: datetime, keys: Iterable | None = None) -> list[PodDiagnosis]:
@@ -136,6 +138,10 @@ class Engine:
                         f"no logs were available for container {c.name}; its cause may be in them: "
                         f"kubectl logs -n {facts.namespace} {facts.name} -c {c.name} --previous"
                     )
+        if any(f.is_problem and not f.fallback for f in findings):
+            # A pod-level "something is wrong, nothing says why" adds nothing next to a finding that
+            # says why (an app container waits in PodInitializing because its init container fails).
+            findings = [f for f in findings if not (f.fallback and f.container is None)]
         order = {pb.id: i for i, pb in enumerate(self.playbooks)}
         index = {c.name: i for i, c in enumerate(facts.containers)}
         findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], order[f.playbook], index.get(f.container or "", -1)))
@@ -215,5 +221,6 @@ class Engine:
                 for s in spec.remediation
             ],
             playbook=pb.id,
+            fallback=cause.match is None,
         )
 

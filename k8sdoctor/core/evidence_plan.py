@@ -67,6 +67,19 @@ def needs_cluster_pods(pod: dict) -> bool:
     return False
 
 
+_PULL_REASONS = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName"}
+
+
+def needs_namespace_pods(pod: dict) -> bool:
+    """True for an image pull failure: the other pods of the namespace show which tags really exist
+    ("did you mean the one the other replicas run")."""
+    for cs in _statuses(pod):
+        waiting = (cs.get("state") or {}).get("waiting") if isinstance(cs.get("state"), dict) else None
+        if isinstance(waiting, dict) and waiting.get("reason") in _PULL_REASONS:
+            return True
+    return False
+
+
 def needs_object_names(pod: dict) -> bool:
     """True when Secret/ConfigMap names could explain the failure ("did you mean")."""
     status = pod.get("status") if isinstance(pod.get("status"), dict) else {}

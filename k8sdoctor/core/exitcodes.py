@@ -31,7 +31,7 @@ _SIGNAL_MEANINGS = {
 _CODES = {
     0: "success: the process finished normally",
     1: "a general error reported by the application itself",
-    2: "misuse of a shell builtin or invalid command-line arguments",
+    2: "invalid command-line arguments or a shell builtin misused, or an unrecovered panic in a Go program",
     126: "the command was found but could not be executed (no execute permission, or not a binary)",
     127: "command not found: the executable (or a script's interpreter) is not in the image or not on PATH",
     255: "exit status out of range (-1): the process or its entrypoint failed with an unspecified error",

@@ -50,6 +50,8 @@ class Finding:
     #: Objects (kind, namespace, name) whose full read would complete the evidence, e.g. a Secret's key
     #: names for missing-key. A live source may fetch them and diagnose again; not part of the output.
     wants: list[tuple[str, str, str]] = field(default_factory=list)
+    #: The playbook's fallback: its symptom matched but no specific cause did.
+    fallback: bool = False
 
     @property
     def is_problem(self) -> bool:

@@ -17,6 +17,10 @@ T = TypeVar("T")
 
 Key = tuple[str, str]  # (namespace, name); namespace is "" for cluster-scoped objects
 ALL_NAMESPACES = "*"
+#: listed_names entry (SECRET_REGISTRY_TYPES, namespace): the namespace's Secrets of the registry
+#: types (kubernetes.io/dockerconfigjson, kubernetes.io/dockercfg) were listed, so a Secret without a
+#: `type` there is known not to be one of them.
+SECRET_REGISTRY_TYPES = "Secret:registry-types"
 
 #: Kinds kept by (namespace, name). Pods and events have their own indexes.
 NAMESPACED_KINDS = (

@@ -12,7 +12,7 @@ from k8sdoctor.core.exitcodes import explain_exit_code, signal_name
     [
         (0, "Completed", "exit code 0: success: the process finished normally"),
         (1, "Error", "exit code 1: a general error reported by the application itself"),
-        (2, "Error", "exit code 2: misuse of a shell builtin or invalid command-line arguments"),
+        (2, "Error", "exit code 2: invalid command-line arguments or a shell builtin misused, or an unrecovered panic in a Go program"),
         (126, "Error", "exit code 126: the command was found but could not be executed (no execute permission, or not a binary)"),
         (127, "Error", "exit code 127: command not found: the executable (or a script's interpreter) is not in the image or not on PATH"),
         (128, "StartError", "exit code 128: the runtime could not start the process (StartError): the entrypoint is missing, not executable, or a mount failed"),

@@ -166,15 +166,17 @@ def test_windows_node_pins_to_linux(engine):
     assert '"kubernetes.io/os":"linux"' in f.remediation[0].command
 
 
-def test_rate_limit_counts_other_failing_pulls_and_offers_auth_and_a_mirror(engine):
+def test_rate_limit_counts_other_pulls_hitting_the_limit_and_offers_auth_and_a_mirror(engine):
     image = "obsidiandynamics/kafdrop:latest"
     target = pulling("kafdrop-1-j4969", image, owner=("ReplicationController", "kafdrop-1"), reason="ErrImagePull", node_name="compute-0", cname="kafdrop")
     other = pulling("zookeeper-0", "zookeeper:3.9", owner=("StatefulSet", "zookeeper"), node_name="compute-1", cname="zookeeper")
     # https://github.com/red-hat-storage/ocs-ci/issues/4494
     message = corpus_message("ocs-ci-kafdrop-rate-limit-crio", "https://github.com/red-hat-storage/ocs-ci/issues/4494", contains="toomanyrequests")
-    inv = cluster(node("compute-0"), node("compute-1"), target, other, service_account(), failed(target, message, "Warning", "Failed"))
+    unrelated = pulling("web-0", "nginx:1.27.2", owner=("StatefulSet", "web"), node_name="compute-1", cname="web")  # fails, but not on the limit
+    inv = cluster(node("compute-0"), node("compute-1"), target, other, unrelated, service_account(),
+                  failed(target, message, "Warning", "Failed"), failed(other, message, "Warning", "Failed"))
     f = finding(diagnose(engine, inv, target), "rate-limited")
-    assert evidence(f, "other pods' containerStatuses") == ["1 more container(s) in 1 other pod(s) also fail to pull from docker.io: every node behind the same address shares the limit"]
+    assert evidence(f, "other pods' containerStatuses") == ["1 more container(s) in 1 other pod(s) also hit the rate limit pulling from docker.io: every node behind the same address shares the limit"]
     assert evidence(f, "spec.imagePullSecrets") == ["none, and ServiceAccount default has none: the pull is anonymous, with the lowest limit"]
     assert evidence(f, "spec.containers[kafdrop].imagePullPolicy") == ["Always (the default for :latest): every container start pulls again"]
     commands = [s.command for s in f.remediation]

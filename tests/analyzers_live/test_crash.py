@@ -83,7 +83,7 @@ def cluster(server):
     [
         ("centos-7d9c8b6f5-q2w4e", "centos", "Completed, exit code 0: success: the process finished normally"),
         ("kb-0", "kb", "Error, exit code 1: a general error reported by the application itself"),
-        ("nightly-report-28374650-k4j7h", "report", "Error, exit code 2: misuse of a shell builtin or invalid command-line arguments"),
+        ("nightly-report-28374650-k4j7h", "report", "Error, exit code 2: invalid command-line arguments or a shell builtin misused, or an unrecovered panic in a Go program"),
         ("fortune-6c5d4b3a2-z8x7c", "html-generator", "Error, exit code 126: the command was found but could not be executed (no execute permission, or not a binary)"),
         ("mysql-cluster-mysql-0", "config-manager", "Error, exit code 127: command not found: the executable (or a script's interpreter) is not in the image or not on PATH"),
         ("envoy-5f4e3d2c1-r6t5y", "envoy", "Error, exit code 134 = 128 + 6 (SIGABRT): it aborted itself: abort(), a failed assertion, or a fatal runtime error (glibc, JVM, Go)"),

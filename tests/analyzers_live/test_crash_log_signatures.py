@@ -52,7 +52,7 @@ def scan(k8sdoctor) -> dict:
         ("patroni-0", "dependency-unreachable", "logs patroni (previous) line 5 of 6",
          '        Is the server running on host "localhost" (127.0.0.1) and accepting'),
         # https://github.com/DTStack/jlogstash/issues/36
-        ("jlogstash-7d6c5b4a3-a1s2d", "oom-killed", "logs jlogstash (previous) line 5 of 5",
+        ("jlogstash-7d6c5b4a3-a1s2d", "runtime-out-of-memory", "logs jlogstash (previous) line 5 of 5",
          'Exception in thread "elasticsearch[_client_][scheduler][T#1]" java.lang.OutOfMemoryError: Java heap space'),
         # https://github.com/libopenstorage/stork/issues/45
         ("stork-5c4b3a2d1-f3g4h", "app-error", "logs stork (previous) line 3 of 7",
@@ -95,7 +95,6 @@ def test_each_cause_leads_with_its_own_step(scan, name, text, command):
     assert f["remediation"][0] == {"text": text, "command": command}
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a JVM heap OutOfMemoryError (exit 1, no memory limit) is explained as the kernel killing it")
 def test_heap_exhaustion_is_not_blamed_on_the_kernel(scan):
     [f] = scan["jlogstash-7d6c5b4a3-a1s2d"]["findings"]
     assert not any("the kernel killed it" in e["text"] for e in f["evidence"])

@@ -96,7 +96,6 @@ def test_namespace_scan_suggests_the_tag_another_pod_runs(k8sdoctor):
     assert f["remediation"][0]["command"] == "kubectl -n shop set image deployment/kubectl-runner kubectl=lachlanevenson/k8s-kubectl:v1.18.19"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `diagnose pod` reads no other pod, so the image another pod runs is never suggested")
 def test_one_pod_diagnosis_suggests_the_tag_another_pod_runs(diagnose):
     f = finding(diagnose("shop", "kubectl-runner-6b5d8c7f9-p4q5r"), "image-not-found", "kubectl")
     assert "did you mean lachlanevenson/k8s-kubectl:v1.18.19? It is in pod shop/cluster-report-0" in evidence(f, IMAGES)
@@ -117,18 +116,17 @@ def test_pull_secret_typo_gets_the_existing_name(diagnose):
     }
 
 
-def test_metadata_only_list_leaves_a_pull_secrets_type_unknown(diagnose):
-    """Secrets are listed metadata-only: an existing secret's type is not known."""
-    f = finding(diagnose("shop", "test-service-5d6c7b8a9-h7j8k"), "registry-auth", "app")
-    assert evidence(f, "serviceaccount shop/test-service imagePullSecrets") == ["dockerhub: exists, type unknown (listed by name only)"]
-
-
-@pytest.mark.xfail(strict=True, reason="bug: live, a pull secret of the wrong type (Opaque) passes as usable: its type is never read")
-def test_pull_secret_of_the_wrong_type_is_flagged(diagnose):
+def test_pull_secret_of_the_wrong_type_is_flagged_without_reading_it(server, diagnose):
+    """Secrets are listed metadata-only; lists filtered by the registry types tell which names are pull
+    credentials, so an Opaque secret is flagged and no value is ever requested."""
     f = finding(diagnose("shop", "test-service-5d6c7b8a9-h7j8k"), "registry-auth", "app")
     assert evidence(f, "serviceaccount shop/test-service imagePullSecrets") == [
-        "dockerhub: exists but has type Opaque; the kubelet only uses kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg secrets for pulls"
+        "dockerhub: exists but is not of type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg (checked by listing the "
+        "namespace's Secrets of those types; no value was read); the kubelet only uses those for pulls"
     ]
+    secret_reads = server.requests("GET", "/api/v1/namespaces/shop/secrets")
+    assert secret_reads and all(r.headers["Accept"].startswith("application/json;as=PartialObjectMetadataList") for r in secret_reads)
+    assert {r.query.get("fieldSelector") for r in secret_reads} >= {"type=kubernetes.io/dockerconfigjson", "type=kubernetes.io/dockercfg"}
 
 
 def test_platform_mismatch_names_the_nodes_architecture(diagnose):

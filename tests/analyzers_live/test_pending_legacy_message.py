@@ -41,7 +41,6 @@ def test_gpu_request_against_the_nodes_it_may_use(diagnose):
     }
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a toleration is offered for a tainted node that has no nvidia.com/gpu at all, so it cannot admit the pod")
 def test_no_toleration_for_a_node_without_the_resource(diagnose):
     f = finding(diagnose("ml", "cuda-vector-add"), "untolerated-taint")
     assert not any(s["text"].startswith("If the pod belongs on node master-0") for s in f["remediation"])

@@ -107,7 +107,6 @@ def test_misspelled_configmap_of_an_init_container_gives_the_existing_name(diagn
     }
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the app container waiting (PodInitializing) behind the failing init container is reported as a second problem, stuck-creating")
 def test_init_container_failure_is_the_only_finding(diagnose):
     assert [f["cause"] for f in diagnose("cassandra", "cassandra-0")["findings"]] == ["missing-configmap"]
 

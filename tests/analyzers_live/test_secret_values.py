@@ -66,7 +66,7 @@ def test_the_diagnoses_did_read_those_secrets(server, k8sdoctor):
     items = {i["name"]: i for i in k8sdoctor("diagnose", "pods", "-n", "default", "-o", "json").json()["items"]}
     assert finding(items["aegis-workload-demo-5c4d3e2f1-a1a1a"], "missing-key")["evidence"][-1]["text"] == "keys: SPIFFEID, value. Did you mean value?"
     assert "Did you mean secret-postgresql?" in finding(items["reportportal-api-7d6c5b4a3-b2b2b"], "missing-secret")["evidence"][-1]["text"]
-    assert any(e["text"] == "regcred: exists, type unknown (listed by name only)" for e in finding(items["test-service-5d6c7b8a9-c3c3c"], "registry-auth")["evidence"])
+    assert any(e["text"] == "regcred: exists, type kubernetes.io/dockerconfigjson" for e in finding(items["test-service-5d6c7b8a9-c3c3c"], "registry-auth")["evidence"])
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "yaml", "markdown"])

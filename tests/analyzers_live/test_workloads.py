@@ -123,13 +123,11 @@ def test_failing_pods_name_their_workload_and_revision(scan):
     }
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a healthy pod's result has owner null, like a bare pod's (the fast path skips it)")
 def test_healthy_pods_name_their_workload_and_revision(scan):
     healthy = scan["kubectl-runner-7c9d8e6f5-a1b2c"]
     assert (healthy["owner"], healthy["revision"]) == ({"kind": "Deployment", "name": "kubectl-runner"}, "3")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the live path never reads Jobs, so a CronJob's pods are grouped per Job run")
 def test_cronjob_runs_are_one_workload(scan, text):
     assert scan["nightly-report-29012340-x7k2p"]["owner"] == {"kind": "CronJob", "name": "nightly-report"}
     assert "shop/cronjob/nightly-report  2 of 2 pods fail the same way  CrashLoopBackOff" in text.splitlines()

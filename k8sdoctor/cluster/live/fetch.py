@@ -13,8 +13,8 @@ from typing import Callable
 
 from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient, path_segment
 from k8sdoctor.core.engine import is_plainly_healthy
-from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES, logs_to_fetch, needs_cluster_pods, needs_object_names
-from k8sdoctor.core.inventory import ALL_NAMESPACES, Inventory
+from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES, logs_to_fetch, needs_cluster_pods, needs_namespace_pods, needs_object_names
+from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory
 from k8sdoctor.errors import ClusterError, NotFoundError
 
 log = logging.getLogger("k8sdoctor.fetch")
@@ -78,6 +78,18 @@ class LiveFetcher:
                     # metadata only: a Secret here carries no data at all
                     inv.put(kind, {"kind": kind, "metadata": item.get("metadata") or {}})
         inv.listed_names.add((kind, namespace))
+        if kind == "Secret":
+            self._registry_secret_types(inv, namespace)
+
+    def _registry_secret_types(self, inv: Inventory, namespace: str) -> None:
+        """Which Secrets are registry credentials, from metadata-only lists filtered by type: their type
+        becomes known without a single value being read."""
+        for secret_type in ("kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg"):
+            for page in self.client.pages(ns_path(namespace, "secrets"), accept=METADATA_ONLY, fieldSelector=f"type={secret_type}"):
+                for item in page.get("items") or ():
+                    if isinstance(item, dict):
+                        inv.put("Secret", {"kind": "Secret", "type": secret_type, "metadata": item.get("metadata") or {}})
+        inv.listed_names.add((SECRET_REGISTRY_TYPES, namespace))
 
     def _logs_into(self, inv: Inventory, namespace: str, pod: str, container: str, previous: bool) -> None:
         data = self.client.get_bytes(
@@ -116,6 +128,8 @@ class LiveFetcher:
                              lambda: self._list_into(inv, "ReplicaSet", ns_path(namespace, "replicasets", "apis/apps/v1"))),
             lambda: _degrade(inv, "serviceaccounts", namespace,
                              lambda: self._list_into(inv, "ServiceAccount", ns_path(namespace, "serviceaccounts"))),
+            lambda: _degrade(inv, "jobs", namespace,
+                             lambda: self._list_into(inv, "Job", ns_path(namespace, "jobs", "apis/batch/v1"))),
         ]
         if names:
             tasks += [
@@ -154,6 +168,8 @@ class LiveFetcher:
         ]
         if not is_plainly_healthy(pod):
             tasks += self._cluster_tasks(inv) + self._namespace_tasks(inv, namespace, needs_object_names(pod)) + self._log_tasks(inv, [pod])
+        if needs_namespace_pods(pod) and not needs_cluster_pods(pod):
+            tasks.append(lambda: _degrade(inv, "pods", namespace, lambda: self._list_into(inv, "Pod", ns_path(namespace, "pods"), complete=namespace)))
         if needs_cluster_pods(pod):
             tasks.append(lambda: _degrade(inv, "pods", None, lambda: self._list_into(
                 inv, "Pod", ns_path(None, "pods"), complete=ALL_NAMESPACES, fieldSelector="status.phase!=Succeeded,status.phase!=Failed")))

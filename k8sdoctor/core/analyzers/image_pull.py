@@ -17,7 +17,7 @@ from k8sdoctor.core.analyzers.wording import count
 from k8sdoctor.core.facts import ContainerFact, PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image
-from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.inventory import SECRET_REGISTRY_TYPES, Inventory
 
 DOCKER_CONFIG_TYPES = ("kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg")
 DOCKER_HUB_SERVER = "https://index.docker.io/v1/"
@@ -72,13 +72,16 @@ def explain_missing_image(finding: Finding, facts: PodFacts, inventory: Inventor
 
 
 # ---- registry credentials -----------------------------------------------------------------------
-def _secret_state(found: Lookup) -> tuple[str, bool]:
+def _secret_state(found: Lookup, registry_types_listed: bool) -> tuple[str, bool]:
     """(description, usable) of one pull secret; usable when it exists with a docker-config type."""
     if found.obj is None:
         return f"{found.name}: {found.describe()}", False
     kind = as_str(found.obj.get("type"))
     if kind in DOCKER_CONFIG_TYPES:
         return f"{found.name}: exists, type {kind}", True
+    if not kind and registry_types_listed:
+        return (f"{found.name}: exists but is not of type {' or '.join(DOCKER_CONFIG_TYPES)} (checked by listing the namespace's "
+                "Secrets of those types; no value was read); the kubelet only uses those for pulls", False)
     if not kind:
         return f"{found.name}: exists, type unknown (listed by name only)", True
     return f"{found.name}: exists but has type {kind}; the kubelet only uses {' or '.join(DOCKER_CONFIG_TYPES)} secrets for pulls", False
@@ -124,9 +127,10 @@ def explain_pull_secrets(finding: Finding, facts: PodFacts, inventory: Inventory
     renamed: tuple[str, str] | None = None
     checked = [(name, "spec.imagePullSecrets") for name in own]
     checked += [(name, f"serviceaccount {facts.namespace}/{account} imagePullSecrets") for name in from_account or [] if name not in own]
+    registry_types_listed = (SECRET_REGISTRY_TYPES, facts.namespace) in inventory.listed_names
     for name, source in checked:
         found = lookup(inventory, "Secret", facts.namespace, name)
-        text, ok = _secret_state(found)
+        text, ok = _secret_state(found, registry_types_listed)
         add_evidence(finding, source, text)
         if ok:
             usable.append(found)
@@ -206,25 +210,38 @@ def explain_platform(finding: Finding, facts: PodFacts, inventory: Inventory) ->
 
 
 # ---- rate limits --------------------------------------------------------------------------------
-def _others_failing(inventory: Inventory, facts: PodFacts, registry: str) -> tuple[int, int]:
-    """(containers, pods) elsewhere in the inventory whose pulls from `registry` fail right now."""
-    containers = pods = 0
-    for (ns, name), pod in inventory.pods.items():
-        if (ns, name) == (facts.namespace, facts.name):
+#: The kind of message a registry's rate limit produces (as the playbook's rate-limited cause matches it).
+_RATE_LIMITED = re.compile(r"(?i)toomanyrequests|429 Too Many Requests|pull rate limit")
+
+
+def _rate_limited_pulls(inventory: Inventory) -> dict[str, dict[tuple[str, str], int]]:
+    """registry → pod → containers whose pulls fail now on that registry's rate limit (the waiting
+    message or one of the pod's events says so). One pass, shared until the inventory changes."""
+    index: dict[str, dict[tuple[str, str], int]] = {}
+    for key, pod in inventory.pods.items():
+        failing = [s for s in dicts(dig(pod, "status", "containerStatuses")) + dicts(dig(pod, "status", "initContainerStatuses"))
+                   if as_str(dig(s, "state", "waiting", "reason")) in _PULL_FAILURES]
+        if not failing:
             continue
-        hit = 0
-        for status in dicts(dig(pod, "status", "containerStatuses")) + dicts(dig(pod, "status", "initContainerStatuses")):
-            if as_str(dig(status, "state", "waiting", "reason")) not in _PULL_FAILURES:
-                continue
+        limited = any(_RATE_LIMITED.search(as_str(dig(s, "state", "waiting", "message"))) for s in failing) or any(
+            _RATE_LIMITED.search(as_str(e.get("message"))) for e in inventory.events_for_pod(pod))
+        if not limited:
+            continue
+        for status in failing:
             try:
-                same = parse_image(as_str(status.get("image"))).registry == registry
+                registry = parse_image(as_str(status.get("image"))).registry
             except ImageRefError:
                 continue
-            if same:
-                hit += 1
-        containers += hit
-        pods += bool(hit)
-    return containers, pods
+            per_pod = index.setdefault(registry, {})
+            per_pod[key] = per_pod.get(key, 0) + 1
+    return index
+
+
+def _others_failing(inventory: Inventory, facts: PodFacts, registry: str) -> tuple[int, int]:
+    """(containers, pods) elsewhere whose pulls from `registry` fail on its rate limit too."""
+    others = {k: n for k, n in inventory.derived("analyzers.rate_limited", _rate_limited_pulls).get(registry, {}).items()
+              if k != (facts.namespace, facts.name)}
+    return sum(others.values()), len(others)
 
 
 def explain_rate_limit(finding: Finding, facts: PodFacts, inventory: Inventory, container: ContainerFact, ref: ImageRef) -> None:
@@ -233,7 +250,7 @@ def explain_rate_limit(finding: Finding, facts: PodFacts, inventory: Inventory, 
         add_evidence(
             finding,
             "other pods' containerStatuses",
-            f"{containers} more container(s) in {pods} other pod(s) also fail to pull from {ref.registry}: every node behind the same address shares the limit",
+            f"{containers} more container(s) in {pods} other pod(s) also hit the rate limit pulling from {ref.registry}: every node behind the same address shares the limit",
         )
     own, from_account = pull_secret_names(facts, inventory)
     secrets = own + [n for n in from_account or [] if n not in own]

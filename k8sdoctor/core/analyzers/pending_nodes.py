@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from k8sdoctor.core.analyzers.capacity import allocatable, pod_requests
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
 from k8sdoctor.core.analyzers.flow_yaml import flow_yaml
 from k8sdoctor.core.analyzers.kubectl import quote, target_of
@@ -17,11 +18,11 @@ from k8sdoctor.core.analyzers.node_filters import (
     taint_text,
     toleration_for,
 )
-from k8sdoctor.core.raw import as_dict, as_list, as_str, dicts, dig, name_of
-from k8sdoctor.core.suggest import close_matches
 from k8sdoctor.core.analyzers.wording import SHOWN, count, listing
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
+from k8sdoctor.core.raw import as_dict, as_list, as_str, dicts, dig, name_of
+from k8sdoctor.core.suggest import close_matches
 
 _TERMS_PATH = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
 
@@ -43,6 +44,8 @@ def explain_taints(finding: Finding, facts: PodFacts, nodes: list[dict]) -> None
     spec = as_dict(facts.raw.get("spec"))
     tolerations = dicts(spec.get("tolerations"))
     groups: dict[tuple[str, ...], tuple[list[dict], list[str]]] = {}
+    too_small: dict[str, str] = {}  # tainted nodes that could not hold the pod even if tolerated → what they lack
+    requests = {r: v for r, v in pod_requests(spec).items() if v > 0}
     clear = 0
     for node in nodes:
         blocking = blocking_taints(node, tolerations)
@@ -51,6 +54,10 @@ def explain_taints(finding: Finding, facts: PodFacts, nodes: list[dict]) -> None
             continue
         key = tuple(taint_text(t) for t in blocking)
         groups.setdefault(key, (blocking, []))[1].append(name_of(node))
+        room = allocatable(node)
+        lacking = [r for r, v in requests.items() if room.get(r, 0.0) < v]
+        if lacking:
+            too_small[name_of(node)] = ", ".join(lacking)
     if not groups:
         add_evidence(finding, "nodes' spec.taints", f"none of the {len(nodes)} nodes has a taint the pod does not tolerate now (the taint was removed after the scheduler's verdict?)")
         return
@@ -72,11 +79,16 @@ def explain_taints(finding: Finding, facts: PodFacts, nodes: list[dict]) -> None
                 )
             )
             continue
+        useful = [n for n in names if n not in too_small]
+        if not useful:  # tolerating the taint would not help: the pod does not fit there at all
+            add_evidence(finding, f"status.allocatable of {nodes_label(names)}",
+                         f"tolerating {', '.join(texts)} would not help: {nodes_label(names)} cannot hold the pod's request ({too_small[names[0]]})")
+            continue
         new = [toleration_for(t) for t in taints]
         yaml = ", ".join(flow_yaml(t) for t in new)
         what = "this toleration" if len(new) == 1 else "these tolerations"
         command = target_of(facts).patch_pod_spec({"tolerations": kept + new}, allowed_on_pod=True)
-        steps.append(Step(f"If the pod belongs on {nodes_label(names)}, add {what} to its spec.tolerations: {yaml}", command))
+        steps.append(Step(f"If the pod belongs on {nodes_label(useful)}, add {what} to its spec.tolerations: {yaml}", command))
     lead_with(finding, steps)
 
 
