@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from argparse import Namespace
-from dataclasses import dataclass
 
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.suggest import close_names
 from k8sdoctor.errors import NotFoundError, UserError
-
-
-@dataclass
-class Scope:
-    namespace: str | None  # None: all namespaces
-    source: str  # "snapshot PATH" or "context NAME"
 
 
 def load_engine(args: Namespace):

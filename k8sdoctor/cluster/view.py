@@ -197,10 +197,6 @@ class ClusterView:
         self.dirty = set() if only is None else self.dirty - batch
         return out
 
-    def refresh_all(self) -> None:
-        """Mark every pod dirty (after playbooks change, or on a clock tick for ages)."""
-        self.dirty |= set(self.inventory.pods)
-
     @property
     def state(self) -> str:
         """syncing, ready, empty, forbidden or disconnected."""

@@ -105,11 +105,3 @@ def parse_image(text: str) -> ImageRef:
     if registry == DEFAULT_REGISTRY and "/" not in path:
         path = f"library/{path}"
     return ImageRef(registry, path, tag, digest if at else None)
-
-
-def normalized_image(text: str) -> str | None:
-    """The reference as containerd prints it ("nginx" → "docker.io/library/nginx:latest"), or None."""
-    try:
-        return parse_image(text).normalized
-    except ImageRefError:
-        return None

@@ -103,10 +103,6 @@ class SchedulerVerdict:
     preemption: SchedulerVerdict | None = None  # the `preemption:` part, counted on its own
     notes: list[str] = field(default_factory=list)  # text that is no per-node reason
 
-    def nodes_with(self, kind: str) -> int:
-        """Nodes reported for reasons of this kind (a node can give several reasons)."""
-        return sum(r.count or 0 for r in self.reasons if r.kind == kind)
-
     def summary(self) -> str:
         """"5 nodes: 3 lack cpu, 2 have taint node-role.kubernetes.io/master", then the preemption part."""
         if self.total == 0:

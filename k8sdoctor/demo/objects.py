@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import hashlib
 
-GiB = 1024**3
-
-
 def stable_suffix(*parts: str, length: int = 5) -> str:
     """A pod-name-like suffix (kubernetes' alphabet), stable for the same inputs."""
     alphabet = "bcdfghjklmnpqrstvwxz2456789"
@@ -94,7 +91,7 @@ def container_status(name: str, image: str, state: dict, *, ready: bool | None =
     return cs
 
 
-def pod_status(phase: str, statuses: list[dict], *, node_ready: bool = True, scheduled: bool = True,
+def pod_status(phase: str, statuses: list[dict], *, scheduled: bool = True,
                conditions_extra: list | None = None, ip: str = "10.244.1.10", started: str = "-3h") -> dict:
     ready = all(s.get("ready") for s in statuses) and bool(statuses)
     conditions = [

@@ -5,7 +5,8 @@ plugins, token refresh) and the REST layer (`RESTClientObject` on urllib3) all c
 so every request is authenticated and verified exactly as the client would do it. What we skip is the
 generated API classes and models: responses are read raw (`_preload_content=False` semantics) and
 parsed with orjson, which is about ten times cheaper than building model objects, and the classes
-themselves cost over a second to import (see `kubernetes_import`).
+themselves cost over a second to import (see `kubernetes_import`). The websocket attach
+(`k8sdoctor.actions.attach`) is the one place that builds the client's `ApiClient`.
 
 Errors become one-line `ClusterError`s; a 403 is `Forbidden`, whose message is the API server's own
 and names the exact permission that is missing.
@@ -15,9 +16,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 from urllib.parse import quote, urlencode
 
 import orjson
@@ -169,48 +169,6 @@ class KubeClient:
         resp = self.request(method, path, body=body, content_type=content_type)
         try:
             data = resp.data
-        except Exception as exc:
-            raise self._transport_error(exc) from None
-        return orjson.loads(data) if data else {}
-
-    # ---- the generated API, for code off the hot path -----------------------------------------------
-    @cached_property
-    def api(self):
-        """The client's `ApiClient` (imports the full client: about a second). For websocket streams."""
-        from kubernetes.client import ApiClient
-
-        return ApiClient(self.configuration)
-
-    @cached_property
-    def core(self):
-        from kubernetes.client import CoreV1Api
-
-        return CoreV1Api(self.api)
-
-    @cached_property
-    def apps(self):
-        from kubernetes.client import AppsV1Api
-
-        return AppsV1Api(self.api)
-
-    @cached_property
-    def authz(self):
-        from kubernetes.client import AuthorizationV1Api
-
-        return AuthorizationV1Api(self.api)
-
-    def call(self, method: Callable[..., Any], *args: Any, accept: str | None = None, stream: bool = False, **kwargs: Any):
-        """Call a generated API method raw: parsed JSON, or the urllib3 response when streaming."""
-        if accept:
-            kwargs["_headers"] = {"Accept": accept}
-        timeout = kwargs.pop("_timeout", self.timeout)
-        try:
-            resp = method(*args, _preload_content=False, _request_timeout=timeout, **kwargs)
-            if stream:
-                return resp
-            data = resp.data
-        except self._api_exception as exc:
-            raise self._api_error(getattr(exc, "status", 0) or 0, getattr(exc, "body", b"") or b"", getattr(exc, "reason", "")) from None
         except Exception as exc:
             raise self._transport_error(exc) from None
         return orjson.loads(data) if data else {}

@@ -30,6 +30,7 @@ NON_ROOT_UID = 10001
 
 
 @register("RunContainerError")
+@register("ContainerCreating")  # a missing Secret or ConfigMap used as a volume
 def analyze_run_container(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
     if finding.cause == "missing-secret":
         explain_missing_object(finding, facts, inventory, "Secret")
@@ -41,14 +42,6 @@ def analyze_run_container(finding: Finding, facts: PodFacts, inventory: Inventor
         explain_command(finding, facts)
     elif finding.cause == "run-as-non-root":
         explain_non_root(finding, facts)
-
-
-@register("ContainerCreating")
-def analyze_container_creating(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
-    if finding.cause == "missing-secret":
-        explain_missing_object(finding, facts, inventory, "Secret")
-    elif finding.cause == "missing-configmap":
-        explain_missing_object(finding, facts, inventory, "ConfigMap")
 
 
 def _rename_ops(refs: list[ObjectRef], path_of, old: str, new: str) -> list[dict]:
