@@ -1,5 +1,5 @@
 """`python -m k8sdoctor`."""
 
-from k8sdoctor.cli.main import main
+from k8sdoctor.cli.main import console_main
 
-raise SystemExit(main())
+console_main()

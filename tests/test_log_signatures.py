@@ -40,3 +40,13 @@ def test_log_signature_names_the_cause(engine, case):
         quoted = log_evidence[0]
         line_no = int(quoted.source.split(" line ")[1].split(" of ")[0])
         assert case["logs"][line_no - 1].startswith(quoted.text.removesuffix("…")[:200])
+
+
+def test_a_message_continued_on_indented_lines_is_quoted_from_its_first_line(engine):
+    (case,) = [c for c in SIGNATURES if c["id"] == "logsig-python-psycopg2-connection-refused"]
+    example = Example(name=case["id"], pod=CRASHING, logs={"app": case["logs"]}, expect={"cause": None})
+    inventory, pod = example_inventory(example, NOW)
+    finding = engine.diagnose_pod(inventory, pod, NOW).findings[0]
+    (quoted,) = [e for e in finding.evidence if e.source.startswith("logs app (previous) line ")]
+    assert quoted.source == "logs app (previous) line 4 of 6"
+    assert quoted.text == "psycopg2.OperationalError: could not connect to server: Connection refused"

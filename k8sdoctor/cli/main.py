@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
 from k8sdoctor import __version__
 
@@ -115,7 +116,24 @@ def _log_crash(exc: BaseException) -> str:
     return str(path)
 
 
-def run(argv: list[str] | None = None) -> int:
+def _exit_without_teardown(code: int) -> NoReturn:
+    """End the process once a one-shot command is done, skipping the interpreter's teardown of every
+    imported module (about 30 ms, a sixth of a `diagnose pod`). Output is flushed and the exit handlers
+    run first: the kubeconfig loader's removal of its temporary certificate files, the log's flush."""
+    import atexit
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
+            pass
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
+def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
+    """Run one command; with `quick_exit`, a one-shot command's process ends as soon as it is done."""
     args = build_parser().parse_args(argv)
     from k8sdoctor.logfile import configure_logging
 
@@ -126,7 +144,10 @@ def run(argv: list[str] | None = None) -> int:
     if args.command == "diagnose":
         from k8sdoctor.cli.diagnose import run_diagnose
 
-        return run_diagnose(args)
+        code = run_diagnose(args)
+        if quick_exit:
+            _exit_without_teardown(code)
+        return code
     if args.command == "playbooks":
         from k8sdoctor.cli.playbooks_cmd import run_playbooks
 
@@ -144,11 +165,11 @@ def run(argv: list[str] | None = None) -> int:
     return run_tui(args)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
     from k8sdoctor.errors import NotFoundError, UserError
 
     try:
-        return run(argv)
+        return run(argv, quick_exit=quick_exit)
     except NotFoundError as exc:
         print(f"k8sdoctor: error: {exc}", file=sys.stderr)
         if exc.suggestions:
@@ -169,5 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def console_main() -> NoReturn:
+    """The `k8sdoctor` and `kubectl-doctor` commands."""
+    sys.exit(main(quick_exit=True))
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console_main()

@@ -448,6 +448,10 @@ class LogTest(Node):
         for i in range(len(lines) - 1, -1, -1):  # newest first: the latest crash is the one that matters
             got = self.pred(lines[i])
             if got is not None:
+                # An indented line that matches after a line that also matches continues that message
+                # (psycopg2's "Is the server running on host..."): quote the line the message starts on.
+                while i > 0 and lines[i][:1].isspace() and (head := self.pred(lines[i - 1])) is not None:
+                    i, got = i - 1, head
                 which = "previous" if c.logs_previous else "current"
                 where = f"logs {c.name} ({which}) line {i + 1} of {len(lines)}"
                 return Hit([Evidence(where, quote(lines[i]))], got)

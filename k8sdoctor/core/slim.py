@@ -1,9 +1,13 @@
-"""A smaller form of a plainly healthy pod, for views that hold a whole cluster in memory (the TUI).
+"""Smaller forms of objects, for views that hold a whole cluster in memory (the TUI).
 
-Diagnosis skips healthy pods, and the cluster-wide indexes read only their names, labels, owners,
-placement, images, ports and resource requests; their status feeds the table. The rest of the spec
-(env, probes, mounts, volumes...) is most of a pod's size. When a pod turns unhealthy the watch
+`slim_pod`: diagnosis skips healthy pods, and the cluster-wide indexes read only their names, labels,
+owners, placement, images, ports and resource requests; their status feeds the table. The rest of the
+spec (env, probes, mounts, volumes...) is most of a pod's size. When a pod turns unhealthy the watch
 delivers it whole again, and screens that show everything (describe) read the pod fresh from the API.
+
+`SharedStrings`: a JSON parser makes a new string for every value, so ten thousand pods hold ten thousand
+copies of their namespace, node name, image and "True", and each pod holds several copies of the same
+timestamp. Sharing one copy of each takes about a quarter off pods and events.
 """
 
 from __future__ import annotations
@@ -33,3 +37,54 @@ def slim_pod(pod: dict) -> dict:
     out["metadata"] = slim_meta
     out["spec"] = slim_spec
     return out
+
+
+# Keys whose short values repeat across many objects; other short values are shared within one object.
+_SHARED_ACROSS_OBJECTS = frozenset({
+    "apiVersion", "kind", "namespace", "nodeName", "schedulerName", "serviceAccountName", "serviceAccount",
+    "image", "imagePullPolicy", "restartPolicy", "dnsPolicy", "phase", "qosClass", "type", "status", "reason",
+    "key", "operator", "effect", "protocol", "fieldPath", "component", "host", "hostIP",
+    "reportingComponent", "reportingInstance", "action", "terminationMessagePath", "terminationMessagePolicy",
+})
+_LONGEST_SHARED = 64  # longer values (messages, UIDs in paths) rarely repeat
+
+
+class SharedStrings:
+    """One copy of each repeated short string in the objects a view holds.
+
+    Values under keys that repeat across objects (namespaces, node names, images, reasons...) go in a
+    table all objects share, bounded at `capacity` strings: once full it only hands out what it holds.
+    Other short values (timestamps, names) are shared within their own object. Safe across threads."""
+
+    def __init__(self, capacity: int = 65_536) -> None:
+        self._table: dict[str, str] = {}
+        self._capacity = capacity
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def share(self, obj: dict) -> dict:
+        """`obj` with its repeated strings replaced, in place, by shared copies; returns `obj`."""
+        table, capacity = self._table, self._capacity
+        local: dict[str, str] = {}
+        stack: list = [obj]
+        while stack:
+            node = stack.pop()
+            for key, value in (node.items() if type(node) is dict else enumerate(node)):
+                kind = type(value)
+                if kind is str:
+                    if len(value) > _LONGEST_SHARED:
+                        continue
+                    if key in _SHARED_ACROSS_OBJECTS:
+                        shared = table.get(value)
+                        if shared is None:
+                            shared = local.setdefault(value, value)
+                            if len(table) < capacity:
+                                table[shared] = shared
+                    else:
+                        shared = local.setdefault(value, value)
+                    if shared is not value:
+                        node[key] = shared
+                elif kind is dict or kind is list:
+                    stack.append(value)
+        return obj

@@ -90,6 +90,8 @@ class KubeClient:
                 raise ClusterError(f"kubeconfig {path}: {_first_line(str(exc))}") from None
             except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
                 raise ClusterError(f"kubeconfig {path}: cannot be read: {_first_line(str(exc)) or type(exc).__name__}") from None
+            except Exception as exc:  # noqa: BLE001 - auth plugins and token refreshes run here: a failure is the kubeconfig's
+                raise ClusterError(f"kubeconfig {path}: cannot be loaded: {_reason(str(exc)) or type(exc).__name__}") from None
             if context:
                 active = next((c for c in contexts if c.get("name") == context), active)
             ctx = (active or {}).get("context") or {}

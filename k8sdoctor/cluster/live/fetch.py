@@ -138,11 +138,20 @@ class LiveFetcher:
             ]
         return tasks
 
-    def _cluster_tasks(self, inv: Inventory) -> list[Callable[[], None]]:
-        return [
-            lambda: _degrade(inv, "nodes", None, lambda: self._list_into(inv, "Node", "/api/v1/nodes")),
-            lambda: _degrade(inv, "storageclasses", None, lambda: self._list_into(inv, "StorageClass", "/apis/storage.k8s.io/v1/storageclasses")),
-        ]
+    def _cluster_tasks(self, inv: Inventory, *, nodes: bool = True) -> list[Callable[[], None]]:
+        tasks = [lambda: _degrade(inv, "storageclasses", None, lambda: self._list_into(inv, "StorageClass", "/apis/storage.k8s.io/v1/storageclasses"))]
+        if nodes:
+            tasks.append(lambda: _degrade(inv, "nodes", None, lambda: self._list_into(inv, "Node", "/api/v1/nodes")))
+        return tasks
+
+    def _other_pods_tasks(self, inv: Inventory, pod: dict, namespace: str) -> list[Callable[[], None]]:
+        """Other pods, where the pod's findings compare with them (image suggestions)."""
+        if needs_cluster_pods(pod):
+            return [lambda: _degrade(inv, "pods", None, lambda: self._list_into(
+                inv, "Pod", ns_path(None, "pods"), complete=ALL_NAMESPACES, fieldSelector="status.phase!=Succeeded,status.phase!=Failed"))]
+        if needs_namespace_pods(pod):
+            return [lambda: _degrade(inv, "pods", namespace, lambda: self._list_into(inv, "Pod", ns_path(namespace, "pods"), complete=namespace))]
+        return []
 
     @staticmethod
     def _run(tasks: list[Callable[[], None]]) -> None:
@@ -153,8 +162,11 @@ class LiveFetcher:
                 future.result()
 
     # ---- entry points ----------------------------------------------------------------------------
-    def pod(self, namespace: str, name: str) -> Inventory:
-        """One pod and what its diagnosis needs: events, nodes, PVCs, log tails, names, owner."""
+    def pod(self, namespace: str, name: str, *, watched: frozenset[str] = frozenset()) -> Inventory:
+        """One pod and what its diagnosis needs: events, nodes, PVCs, log tails, names, owner.
+
+        `watched`: kinds the caller already keeps up to date with watches ("Pod", "Event", "Node"), which
+        are not read again (a cluster-wide pod list for image suggestions is tens of megabytes)."""
         inv = Inventory()
         try:
             pod = self.client.get(f"{ns_path(namespace, 'pods')}/{path_segment(name)}")
@@ -163,16 +175,14 @@ class LiveFetcher:
         inv.put_pod(pod)
         uid = (pod.get("metadata") or {}).get("uid")
         selector = f"involvedObject.name={name},involvedObject.namespace={namespace}" + (f",involvedObject.uid={uid}" if uid else "")
-        tasks: list[Callable[[], None]] = [
-            lambda: _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), fieldSelector=selector)),
-        ]
+        tasks: list[Callable[[], None]] = []
+        if "Event" not in watched:
+            tasks.append(lambda: _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), fieldSelector=selector)))
         if not is_plainly_healthy(pod):
-            tasks += self._cluster_tasks(inv) + self._namespace_tasks(inv, namespace, needs_object_names(pod)) + self._log_tasks(inv, [pod])
-        if needs_namespace_pods(pod) and not needs_cluster_pods(pod):
-            tasks.append(lambda: _degrade(inv, "pods", namespace, lambda: self._list_into(inv, "Pod", ns_path(namespace, "pods"), complete=namespace)))
-        if needs_cluster_pods(pod):
-            tasks.append(lambda: _degrade(inv, "pods", None, lambda: self._list_into(
-                inv, "Pod", ns_path(None, "pods"), complete=ALL_NAMESPACES, fieldSelector="status.phase!=Succeeded,status.phase!=Failed")))
+            tasks += self._cluster_tasks(inv, nodes="Node" not in watched) + self._namespace_tasks(inv, namespace, needs_object_names(pod))
+            tasks += self._log_tasks(inv, [pod])
+        if "Pod" not in watched:
+            tasks += self._other_pods_tasks(inv, pod, namespace)
         self._run(tasks)
         return inv
 

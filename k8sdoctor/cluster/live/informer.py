@@ -26,7 +26,7 @@ import orjson
 from k8sdoctor.cluster.live.client import Forbidden, KubeClient
 from k8sdoctor.cluster.live.fetch import ns_path
 from k8sdoctor.core.engine import is_plainly_healthy
-from k8sdoctor.core.slim import slim_pod
+from k8sdoctor.core.slim import SharedStrings, slim_pod
 from k8sdoctor.errors import ClusterError
 
 log = logging.getLogger("k8sdoctor.informer")
@@ -238,9 +238,10 @@ class Reflector(threading.Thread):
             self.resource_version = None  # after an outage, relist: objects may have come and gone
 
 
-def compact_pod(pod: dict) -> dict:
-    """Healthy pods are held in their slim form (see `core.slim`): a whole cluster fits in memory."""
-    return slim_pod(pod) if is_plainly_healthy(pod) else pod
+def compact_pod(pod: dict, strings: SharedStrings) -> dict:
+    """Healthy pods, most of a cluster, are held in their slim form with shared strings (see `core.slim`):
+    a whole cluster fits in memory. Unhealthy pods stay whole; they are few, and change the most."""
+    return strings.share(slim_pod(pod)) if is_plainly_healthy(pod) else pod
 
 
 @dataclass
@@ -254,7 +255,9 @@ class Informer:
     reflectors: list[Reflector] = field(default_factory=list)
 
     def start(self) -> None:
-        specs = [(ResourceSpec("Pod", "pods"), self.label_selector, compact_pod), (ResourceSpec("Event", "events"), None, None)]
+        strings = SharedStrings()  # pods and events repeat namespaces, node names, images, reasons
+        specs = [(ResourceSpec("Pod", "pods"), self.label_selector, lambda pod: compact_pod(pod, strings)),
+                 (ResourceSpec("Event", "events"), None, strings.share)]
         for spec, selector, transform in specs:
             r = Reflector(self.client, spec, self.namespace, self.sink, selector, transform=transform)
             self.reflectors.append(r)

@@ -5,14 +5,19 @@ Why: `import kubernetes` runs kubernetes/__init__.py, which imports the config l
 class (`CoreV1Api`) then builds hundreds of pydantic models: about 1.4 s more. A one-shot
 `k8sdoctor diagnose pod` must start in a fraction of that. The pieces that matter for talking to a
 cluster — the kubeconfig and in-cluster loaders, `Configuration` (TLS, proxies, auth plugins, token
-refresh) and the REST layer (`RESTClientObject`, urllib3) — load in about 115 ms on their own.
+refresh) and the REST layer (`RESTClientObject`, urllib3) — load in about 100 ms on their own.
 
-How: when `kubernetes` is not imported yet, register package modules for `kubernetes` and
-`kubernetes.client` that have the real `__path__` but do not run their `__init__` files, then import
-the submodules we need. `kube_config` imports the name `ApiClient` at module level but only uses it in
-helpers we never call; it gets a stand-in. The first access to any other `kubernetes.client` attribute
-(a generated API class, `ApiClient`...) imports the real package, so code that needs the full client
-still gets it. If anything here fails, we fall back to the plain import.
+How: when `kubernetes` is not imported yet, register package modules for `kubernetes`,
+`kubernetes.client`, `kubernetes.config` and `kubernetes.utils` that have the real `__path__` but do not
+run their `__init__` files, then import the submodules we need. The first access to any other
+`kubernetes.client` attribute (a generated API class, `ApiClient`...) imports the real package, so code
+that needs the full client still gets it. If anything here fails, we fall back to the plain import.
+
+`kube_config` also imports, at module level, three things it uses only to refresh an expired token of
+the legacy `oidc` auth provider: `ApiClient` (the full client), `requests_oauthlib.OAuth2Session` and
+`oauthlib.oauth2` (requests, oauthlib and their dependencies: about 25 ms). It gets deferred stand-ins
+for those: calling one imports the real thing and returns what it would have, so that refresh still
+works, at its full import cost, for the users who need it.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ def _bare_package(name: str) -> types.ModuleType:
     return module
 
 
-_BARE = ("kubernetes", "kubernetes.client", "kubernetes.config")
+_BARE = ("kubernetes", "kubernetes.client", "kubernetes.config", "kubernetes.utils")
 
 
 def _full_client_attribute(name: str):
@@ -61,7 +66,6 @@ def _full_client_attribute(name: str):
         if parent.startswith("kubernetes") and parent in sys.modules and not hasattr(sys.modules[parent], child):
             setattr(sys.modules[parent], child, module)
     for mod, stand_in in bare.items():
-        stand_in.__dict__.pop("ApiClient", None)  # the stand-in; the real package provides it lazily
         stand_in.__dict__.update(sys.modules[mod].__dict__)
         stand_in.__k8sdoctor_bare__ = False
     real_client = sys.modules["kubernetes.client"]
@@ -69,12 +73,37 @@ def _full_client_attribute(name: str):
     return getattr(real_client, name)
 
 
-class _ApiClientStandIn:
-    """Stands in for `kubernetes.client.ApiClient` inside `kube_config`, which k8sdoctor never asks to
-    build one."""
+class _DeferredApiClient:
+    """`kubernetes.client.ApiClient` as `kube_config` sees it: building one loads the full client."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        raise RuntimeError("k8sdoctor builds requests with the REST layer; use kubernetes.client.ApiClient directly")
+    def __new__(cls, *args, **kwargs):
+        return _full_client_attribute("ApiClient")(*args, **kwargs)
+
+
+class _DeferredOAuth2Session:
+    """`requests_oauthlib.OAuth2Session` as `kube_config` sees it: building one imports the real one."""
+
+    def __new__(cls, *args, **kwargs):
+        from requests_oauthlib import OAuth2Session
+
+        return OAuth2Session(*args, **kwargs)
+
+
+def _import_kube_config(client: types.ModuleType) -> None:
+    """Import `kube_config` with its OIDC-refresh dependencies deferred (see the module docstring)."""
+    importlib.import_module("oauthlib")  # cheap: kube_config binds this package; `oauth2` comes later
+    stand_ins = {"requests_oauthlib": types.ModuleType("requests_oauthlib"), "oauthlib.oauth2": types.ModuleType("oauthlib.oauth2")}
+    stand_ins["requests_oauthlib"].OAuth2Session = _DeferredOAuth2Session  # type: ignore[attr-defined]
+    stand_ins = {name: module for name, module in stand_ins.items() if name not in sys.modules}
+    sys.modules.update(stand_ins)
+    client.ApiClient = _DeferredApiClient  # type: ignore[attr-defined]
+    try:
+        importlib.import_module("kubernetes.config.kube_config")
+    finally:
+        del client.ApiClient  # from now on `kubernetes.client.ApiClient` is the real one
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
 
 
 def _lean_import() -> None:
@@ -87,13 +116,14 @@ def _lean_import() -> None:
         client.__getattr__ = _full_client_attribute  # type: ignore[attr-defined]
         root.client = client  # type: ignore[attr-defined]
         sys.modules["kubernetes.client"] = client
+        for name in ("config", "utils"):  # rest.py needs two small modules of kubernetes.utils
+            package = _bare_package(f"kubernetes.{name}")
+            package.__k8sdoctor_bare__ = True  # type: ignore[attr-defined]
+            setattr(root, name, package)
+            sys.modules[f"kubernetes.{name}"] = package
         configuration = importlib.import_module("kubernetes.client.configuration")
         client.Configuration = configuration.Configuration  # type: ignore[attr-defined]
-        client.ApiClient = _ApiClientStandIn  # type: ignore[attr-defined]
-        root.config = _bare_package("kubernetes.config")  # type: ignore[attr-defined]
-        root.config.__k8sdoctor_bare__ = True
-        sys.modules["kubernetes.config"] = root.config
-        importlib.import_module("kubernetes.config.kube_config")
+        _import_kube_config(client)
     except Exception:
         for mod in [m for m in sys.modules if m == "kubernetes" or m.startswith("kubernetes.")]:
             del sys.modules[mod]

@@ -41,6 +41,10 @@ EVENTS_INTERVAL = 0.5  # the events view refreshes at most twice a second
 REFRESH_EVERY = 30.0  # re-diagnose problem pods so "(3m ago)" and "(x5 over 3m)" stay true
 DERIVED_MAX_AGE = 5.0  # cluster-wide indexes (images on nodes, capacity) may lag this much: O(pod) per event
 INTERACTIVE = 1.0  # seconds after the last key or click during which the feed yields to the UI
+# Full collections of the cyclic garbage collector wait for this many middle-generation ones (Python's
+# default is 10). A view's objects are acyclic and get replaced, not leaked: under 2,000 pod events a
+# second the default ran 16 full collections in 10 s, 3.2 s of pauses of up to 0.3 s; this runs two.
+FULL_COLLECTION_EVERY = 100
 _RESOURCE = {"Event": "events", "Node": "nodes"}
 
 
@@ -135,6 +139,8 @@ class ViewFeed:
 
     # ---- any thread ------------------------------------------------------------------------------
     def start(self) -> None:
+        young, middle, _full = gc.get_threshold()
+        gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
         self._next_refresh = time.monotonic() + REFRESH_EVERY
         self._thread.start()
 

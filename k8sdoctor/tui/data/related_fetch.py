@@ -2,7 +2,8 @@
 
 * The selected pod gets the same one-pod fetch as `k8sdoctor diagnose pod` (PVCs, Secret and ConfigMap
   names, ReplicaSets, log tails), so its diagnosis in the TUI is as complete as on the command line;
-  again at most every `REFETCH_AFTER` seconds.
+  again at most every `REFETCH_AFTER` seconds. Pods, events and nodes are not read again: the watches
+  keep them.
 * Objects a finding asks for (`Finding.wants`, e.g. a Secret's key names for a missing key) are read for
   any pod, once each.
 
@@ -26,6 +27,7 @@ log = logging.getLogger("k8sdoctor.tui.related")
 
 REFETCH_AFTER = 30.0
 MAX_PENDING = 64
+WATCHED = frozenset({"Pod", "Event", "Node"})  # the view's watches keep these; a fetch need not read them
 
 Want = tuple[str, str, str]  # kind, namespace, name
 
@@ -76,7 +78,7 @@ class RelatedFetcher:
                     self._fetched_at[key] = time.monotonic()
                 self._got |= wants
             try:
-                inventory = fetcher.pod(*key) if whole else Inventory()
+                inventory = fetcher.pod(*key, watched=WATCHED) if whole else Inventory()
                 if wants:
                     fetcher.complete(inventory, set(wants))
             except UserError as exc:  # the pod went away, or the server did: the watches will say so

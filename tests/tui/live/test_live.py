@@ -5,6 +5,8 @@ has, with no ghost and no missing pod."""
 from __future__ import annotations
 
 from k8sdoctor.cluster.view import PodRow
+from k8sdoctor.demo.cluster import CNPG_BAD
+from k8sdoctor.demo.objects import container_status, waiting
 from tests.tui.helpers import settle
 from tests.tui.live.conftest import BACKOFF, EXEC_FORMAT_LOG, NS, crash_looping, now, recovered
 
@@ -126,3 +128,25 @@ async def test_switching_context_watches_the_other_cluster(server, engine, tmp_p
             assert "ctx staging" in str(app.main_screen.query_one("#header-scope").render())
     finally:
         other.stop()
+
+
+async def test_the_selected_pods_fetch_reads_no_pods_events_or_nodes_the_watches_keep(server, live_app):
+    """The one-pod fetch behind the detail pane reads what no watch carries (ReplicaSets, service accounts,
+    log tails...), never the pod, event or node lists the view already holds: for an image pull failure
+    that list would be every pod of the namespace, tens of megabytes on a large cluster."""
+    app = live_app
+    pod = server.get("Pod", NS, min(p["metadata"]["name"] for p in server.list("Pod", NS)))
+    pod["spec"]["containers"][0]["image"] = CNPG_BAD
+    pod["status"]["containerStatuses"] = [container_status("web", CNPG_BAD, waiting("ImagePullBackOff", f'Back-off pulling image "{CNPG_BAD}"'))]
+    server.apply(pod)
+    key = (NS, pod["metadata"]["name"])
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: key in rows(app) and rows(app)[key].problem and app.health.state == "ready", TIMEOUT)
+        server.clear_requests()
+        app.main_screen.select_pod(key)
+        fetched = ("serviceaccounts", "replicasets", "persistentvolumeclaims", "jobs", "storageclasses")
+        await settle(pilot, lambda: all(any(r.path.endswith(f"/{kind}") for r in server.requests("GET")) for kind in fetched), TIMEOUT)
+        await pilot.pause(0.5)
+        reads = [r.path for r in server.requests("GET") if r.query.get("watch") != "true"]
+        assert f"/api/v1/namespaces/{NS}/pods/{key[1]}" in reads  # the pod itself, fresh and whole
+        assert not [p for p in reads if p.endswith(("/pods", "/events", "/nodes"))]
