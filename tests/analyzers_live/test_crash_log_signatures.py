@@ -49,8 +49,9 @@ def scan(k8sdoctor) -> dict:
     "name, cause, source, line",
     [
         # https://github.com/patroni/patroni/issues/2354
-        ("patroni-0", "dependency-unreachable", "logs patroni (previous) line 5 of 6",
-         '        Is the server running on host "localhost" (127.0.0.1) and accepting'),
+        # (the matching continuation lines after it are quoted from the line the message starts on)
+        ("patroni-0", "dependency-unreachable", "logs patroni (previous) line 4 of 6",
+         "psycopg2.OperationalError: could not connect to server: Connection refused"),
         # https://github.com/DTStack/jlogstash/issues/36
         ("jlogstash-7d6c5b4a3-a1s2d", "runtime-out-of-memory", "logs jlogstash (previous) line 5 of 5",
          'Exception in thread "elasticsearch[_client_][scheduler][T#1]" java.lang.OutOfMemoryError: Java heap space'),
