@@ -215,6 +215,28 @@ def test_node_affinity_key_and_value_did_you_mean(engine):
         "kubectl -n shop patch deployment/queue --type=json -p "
         f"'[{{\"op\":\"test\",\"path\":\"{path}\",\"value\":\"eu-west-1c\"}},{{\"op\":\"replace\",\"path\":\"{path}\",\"value\":\"eu-west-1a\"}}]'"
     )
+    fix = step(f, "Fix the node affinity key node.kubernetes.io/instance-typ → node.kubernetes.io/instance-type")
+    path = "/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/1/key"
+    assert fix.command == (
+        "kubectl -n shop patch deployment/queue --type=json -p "
+        f"'[{{\"op\":\"test\",\"path\":\"{path}\",\"value\":\"node.kubernetes.io/instance-typ\"}},"
+        f"{{\"op\":\"replace\",\"path\":\"{path}\",\"value\":\"node.kubernetes.io/instance-type\"}}]'"
+    )
+
+
+def test_no_key_fix_where_the_corrected_requirement_still_admits_no_node(engine):
+    nodes = [node("worker-a", labels={"topology.kubernetes.io/zone": "eu-west-1a"})]
+    affinity = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchExpressions": [{"key": "topology.kubernetes.io/zon", "operator": "In", "values": ["us-east-1a"]}]}]}}}
+    target = pending("queue-7b6c5d4f3-k9m8n", owner=("ReplicaSet", "queue-7b6c5d4f3"), containers=[container("queue", "registry.example/queue:5")], spec={"affinity": affinity})
+    # https://github.com/klothoplatform/klotho/issues/553
+    message = corpus_message("klotho-eks-nodegroup-selector-mismatch", "https://github.com/klothoplatform/klotho/issues/553")
+    f = finding(diagnose(engine, cluster(nodes, target, failed_scheduling(target, message)), target), "node-selector-mismatch")
+    terms = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
+    assert evidence(f, f"{terms}.matchExpressions[0]") == [
+        "topology.kubernetes.io/zon In [us-east-1a]: no node has a label topology.kubernetes.io/zon. Did you mean topology.kubernetes.io/zone?"
+    ]
+    assert not [s for s in f.remediation if s.text.startswith("Fix the node affinity")]
 
 
 def claim(name, *, storage_class=..., phase="Pending"):

@@ -123,21 +123,25 @@ def _missing_label(key: str, value: str, index: dict[str, Counter[str]]) -> tupl
     return f"{text}. Did you mean {hint}?", ({best: value, key: None} if value in index[best] else {})
 
 
-def _expression_problem(expr: dict, index: dict[str, Counter[str]]) -> tuple[str, list[tuple[int, str]]]:
-    """(explanation, [(value index, suggested value)]) for a requirement no node meets."""
+def _expression_problem(expr: dict, index: dict[str, Counter[str]]) -> tuple[str, list[tuple[str, str, str]]]:
+    """(explanation, [(field under the expression, its value, suggested value)]) for a requirement no
+    node meets: "key", or "values/N"."""
     key, operator = as_str(expr.get("key")), as_str(expr.get("operator"))
     values = [as_str(v) for v in as_list(expr.get("values"))]
     head = f"{key} {operator} [{', '.join(values)}]" if values else f"{key} {operator}"
     if operator in ("In", "Exists", "Gt", "Lt") and key not in index:
         keys = close_matches(key, index)
-        return f"{head}: no node has a label {key}" + (f". Did you mean {keys[0]}?" if keys else ""), []
+        text = f"{head}: no node has a label {key}" + (f". Did you mean {keys[0]}?" if keys else "")
+        # Suggest the key as a fix only where the corrected requirement admits some node.
+        admits = bool(keys) and (operator == "Exists" or (operator == "In" and any(v in index[keys[0]] for v in values)))
+        return text, [("key", key, keys[0])] if admits else []
     if operator == "In":
         fixes = []
         hints = []
         for i, value in enumerate(values):
             matches = close_matches(value, index[key])
             if matches:
-                fixes.append((i, matches[0]))
+                fixes.append((f"values/{i}", value, matches[0]))
                 hints.append(f"{matches[0]} for {value}")
         text = f"{head}: no node has one of these values; nodes have {_values_seen(key, index[key])}"
         return text + (f". Did you mean {', '.join(hints)}?" if hints else ""), fixes
@@ -174,11 +178,11 @@ def explain_selector(finding: Finding, facts: PodFacts, nodes: list[dict]) -> No
             found_any = True
             text, fixes = _expression_problem(expr, index)
             add_evidence(finding, f"{_TERMS_PATH}[{t}].matchExpressions[{e}]", text)
-            for i, new in fixes:
-                path = f"/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/{t}/matchExpressions/{e}/values/{i}"
-                old = as_str(as_list(expr.get("values"))[i])
+            for field_path, old, new in fixes:
+                path = f"/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/{t}/matchExpressions/{e}/{field_path}"
                 command = target.json_patch_pod_spec([{"op": "test", "path": path, "value": old}, {"op": "replace", "path": path, "value": new}])
-                steps.append(Step(f"Fix the node affinity value {old} → {new}", command))
+                what = "key" if field_path == "key" else "value"
+                steps.append(Step(f"Fix the node affinity {what} {old} → {new}", command))
     matching = [name_of(n) for n in nodes if selector_holds(spec, n)]
     if not found_any and not matching:
         add_evidence(finding, "nodes' metadata.labels", "every label the pod asks for is on some node, but no node has all of them")
