@@ -3,6 +3,13 @@ converges to the server's pod set, with no ghost pods and no missing ones, and n
 
 from __future__ import annotations
 
+import socket
+
+import pytest
+
+from k8sdoctor.cluster.live.client import KubeClient
+from k8sdoctor.errors import ClusterError
+from k8sdoctor.fakeapi.kubeconfig import write_kubeconfig
 from tests.live.conftest import pod
 
 
@@ -78,3 +85,16 @@ def test_forbidden_list_is_a_state_not_a_crash(server, tmp_path, engine):
         view.wait_for(lambda v: v.state == "ready" and len(v.rows) == 3, timeout=10)
     finally:
         view.close()
+
+
+def test_a_watch_on_a_server_that_is_gone_is_unreachable_not_slow(tmp_path):
+    """A watch request carries timeoutSeconds in its URL; a refused connection must still read as
+    "cannot reach" (the reflector then shows disconnected), not as a quiet watch to simply re-open."""
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = KubeClient(str(write_kubeconfig(tmp_path / "kubeconfig", f"http://127.0.0.1:{port}")), timeout=(1.0, 2.0))
+    with pytest.raises(ClusterError) as raised:
+        client.stream("/api/v1/namespaces/shop/pods", watch=True, resourceVersion="7", timeoutSeconds=290)
+    assert str(raised.value).startswith(f"cannot reach the API server at http://127.0.0.1:{port}: ")
+    assert "did not answer in time" not in str(raised.value)

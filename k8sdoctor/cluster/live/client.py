@@ -193,16 +193,16 @@ class KubeClient:
         return ClusterError(f"API server error {status}: {message}")
 
     def _transport_error(self, exc: Exception) -> ClusterError:
-        text = str(exc)
+        reason = _reason(str(exc))  # the cause alone: the URL may hold words like "timeoutSeconds"
         server = self.identity.server
-        low = text.lower()
+        low = reason.lower()
         if "timed out" in low or "timeout" in low:
-            return ClusterError(f"the API server at {server} did not answer in time ({_reason(text)})")
+            return ClusterError(f"the API server at {server} did not answer in time ({reason})")
         if "certificate" in low or "ssl" in low:
-            return ClusterError(f"TLS error talking to {server}: {_reason(text)}")
+            return ClusterError(f"TLS error talking to {server}: {reason}")
         if "refused" in low or "name or service not known" in low or "nodename nor servname" in low:
-            return ClusterError(f"cannot reach the API server at {server}: {_reason(text)}")
-        return ClusterError(f"request to {server} failed: {_reason(text)}")
+            return ClusterError(f"cannot reach the API server at {server}: {reason}")
+        return ClusterError(f"request to {server} failed: {reason}")
 
 
 def _reason(text: str) -> str:
