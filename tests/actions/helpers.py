@@ -8,6 +8,7 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
+from k8sdoctor.actions.attach import AttachResult
 from k8sdoctor.core.inventory import Inventory
 
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
@@ -46,3 +47,14 @@ def kubectl(kubeconfig: Path, home: Path, *args: str, tz: str = "UTC") -> subpro
 
 def has_kubectl() -> bool:
     return os.access(KUBECTL, os.X_OK)
+
+
+class AttachRecorder:
+    """An attach runner for debug tests: records what it was asked to attach to, and ends at once."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+
+    def __call__(self, client, namespace, pod, container) -> AttachResult:
+        self.calls.append((namespace, pod, container))
+        return AttachResult(True, "session ended")

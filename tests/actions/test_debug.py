@@ -11,7 +11,6 @@ import threading
 import pytest
 
 from k8sdoctor.actions import debug
-from k8sdoctor.actions.attach import AttachResult
 from k8sdoctor.actions.profiles import choose_profile
 from k8sdoctor.cli.actions_cmd import run_debug
 from k8sdoctor.cli.main import build_parser, main
@@ -20,7 +19,7 @@ from k8sdoctor.cluster.live.fetch import LiveFetcher
 from k8sdoctor.demo.timeline import DemoTimeline
 from k8sdoctor.errors import NotFoundError, UserError
 from k8sdoctor.fakeapi import FakeApiServer, Rule
-from tests.actions.helpers import CLUSTER
+from tests.actions.helpers import CLUSTER, AttachRecorder
 
 KB = ("shop", "kb-5c7d8f9b6-q4w2e")
 PATCH_PATH = "/api/v1/namespaces/{}/pods/{}/ephemeralcontainers"
@@ -171,20 +170,9 @@ def args_for(kubeconfig, *extra: str):
     return build_parser().parse_args(["--kubeconfig", str(kubeconfig), "debug", "pod", KB[1], "-n", "shop", *extra])
 
 
-class Recorder:
-    """An attach runner that records what it was asked to attach to."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str, str]] = []
-
-    def __call__(self, client, namespace, pod, container) -> AttachResult:
-        self.calls.append((namespace, pod, container))
-        return AttachResult(True, "session ended")
-
-
 def test_cancel_sends_nothing(server, kubeconfig):
     out, asked = io.StringIO(), []
-    code = run_debug(args_for(kubeconfig), confirm=lambda q: asked.append(q) or False, attach=Recorder(), out=out)
+    code = run_debug(args_for(kubeconfig), confirm=lambda q: asked.append(q) or False, attach=AttachRecorder(), out=out)
     assert code == 0 and out.getvalue().endswith("cancelled: nothing was sent\n")
     (question,) = asked
     assert question.startswith("Add debug container debugger-") and question.endswith(" to pod kb-5c7d8f9b6-q4w2e?")
@@ -194,7 +182,7 @@ def test_cancel_sends_nothing(server, kubeconfig):
 def test_yes_creates_waits_until_running_then_attaches(server, kubeconfig):
     kubelet = DemoTimeline(server, tick=0.05)  # starts ephemeral containers as a kubelet would
     kubelet.start()
-    out, runner = io.StringIO(), Recorder()
+    out, runner = io.StringIO(), AttachRecorder()
     try:
         assert run_debug(args_for(kubeconfig, "--yes"), attach=runner, out=out) == 0
     finally:
@@ -208,7 +196,7 @@ def test_yes_creates_waits_until_running_then_attaches(server, kubeconfig):
 
 
 def test_no_attach_creates_and_prints_the_attach_command(server, kubeconfig):
-    out, runner = io.StringIO(), Recorder()
+    out, runner = io.StringIO(), AttachRecorder()
     assert run_debug(args_for(kubeconfig, "--yes", "--no-attach"), attach=runner, out=out) == 0
     (request,) = server.requests("PATCH", PATCH_PATH.format(*KB))
     name = request.json()["spec"]["ephemeralContainers"][0]["name"]

@@ -9,7 +9,6 @@ import time
 import pytest
 from textual.widgets import Static
 
-from k8sdoctor.actions.attach import AttachResult
 from k8sdoctor.cluster.live.client import KubeClient
 from k8sdoctor.cluster.live.fetch import LiveFetcher
 from k8sdoctor.demo.timeline import DemoTimeline
@@ -17,20 +16,11 @@ from k8sdoctor.fakeapi import FakeApiServer, Rule
 from k8sdoctor.tui.actions import debug_screen
 from k8sdoctor.tui.actions.confirm_dialog import ConfirmDialog
 from k8sdoctor.tui.actions.debug import DebugScreen
-from tests.actions.helpers import CLUSTER
+from tests.actions.helpers import CLUSTER, AttachRecorder
 from tests.tui.actions.helpers import ActionApp, context
 
 KB = ("shop", "kb-5c7d8f9b6-q4w2e")
 PATCH = "/api/v1/namespaces/shop/pods/kb-5c7d8f9b6-q4w2e/ephemeralcontainers"
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str, str]] = []
-
-    def __call__(self, client, namespace, pod, container) -> AttachResult:
-        self.calls.append((namespace, pod, container))
-        return AttachResult(True, "session ended")
 
 
 @pytest.fixture
@@ -49,7 +39,7 @@ def app_for(engine, client: KubeClient | None, *, runner=None, read_only=False, 
     def make() -> DebugScreen:
         inventory = LiveFetcher(client).pod(*KB) if client is not None else None
         ctx = context(engine, inventory, client, read_only=read_only, rediagnose=rediagnose)
-        return DebugScreen(ctx, *KB, attach=runner or Recorder(), rng=random.Random(3))
+        return DebugScreen(ctx, *KB, attach=runner or AttachRecorder(), rng=random.Random(3))
 
     return ActionApp(make)
 
@@ -110,7 +100,7 @@ async def test_cancel_sends_nothing(engine, served, tmp_path):
 
 
 async def test_confirm_creates_waits_attaches_and_rediagnoses(engine, served, tmp_path):
-    runner, asked = Recorder(), []
+    runner, asked = AttachRecorder(), []
     kubelet = DemoTimeline(served, tick=0.05)
     kubelet.start()
     app = app_for(engine, kubeclient(served, tmp_path / "kc"), runner=runner, rediagnose=lambda *key: asked.append(key))
