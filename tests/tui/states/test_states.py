@@ -75,7 +75,7 @@ def test_disconnected_keeps_stale_data_with_a_banner(snap_compare, engine, size)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_forbidden_events_is_a_note_not_a_failure(snap_compare, engine):
+def test_forbidden_nodes_is_a_note_not_a_failure(snap_compare, engine):
     source = ScriptedSource(initial=[*shop_listed(), SourceState("Node", "forbidden", FORBIDDEN_NODES, retry_at=MONOTONIC + 30)])
     app = make_app(engine, source, namespace="shop")
     assert snap_compare(app, terminal_size=(80, 24), run_before=snap(app, lambda a: detail_shown(a) and a.health.notes))
