@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import pty
@@ -140,10 +141,8 @@ def first_paint(kubeconfig: str, pods: int) -> tuple[float, float | None, float 
                 quit_took = time.perf_counter() - asked
                 break
             if select.select([fd], [], [], 0.05)[0]:
-                try:
+                with contextlib.suppress(OSError):
                     os.read(fd, 1 << 16)
-                except OSError:
-                    pass
         else:
             os.kill(pid, 9)
     finally:
@@ -168,7 +167,7 @@ class Probe:
 
     def install(self, app) -> None:
         from k8sdoctor.cluster.live.informer import Replace
-        from k8sdoctor.tui.data.feed import ViewFeed
+        from k8sdoctor.model.feed import ViewFeed
 
         probe = self
         reset = ViewFeed.reset
@@ -277,8 +276,10 @@ async def in_process(server: ApiServer, pods: int, rate: float, storm_rate: floa
         while not app.feed.idle:
             await pilot.pause(0.01)
         results["storm"] = f"{sent} pod events in {took:.1f} s ({sent / took:.0f}/s)"
-        results["storm backlog"] = (f"queue samples: max {max(backlog)}, last {backlog[-1]}, mean {statistics.mean(backlog):.0f}; "
-                                    f"idle {time.perf_counter() - drained:.2f} s after the storm")
+        results["storm backlog"] = (
+            f"queue samples: max {max(backlog)}, last {backlog[-1]}, mean {statistics.mean(backlog):.0f}; "
+            f"idle {time.perf_counter() - drained:.2f} s after the storm"
+        )
         results["storm keystroke"] = summary(storm_keys)
         results["rss after storm"] = rss_mb()
         await pilot.press("q")
@@ -309,8 +310,18 @@ def main() -> int:
     keys = results.pop("keystroke")
     p95 = sorted(keys)[int(len(keys) * 0.95)]
     rows = [
-        ("first paint (k8sdoctor -A in a pty)", f"{results['first paint']:.3f} s", "≤ 0.5 s", results["first paint"] <= TARGETS["first paint"]),
-        ("table filled after the pod list arrived", f"{results['table filled']:.3f} s", "≤ 2 s", results["table filled"] <= TARGETS["table filled"]),
+        (
+            "first paint (k8sdoctor -A in a pty)",
+            f"{results['first paint']:.3f} s",
+            "≤ 0.5 s",
+            results["first paint"] <= TARGETS["first paint"],
+        ),
+        (
+            "table filled after the pod list arrived",
+            f"{results['table filled']:.3f} s",
+            "≤ 2 s",
+            results["table filled"] <= TARGETS["table filled"],
+        ),
         (f"keystroke latency at {args.rate:.0f} events/s (p95)", f"{p95 * 1000:.1f} ms", "≤ 50 ms", p95 <= TARGETS["keystroke"]),
         (f"RSS with {args.pods:,} pods", f"{results['rss']:.0f} MB", "≤ 300 MB", results["rss"] <= TARGETS["rss"]),
     ]
@@ -321,7 +332,9 @@ def main() -> int:
         print(f"| {name} | {value} | {target} | {'met' if met else 'MISSED'} |")
     notes = {
         "pod list received (from app start)": f"{results['list at']:.2f} s",
-        "process: header counts every pod (from spawn)": f"{results['process: header counts every pod']:.2f} s" if results["process: header counts every pod"] else "not seen",
+        "process: header counts every pod (from spawn)": f"{results['process: header counts every pod']:.2f} s"
+        if results["process: header counts every pod"]
+        else "not seen",
         "process: q to exit": f"{results['quit']:.2f} s" if results["quit"] is not None else "did not exit",
         "table": results["rows on screen"],
         "every pod diagnosed (after the list arrived)": f"{results['diagnosed']:.1f} s",

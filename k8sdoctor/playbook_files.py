@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from k8sdoctor import __version__
-from k8sdoctor.core.playbook import Playbook, PlaybookSpecError, build_playbook
+from k8sdoctor.core.playbooks.model import Playbook, PlaybookSpecError, build_playbook
 from k8sdoctor.errors import PlaybookError
 
 MAX_PLAYBOOK_BYTES = 1_000_000
@@ -56,7 +56,7 @@ def validate_file(path: Path) -> dict:
     """Parse and validate one playbook file; raise PlaybookError ("FILE: FIELD: REASON") if malformed."""
     import yaml
 
-    from k8sdoctor.core.playbook_schema import validate_playbook
+    from k8sdoctor.core.playbooks.schema import validate_playbook
 
     where = _display(path)
     try:
@@ -70,7 +70,7 @@ def validate_file(path: Path) -> dict:
         raise PlaybookError(f"playbook {where}: not UTF-8 text") from None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

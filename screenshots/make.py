@@ -21,15 +21,14 @@ sys.path.insert(0, str(HERE.parent))
 
 from k8sdoctor.core.engine import Engine  # noqa: E402
 from k8sdoctor.core.inventory import Inventory  # noqa: E402
+from k8sdoctor.model.snapshot_source import InventorySource  # noqa: E402
+from k8sdoctor.model.source import SourceInfo  # noqa: E402
 from k8sdoctor.playbook_files import load_playbooks  # noqa: E402
 from k8sdoctor.tui.app import DoctorApp  # noqa: E402
-from k8sdoctor.tui.data.snapshot_source import InventorySource  # noqa: E402
-from k8sdoctor.tui.data.source import SourceInfo  # noqa: E402
 from k8sdoctor.tui.options import TuiOptions  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
-INFO = SourceInfo(live=True, context="k8sdoctor-demo", cluster="k8sdoctor-demo", server="http://127.0.0.1:6443",
-                  default_namespace="shop")
+INFO = SourceInfo(live=True, context="k8sdoctor-demo", cluster="k8sdoctor-demo", server="http://127.0.0.1:6443", default_namespace="shop")
 SIZE = (160, 45)
 DETAILS = {
     "imagepullbackoff": ("shop", "cloudnative-pg-tj9qq866hh-48x6t"),
@@ -55,16 +54,26 @@ async def settled(app: DoctorApp, pilot, key=None) -> None:
         await pilot.pause(0.05)
         screen = app.main_screen
         shown = screen.detail.detail
-        if app.feed is not None and app.feed.idle and shown is not None and shown.row.key == screen.table.cursor_key \
-                and (key is None or shown.row.key == key):
+        if (
+            app.feed is not None
+            and app.feed.idle
+            and shown is not None
+            and shown.row.key == screen.table.cursor_key
+            and (key is None or shown.row.key == key)
+        ):
             await pilot.pause(0.1)
             return
     raise SystemExit("the app did not settle")
 
 
 async def shoot(engine: Engine, name: str, key=None, keys: tuple[str, ...] = (), title: str = "k8sdoctor") -> None:
-    app = DoctorApp(TuiOptions(all_namespaces=True), open_source=lambda: InventorySource(demo_inventory(), INFO),
-                    engine=engine, clock=lambda: NOW, monotonic=lambda: 0.0)
+    app = DoctorApp(
+        TuiOptions(all_namespaces=True),
+        open_source=lambda: InventorySource(demo_inventory(), INFO),
+        engine=engine,
+        clock=lambda: NOW,
+        monotonic=lambda: 0.0,
+    )
     app.animation_level = "none"
     async with app.run_test(size=SIZE) as pilot:
         await settled(app, pilot)

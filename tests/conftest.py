@@ -12,8 +12,8 @@ _SCRATCH = tempfile.mkdtemp(prefix="k8sdoctor-tests-")
 os.environ.setdefault("K8SDOCTOR_CACHE_DIR", os.path.join(_SCRATCH, "cache"))
 os.environ.setdefault("K8SDOCTOR_STATE_DIR", os.path.join(_SCRATCH, "state"))
 
-from k8sdoctor.core.engine import Engine
-from k8sdoctor.playbook_files import load_playbooks
+from k8sdoctor.core.engine import Engine  # noqa: E402
+from k8sdoctor.playbook_files import load_playbooks  # noqa: E402
 
 
 @pytest.fixture(scope="session")

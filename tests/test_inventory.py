@@ -6,8 +6,11 @@ from k8sdoctor.core.inventory import Inventory
 
 
 def pod(name: str, uid: str) -> dict:
-    return {"metadata": {"name": name, "namespace": "shop", "uid": uid,
-                         "managedFields": [{"manager": "kubectl", "fieldsV1": {"f:spec": {}}}]}, "spec": {}, "status": {}}
+    return {
+        "metadata": {"name": name, "namespace": "shop", "uid": uid, "managedFields": [{"manager": "kubectl", "fieldsV1": {"f:spec": {}}}]},
+        "spec": {},
+        "status": {},
+    }
 
 
 def test_managed_fields_are_dropped_on_the_way_in():

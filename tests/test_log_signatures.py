@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from k8sdoctor.core.examples import example_inventory
-from k8sdoctor.core.playbook import Example
+from k8sdoctor.core.playbooks.examples import example_inventory
+from k8sdoctor.core.playbooks.model import Example
 from tests.realcases import PUBLIC_MESSAGES, load_cases
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
@@ -17,9 +17,7 @@ SIGNATURES = [c for c in load_cases(PUBLIC_MESSAGES) if c["class"] == "LogSignat
 CRASHING = {
     "status": {
         "phase": "Running",
-        "containerStatuses": [
-            {"name": "app", "ready": False, "restartCount": 3, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}
-        ],
+        "containerStatuses": [{"name": "app", "ready": False, "restartCount": 3, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}],
     }
 }
 

@@ -8,9 +8,10 @@ from datetime import datetime, timezone
 import pytest
 
 from k8sdoctor.core.engine import Engine
-from k8sdoctor.core.examples import run_examples
-from k8sdoctor.core.playbook import PlaybookSpecError, compile_playbook
-from k8sdoctor.core.templates import render
+from k8sdoctor.core.playbooks.examples import run_examples
+from k8sdoctor.core.playbooks.model import PlaybookSpecError
+from k8sdoctor.core.playbooks.schema import compile_playbook
+from k8sdoctor.core.playbooks.templates import render
 from k8sdoctor.errors import PlaybookError
 from k8sdoctor.playbook_files import load_playbooks, read_playbook
 
@@ -47,7 +48,9 @@ def error_of(data: dict) -> str:
 
 def test_unknown_field_suggests_the_right_one():
     data = playbook(match={"container.waitng.reason": "X"})
-    assert error_of(data) == "match.container.waitng.reason: unknown field 'container.waitng.reason'; did you mean 'container.waiting.reason'?"
+    assert (
+        error_of(data) == "match.container.waitng.reason: unknown field 'container.waitng.reason'; did you mean 'container.waiting.reason'?"
+    )
 
 
 def test_unknown_operator_and_wrong_types_name_the_path():
@@ -57,7 +60,10 @@ def test_unknown_operator_and_wrong_types_name_the_path():
 
 
 def test_container_fields_need_container_scope():
-    assert error_of(playbook(scope="pod")) == "match.container.waiting.reason: container fields need a container-scoped playbook (scope: container)"
+    assert (
+        error_of(playbook(scope="pod"))
+        == "match.container.waiting.reason: container fields need a container-scoped playbook (scope: container)"
+    )
 
 
 def test_templates_allow_bare_names_only():
@@ -77,13 +83,29 @@ def test_captured_values_are_shell_quoted_in_commands():
 
 
 def test_examples_run_through_the_engine(engine):
-    data = playbook(examples=[
-        # https://github.com/reportportal/kubernetes/issues/178
-        {"name": "missing", "pod": {"status": {"phase": "Pending", "containerStatuses": [
-            {"name": "app", "ready": False, "restartCount": 0, "state": {"waiting": {"reason": "CreateContainerConfigError"}}}]}},
-         "events": [{"message": 'Error: secret "secretpostgresql" not found'}],
-         "expect": {"cause": "missing-secret", "evidence": "secretpostgresql"}},
-    ])
+    data = playbook(
+        examples=[
+            # https://github.com/reportportal/kubernetes/issues/178
+            {
+                "name": "missing",
+                "pod": {
+                    "status": {
+                        "phase": "Pending",
+                        "containerStatuses": [
+                            {
+                                "name": "app",
+                                "ready": False,
+                                "restartCount": 0,
+                                "state": {"waiting": {"reason": "CreateContainerConfigError"}},
+                            }
+                        ],
+                    }
+                },
+                "events": [{"message": 'Error: secret "secretpostgresql" not found'}],
+                "expect": {"cause": "missing-secret", "evidence": "secretpostgresql"},
+            },
+        ]
+    )
     custom = compile_playbook(data)
     results = run_examples(Engine([custom]), [custom], NOW)
     assert [(r.ok, r.detail) for r in results] == [(True, "missing-secret as expected")]
@@ -91,8 +113,9 @@ def test_examples_run_through_the_engine(engine):
 
 def test_user_playbook_overrides_a_builtin_by_id(tmp_path):
     builtin = {pb.id: pb for pb in load_playbooks(use_user_dir=False).playbooks}["not-ready"]
-    text = (tmp_path / "not-ready.yaml")
-    text.write_text(textwrap.dedent("""
+    text = tmp_path / "not-ready.yaml"
+    text.write_text(
+        textwrap.dedent("""
         id: not-ready
         category: NotReady
         title: Overridden
@@ -104,7 +127,8 @@ def test_user_playbook_overrides_a_builtin_by_id(tmp_path):
             explanation: Mine.
             remediation: [{text: Do it.}]
         fallback: {id: not-ready, title: T, explanation: E, remediation: [{text: R}]}
-    """))
+    """)
+    )
     loaded = {pb.id: pb for pb in load_playbooks([str(tmp_path)], use_user_dir=False).playbooks}
     assert loaded["not-ready"].spec.title == "Overridden" != builtin.spec.title
     assert not loaded["not-ready"].builtin

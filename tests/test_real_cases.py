@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from k8sdoctor.core.examples import example_inventory
+from k8sdoctor.core.playbooks.examples import example_inventory
 from tests.realcases import PUBLIC_MESSAGES, SHARED_CASES, case_to_example, expected, has_pod_evidence, load_cases
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)

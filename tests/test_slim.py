@@ -12,7 +12,7 @@ from k8sdoctor.core.analyzers.capacity import capacity
 from k8sdoctor.core.analyzers.cluster_images import collect
 from k8sdoctor.core.engine import is_plainly_healthy
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.slim import SharedStrings, slim_pod
+from k8sdoctor.core.kube.slim import SharedStrings, slim_pod
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 

@@ -51,8 +51,18 @@ def open_attach(client: KubeClient, namespace: str, pod: str, container: str):
     from kubernetes.stream import stream
 
     core = CoreV1Api(ApiClient(client.configuration))
-    return stream(core.connect_get_namespaced_pod_attach, pod, namespace, container=container, stdin=True,
-                  stdout=True, stderr=False, tty=True, _preload_content=False, binary=True)
+    return stream(
+        core.connect_get_namespaced_pod_attach,
+        pod,
+        namespace,
+        container=container,
+        stdin=True,
+        stdout=True,
+        stderr=False,
+        tty=True,
+        _preload_content=False,
+        binary=True,
+    )
 
 
 def connect_error(exc: Exception) -> str:
@@ -99,7 +109,7 @@ class TerminalAttach:
             return AttachResult(False, f"no terminal to attach; run: {attach_command(namespace, pod, container)}")
         try:
             ws = open_attach(client, namespace, pod, container)
-        except Exception as exc:  # noqa: BLE001 - the client wraps every connect failure differently
+        except Exception as exc:
             return AttachResult(False, f"could not attach ({connect_error(exc)}); run: {attach_command(namespace, pod, container)}")
         banner = f"Attached to {container} in {namespace}/{pod}: exit its shell to come back. If you see no prompt, press enter."
         os.write(self.stdout.fileno(), one_line(banner).encode() + b"\n")  # not raw yet: the tty adds the \r

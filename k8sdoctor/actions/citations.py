@@ -55,12 +55,12 @@ def _segment_matches(cited: str, line: str) -> bool:
 
 def _covers(cited: list[str], line: list[str]) -> bool:
     """The line shows the cited field or a part of it."""
-    return len(line) >= len(cited) and all(_segment_matches(c, seg) for c, seg in zip(cited, line))
+    return len(line) >= len(cited) and all(_segment_matches(c, seg) for c, seg in zip(cited, line, strict=False))
 
 
 def _within(cited: list[str], line: list[str]) -> bool:
     """The line shows a field that contains the cited one."""
-    return len(line) < len(cited) and all(_segment_matches(c, seg) for c, seg in zip(cited, line))
+    return len(line) < len(cited) and all(_segment_matches(c, seg) for c, seg in zip(cited, line, strict=False))
 
 
 def lines_for_path(lines: list[DescribeLine], path: str) -> list[int]:
@@ -85,9 +85,14 @@ def lines_for_event(lines: list[DescribeLine], source: str, text: str) -> list[i
     match = _EVENT.match(source)
     if match is None:
         return []
-    rows = [i for i, line in enumerate(lines) if line.event is not None
-            and line.event.type == match["type"] and line.event.reason == match["reason"]
-            and (not match["component"] or line.event.component == match["component"].strip())]
+    rows = [
+        i
+        for i, line in enumerate(lines)
+        if line.event is not None
+        and line.event.type == match["type"]
+        and line.event.reason == match["reason"]
+        and (not match["component"] or line.event.component == match["component"].strip())
+    ]
     quoted = text.split("…", 1)[0]
     same = [i for i in rows if lines[i].event and lines[i].event.message.startswith(quoted)]
     return same or rows
@@ -134,6 +139,15 @@ def log_citations(diagnosis: PodDiagnosis | None) -> list[LogCitation]:
         for ev in finding.evidence:
             match = _LOG.match(ev.source)
             if match:
-                out.append(LogCitation(match["container"], match["which"] == "previous", int(match["line"]),
-                                       int(match["total"]), ev.text, finding.severity, finding.title or finding.summary))
+                out.append(
+                    LogCitation(
+                        match["container"],
+                        match["which"] == "previous",
+                        int(match["line"]),
+                        int(match["total"]),
+                        ev.text,
+                        finding.severity,
+                        finding.title or finding.summary,
+                    )
+                )
     return out

@@ -6,18 +6,24 @@ then the `kubectl.kubernetes.io/default-container` annotation, then the first ap
 
 from __future__ import annotations
 
-from k8sdoctor.core.suggest import close_names
-
 from dataclasses import dataclass
 
 from k8sdoctor.core.findings import PodDiagnosis
+from k8sdoctor.core.suggest import close_names
 from k8sdoctor.errors import NotFoundError
 
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
 #: Waiting reasons of a container that has not run yet (so it has written no logs).
 NEVER_STARTED = {
-    "ContainerCreating", "PodInitializing", "ErrImagePull", "ImagePullBackOff", "InvalidImageName",
-    "ErrImageNeverPull", "CreateContainerConfigError", "CreateContainerError", "RunContainerError",
+    "ContainerCreating",
+    "PodInitializing",
+    "ErrImagePull",
+    "ImagePullBackOff",
+    "InvalidImageName",
+    "ErrImageNeverPull",
+    "CreateContainerConfigError",
+    "CreateContainerError",
+    "RunContainerError",
 }
 
 
@@ -41,9 +47,11 @@ def containers(pod: dict) -> list[ContainerRef]:
     """Every container of the pod, init first, each with its status."""
     spec, status = _d(pod.get("spec")), _d(pod.get("status"))
     out = []
-    for spec_key, status_key, kind in (("initContainers", "initContainerStatuses", "init"),
-                                       ("containers", "containerStatuses", "app"),
-                                       ("ephemeralContainers", "ephemeralContainerStatuses", "ephemeral")):
+    for spec_key, status_key, kind in (
+        ("initContainers", "initContainerStatuses", "init"),
+        ("containers", "containerStatuses", "app"),
+        ("ephemeralContainers", "ephemeralContainerStatuses", "ephemeral"),
+    ):
         statuses = {s.get("name"): s for s in map(_d, _l(status.get(status_key)))}
         out += [ContainerRef(str(c.get("name", "")), kind, c, statuses.get(c.get("name"), {})) for c in map(_d, _l(spec.get(spec_key)))]
     return out
@@ -55,8 +63,9 @@ def find(pod: dict, name: str) -> ContainerRef:
     if found is None:
         meta = _d(pod.get("metadata"))
         names = [c.name for c in containers(pod)]
-        raise NotFoundError(f'container "{name}" not found in pod "{meta.get("name", "")}" '
-                            f'(it has: {", ".join(names) or "none"})', close_names(name, names))
+        raise NotFoundError(
+            f'container "{name}" not found in pod "{meta.get("name", "")}" (it has: {", ".join(names) or "none"})', close_names(name, names)
+        )
     return found
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from k8sdoctor.core.timeutil import utcnow
+from k8sdoctor.core.kube.timeutil import utcnow
 
 if TYPE_CHECKING:
     from k8sdoctor.cluster.live.client import KubeClient

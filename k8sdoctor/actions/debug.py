@@ -12,8 +12,8 @@ import json
 import random
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import orjson
 
@@ -32,13 +32,28 @@ NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
 WAIT_SECONDS = 120
 #: Statuses of a container that will not start without a change (so waiting longer is pointless).
-_STUCK = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "CreateContainerConfigError",
-          "CreateContainerError", "RunContainerError"}
+_STUCK = {
+    "ErrImagePull",
+    "ImagePullBackOff",
+    "InvalidImageName",
+    "ErrImageNeverPull",
+    "CreateContainerConfigError",
+    "CreateContainerError",
+    "RunContainerError",
+}
 #: A shell the runtime could not find, in the wordings of runc and Docker.
-_NO_SHELL = re.compile(r'exec: \\?"(?:/usr)?(?:/bin/)?(?:sh|bash|ash)\\?": (?:executable file not found|stat \S+: no such file or directory)')
+_NO_SHELL = re.compile(
+    r'exec: \\?"(?:/usr)?(?:/bin/)?(?:sh|bash|ash)\\?": (?:executable file not found|stat \S+: no such file or directory)'
+)
 #: Image families that ship no shell.
-_DISTROLESS = ("gcr.io/distroless/", "cgr.dev/chainguard/", "mcr.microsoft.com/cbl-mariner/distroless/",
-               "mcr.microsoft.com/azurelinux/distroless/", "registry.access.redhat.com/ubi9-micro", "docker.io/chainguard/")
+_DISTROLESS = (
+    "gcr.io/distroless/",
+    "cgr.dev/chainguard/",
+    "mcr.microsoft.com/cbl-mariner/distroless/",
+    "mcr.microsoft.com/azurelinux/distroless/",
+    "registry.access.redhat.com/ubi9-micro",
+    "docker.io/chainguard/",
+)
 
 
 class EphemeralUnsupported(UserError):
@@ -83,13 +98,11 @@ class DebugPlan:
 
     def request_text(self) -> str:
         """The request as it will be sent: method, path, content type and the JSON body (pretty-printed)."""
-        return (f"{self.method} {self.path}\nContent-Type: {self.content_type}\n\n"
-                f"{json.dumps(self.body, indent=2, sort_keys=True)}")
+        return f"{self.method} {self.path}\nContent-Type: {self.content_type}\n\n{json.dumps(self.body, indent=2, sort_keys=True)}"
 
     def kubectl_debug(self) -> str:
         target = f" --target={self.target}" if self.target else ""
-        return (f"kubectl debug -it -n {self.namespace} {self.pod} --image={self.image}{target} "
-                f"--profile={self.choice.profile}")
+        return f"kubectl debug -it -n {self.namespace} {self.pod} --image={self.image}{target} --profile={self.choice.profile}"
 
     def kubectl_attach(self) -> str:
         return f"kubectl attach -it -n {self.namespace} {self.pod} -c {self.container}"
@@ -114,8 +127,15 @@ def default_target(pod: dict, diagnosis: PodDiagnosis | None = None) -> str | No
     return app[0] if app else None
 
 
-def plan_debug(pod: dict, choice: ProfileChoice, *, image: str | None = None, target: str | None = None,
-               diagnosis: PodDiagnosis | None = None, rng: random.Random | None = None) -> DebugPlan:
+def plan_debug(
+    pod: dict,
+    choice: ProfileChoice,
+    *,
+    image: str | None = None,
+    target: str | None = None,
+    diagnosis: PodDiagnosis | None = None,
+    rng: random.Random | None = None,
+) -> DebugPlan:
     """The ephemeral container kubectl debug would add, under the chosen profile."""
     meta = pod.get("metadata") or {}
     if target is not None:
@@ -125,15 +145,28 @@ def plan_debug(pod: dict, choice: ProfileChoice, *, image: str | None = None, ta
     else:
         target = default_target(pod, diagnosis)
     name = debugger_name(pod, rng)
-    container: dict = {"name": name, "image": image or DEFAULT_IMAGE, "resources": {}, "stdin": True,
-                       "terminationMessagePolicy": "File", "tty": True}
+    container: dict = {
+        "name": name,
+        "image": image or DEFAULT_IMAGE,
+        "resources": {},
+        "stdin": True,
+        "terminationMessagePolicy": "File",
+        "tty": True,
+    }
     if target:
         container["targetContainerName"] = target
     context = security_context(choice.profile)
     if context is not None:
         container["securityContext"] = context
-    return DebugPlan(meta.get("namespace", ""), meta.get("name", ""), name, container["image"], target, choice,
-                     {"spec": {"ephemeralContainers": [container]}})
+    return DebugPlan(
+        meta.get("namespace", ""),
+        meta.get("name", ""),
+        name,
+        container["image"],
+        target,
+        choice,
+        {"spec": {"ephemeralContainers": [container]}},
+    )
 
 
 # ---- before sending -------------------------------------------------------------------------------
@@ -142,9 +175,19 @@ def missing_permissions(client: KubeClient, namespace: str, pod: str) -> list[Pe
     A review that cannot be made counts as allowed: the API server still checks the real request."""
     missing = []
     for perm in PERMISSIONS:
-        body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
-                "spec": {"resourceAttributes": {"namespace": namespace, "verb": perm.verb, "resource": perm.resource,
-                                                "subresource": perm.subresource, "name": pod}}}
+        body = {
+            "apiVersion": "authorization.k8s.io/v1",
+            "kind": "SelfSubjectAccessReview",
+            "spec": {
+                "resourceAttributes": {
+                    "namespace": namespace,
+                    "verb": perm.verb,
+                    "resource": perm.resource,
+                    "subresource": perm.subresource,
+                    "name": pod,
+                }
+            },
+        }
         try:
             review = client.send("POST", SSAR_PATH, body)
         except (ClusterError, NotFoundError):
@@ -156,8 +199,10 @@ def missing_permissions(client: KubeClient, namespace: str, pod: str) -> list[Pe
 
 def permission_error(plan: DebugPlan, missing: list[Permission]) -> UserError:
     perms = "; ".join(f"{p} in namespace {plan.namespace} ({p.why})" for p in missing)
-    return UserError(f"cannot debug pod {plan.pod}: you lack {perms}",
-                     hint=f"ask for that permission, or run it where you have it: {plan.kubectl_debug()}")
+    return UserError(
+        f"cannot debug pod {plan.pod}: you lack {perms}",
+        hint=f"ask for that permission, or run it where you have it: {plan.kubectl_debug()}",
+    )
 
 
 def distroless_hint(pod: dict, container: str | None, inventory: Inventory | None = None) -> str | None:
@@ -191,9 +236,18 @@ class Prepared:
     hint: str | None
 
 
-def prepare(client: KubeClient, inventory: Inventory, namespace: str, name: str, *,
-            diagnosis: PodDiagnosis | None = None, image: str | None = None, target: str | None = None,
-            profile: str | None = None, rng: random.Random | None = None) -> Prepared:
+def prepare(
+    client: KubeClient,
+    inventory: Inventory,
+    namespace: str,
+    name: str,
+    *,
+    diagnosis: PodDiagnosis | None = None,
+    image: str | None = None,
+    target: str | None = None,
+    profile: str | None = None,
+    rng: random.Random | None = None,
+) -> Prepared:
     """Read the namespace's Pod Security level, plan the container, check permissions. Sends nothing."""
     pod = inventory.pods.get((namespace, name))
     if pod is None:
@@ -202,8 +256,7 @@ def prepare(client: KubeClient, inventory: Inventory, namespace: str, name: str,
         ns_obj, unreadable = client.get(f"/api/v1/namespaces/{path_segment(namespace)}"), None
     except (Forbidden, NotFoundError) as exc:
         ns_obj, unreadable = None, str(exc)
-    plan = plan_debug(pod, choose_profile(namespace, ns_obj, profile, unreadable), image=image, target=target,
-                      diagnosis=diagnosis, rng=rng)
+    plan = plan_debug(pod, choose_profile(namespace, ns_obj, profile, unreadable), image=image, target=target, diagnosis=diagnosis, rng=rng)
     return Prepared(plan, missing_permissions(client, namespace, name), distroless_hint(pod, plan.target, inventory))
 
 
@@ -215,17 +268,20 @@ def create(client: KubeClient, plan: DebugPlan) -> dict:
     except NotFoundError as exc:
         if f'"{plan.pod}" not found' in str(exc):
             raise NotFoundError(f'pod "{plan.pod}" not found in namespace "{plan.namespace}" (it is gone)') from None
-        raise EphemeralUnsupported(f"this cluster does not serve pods/ephemeralcontainers ({exc}): it is older than "
-                                   "Kubernetes 1.23 or has ephemeral containers disabled",
-                                   hint=f"debug with a copy of the pod instead: kubectl debug -it -n {plan.namespace} "
-                                        f"{plan.pod} --image={plan.image} --copy-to={plan.pod}-debug") from None
+        raise EphemeralUnsupported(
+            f"this cluster does not serve pods/ephemeralcontainers ({exc}): it is older than "
+            "Kubernetes 1.23 or has ephemeral containers disabled",
+            hint=f"debug with a copy of the pod instead: kubectl debug -it -n {plan.namespace} "
+            f"{plan.pod} --image={plan.image} --copy-to={plan.pod}-debug",
+        ) from None
     except Forbidden as exc:
         raise Forbidden(f"the API server refused the debug container: {exc}") from None
     except ClusterError as exc:
         text = str(exc)
         if "error 422" in text or "error 415" in text or "disabled" in text:
-            raise EphemeralUnsupported(f"the cluster rejected the debug container: {text.split(': ', 1)[-1]}",
-                                       hint=f"try it with kubectl: {plan.kubectl_debug()}") from None
+            raise EphemeralUnsupported(
+                f"the cluster rejected the debug container: {text.split(': ', 1)[-1]}", hint=f"try it with kubectl: {plan.kubectl_debug()}"
+            ) from None
         raise
 
 
@@ -240,12 +296,16 @@ def _verdict(pod: dict, plan: DebugPlan) -> bool:
         return True
     term, waiting = state.get("terminated"), state.get("waiting") or {}
     if term is not None:
-        raise UserError(f"the debug container {plan.container} exited ({term.get('reason') or 'exit code ' + str(term.get('exitCode'))}"
-                        f"{': ' + term['message'] if term.get('message') else ''})")
+        raise UserError(
+            f"the debug container {plan.container} exited ({term.get('reason') or 'exit code ' + str(term.get('exitCode'))}"
+            f"{': ' + term['message'] if term.get('message') else ''})"
+        )
     if waiting.get("reason") in _STUCK:
         detail = f": {waiting['message']}" if waiting.get("message") else ""
-        raise UserError(f"the debug container {plan.container} cannot start: {waiting['reason']}{detail}",
-                        hint="pick another image with --image" if "Image" in waiting["reason"] else None)
+        raise UserError(
+            f"the debug container {plan.container} cannot start: {waiting['reason']}{detail}",
+            hint="pick another image with --image" if "Image" in waiting["reason"] else None,
+        )
     return False
 
 
@@ -253,7 +313,7 @@ def _lines_until_broken(resp) -> Iterator[bytes]:
     """The watch's lines; a dropped connection just ends them (the caller watches again)."""
     try:
         yield from iter_watch_lines(resp)
-    except Exception:  # noqa: BLE001 - urllib3 and socket errors alike
+    except Exception:
         return
 
 
@@ -264,8 +324,13 @@ def wait_running(client: KubeClient, plan: DebugPlan, pod: dict | None = None, t
     deadline = time.monotonic() + timeout
     version = ((pod or {}).get("metadata") or {}).get("resourceVersion")
     while (left := deadline - time.monotonic()) > 0:
-        resp = client.stream(ns_path(plan.namespace, "pods"), watch=True, resourceVersion=version,
-                             fieldSelector=f"metadata.name={plan.pod}", timeoutSeconds=max(1, int(left)))
+        resp = client.stream(
+            ns_path(plan.namespace, "pods"),
+            watch=True,
+            resourceVersion=version,
+            fieldSelector=f"metadata.name={plan.pod}",
+            timeoutSeconds=max(1, int(left)),
+        )
         try:
             for line in _lines_until_broken(resp):
                 try:
@@ -283,5 +348,6 @@ def wait_running(client: KubeClient, plan: DebugPlan, pod: dict | None = None, t
                     return
         finally:
             resp.release_conn()
-    raise UserError(f"the debug container {plan.container} did not start within {timeout:.0f}s",
-                    hint=f"attach when it runs: {plan.kubectl_attach()}")
+    raise UserError(
+        f"the debug container {plan.container} did not start within {timeout:.0f}s", hint=f"attach when it runs: {plan.kubectl_attach()}"
+    )

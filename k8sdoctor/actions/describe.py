@@ -9,6 +9,7 @@ references show names and keys only; no value is ever read. Times print in the r
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from k8sdoctor.actions.describe_containers import write_containers, write_resources
 from k8sdoctor.actions.describe_doc import DescribeDocument, DescribeWriter, EventRef, value
@@ -25,8 +26,19 @@ from k8sdoctor.actions.describe_format import (
 )
 from k8sdoctor.actions.describe_volumes import write_volumes
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.timeutil import parse_time
+from k8sdoctor.core.kube.timeutil import parse_time
 from k8sdoctor.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from k8sdoctor.cluster.live.client import KubeClient
+
+
+def read_for_describe(client: KubeClient, namespace: str, name: str) -> Inventory:
+    """What `kubectl describe pod` reads: the pod and its events as they are now (raises NotFoundError,
+    ClusterError)."""
+    from k8sdoctor.cluster.live.fetch import LiveFetcher
+
+    return LiveFetcher(client).pod_and_events(namespace, name)
 
 
 def describe_pod(inventory: Inventory, namespace: str, name: str, now: datetime, tz: tzinfo | None = None) -> DescribeDocument:
@@ -56,8 +68,11 @@ def _header(w: DescribeWriter, pod: dict, now: datetime, tz: tzinfo | None) -> N
     w.line(0, f"Namespace:\t{value(meta.get('namespace', ''))}", paths=("metadata.namespace",))
     if isinstance(spec.get("priority"), int):
         w.line(0, f"Priority:\t{spec['priority']}", paths=("spec.priority",))
-    for label, key in (("Priority Class Name", "priorityClassName"), ("Runtime Class Name", "runtimeClassName"),
-                       ("Service Account", "serviceAccountName")):
+    for label, key in (
+        ("Priority Class Name", "priorityClassName"),
+        ("Runtime Class Name", "runtimeClassName"),
+        ("Service Account", "serviceAccountName"),
+    ):
         if spec.get(key):
             w.line(0, f"{label}:\t{value(spec[key])}", paths=(f"spec.{key}",))
     node = f"{value(spec['nodeName'])}/{value(status.get('hostIP', ''))}" if spec.get("nodeName") else "<none>"
@@ -68,8 +83,9 @@ def _header(w: DescribeWriter, pod: dict, now: datetime, tz: tzinfo | None) -> N
     write_annotations(w, meta.get("annotations"))
     if meta.get("deletionTimestamp") and status.get("phase") not in ("Failed", "Succeeded"):
         w.line(0, f"Status:\tTerminating (lasts {since(meta['deletionTimestamp'], now)})", paths=("metadata.deletionTimestamp",))
-        w.line(0, f"Termination Grace Period:\t{num(meta.get('deletionGracePeriodSeconds'))}s",
-               paths=("metadata.deletionGracePeriodSeconds",))
+        w.line(
+            0, f"Termination Grace Period:\t{num(meta.get('deletionGracePeriodSeconds'))}s", paths=("metadata.deletionGracePeriodSeconds",)
+        )
     else:
         w.line(0, f"Status:\t{value(status.get('phase', ''))}", paths=("status.phase",))
     for label, key in (("Reason", "reason"), ("Message", "message")):
@@ -114,8 +130,11 @@ def _gates_and_conditions(w: DescribeWriter, spec: dict, status: dict) -> None:
         w.line(0, "Conditions:", paths=("status.conditions",))
         w.line(1, "Type\tStatus", paths=("status.conditions",))
         for cond in conditions:
-            w.line(1, f"{value(cond.get('type', ''))} \t{value(cond.get('status', ''))} ",
-                   paths=(f"status.conditions[{cond.get('type', '')}]",))
+            w.line(
+                1,
+                f"{value(cond.get('type', ''))} \t{value(cond.get('status', ''))} ",
+                paths=(f"status.conditions[{cond.get('type', '')}]",),
+            )
 
 
 def _cpu_memory(resources: object, key: str) -> dict:
@@ -153,8 +172,10 @@ def _scheduling(w: DescribeWriter, pod: dict) -> None:
     write_tolerations(w, spec.get("tolerations"))
     spreads = sorted((d(t) for t in lst(spec.get("topologySpreadConstraints"))), key=lambda t: str(t.get("topologyKey", "")))
     for i, tsc in enumerate(spreads):
-        text = (f"{value(tsc.get('topologyKey', ''))}:{value(tsc.get('whenUnsatisfiable', ''))} "
-                f"when max skew {num(tsc.get('maxSkew'))} is exceeded")
+        text = (
+            f"{value(tsc.get('topologyKey', ''))}:{value(tsc.get('whenUnsatisfiable', ''))} "
+            f"when max skew {num(tsc.get('maxSkew'))} is exceeded"
+        )
         if isinstance(tsc.get("labelSelector"), dict):
             text += f" for selector {label_selector(tsc['labelSelector'])}"
         head = "Topology Spread Constraints:" if i == 0 else ""
@@ -169,8 +190,11 @@ def _event_time(event: dict) -> datetime | None:
 
 def event_age(event: dict, now: datetime) -> str:
     """The Age column: "3m (x5 over 9m)" for a repeated event, "9m" otherwise."""
-    first = since(event["eventTime"], now) if event.get("eventTime") else since(
-        event.get("firstTimestamp") or event.get("deprecatedFirstTimestamp"), now)
+    first = (
+        since(event["eventTime"], now)
+        if event.get("eventTime")
+        else since(event.get("firstTimestamp") or event.get("deprecatedFirstTimestamp"), now)
+    )
     series = d(event.get("series"))
     count = num(event.get("count")) or num(event.get("deprecatedCount"))
     if series:
@@ -187,8 +211,10 @@ def _events(w: DescribeWriter, inventory: Inventory, pod: dict, now: datetime) -
     if denied:
         w.line(0, f"Events:\t<could not read: {value(denied[0].reason)}>", paths=("events",), extra=True)
         return
-    events = sorted(inventory.events_for_pod(pod), key=lambda e: (
-        _event_time(e) or datetime.min.replace(tzinfo=now.tzinfo), str(d(e.get("metadata")).get("name", ""))))
+    events = sorted(
+        inventory.events_for_pod(pod),
+        key=lambda e: (_event_time(e) or datetime.min.replace(tzinfo=now.tzinfo), str(d(e.get("metadata")).get("name", ""))),
+    )
     if not events:
         w.line(0, "Events:\t<none>", paths=("events",))
         return
@@ -201,5 +227,9 @@ def _events(w: DescribeWriter, inventory: Inventory, pod: dict, now: datetime) -
         component = str(source.get("component") or event.get("reportingComponent") or event.get("reportingController") or "")
         message = str(event.get("message") if event.get("message") is not None else event.get("note") or "").strip()
         ref = EventRef(str(event.get("type", "")), str(event.get("reason", "")), component, message)
-        w.line(1, f"{value(ref.type)}\t{value(ref.reason)}\t{event_age(event, now)}\t{value(component)}\t{value(message)}",
-               paths=("events",), event=ref)
+        w.line(
+            1,
+            f"{value(ref.type)}\t{value(ref.reason)}\t{event_age(event, now)}\t{value(component)}\t{value(message)}",
+            paths=("events",),
+            event=ref,
+        )

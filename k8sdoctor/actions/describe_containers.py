@@ -9,7 +9,7 @@ from datetime import tzinfo
 
 from k8sdoctor.actions.describe_doc import DescribeWriter, value
 from k8sdoctor.actions.describe_format import d, go_bool, lst, num, rfc1123z
-from k8sdoctor.core.quantity import parse_quantity
+from k8sdoctor.core.kube.quantity import parse_quantity
 
 
 def write_containers(w: DescribeWriter, title: str, spec_key: str, status_key: str, pod: dict, tz: tzinfo | None) -> None:
@@ -118,9 +118,11 @@ def write_resources(w: DescribeWriter, resources: dict, path: str, level: int) -
 
 def probe_text(probe: dict) -> str:
     """DescribeProbe: `http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3`."""
-    attrs = (f"delay={num(probe.get('initialDelaySeconds'))}s timeout={num(probe.get('timeoutSeconds'))}s "
-             f"period={num(probe.get('periodSeconds'))}s #success={num(probe.get('successThreshold'))} "
-             f"#failure={num(probe.get('failureThreshold'))}")
+    attrs = (
+        f"delay={num(probe.get('initialDelaySeconds'))}s timeout={num(probe.get('timeoutSeconds'))}s "
+        f"period={num(probe.get('periodSeconds'))}s #success={num(probe.get('successThreshold'))} "
+        f"#failure={num(probe.get('failureThreshold'))}"
+    )
     if isinstance(probe.get("exec"), dict):
         return f"exec [{' '.join(value(c) for c in lst(probe['exec'].get('command')))}] {attrs}"
     if isinstance(probe.get("httpGet"), dict):
@@ -148,8 +150,9 @@ def _env_from(w: DescribeWriter, spec: dict, path: str) -> None:
         if not ref:
             kind = ""
         prefix = f" with prefix '{value(source['prefix'])}'" if source.get("prefix") else ""
-        w.line(3, f"{value(ref.get('name', ''))}\t{kind}{prefix}\tOptional: {go_bool(ref.get('optional'))}",
-               paths=(f"{path}.envFrom[{i}]",))
+        w.line(
+            3, f"{value(ref.get('name', ''))}\t{kind}{prefix}\tOptional: {go_bool(ref.get('optional'))}", paths=(f"{path}.envFrom[{i}]",)
+        )
 
 
 def _env(w: DescribeWriter, pod: dict, spec: dict, path: str) -> None:
@@ -173,12 +176,20 @@ def _env(w: DescribeWriter, pod: dict, spec: dict, path: str) -> None:
             w.line(3, f"{name}:\t{resource_field_value(ref, spec)} ({value(ref.get('resource', ''))})", paths=p)
         elif source.get("secretKeyRef"):
             ref = d(source["secretKeyRef"])
-            w.line(3, f"{name}:\t<set to the key '{value(ref.get('key', ''))}' in secret '{value(ref.get('name', ''))}'>"
-                      f"\tOptional: {go_bool(ref.get('optional'))}", paths=p)
+            w.line(
+                3,
+                f"{name}:\t<set to the key '{value(ref.get('key', ''))}' in secret '{value(ref.get('name', ''))}'>"
+                f"\tOptional: {go_bool(ref.get('optional'))}",
+                paths=p,
+            )
         elif source.get("configMapKeyRef"):
             ref = d(source["configMapKeyRef"])
-            w.line(3, f"{name}:\t<set to the key '{value(ref.get('key', ''))}' of config map '{value(ref.get('name', ''))}'>"
-                      f"\tOptional: {go_bool(ref.get('optional'))}", paths=p)
+            w.line(
+                3,
+                f"{name}:\t<set to the key '{value(ref.get('key', ''))}' of config map '{value(ref.get('name', ''))}'>"
+                f"\tOptional: {go_bool(ref.get('optional'))}",
+                paths=p,
+            )
 
 
 def field_ref_value(pod: dict, field_path: str) -> str:
@@ -197,7 +208,7 @@ def resource_field_value(ref: dict, spec: dict) -> str:
     divisor = parse_quantity(ref.get("divisor")) or 1.0
     if name == "cpu":
         amount, divisor = round(amount * 1000), round(divisor * 1000) or 1000
-    shown = str(int(math.ceil(amount / divisor)))
+    shown = str(math.ceil(amount / divisor))
     if shown == "0" and resource in ("limits.cpu", "limits.memory"):
         return "node allocatable"
     return shown
@@ -210,8 +221,11 @@ def _mounts(w: DescribeWriter, spec: dict, path: str) -> None:
         flags = ["ro" if mount.get("readOnly") is True else "rw"]
         if mount.get("subPath"):
             flags.append(f"path={json.dumps(str(mount['subPath']), ensure_ascii=False)}")
-        w.line(3, f"{value(mount.get('mountPath', ''))} from {value(mount.get('name', ''))} ({value(','.join(flags))})",
-               paths=(f"{path}.volumeMounts[{mount.get('name', '')}]",))
+        w.line(
+            3,
+            f"{value(mount.get('mountPath', ''))} from {value(mount.get('name', ''))} ({value(','.join(flags))})",
+            paths=(f"{path}.volumeMounts[{mount.get('name', '')}]",),
+        )
     devices = sorted((d(m) for m in lst(spec.get("volumeDevices"))), key=lambda m: str(m.get("devicePath", "")))
     if devices:
         w.line(2, "Devices:" + ("" if mounts else "\t<none>"), paths=(f"{path}.volumeDevices",))

@@ -78,8 +78,7 @@ class DescribeWriter:
         """The next line opens section `title`."""
         self._section, self._opens = title, True
 
-    def line(self, level: int, text: str, *, paths: tuple[str, ...] = (), event: EventRef | None = None,
-             extra: bool = False) -> None:
+    def line(self, level: int, text: str, *, paths: tuple[str, ...] = (), event: EventRef | None = None, extra: bool = False) -> None:
         """One output line at an indentation level; `text` may hold tabs and, in a value, newlines:
         kubectl writes those raw, so the continuation lines start at column 0."""
         for i, part in enumerate(text.split("\n")):
@@ -93,5 +92,5 @@ class DescribeWriter:
 
     def document(self, namespace: str, name: str) -> DescribeDocument:
         texts = align(self._raw)
-        lines = [DescribeLine(text, m.section, m.heading, m.paths, m.event, m.extra) for text, m in zip(texts, self._meta)]
+        lines = [DescribeLine(text, m.section, m.heading, m.paths, m.event, m.extra) for text, m in zip(texts, self._meta, strict=False)]
         return DescribeDocument(namespace, name, lines)

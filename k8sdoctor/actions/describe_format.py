@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from k8sdoctor.actions.describe_doc import DescribeWriter, value
-from k8sdoctor.core.timeutil import human_duration, parse_time
+from k8sdoctor.core.kube.timeutil import human_duration, parse_time
 
 MAX_ANNOTATION_LEN = 140
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"

@@ -13,10 +13,11 @@ raises `LogsUnavailable` with the reason, and the caller shows the pod's events 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import threading
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from k8sdoctor.actions.citations import LogCitation
 from k8sdoctor.actions.containers import find, why_no_logs
@@ -144,9 +145,13 @@ def log_path(namespace: str, pod: str) -> str:
 
 
 def _query(req: LogRequest, follow: bool) -> dict:
-    return {"container": req.container, "previous": req.previous or None, "follow": follow or None,
-            "tailLines": req.tail if req.tail is not None and req.tail >= 0 else None,
-            "timestamps": req.timestamps or None}
+    return {
+        "container": req.container,
+        "previous": req.previous or None,
+        "follow": follow or None,
+        "tailLines": req.tail if req.tail is not None and req.tail >= 0 else None,
+        "timestamps": req.timestamps or None,
+    }
 
 
 def check_readable(inventory: Inventory, req: LogRequest) -> None:
@@ -171,14 +176,22 @@ def _translate(exc: ClusterError | NotFoundError, req: LogRequest) -> UserError:
     return exc
 
 
-def stream_logs(client: KubeClient, req: LogRequest, sink: Callable[[list[str]], None], *, follow: bool = False,
-                stop: threading.Event | None = None, on_open: Callable[[object], None] | None = None) -> None:
+def stream_logs(
+    client: KubeClient,
+    req: LogRequest,
+    sink: Callable[[list[str]], None],
+    *,
+    follow: bool = False,
+    stop: threading.Event | None = None,
+    on_open: Callable[[object], None] | None = None,
+) -> None:
     """Read a container's log into `sink`, a batch of safe lines per chunk received. With `follow`, keep
     reading new lines until the container stops, `stop` is set, or the response is closed (`on_open`
     receives it, so another thread can `shutdown()` it)."""
     try:
-        resp = client.request("GET", log_path(req.namespace, req.pod), query=_query(req, follow), accept="*/*",
-                              timeout=FOLLOW_TIMEOUT if follow else None)
+        resp = client.request(
+            "GET", log_path(req.namespace, req.pod), query=_query(req, follow), accept="*/*", timeout=FOLLOW_TIMEOUT if follow else None
+        )
     except (ClusterError, NotFoundError) as exc:
         raise _translate(exc, req) from None
     if on_open is not None:
@@ -191,15 +204,13 @@ def stream_logs(client: KubeClient, req: LogRequest, sink: Callable[[list[str]],
                 sink(lines)
             if stop is not None and stop.is_set():
                 return
-    except Exception as exc:  # noqa: BLE001 - a closed or broken stream ends the read
+    except Exception as exc:
         if stop is not None and stop.is_set():
             return
         raise ClusterError(f"the log stream of {req.label} broke: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     finally:
-        try:
+        with contextlib.suppress(Exception):
             resp.release_conn()
-        except Exception:  # noqa: BLE001
-            pass
     rest = decoder.finish()
     if rest:
         sink(rest)
@@ -215,7 +226,7 @@ def snapshot_logs(inventory: Inventory, req: LogRequest) -> list[str]:
     out = []
     for line in lines:
         out += decoder.feed(line.encode("utf-8", errors="replace") + b"\n")
-    return out[max(len(out) - req.tail, 0):] if req.tail is not None and req.tail >= 0 else out
+    return out[max(len(out) - req.tail, 0) :] if req.tail is not None and req.tail >= 0 else out
 
 
 def cited_lines(first: int, lines: list[str], citations: list[LogCitation], req: LogRequest) -> dict[int, LogCitation]:

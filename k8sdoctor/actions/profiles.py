@@ -17,8 +17,12 @@ LEVELS = ("privileged", "baseline", "restricted")
 _CONTEXTS: dict[str, dict | None] = {
     "general": {"capabilities": {"add": ["SYS_PTRACE"]}},
     "baseline": None,
-    "restricted": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}, "runAsNonRoot": True,
-                   "seccompProfile": {"type": "RuntimeDefault"}},
+    "restricted": {
+        "allowPrivilegeEscalation": False,
+        "capabilities": {"drop": ["ALL"]},
+        "runAsNonRoot": True,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    },
     "netadmin": {"capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}},
     "sysadmin": {"privileged": True},
 }
@@ -50,29 +54,36 @@ def enforce_level(namespace: dict | None) -> str | None:
     return value if value in LEVELS else "restricted"
 
 
-def choose_profile(namespace_name: str, namespace: dict | None, requested: str | None = None,
-                   unreadable: str | None = None) -> ProfileChoice:
+def choose_profile(
+    namespace_name: str, namespace: dict | None, requested: str | None = None, unreadable: str | None = None
+) -> ProfileChoice:
     """The profile to use in `namespace_name` (its object, or None with the reason it could not be read)."""
     level = enforce_level(namespace)
     where = f"namespace {namespace_name}"
     if requested:
         warning = None
         if level is not None and requested not in _ALLOWED[level]:
-            warning = (f"{where} enforces Pod Security level {level!r}, which rejects the {requested!r} profile; "
-                       f"use --profile {_FOR_LEVEL[level]}")
+            warning = (
+                f"{where} enforces Pod Security level {level!r}, which rejects the {requested!r} profile; use --profile {_FOR_LEVEL[level]}"
+            )
         return ProfileChoice(requested, f"{requested}: asked for with --profile", warning)
     if unreadable is not None:
-        return ProfileChoice("baseline", f"baseline: {where} could not be read ({unreadable}), and baseline is "
-                                         "admitted unless the namespace enforces restricted")
+        return ProfileChoice(
+            "baseline",
+            f"baseline: {where} could not be read ({unreadable}), and baseline is admitted unless the namespace enforces restricted",
+        )
     if level is None:
-        return ProfileChoice("general", f"general (adds SYS_PTRACE to trace the target's processes): {where} has no "
-                                        f"{ENFORCE_LABEL} label, so the cluster default applies (privileged unless "
-                                        "configured otherwise)")
+        return ProfileChoice(
+            "general",
+            f"general (adds SYS_PTRACE to trace the target's processes): {where} has no "
+            f"{ENFORCE_LABEL} label, so the cluster default applies (privileged unless "
+            "configured otherwise)",
+        )
     profile = _FOR_LEVEL[level]
     why = {
         "general": "general (adds SYS_PTRACE to trace the target's processes)",
         "baseline": "baseline (no SYS_PTRACE: the baseline level forbids it)",
         "restricted": "restricted (non-root, all capabilities dropped, RuntimeDefault seccomp, no privilege "
-                      "escalation; the image must be able to run as a non-root user)",
+        "escalation; the image must be able to run as a non-root user)",
     }[profile]
     return ProfileChoice(profile, f"{why}: {where} enforces Pod Security level {level!r}")

@@ -3,8 +3,8 @@ capital letter is case-sensitive), matches in reading order, next and previous w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 
 @dataclass(frozen=True, slots=True)

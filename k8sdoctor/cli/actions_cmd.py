@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sys
 from argparse import Namespace
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable, TextIO
+from typing import TextIO
 
 from k8sdoctor.actions import containers as pick
 from k8sdoctor.core.inventory import Inventory
@@ -24,9 +25,9 @@ def _now() -> datetime:
 
 def _live(args: Namespace, name: str):
     """(client, inventory around pod NAME, namespace) from the live cluster."""
-    from k8sdoctor.core.suggest import close_names
     from k8sdoctor.cluster.live.client import KubeClient
     from k8sdoctor.cluster.live.fetch import LiveFetcher
+    from k8sdoctor.core.suggest import close_names
 
     client = KubeClient(args.kubeconfig, args.context)
     namespace = args.namespace or client.identity.namespace
@@ -109,8 +110,10 @@ def run_logs(args: Namespace, out: TextIO | None = None) -> int:
         return _events_instead(inventory, namespace, args.name, str(exc), out)
     ref = pick.find(pod, container)
     if not args.previous and pick.has_previous(ref):
-        print(f"k8sdoctor: {container} has restarted {ref.status.get('restartCount', 0)} time(s); "
-              "--previous shows the run before", file=sys.stderr)
+        print(
+            f"k8sdoctor: {container} has restarted {ref.status.get('restartCount', 0)} time(s); --previous shows the run before",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -119,8 +122,7 @@ def _ask(question: str) -> bool:
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
-def run_debug(args: Namespace, *, attach=None, confirm: Callable[[str], bool] | None = None,
-              out: TextIO | None = None) -> int:
+def run_debug(args: Namespace, *, attach=None, confirm: Callable[[str], bool] | None = None, out: TextIO | None = None) -> int:
     """Plan, check, show, ask, create, wait, attach. `attach` and `confirm` are injectable (tests)."""
     from k8sdoctor.actions import debug
     from k8sdoctor.actions.attach import TerminalAttach
@@ -133,8 +135,16 @@ def run_debug(args: Namespace, *, attach=None, confirm: Callable[[str], bool] | 
     if not args.yes and confirm is None and not sys.stdin.isatty():
         raise UserError("debug asks before it creates a container, and there is no terminal to ask on: pass --yes to go ahead")
     client, inventory, namespace = _live(args, args.name)
-    ready = debug.prepare(client, inventory, namespace, args.name, diagnosis=_diagnose(args, inventory, namespace, args.name),
-                          image=args.image, target=args.target, profile=args.profile)
+    ready = debug.prepare(
+        client,
+        inventory,
+        namespace,
+        args.name,
+        diagnosis=_diagnose(args, inventory, namespace, args.name),
+        image=args.image,
+        target=args.target,
+        profile=args.profile,
+    )
     plan = ready.plan
     if ready.missing:
         raise debug.permission_error(plan, ready.missing)
@@ -143,15 +153,15 @@ def run_debug(args: Namespace, *, attach=None, confirm: Callable[[str], bool] | 
         out.write(f"warning: {plan.choice.warning}\n")
     if ready.hint:
         out.write(f"note: {ready.hint}\n")
-    out.write(f"\nk8sdoctor will send this request, its only write (equivalent: {plan.kubectl_debug()}):\n\n"
-              f"{plan.request_text()}\n\n")
+    out.write(f"\nk8sdoctor will send this request, its only write (equivalent: {plan.kubectl_debug()}):\n\n{plan.request_text()}\n\n")
     out.flush()
     if not args.yes and not (confirm or _ask)(f"Add debug container {plan.container} to pod {plan.pod}?"):
         out.write("cancelled: nothing was sent\n")
         return 0
     created = debug.create(client, plan)
-    out.write(f"created {plan.container} in pod {namespace}/{plan.pod} (ephemeral containers stay in the pod "
-              "spec until the pod is deleted)\n")
+    out.write(
+        f"created {plan.container} in pod {namespace}/{plan.pod} (ephemeral containers stay in the pod spec until the pod is deleted)\n"
+    )
     if args.no_attach:
         out.write(f"attach with: {plan.kubectl_attach()}\n")
         return 0

@@ -7,6 +7,7 @@ commands or kubectl against it.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from argparse import Namespace
 
@@ -23,7 +24,7 @@ class DemoSource:
 
     def __call__(self):
         from k8sdoctor.demo.runner import start_demo
-        from k8sdoctor.tui.data.live_source import LiveSource
+        from k8sdoctor.model.live_source import LiveSource
 
         self.cluster = start_demo(port=self.port, **self.timeline_options)
         return LiveSource.connect(str(self.cluster.kubeconfig), None, self.selector)
@@ -40,10 +41,8 @@ def _serve_only(port: int) -> int:
         print(f"demo API server: {demo.server.url}", flush=True)
         print(f"kubeconfig: {demo.kubeconfig}", flush=True)
         print(f"try: KUBECONFIG={demo.kubeconfig} k8sdoctor -A   (Ctrl-C stops the server)", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

@@ -8,6 +8,7 @@ the log file in the user's state directory.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from typing import NoReturn
 
@@ -34,9 +35,16 @@ def _source_options(top: bool) -> argparse.ArgumentParser:
     g.add_argument("--snapshot", metavar="PATH", default=d(None), help="diagnose a saved cluster state instead of a live cluster")
     g.add_argument("--playbooks", metavar="DIR", action="append", default=d([]), help="extra playbook directory (repeatable)")
     g.add_argument("--debug", action="store_true", default=d(False), help="verbose logging to the log file")
-    g.add_argument("--read-only", action="store_true", default=d(False), help="disable the debug action (no writes at all); also a config setting")
-    g.add_argument("--request-timeout", type=float, metavar="SECONDS", default=d(30.0),
-                   help="give up on an API request that sends nothing for this long (default 30)")
+    g.add_argument(
+        "--read-only", action="store_true", default=d(False), help="disable the debug action (no writes at all); also a config setting"
+    )
+    g.add_argument(
+        "--request-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=d(30.0),
+        help="give up on an API request that sends nothing for this long (default 30)",
+    )
     return p
 
 
@@ -82,7 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     logs = sub.add_parser("logs", help="a pod's logs: the failing container by default, --previous for the last run", parents=[common])
     logs.add_argument("kind", choices=["pod"], metavar="pod")
     logs.add_argument("name", metavar="NAME")
-    logs.add_argument("-c", "--container", metavar="C", help="container (default: the failing one, then kubectl.kubernetes.io/default-container, then the first)")
+    logs.add_argument(
+        "-c",
+        "--container",
+        metavar="C",
+        help="container (default: the failing one, then kubectl.kubernetes.io/default-container, then the first)",
+    )
     logs.add_argument("-p", "--previous", action="store_true", help="logs of the previous (crashed) run")
     logs.add_argument("-f", "--follow", action="store_true", help="stream new lines")
     logs.add_argument("--tail", type=int, default=200, metavar="N", help="last N lines (default 200; -1 for all)")
@@ -93,8 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     debug.add_argument("name", metavar="NAME")
     debug.add_argument("--image", metavar="IMG", help="debug image (default: a small toolbox image)")
     debug.add_argument("--target", metavar="C", help="container whose process namespace to share (default: the failing one)")
-    debug.add_argument("--profile", choices=["general", "baseline", "restricted", "netadmin", "sysadmin"],
-                       help="security profile (default: chosen from the namespace's Pod Security level)")
+    debug.add_argument(
+        "--profile",
+        choices=["general", "baseline", "restricted", "netadmin", "sysadmin"],
+        help="security profile (default: chosen from the namespace's Pod Security level)",
+    )
     debug.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     debug.add_argument("--no-attach", action="store_true", help="create the container, print the attach command, exit 0")
 
@@ -124,10 +140,8 @@ def _exit_without_teardown(code: int) -> NoReturn:
     import os
 
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
-            pass
     atexit._run_exitfuncs()
     os._exit(code)
 
@@ -184,7 +198,7 @@ def main(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback on screen
+    except Exception as exc:
         path = _log_crash(exc)
         print(f"k8sdoctor: internal error: {type(exc).__name__}: {exc} (details in {path})", file=sys.stderr)
         return 2

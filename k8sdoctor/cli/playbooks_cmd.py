@@ -80,7 +80,7 @@ def cmd_validate(args: Namespace) -> int:
 
 def cmd_test(args: Namespace) -> int:
     from k8sdoctor.core.engine import Engine
-    from k8sdoctor.core.examples import run_examples
+    from k8sdoctor.core.playbooks.examples import run_examples
 
     loaded = {pb.id: pb for pb in load_playbooks(args.playbooks).playbooks}
     selected = list(loaded.values())
@@ -104,7 +104,7 @@ def cmd_test(args: Namespace) -> int:
 def cmd_schema(args: Namespace) -> int:
     import orjson
 
-    from k8sdoctor.core.playbook_schema import playbook_json_schema
+    from k8sdoctor.core.playbooks.schema import playbook_json_schema
 
     sys.stdout.buffer.write(orjson.dumps(playbook_json_schema(), option=orjson.OPT_INDENT_2) + b"\n")
     return 0

@@ -99,7 +99,9 @@ def _md_code(text: str) -> str:
 def to_markdown(results: list[PodDiagnosis], groups: list[PodGroup], notes: list[str]) -> str:
     out = ["# k8sdoctor report", ""]
     counts = summary_counts(results)
-    out.append(f"{counts['pods']} pods: {counts['healthy']} healthy, {counts['critical']} critical, {counts['warning']} warning, {counts['info']} info.")
+    out.append(
+        f"{counts['pods']} pods: {counts['healthy']} healthy, {counts['critical']} critical, {counts['warning']} warning, {counts['info']} info."
+    )
     out.append("")
     for g in groups:
         lead = g.lead
@@ -174,7 +176,15 @@ class Printer:
         self.stream.flush()
 
 
-def render_text(results: list[PodDiagnosis], groups: list[PodGroup], notes: list[str], *, show_healthy: bool, single: bool, stream: IO[str] | None = None) -> None:
+def render_text(
+    results: list[PodDiagnosis],
+    groups: list[PodGroup],
+    notes: list[str],
+    *,
+    show_healthy: bool,
+    single: bool,
+    stream: IO[str] | None = None,
+) -> None:
     from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
@@ -234,7 +244,11 @@ def render_text(results: list[PodDiagnosis], groups: list[PodGroup], notes: list
     healthy = [r for r in results if not r.findings]
     if single and healthy:
         r = healthy[0]
-        console.print(Text.assemble((f"{printable(r.namespace)}/{printable(r.name)}", "bold"), "  ", (f"{printable(r.status)}", "green"), "  no problems found"))
+        console.print(
+            Text.assemble(
+                (f"{printable(r.namespace)}/{printable(r.name)}", "bold"), "  ", (f"{printable(r.status)}", "green"), "  no problems found"
+            )
+        )
         for note in r.notes:
             console.print(Padding(Text(f"note: {printable(note)}", style="yellow"), (0, 0, 0, 2)))
     elif show_healthy:

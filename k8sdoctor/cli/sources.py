@@ -24,8 +24,6 @@ def open_client(args: Namespace):
     return KubeClient(args.kubeconfig, args.context, timeout=(min(5.0, read), read))
 
 
-
-
 def _snapshot(args: Namespace) -> Inventory:
     from k8sdoctor.cluster.snapshot import load_snapshot
 
@@ -67,7 +65,7 @@ def inventory_for_scan(args: Namespace) -> tuple[Inventory, str | None]:
         inv = _snapshot(args)
         ns = None if all_ns else (args.namespace or None)
         if ns is not None or selector:
-            from k8sdoctor.core.selectors import parse_label_selector
+            from k8sdoctor.core.kube.selectors import parse_label_selector
 
             try:
                 match = parse_label_selector(selector) if selector else None

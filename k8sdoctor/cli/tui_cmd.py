@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 from argparse import Namespace
-from typing import Callable
+from collections.abc import Callable
 
 from k8sdoctor.errors import ClusterError, SnapshotError, UserError
 
 
 def _check_sources(kubeconfig: str | None, snapshot: str | None, selector: str | None) -> None:
     if selector:
-        from k8sdoctor.core.selectors import SelectorError, parse_label_selector
+        from k8sdoctor.core.kube.selectors import SelectorError, parse_label_selector
 
         try:
             parse_label_selector(selector)

@@ -17,8 +17,8 @@ from k8sdoctor.cluster.live.informer import Change, Delta, Replace, SourceState
 from k8sdoctor.core.engine import Engine
 from k8sdoctor.core.findings import PodDiagnosis
 from k8sdoctor.core.inventory import Inventory, Key, obj_key
-from k8sdoctor.core.podstatus import ready_count, restarts
-from k8sdoctor.core.timeutil import human_duration, parse_time
+from k8sdoctor.core.kube.podstatus import ready_count, restarts
+from k8sdoctor.core.kube.timeutil import human_duration, parse_time
 
 
 @dataclass(slots=True)

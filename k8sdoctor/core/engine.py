@@ -11,17 +11,17 @@ Per-family analyzers (`k8sdoctor.core.analyzers`) then add evidence from related
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Sequence
 
 from k8sdoctor.core.analyzers import analyzers_for
 from k8sdoctor.core.facts import ContainerFact, PodFacts, build_pod_facts, workload_of
 from k8sdoctor.core.findings import SEVERITY_RANK, Evidence, Finding, PodDiagnosis, Step
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.matching import Hit, LogTest, MatchContext, Node
-from k8sdoctor.core.playbook import CompiledCause, Playbook
-from k8sdoctor.core.podstatus import pod_display_status
-from k8sdoctor.core.templates import reflow, render
+from k8sdoctor.core.kube.podstatus import pod_display_status
+from k8sdoctor.core.playbooks.matching import Hit, LogTest, MatchContext, Node
+from k8sdoctor.core.playbooks.model import CompiledCause, Playbook
+from k8sdoctor.core.playbooks.templates import reflow, render
 
 
 def is_plainly_healthy(pod: dict) -> bool:
@@ -44,10 +44,8 @@ def is_plainly_healthy(pod: dict) -> bool:
     for cs in statuses:
         if not isinstance(cs, dict) or cs.get("ready") is not True or cs.get("restartCount"):
             return False
-    for cs in status.get("initContainerStatuses") or ():
-        if not isinstance(cs, dict) or cs.get("restartCount"):
-            return False
-    return True
+    init = status.get("initContainerStatuses") or ()
+    return all(isinstance(cs, dict) and not cs.get("restartCount") for cs in init)
 
 
 def _event_scopes(facts: PodFacts) -> dict:
@@ -91,8 +89,14 @@ class Engine:
             # printPod's verdict for a Running pod whose containers all run ready is its phase
             status = ("Terminating" if meta.get("deletionTimestamp") else phase) if phase == "Running" else pod_display_status(pod)
             kind, name, revision = workload_of(inventory, pod)
-            return PodDiagnosis(namespace=meta.get("namespace") or "", name=meta.get("name") or "", phase=phase, status=status,
-                                owner={"kind": kind, "name": name} if kind else None, revision=revision)
+            return PodDiagnosis(
+                namespace=meta.get("namespace") or "",
+                name=meta.get("name") or "",
+                phase=phase,
+                status=status,
+                owner={"kind": kind, "name": name} if kind else None,
+                revision=revision,
+            )
         return self.diagnose(build_pod_facts(inventory, pod, now), inventory)
 
     def diagnose_all(self, inventory: Inventory, now: datetime, keys: Iterable | None = None) -> list[PodDiagnosis]:
@@ -217,10 +221,8 @@ class Engine:
             explanation=reflow(render(spec.explanation, values)),
             evidence=evidence,
             remediation=[
-                Step(render(s.text, values), render(s.command, values, shell=True) if s.command else None)
-                for s in spec.remediation
+                Step(render(s.text, values), render(s.command, values, shell=True) if s.command else None) for s in spec.remediation
             ],
             playbook=pb.id,
             fallback=cause.match is None,
         )
-

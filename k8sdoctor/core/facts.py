@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from k8sdoctor.core.inventory import Inventory, Unreadable, event_subject
-from k8sdoctor.core.raw import as_dict, as_int, as_list, as_str
-from k8sdoctor.core.timeutil import parse_time
+from k8sdoctor.core.kube.raw import as_dict, as_int, as_list, as_str
+from k8sdoctor.core.kube.timeutil import parse_time
 
 _FIELD_PATH_CONTAINER = re.compile(r"spec\.(?:initContainers|containers|ephemeralContainers)\{([^}]*)\}")
 
@@ -34,11 +34,7 @@ class EventFact:
     def from_raw(cls, raw: dict) -> EventFact:
         series = as_dict(raw.get("series"))
         count = as_int(series.get("count")) or as_int(raw.get("count")) or as_int(raw.get("deprecatedCount")) or 1
-        first = (
-            parse_time(raw.get("firstTimestamp"))
-            or parse_time(raw.get("deprecatedFirstTimestamp"))
-            or parse_time(raw.get("eventTime"))
-        )
+        first = parse_time(raw.get("firstTimestamp")) or parse_time(raw.get("deprecatedFirstTimestamp")) or parse_time(raw.get("eventTime"))
         last = (
             parse_time(series.get("lastObservedTime"))
             or parse_time(raw.get("lastTimestamp"))
@@ -253,7 +249,9 @@ def _workload(inventory: Inventory, meta: dict, owner: dict) -> tuple[str, str, 
         return kind, name, None
     if kind == "Job":
         job = inventory.get("Job", namespace, name)
-        parent = next((o for o in as_list(as_dict((job or {}).get("metadata")).get("ownerReferences")) if as_dict(o).get("controller")), None)
+        parent = next(
+            (o for o in as_list(as_dict((job or {}).get("metadata")).get("ownerReferences")) if as_dict(o).get("controller")), None
+        )
         if parent and parent.get("kind") == "CronJob":
             return "CronJob", as_str(parent.get("name")), None
         return kind, name, None

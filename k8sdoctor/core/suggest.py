@@ -1,8 +1,8 @@
-""""Did you mean": the closest existing names to a wrong one (rapidfuzz, imported only when needed)."""
+""" "Did you mean": the closest existing names to a wrong one (rapidfuzz, imported only when needed)."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def close_matches(word: str, choices: Iterable[str], *, limit: int = 3, cutoff: float = 70.0) -> list[str]:
@@ -14,7 +14,6 @@ def close_matches(word: str, choices: Iterable[str], *, limit: int = 3, cutoff: 
 
     scored = process.extract(word, candidates, scorer=fuzz.ratio, processor=str.lower, limit=limit, score_cutoff=cutoff)
     return [choice for choice, _score, _index in sorted(scored, key=lambda m: (-m[1], m[0]))]
-
 
 
 def close_names(word: str, choices: Iterable[str], *, limit: int = 3, cutoff: float = 60.0) -> list[str]:

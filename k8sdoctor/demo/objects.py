@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
+
 def stable_suffix(*parts: str, length: int = 5) -> str:
     """A pod-name-like suffix (kubernetes' alphabet), stable for the same inputs."""
     alphabet = "bcdfghjklmnpqrstvwxz2456789"
@@ -15,8 +16,16 @@ def stable_suffix(*parts: str, length: int = 5) -> str:
     return "".join(alphabet[b % len(alphabet)] for b in digest[:length])
 
 
-def node(name: str, *, cpu: str = "4", memory: str = "16Gi", labels: dict | None = None, taints: list | None = None,
-         images: list[list[str]] | None = None, created: str = "-30d") -> dict:
+def node(
+    name: str,
+    *,
+    cpu: str = "4",
+    memory: str = "16Gi",
+    labels: dict | None = None,
+    taints: list | None = None,
+    images: list[list[str]] | None = None,
+    created: str = "-30d",
+) -> dict:
     return {
         "apiVersion": "v1",
         "kind": "Node",
@@ -67,15 +76,19 @@ def container_id(*parts: str) -> str:
 
 
 def terminated(reason: str, exit_code: int, started: str, finished: str, message: str | None = None) -> dict:
-    t = {"reason": reason, "exitCode": exit_code, "startedAt": started, "finishedAt": finished,
-         "containerID": container_id(reason, str(exit_code), started, finished)}
+    t = {
+        "reason": reason,
+        "exitCode": exit_code,
+        "startedAt": started,
+        "finishedAt": finished,
+        "containerID": container_id(reason, str(exit_code), started, finished),
+    }
     if message:
         t["message"] = message
     return {"terminated": t}
 
 
-def container_status(name: str, image: str, state: dict, *, ready: bool | None = None, restarts: int = 0,
-                     last: dict | None = None) -> dict:
+def container_status(name: str, image: str, state: dict, *, ready: bool | None = None, restarts: int = 0, last: dict | None = None) -> dict:
     is_running = "running" in state
     cs = {
         **({"containerID": container_id(name, image, str(state))} if is_running or "terminated" in state else {}),
@@ -91,8 +104,15 @@ def container_status(name: str, image: str, state: dict, *, ready: bool | None =
     return cs
 
 
-def pod_status(phase: str, statuses: list[dict], *, scheduled: bool = True,
-               conditions_extra: list | None = None, ip: str = "10.244.1.10", started: str = "-3h") -> dict:
+def pod_status(
+    phase: str,
+    statuses: list[dict],
+    *,
+    scheduled: bool = True,
+    conditions_extra: list | None = None,
+    ip: str = "10.244.1.10",
+    started: str = "-3h",
+) -> dict:
     ready = all(s.get("ready") for s in statuses) and bool(statuses)
     conditions = [
         {"type": "PodScheduled", "status": "True" if scheduled else "False", "lastTransitionTime": started},
@@ -109,9 +129,18 @@ def pod_status(phase: str, statuses: list[dict], *, scheduled: bool = True,
     return status
 
 
-def workload(namespace: str, name: str, *, replicas: int, containers: list[dict], revision: int = 1,
-             labels: dict | None = None, spec_extra: dict | None = None, created: str = "-2d",
-             ready_replicas: int | None = None) -> tuple[dict, dict, str]:
+def workload(
+    namespace: str,
+    name: str,
+    *,
+    replicas: int,
+    containers: list[dict],
+    revision: int = 1,
+    labels: dict | None = None,
+    spec_extra: dict | None = None,
+    created: str = "-2d",
+    ready_replicas: int | None = None,
+) -> tuple[dict, dict, str]:
     """A Deployment and its current ReplicaSet; returns (deployment, replicaset, pod-template-hash)."""
     app = labels or {"app": name}
     template_hash = stable_suffix(namespace, name, str(revision), length=10)
@@ -119,11 +148,21 @@ def workload(namespace: str, name: str, *, replicas: int, containers: list[dict]
     deployment = {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {"name": name, "namespace": namespace, "creationTimestamp": created, "labels": app,
-                     "annotations": {"deployment.kubernetes.io/revision": str(revision)}, "generation": revision},
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "creationTimestamp": created,
+            "labels": app,
+            "annotations": {"deployment.kubernetes.io/revision": str(revision)},
+            "generation": revision,
+        },
         "spec": {"replicas": replicas, "selector": {"matchLabels": app}, "template": template},
-        "status": {"replicas": replicas, "readyReplicas": replicas if ready_replicas is None else ready_replicas,
-                   "updatedReplicas": replicas, "observedGeneration": revision},
+        "status": {
+            "replicas": replicas,
+            "readyReplicas": replicas if ready_replicas is None else ready_replicas,
+            "updatedReplicas": replicas,
+            "observedGeneration": revision,
+        },
     }
     rs_name = f"{name}-{template_hash}"
     replicaset = {
@@ -135,30 +174,59 @@ def workload(namespace: str, name: str, *, replicas: int, containers: list[dict]
             "creationTimestamp": created,
             "labels": {**app, "pod-template-hash": template_hash},
             "annotations": {"deployment.kubernetes.io/revision": str(revision)},
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "controller": True, "blockOwnerDeletion": True}],
+            "ownerReferences": [
+                {"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "controller": True, "blockOwnerDeletion": True}
+            ],
         },
-        "spec": {"replicas": replicas, "selector": {"matchLabels": {**app, "pod-template-hash": template_hash}},
-                 "template": {"metadata": {"labels": {**app, "pod-template-hash": template_hash}}, "spec": template["spec"]}},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {**app, "pod-template-hash": template_hash}},
+            "template": {"metadata": {"labels": {**app, "pod-template-hash": template_hash}}, "spec": template["spec"]},
+        },
         "status": {"replicas": replicas, "readyReplicas": replicas if ready_replicas is None else ready_replicas},
     }
     return deployment, replicaset, template_hash
 
 
-def pod(namespace: str, name: str, *, containers: list[dict], status: dict, node_name: str | None,
-        owner: dict | None = None, labels: dict | None = None, created: str = "-3h", spec_extra: dict | None = None) -> dict:
+def pod(
+    namespace: str,
+    name: str,
+    *,
+    containers: list[dict],
+    status: dict,
+    node_name: str | None,
+    owner: dict | None = None,
+    labels: dict | None = None,
+    created: str = "-3h",
+    spec_extra: dict | None = None,
+) -> dict:
     meta = {"name": name, "namespace": namespace, "creationTimestamp": created, "labels": labels or {}}
     if owner:
-        meta["ownerReferences"] = [{"apiVersion": owner.get("apiVersion", "apps/v1"), "kind": owner["kind"], "name": owner["name"],
-                                    "controller": True, "blockOwnerDeletion": True}]
-    spec = {"containers": containers, "restartPolicy": "Always", "schedulerName": "default-scheduler",
-            "serviceAccountName": "default", "terminationGracePeriodSeconds": 30, **(spec_extra or {})}
+        meta["ownerReferences"] = [
+            {
+                "apiVersion": owner.get("apiVersion", "apps/v1"),
+                "kind": owner["kind"],
+                "name": owner["name"],
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ]
+    spec = {
+        "containers": containers,
+        "restartPolicy": "Always",
+        "schedulerName": "default-scheduler",
+        "serviceAccountName": "default",
+        "terminationGracePeriodSeconds": 30,
+        **(spec_extra or {}),
+    }
     if node_name:
         spec["nodeName"] = node_name
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}
 
 
-def replica_pods(deployment: dict, replicaset: dict, template_hash: str, count: int, *, status_for, nodes: list[str | None],
-                 created: str = "-3h") -> list[dict]:
+def replica_pods(
+    deployment: dict, replicaset: dict, template_hash: str, count: int, *, status_for, nodes: list[str | None], created: str = "-3h"
+) -> list[dict]:
     """`count` pods of a ReplicaSet; `status_for(pod_name)` gives each pod's status."""
     meta = deployment["metadata"]
     spec = replicaset["spec"]["template"]["spec"]
@@ -166,16 +234,33 @@ def replica_pods(deployment: dict, replicaset: dict, template_hash: str, count: 
     for i in range(count):
         name = f"{meta['name']}-{template_hash}-{stable_suffix(meta['namespace'], meta['name'], template_hash, str(i))}"
         pods.append(
-            pod(meta["namespace"], name, containers=spec["containers"], status=status_for(name), node_name=nodes[i % len(nodes)],
+            pod(
+                meta["namespace"],
+                name,
+                containers=spec["containers"],
+                status=status_for(name),
+                node_name=nodes[i % len(nodes)],
                 owner={"kind": "ReplicaSet", "name": replicaset["metadata"]["name"]},
-                labels=replicaset["spec"]["template"]["metadata"]["labels"], created=created,
-                spec_extra={k: v for k, v in spec.items() if k != "containers"})
+                labels=replicaset["spec"]["template"]["metadata"]["labels"],
+                created=created,
+                spec_extra={k: v for k, v in spec.items() if k != "containers"},
+            )
         )
     return pods
 
 
-def event(pod_obj: dict, type_: str, reason: str, message: str, *, count: int = 1, first: str = "-10m", last: str = "-1m",
-          component: str = "kubelet", container: str | None = None) -> dict:
+def event(
+    pod_obj: dict,
+    type_: str,
+    reason: str,
+    message: str,
+    *,
+    count: int = 1,
+    first: str = "-10m",
+    last: str = "-1m",
+    component: str = "kubelet",
+    container: str | None = None,
+) -> dict:
     meta = pod_obj["metadata"]
     obj = {"kind": "Pod", "namespace": meta["namespace"], "name": meta["name"], "apiVersion": "v1"}
     if container:
@@ -184,8 +269,11 @@ def event(pod_obj: dict, type_: str, reason: str, message: str, *, count: int = 
     return {
         "apiVersion": "v1",
         "kind": "Event",
-        "metadata": {"name": f"{meta['name']}.{stable_suffix(meta['name'], reason, message, length=16)}", "namespace": meta["namespace"],
-                     "creationTimestamp": first},
+        "metadata": {
+            "name": f"{meta['name']}.{stable_suffix(meta['name'], reason, message, length=16)}",
+            "namespace": meta["namespace"],
+            "creationTimestamp": first,
+        },
         "involvedObject": obj,
         "type": type_,
         "reason": reason,

@@ -19,7 +19,7 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from k8sdoctor.core.timeutil import format_time
+from k8sdoctor.core.kube.timeutil import format_time
 from k8sdoctor.demo.cluster import CNPG_GOOD, extra_node
 from k8sdoctor.demo.objects import container_status, event, pod_status, replica_pods, running, workload
 
@@ -56,7 +56,7 @@ class DemoTimeline(threading.Thread):
                 if not self.image_fixed and now - start >= self.fix_after:
                     self.fix_image()
                 self.start_debug_containers()
-            except Exception:  # noqa: BLE001 - the demo must go on; the server may be restarting
+            except Exception:
                 log.exception("demo timeline step failed")
 
     # ---- steps ------------------------------------------------------------------------------------
@@ -98,14 +98,26 @@ class DemoTimeline(threading.Thread):
             self.server.apply(pod)
             ns, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
             # kube-scheduler: "Successfully assigned %v/%v to %v"
-            self.server.apply(event(pod, "Normal", "Scheduled", f"Successfully assigned {ns}/{name} to worker-4",
-                                    first=_now(), last=_now(), component="default-scheduler"))
+            self.server.apply(
+                event(
+                    pod,
+                    "Normal",
+                    "Scheduled",
+                    f"Successfully assigned {ns}/{name} to worker-4",
+                    first=_now(),
+                    last=_now(),
+                    component="default-scheduler",
+                )
+            )
             self._started_events(pod, c)
 
     def _started_events(self, pod: dict, c: dict) -> None:
         # kubelet: "Container image %q already present on machine", "Created container %s", "Started container %s"
-        for reason, message in (("Pulled", f'Container image "{c["image"]}" already present on machine'),
-                                ("Created", f"Created container {c['name']}"), ("Started", f"Started container {c['name']}")):
+        for reason, message in (
+            ("Pulled", f'Container image "{c["image"]}" already present on machine'),
+            ("Created", f"Created container {c['name']}"),
+            ("Started", f"Started container {c['name']}"),
+        ):
             self.server.apply(event(pod, "Normal", reason, message, first=_now(), last=_now(), container=c["name"]))
 
     def fix_image(self) -> None:

@@ -16,10 +16,8 @@ from k8sdoctor.fakeapi.server import FakeApiServer
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m k8sdoctor.fakeapi",
-                                     description="Serve a scenario as a local Kubernetes API server.")
-    parser.add_argument("--scenario", type=Path, action="append", default=[],
-                        help="scenario YAML file (repeatable)")
+    parser = argparse.ArgumentParser(prog="python -m k8sdoctor.fakeapi", description="Serve a scenario as a local Kubernetes API server.")
+    parser.add_argument("--scenario", type=Path, action="append", default=[], help="scenario YAML file (repeatable)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
     parser.add_argument("--tls", action="store_true", help="HTTPS with a throw-away CA, and bearer tokens")

@@ -56,8 +56,10 @@ class TinyShell:
         if word == "hostname":
             return self.hostname.encode() + b"\r\n", False
         if word == "ps":
-            return (f"PID   USER     TIME  COMMAND\r\n    1 root      0:00 {self.target}\r\n"
-                    f"   12 root      0:00 sh\r\n   18 root      0:00 ps\r\n").encode(), False
+            return (
+                f"PID   USER     TIME  COMMAND\r\n    1 root      0:00 {self.target}\r\n"
+                f"   12 root      0:00 sh\r\n   18 root      0:00 ps\r\n"
+            ).encode(), False
         return f"sh: {word}: not found\r\n".encode(), False
 
     def feed(self, data: bytes) -> tuple[bytes, bool]:
@@ -95,8 +97,11 @@ def _container(pod: dict, requested: str) -> tuple[str, dict]:
 
 def _running(pod: dict, name: str) -> bool:
     pod_status = pod.get("status") or {}
-    statuses = ((pod_status.get("containerStatuses") or []) + (pod_status.get("initContainerStatuses") or [])
-                + (pod_status.get("ephemeralContainerStatuses") or []))
+    statuses = (
+        (pod_status.get("containerStatuses") or [])
+        + (pod_status.get("initContainerStatuses") or [])
+        + (pod_status.get("ephemeralContainerStatuses") or [])
+    )
     found = next((s for s in statuses if s.get("name") == name), None)
     return found is not None and (found.get("state") or {}).get("running") is not None
 
@@ -111,8 +116,9 @@ async def serve_attach(request: web.Request, pod: dict, query: dict[str, str], s
     if not ws.can_prepare(request).ok:
         raise status.bad_request("Upgrade request required")
     await ws.prepare(request)
-    session = AttachSession(meta.get("namespace", ""), meta.get("name", ""), name,
-                            query.get("tty", "").lower() == "true", ws.ws_protocol or "")
+    session = AttachSession(
+        meta.get("namespace", ""), meta.get("name", ""), name, query.get("tty", "").lower() == "true", ws.ws_protocol or ""
+    )
     sessions.append(session)
     shell = TinyShell(meta.get("name", ""), spec.get("targetContainerName"))
     try:

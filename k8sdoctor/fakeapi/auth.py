@@ -44,8 +44,9 @@ def _resource_matches(patterns: tuple[str, ...], resource: str, subresource: str
 
 ADMIN_RULES = (Rule(verbs=("*",), resources=("*",), api_groups=("*",)),)
 #: What every authenticated user may do (the system:basic-user ClusterRole).
-BASIC_USER_RULES = (Rule(verbs=("create",), resources=("selfsubjectaccessreviews", "selfsubjectrulesreviews"),
-                         api_groups=("authorization.k8s.io",)),)
+BASIC_USER_RULES = (
+    Rule(verbs=("create",), resources=("selfsubjectaccessreviews", "selfsubjectrulesreviews"), api_groups=("authorization.k8s.io",)),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,18 +83,24 @@ def forbidden_reason(attrs: Attributes) -> str:
         return f'User "{attrs.user}" cannot {attrs.verb} path "{attrs.path}"'
     resource = f"{attrs.resource}/{attrs.subresource}" if attrs.subresource else attrs.resource
     where = f'in the namespace "{attrs.namespace}"' if attrs.namespace else "at the cluster scope"
-    return (f'User "{attrs.user}" cannot {attrs.verb} resource "{resource}" in API group '
-            f'"{attrs.api_group}" {where}')
+    return f'User "{attrs.user}" cannot {attrs.verb} resource "{resource}" in API group "{attrs.api_group}" {where}'
 
 
 def access_review(user: User, spec: dict) -> dict:
     """The `status` of a SelfSubjectAccessReview for `spec`."""
     res = spec.get("resourceAttributes")
     if res is not None:
-        attrs = Attributes(user=user.name, verb=res.get("verb", ""), path="", resource_request=True,
-                           api_group=res.get("group", ""), resource=res.get("resource", ""),
-                           subresource=res.get("subresource", ""), namespace=res.get("namespace", ""),
-                           name=res.get("name", ""))
+        attrs = Attributes(
+            user=user.name,
+            verb=res.get("verb", ""),
+            path="",
+            resource_request=True,
+            api_group=res.get("group", ""),
+            resource=res.get("resource", ""),
+            subresource=res.get("subresource", ""),
+            namespace=res.get("namespace", ""),
+            name=res.get("name", ""),
+        )
     else:
         nonres = spec.get("nonResourceAttributes") or {}
         attrs = Attributes(user=user.name, verb=nonres.get("verb", ""), path=nonres.get("path", ""))

@@ -21,8 +21,11 @@ VERSION_INFO = {
 
 
 def api_versions(server_address: str) -> dict:
-    return {"kind": "APIVersions", "versions": ["v1"],
-            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}]}
+    return {
+        "kind": "APIVersions",
+        "versions": ["v1"],
+        "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}],
+    }
 
 
 def _group(name: str) -> dict:
@@ -41,8 +44,13 @@ def api_group(name: str) -> dict | None:
 
 
 def _resource(rtype: ResourceType) -> dict:
-    entry = {"name": rtype.plural, "singularName": rtype.singular_name, "namespaced": rtype.namespaced,
-             "kind": rtype.kind, "verbs": list(rtype.verbs)}
+    entry = {
+        "name": rtype.plural,
+        "singularName": rtype.singular_name,
+        "namespaced": rtype.namespaced,
+        "kind": rtype.kind,
+        "verbs": list(rtype.verbs),
+    }
     if rtype.short_names:
         entry["shortNames"] = list(rtype.short_names)
     if rtype.categories:
@@ -58,8 +66,13 @@ def api_resource_list(group: str, version: str) -> dict | None:
     for rtype in rtypes:
         resources.append(_resource(rtype))
         for sub in rtype.subresources:
-            entry = {"name": f"{rtype.plural}/{sub.name}", "singularName": "", "namespaced": rtype.namespaced,
-                     "kind": sub.kind, "verbs": list(sub.verbs)}
+            entry = {
+                "name": f"{rtype.plural}/{sub.name}",
+                "singularName": "",
+                "namespaced": rtype.namespaced,
+                "kind": sub.kind,
+                "verbs": list(sub.verbs),
+            }
             if sub.group:
                 entry.update(group=sub.group, version=sub.version)
             resources.append(entry)

@@ -76,8 +76,7 @@ class Output:
         if result.remaining is not None:
             meta["remainingItemCount"] = result.remaining
         if self.mode == "table":
-            return orjson.dumps(table(rtype.kind, [e.obj for e in result.items], now,
-                                      include_object=self.include_object, list_meta=meta))
+            return orjson.dumps(table(rtype.kind, [e.obj for e in result.items], now, include_object=self.include_object, list_meta=meta))
         if self.mode == "metadata":  # PartialObjectMetadata items keep their kind and apiVersion
             head = _list_head("PartialObjectMetadataList", META_API_VERSION, meta)
             return head + b",".join(self.object_bytes(rtype, e, now) for e in result.items) + b"]}"
@@ -89,8 +88,7 @@ class Output:
 
 
 def _list_head(kind: str, api_version: str, meta: dict) -> bytes:
-    return b'{"kind":"%s","apiVersion":"%s","metadata":%s,"items":[' % (
-        kind.encode(), api_version.encode(), orjson.dumps(meta))
+    return b'{"kind":"%s","apiVersion":"%s","metadata":%s,"items":[' % (kind.encode(), api_version.encode(), orjson.dumps(meta))
 
 
 def _type_prefix(kind: str, api_version: str) -> bytes:
@@ -100,4 +98,4 @@ def _type_prefix(kind: str, api_version: str) -> bytes:
 
 def _without_prefix(raw: bytes, prefix: bytes) -> memoryview:
     """The object's JSON after its opening brace and, when present, its kind and apiVersion."""
-    return memoryview(raw)[len(prefix) if raw.startswith(prefix) else 1:]
+    return memoryview(raw)[len(prefix) if raw.startswith(prefix) else 1 :]

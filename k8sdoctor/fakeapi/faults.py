@@ -30,9 +30,11 @@ class Fault:
             resource = f"{attrs.resource}/{attrs.subresource}" if attrs.subresource else attrs.resource
             if not attrs.resource_request or self.resource != resource:
                 return False
-        return ((self.verb is None or self.verb == attrs.verb)
-                and (self.namespace is None or self.namespace == attrs.namespace)
-                and (self.name is None or self.name == attrs.name))
+        return (
+            (self.verb is None or self.verb == attrs.verb)
+            and (self.namespace is None or self.namespace == attrs.namespace)
+            and (self.name is None or self.name == attrs.name)
+        )
 
 
 class Faults:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
 
 import orjson
 from aiohttp import web
@@ -105,8 +105,7 @@ def _error_response(err: status.ApiError) -> web.Response:
 def _read_json(body: bytes, content_type: str) -> dict:
     """A JSON request body: the only encoding served for writes (anything else is a 415)."""
     if content_type.split(";")[0].strip() not in ("", JSON):
-        raise status.ApiError(415, f"the body of the request was in an unknown format - accepted media types "
-                                   f"include: {JSON}")
+        raise status.ApiError(415, f"the body of the request was in an unknown format - accepted media types include: {JSON}")
     try:
         obj = orjson.loads(body)
     except orjson.JSONDecodeError as err:
@@ -152,8 +151,7 @@ class ApiHandler:
         query = dict(request.query.items())
         user = self._authenticate(request)
         headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
-        self.settings.record(RecordedRequest(request.method, request.path, query, headers, body,
-                                             user.name if user else None))
+        self.settings.record(RecordedRequest(request.method, request.path, query, headers, body, user.name if user else None))
         try:
             if user is None:
                 raise status.unauthorized()
@@ -171,8 +169,7 @@ class ApiHandler:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         return self.settings.tokens.get(token.strip()) if scheme.lower() == "bearer" else None
 
-    async def _serve(self, request: web.Request, query: dict[str, str], body: bytes,
-                     user: User) -> web.StreamResponse:
+    async def _serve(self, request: web.Request, query: dict[str, str], body: bytes, user: User) -> web.StreamResponse:
         parts = [p for p in request.path.split("/") if p]
         target = None
         if len(parts) >= 3 and parts[:2] == ["api", "v1"]:
@@ -196,9 +193,13 @@ class ApiHandler:
             raise status.method_not_allowed()
         expired = await self._faults(attrs, target, query)
         if expired is not None:
-            return await WatchStream(request, self.store, self._watch_request(target, query, request),
-                                     bookmark_interval=self.settings.bookmark_interval,
-                                     clock=self.settings.clock).error(expired)
+            return await WatchStream(
+                request,
+                self.store,
+                self._watch_request(target, query, request),
+                bookmark_interval=self.settings.bookmark_interval,
+                clock=self.settings.clock,
+            ).error(expired)
         return await self._resource(request, target, attrs, query, body, user)
 
     @staticmethod
@@ -215,8 +216,7 @@ class ApiHandler:
         namespace = target.namespace or ""
         if target.rtype.plural == "namespaces" and target.rtype.group == "":
             namespace = target.name
-        return Attributes(user.name, verb, "", True, target.rtype.group, target.rtype.plural,
-                          target.subresource, namespace, target.name)
+        return Attributes(user.name, verb, "", True, target.rtype.group, target.rtype.plural, target.subresource, namespace, target.name)
 
     # ---- faults ---------------------------------------------------------------------------------
     async def _faults(self, attrs: Attributes, target: Target | None, query: dict[str, str]) -> status.ApiError | None:
@@ -240,8 +240,7 @@ class ApiHandler:
             return err
         raise err
 
-    def _fault_error(self, fault: Fault, attrs: Attributes, target: Target | None,
-                     query: dict[str, str]) -> status.ApiError:
+    def _fault_error(self, fault: Fault, attrs: Attributes, target: Target | None, query: dict[str, str]) -> status.ApiError:
         code = fault.code
         rtype, name = (target.rtype, target.name) if target else (None, "")
         if code == 403:
@@ -291,8 +290,9 @@ class ApiHandler:
         return _json_response(orjson.dumps(body))
 
     # ---- resource verbs -------------------------------------------------------------------------
-    async def _resource(self, request: web.Request, target: Target, attrs: Attributes,
-                        query: dict[str, str], body: bytes, user: User) -> web.StreamResponse:
+    async def _resource(
+        self, request: web.Request, target: Target, attrs: Attributes, query: dict[str, str], body: bytes, user: User
+    ) -> web.StreamResponse:
         rtype, now = target.rtype, self.settings.clock()
         if not is_stored(rtype):
             return self._review(rtype, _read_review(body, request.headers.get("Content-Type", "")), user)
@@ -303,14 +303,23 @@ class ApiHandler:
             return await serve_attach(request, pod, query, self.settings.attach_sessions)
         output = Output.negotiate(request.headers.get("Accept"), query.get("includeObject"))
         if attrs.verb == "watch":
-            return await WatchStream(request, self.store, self._watch_request(target, query, request),
-                                     bookmark_interval=self.settings.bookmark_interval,
-                                     clock=self.settings.clock).serve()
+            return await WatchStream(
+                request,
+                self.store,
+                self._watch_request(target, query, request),
+                bookmark_interval=self.settings.bookmark_interval,
+                clock=self.settings.clock,
+            ).serve()
         if attrs.verb == "list":
             match = self._match(rtype, query)
-            result = self.store.list(rtype, target.namespace if rtype.namespaced else None, match=match,
-                                     limit=_number(query, "limit") or 0, continue_token=query.get("continue"),
-                                     filtered=match is not everything)
+            result = self.store.list(
+                rtype,
+                target.namespace if rtype.namespaced else None,
+                match=match,
+                limit=_number(query, "limit") or 0,
+                continue_token=query.get("continue"),
+                filtered=match is not everything,
+            )
             return _json_response(output.list_bytes(rtype, result, now))
         namespace = target.namespace or ""
         if attrs.verb == "get":
@@ -358,8 +367,7 @@ class ApiHandler:
         meta = dict(obj.get("metadata") or {})
         if target.rtype.namespaced:
             if meta.get("namespace") and meta["namespace"] != target.namespace:
-                raise status.bad_request("the namespace of the provided object does not match the namespace "
-                                         "sent on the request")
+                raise status.bad_request("the namespace of the provided object does not match the namespace sent on the request")
             meta["namespace"] = target.namespace
         return {**obj, "metadata": meta}
 
@@ -380,8 +388,7 @@ class ApiHandler:
         obj = self._incoming(target, obj)
         name = obj["metadata"].get("name")
         if name != target.name:
-            raise status.bad_request(f"the name of the object ({name}) does not match the name on the URL "
-                                     f"({target.name})")
+            raise status.bad_request(f"the name of the object ({name}) does not match the name on the URL ({target.name})")
         current = self.store.require(rtype, target.namespace or "", target.name)
         merged = _confine(target, current.obj, obj)
         return self.store.put(rtype, merged, mode="update", expect_rv=obj["metadata"].get("resourceVersion"))
@@ -389,9 +396,12 @@ class ApiHandler:
     def _patch(self, target: Target, content_type: str, body: bytes):
         media = content_type.split(";")[0].strip()
         if media not in SUPPORTED:
-            raise status.ApiError(415, "the body of the request was in an unknown format - accepted media types "
-                                       "include: application/json-patch+json, application/merge-patch+json, "
-                                       "application/apply-patch+yaml, application/strategic-merge-patch+json")
+            raise status.ApiError(
+                415,
+                "the body of the request was in an unknown format - accepted media types "
+                "include: application/json-patch+json, application/merge-patch+json, "
+                "application/apply-patch+yaml, application/strategic-merge-patch+json",
+            )
         try:
             patch = orjson.loads(body)
         except orjson.JSONDecodeError as err:
@@ -402,8 +412,11 @@ class ApiHandler:
         patched = apply_patch(media, event_to_v1(current.obj) if view else current.obj, patch)
         if view:
             patched = event_from_v1(patched)
-        patched["metadata"] = {**(patched.get("metadata") or {}), "name": target.name,
-                               "namespace": current.obj["metadata"].get("namespace")}
+        patched["metadata"] = {
+            **(patched.get("metadata") or {}),
+            "name": target.name,
+            "namespace": current.obj["metadata"].get("namespace"),
+        }
         expect = (patch.get("metadata") or {}).get("resourceVersion") if isinstance(patch, dict) else None
         return self.store.put(rtype, _confine(target, current.obj, patched), mode="update", expect_rv=expect)
 
@@ -411,8 +424,13 @@ class ApiHandler:
         if rtype.plural != "selfsubjectaccessreviews":
             raise status.method_not_allowed()
         spec = body.get("spec") or {}
-        review = {"kind": rtype.kind, "apiVersion": rtype.api_version, "metadata": {"creationTimestamp": None},
-                  "spec": spec, "status": access_review(user, spec)}
+        review = {
+            "kind": rtype.kind,
+            "apiVersion": rtype.api_version,
+            "metadata": {"creationTimestamp": None},
+            "spec": spec,
+            "status": access_review(user, spec),
+        }
         return _json_response(orjson.dumps(review), 201)
 
     # ---- logs -----------------------------------------------------------------------------------
@@ -458,8 +476,11 @@ class ApiHandler:
 def _is_running(pod: dict, container: str) -> bool:
     """Whether a follow should stay open: the container runs, or its status is not reported at all."""
     pod_status = pod.get("status") or {}
-    statuses = ((pod_status.get("containerStatuses") or []) + (pod_status.get("initContainerStatuses") or [])
-                + (pod_status.get("ephemeralContainerStatuses") or []))
+    statuses = (
+        (pod_status.get("containerStatuses") or [])
+        + (pod_status.get("initContainerStatuses") or [])
+        + (pod_status.get("ephemeralContainerStatuses") or [])
+    )
     found = next((s for s in statuses if s.get("name") == container), None)
     return found is None or (found.get("state") or {}).get("running") is not None
 

@@ -33,8 +33,15 @@ class ServerCertificate:
         return context
 
 
-def kubeconfig(server: str, *, user: str = "admin", token: str | None = None, ca_pem: bytes | None = None,
-               namespace: str | None = None, name: str = "fakeapi") -> dict:
+def kubeconfig(
+    server: str,
+    *,
+    user: str = "admin",
+    token: str | None = None,
+    ca_pem: bytes | None = None,
+    namespace: str | None = None,
+    name: str = "fakeapi",
+) -> dict:
     """A kubeconfig dict with one cluster, one user and one context, all current."""
     cluster: dict = {"server": server}
     if ca_pem is not None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Iterable
 
+from k8sdoctor.core.kube.timeutil import format_log_time, parse_time
 from k8sdoctor.fakeapi import status
 from k8sdoctor.fakeapi.store import Subscription
-from k8sdoctor.core.timeutil import format_log_time, parse_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +111,11 @@ def container_instance(pod: dict, container: str, previous: bool) -> bool:
     """
     pod_status = pod.get("status") or {}
     name = (pod.get("metadata") or {}).get("name", "")
-    statuses = ((pod_status.get("containerStatuses") or []) + (pod_status.get("initContainerStatuses") or [])
-                + (pod_status.get("ephemeralContainerStatuses") or []))
+    statuses = (
+        (pod_status.get("containerStatuses") or [])
+        + (pod_status.get("initContainerStatuses") or [])
+        + (pod_status.get("ephemeralContainerStatuses") or [])
+    )
     found = next((s for s in statuses if s.get("name") == container), None)
     if found is None:
         raise status.bad_request(f'container "{container}" in pod "{name}" is not available')
@@ -132,8 +135,7 @@ def container_instance(pod: dict, container: str, previous: bool) -> bool:
         return True
     if state.get("waiting") is not None:
         reason = state["waiting"].get("reason", "")
-        detail = {"ErrImagePull": "image can't be pulled",
-                  "ImagePullBackOff": "trying and failing to pull image"}.get(reason, reason)
+        detail = {"ErrImagePull": "image can't be pulled", "ImagePullBackOff": "trying and failing to pull image"}.get(reason, reason)
         raise status.bad_request(f'container "{container}" in pod "{name}" is waiting to start: {detail}')
     raise status.bad_request(f'container "{container}" in pod "{name}" is waiting to start - no logs yet')
 
@@ -165,14 +167,21 @@ class LogOptions:
         seconds = number("sinceSeconds")
         if seconds is not None:
             since = now - timedelta(seconds=seconds)
-        return cls(query.get("container", ""), flag("previous"), flag("follow"), flag("timestamps"),
-                   number("tailLines"), number("limitBytes"), since)
+        return cls(
+            query.get("container", ""),
+            flag("previous"),
+            flag("follow"),
+            flag("timestamps"),
+            number("tailLines"),
+            number("limitBytes"),
+            since,
+        )
 
     def render(self, lines: list[LogLine]) -> bytes:
         if self.since is not None:
             lines = [line for line in lines if line.time >= self.since]
         if self.tail_lines is not None:
-            lines = lines[-self.tail_lines:] if self.tail_lines > 0 else []
+            lines = lines[-self.tail_lines :] if self.tail_lines > 0 else []
         out = b"".join(self.encode(line) for line in lines)
         return out if self.limit_bytes is None else out[: self.limit_bytes]
 

@@ -99,8 +99,7 @@ def _merge_list(field: str, current: object, patch: list) -> list:
         return copy.deepcopy(patch)
     result = current_list
     for item in patch:
-        index = next((n for n, old in enumerate(result)
-                      if isinstance(old, dict) and old.get(key) == item.get(key)), None)
+        index = next((n for n, old in enumerate(result) if isinstance(old, dict) and old.get(key) == item.get(key)), None)
         if item.get("$patch") == "delete":
             if index is not None:
                 result.pop(index)

@@ -5,12 +5,11 @@ kubectl accepts.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 _MAGIC = b"k8s\x00"
-_RESOURCE_ATTRIBUTES = {1: "namespace", 2: "verb", 3: "group", 4: "version", 5: "resource", 6: "subresource",
-                        7: "name"}
+_RESOURCE_ATTRIBUTES = {1: "namespace", 2: "verb", 3: "group", 4: "version", 5: "resource", 6: "subresource", 7: "name"}
 _NON_RESOURCE_ATTRIBUTES = {1: "path", 2: "verb"}
 
 
@@ -42,7 +41,7 @@ def _fields(data: bytes) -> Iterator[tuple[int, bytes | int]]:
             yield number, value
         elif wire == 2:
             length, pos = _varint(data, pos)
-            yield number, data[pos:pos + length]
+            yield number, data[pos : pos + length]
             pos += length
         elif wire in (1, 5):
             pos += 8 if wire == 1 else 4
@@ -58,7 +57,7 @@ def decode_access_review(body: bytes) -> dict:
     """A SelfSubjectAccessReview in protobuf → its JSON form (apiVersion, kind, spec)."""
     if not body.startswith(_MAGIC):
         raise ProtobufError("missing the k8s protobuf envelope")
-    envelope = dict(_fields(body[len(_MAGIC):]))
+    envelope = dict(_fields(body[len(_MAGIC) :]))
     type_meta = _strings(envelope.get(1, b""), {1: "apiVersion", 2: "kind"})  # type: ignore[arg-type]
     spec: dict = {}
     for number, value in _fields(envelope.get(2, b"")):  # type: ignore[arg-type]

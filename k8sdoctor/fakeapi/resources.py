@@ -103,72 +103,128 @@ _WORKLOAD = ("all",)
 
 RESOURCE_TYPES: tuple[ResourceType, ...] = (
     # core/v1
-    ResourceType("", "v1", "pods", "Pod", True, ("po",), categories=_WORKLOAD, field_labels=_POD_FIELDS,
-                 subresources=(
-                     Subresource("attach", "PodAttachOptions", ("create", "get")),
-                     Subresource("binding", "Binding", ("create",)),
-                     Subresource("ephemeralcontainers", "Pod", ("get", "patch", "update")),
-                     Subresource("eviction", "Eviction", ("create",), group="policy", version="v1"),
-                     Subresource("exec", "PodExecOptions", ("create", "get")),
-                     Subresource("log", "Pod", ("get",)),
-                     Subresource("portforward", "PodPortForwardOptions", ("create", "get")),
-                     Subresource("proxy", "PodProxyOptions",
-                                 ("create", "delete", "get", "patch", "update")),
-                     _status("Pod"),
-                 )),
+    ResourceType(
+        "",
+        "v1",
+        "pods",
+        "Pod",
+        True,
+        ("po",),
+        categories=_WORKLOAD,
+        field_labels=_POD_FIELDS,
+        subresources=(
+            Subresource("attach", "PodAttachOptions", ("create", "get")),
+            Subresource("binding", "Binding", ("create",)),
+            Subresource("ephemeralcontainers", "Pod", ("get", "patch", "update")),
+            Subresource("eviction", "Eviction", ("create",), group="policy", version="v1"),
+            Subresource("exec", "PodExecOptions", ("create", "get")),
+            Subresource("log", "Pod", ("get",)),
+            Subresource("portforward", "PodPortForwardOptions", ("create", "get")),
+            Subresource("proxy", "PodProxyOptions", ("create", "delete", "get", "patch", "update")),
+            _status("Pod"),
+        ),
+    ),
     ResourceType("", "v1", "events", "Event", True, ("ev",), field_labels=_EVENT_FIELDS),
-    ResourceType("", "v1", "nodes", "Node", False, ("no",), field_labels=("spec.unschedulable",),
-                 subresources=(Subresource("proxy", "NodeProxyOptions",
-                                           ("create", "delete", "get", "patch", "update")),
-                               _status("Node"))),
-    ResourceType("", "v1", "namespaces", "Namespace", False, ("ns",), verbs=NO_COLLECTION_DELETE,
-                 field_labels=("status.phase",),
-                 subresources=(Subresource("finalize", "Namespace", ("update",)), _status("Namespace"))),
-    ResourceType("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", True, ("pvc",),
-                 subresources=(_status("PersistentVolumeClaim"),)),
-    ResourceType("", "v1", "persistentvolumes", "PersistentVolume", False, ("pv",),
-                 subresources=(_status("PersistentVolume"),)),
+    ResourceType(
+        "",
+        "v1",
+        "nodes",
+        "Node",
+        False,
+        ("no",),
+        field_labels=("spec.unschedulable",),
+        subresources=(Subresource("proxy", "NodeProxyOptions", ("create", "delete", "get", "patch", "update")), _status("Node")),
+    ),
+    ResourceType(
+        "",
+        "v1",
+        "namespaces",
+        "Namespace",
+        False,
+        ("ns",),
+        verbs=NO_COLLECTION_DELETE,
+        field_labels=("status.phase",),
+        subresources=(Subresource("finalize", "Namespace", ("update",)), _status("Namespace")),
+    ),
+    ResourceType(
+        "", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", True, ("pvc",), subresources=(_status("PersistentVolumeClaim"),)
+    ),
+    ResourceType("", "v1", "persistentvolumes", "PersistentVolume", False, ("pv",), subresources=(_status("PersistentVolume"),)),
     ResourceType("", "v1", "configmaps", "ConfigMap", True, ("cm",)),
     ResourceType("", "v1", "secrets", "Secret", True, field_labels=("type",)),
-    ResourceType("", "v1", "serviceaccounts", "ServiceAccount", True, ("sa",),
-                 subresources=(Subresource("token", "TokenRequest", ("create",),
-                                           group="authentication.k8s.io", version="v1"),)),
-    ResourceType("", "v1", "services", "Service", True, ("svc",), verbs=NO_COLLECTION_DELETE,
-                 categories=_WORKLOAD,
-                 subresources=(Subresource("proxy", "ServiceProxyOptions",
-                                           ("create", "delete", "get", "patch", "update")),
-                               _status("Service"))),
-    ResourceType("", "v1", "replicationcontrollers", "ReplicationController", True, ("rc",),
-                 categories=_WORKLOAD, field_labels=("status.replicas",),
-                 subresources=(_scale(), _status("ReplicationController"))),
+    ResourceType(
+        "",
+        "v1",
+        "serviceaccounts",
+        "ServiceAccount",
+        True,
+        ("sa",),
+        subresources=(Subresource("token", "TokenRequest", ("create",), group="authentication.k8s.io", version="v1"),),
+    ),
+    ResourceType(
+        "",
+        "v1",
+        "services",
+        "Service",
+        True,
+        ("svc",),
+        verbs=NO_COLLECTION_DELETE,
+        categories=_WORKLOAD,
+        subresources=(Subresource("proxy", "ServiceProxyOptions", ("create", "delete", "get", "patch", "update")), _status("Service")),
+    ),
+    ResourceType(
+        "",
+        "v1",
+        "replicationcontrollers",
+        "ReplicationController",
+        True,
+        ("rc",),
+        categories=_WORKLOAD,
+        field_labels=("status.replicas",),
+        subresources=(_scale(), _status("ReplicationController")),
+    ),
     # apps/v1
-    ResourceType("apps", "v1", "deployments", "Deployment", True, ("deploy",), categories=_WORKLOAD,
-                 subresources=(_scale(), _status("Deployment"))),
-    ResourceType("apps", "v1", "replicasets", "ReplicaSet", True, ("rs",), categories=_WORKLOAD,
-                 field_labels=("status.replicas",), subresources=(_scale(), _status("ReplicaSet"))),
-    ResourceType("apps", "v1", "statefulsets", "StatefulSet", True, ("sts",), categories=_WORKLOAD,
-                 subresources=(_scale(), _status("StatefulSet"))),
-    ResourceType("apps", "v1", "daemonsets", "DaemonSet", True, ("ds",), categories=_WORKLOAD,
-                 subresources=(_status("DaemonSet"),)),
+    ResourceType(
+        "apps", "v1", "deployments", "Deployment", True, ("deploy",), categories=_WORKLOAD, subresources=(_scale(), _status("Deployment"))
+    ),
+    ResourceType(
+        "apps",
+        "v1",
+        "replicasets",
+        "ReplicaSet",
+        True,
+        ("rs",),
+        categories=_WORKLOAD,
+        field_labels=("status.replicas",),
+        subresources=(_scale(), _status("ReplicaSet")),
+    ),
+    ResourceType(
+        "apps", "v1", "statefulsets", "StatefulSet", True, ("sts",), categories=_WORKLOAD, subresources=(_scale(), _status("StatefulSet"))
+    ),
+    ResourceType("apps", "v1", "daemonsets", "DaemonSet", True, ("ds",), categories=_WORKLOAD, subresources=(_status("DaemonSet"),)),
     # batch/v1
-    ResourceType("batch", "v1", "jobs", "Job", True, categories=_WORKLOAD,
-                 field_labels=("status.successful",), subresources=(_status("Job"),)),
-    ResourceType("batch", "v1", "cronjobs", "CronJob", True, ("cj",), categories=_WORKLOAD,
-                 subresources=(_status("CronJob"),)),
+    ResourceType(
+        "batch", "v1", "jobs", "Job", True, categories=_WORKLOAD, field_labels=("status.successful",), subresources=(_status("Job"),)
+    ),
+    ResourceType("batch", "v1", "cronjobs", "CronJob", True, ("cj",), categories=_WORKLOAD, subresources=(_status("CronJob"),)),
     # storage.k8s.io/v1
     ResourceType("storage.k8s.io", "v1", "storageclasses", "StorageClass", False, ("sc",)),
     # events.k8s.io/v1: a view of the core events
-    ResourceType("events.k8s.io", "v1", "events", "Event", True, ("ev",), storage_group="",
-                 field_labels=tuple(f.replace("involvedObject.", "regarding.") for f in _EVENT_FIELDS)),
+    ResourceType(
+        "events.k8s.io",
+        "v1",
+        "events",
+        "Event",
+        True,
+        ("ev",),
+        storage_group="",
+        field_labels=tuple(f.replace("involvedObject.", "regarding.") for f in _EVENT_FIELDS),
+    ),
     # authorization.k8s.io/v1: create-only review resources
-    ResourceType("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview",
-                 False, verbs=("create",)),
-    ResourceType("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview",
-                 False, verbs=("create",)),
-    ResourceType("authorization.k8s.io", "v1", "subjectaccessreviews", "SubjectAccessReview",
-                 False, verbs=("create",)),
-    ResourceType("authorization.k8s.io", "v1", "localsubjectaccessreviews", "LocalSubjectAccessReview",
-                 True, verbs=("create",)),
+    ResourceType("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", False, verbs=("create",)),
+    ResourceType("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", False, verbs=("create",)),
+    ResourceType("authorization.k8s.io", "v1", "subjectaccessreviews", "SubjectAccessReview", False, verbs=("create",)),
+    ResourceType("authorization.k8s.io", "v1", "localsubjectaccessreviews", "LocalSubjectAccessReview", True, verbs=("create",)),
 )
 
 #: Groups in the order `/apis` lists them (core is served under `/api`).
@@ -191,9 +247,7 @@ def for_kind(kind: str) -> ResourceType | None:
     """By kind alone (`Pod`, `Deployment`, also `pods`/`deploy`): the stored, primary resource type."""
     lowered = kind.lower()
     for rtype in RESOURCE_TYPES:
-        if rtype.storage_group is None and lowered in (
-            rtype.kind.lower(), rtype.plural, *rtype.short_names
-        ):
+        if rtype.storage_group is None and lowered in (rtype.kind.lower(), rtype.plural, *rtype.short_names):
             return rtype
     return None
 

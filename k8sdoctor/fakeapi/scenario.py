@@ -29,15 +29,15 @@ While loading:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
+from k8sdoctor.core.kube.timeutil import format_micro_time, format_time, parse_relative
 from k8sdoctor.fakeapi.resources import for_object
-from k8sdoctor.core.timeutil import format_micro_time, format_time, parse_relative
 
 _MICRO_TIME_FIELDS = frozenset({"eventTime", "lastObservedTime"})
 _TIME_SUFFIXES = ("Time", "Timestamp", "At")
@@ -116,8 +116,13 @@ def _log_spec(entry: object, doc: int) -> LogSpec:
     lines = entry.get("lines") or []
     if not isinstance(lines, list):
         raise ScenarioError(f"document {doc}: logs for {entry['pod']}/{entry['container']}: lines must be a list")
-    return LogSpec(entry.get("namespace") or "default", entry["pod"], entry["container"],
-                   tuple(str(line) for line in lines), bool(entry.get("previous", False)))
+    return LogSpec(
+        entry.get("namespace") or "default",
+        entry["pod"],
+        entry["container"],
+        tuple(str(line) for line in lines),
+        bool(entry.get("previous", False)),
+    )
 
 
 def _resolve_times(value: object, now: datetime, key: str = "") -> object:
@@ -151,15 +156,14 @@ def _link_events(objects: list[dict]) -> None:
         if not isinstance(subject, dict) or subject.get("uid"):
             continue
         namespace = subject.get("namespace") or ""
-        uid = uids.get((subject.get("kind"), namespace, subject.get("name"))) or uids.get(
-            (subject.get("kind"), "", subject.get("name")))
+        uid = uids.get((subject.get("kind"), namespace, subject.get("name"))) or uids.get((subject.get("kind"), "", subject.get("name")))
         if uid:
             subject["uid"] = uid
 
 
 def _missing_namespaces(objects: list[dict]) -> list[dict]:
     defined = {o["metadata"]["name"] for o in objects if o["kind"] == "Namespace"}
-    used = {o["metadata"].get("namespace") or "default"
-            for o in objects if (rtype := for_object(o)) and rtype.namespaced}
-    return [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}, "status": {"phase": "Active"}}
-            for ns in sorted(used - defined)]
+    used = {o["metadata"].get("namespace") or "default" for o in objects if (rtype := for_object(o)) and rtype.namespaced}
+    return [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}, "status": {"phase": "Active"}} for ns in sorted(used - defined)
+    ]

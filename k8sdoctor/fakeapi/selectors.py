@@ -8,10 +8,10 @@ kind accepts only its own field labels; an unknown label is a 400, worded as the
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
-from k8sdoctor.core.selectors import SelectorError
-from k8sdoctor.core.selectors import parse_label_selector as parse_labels
+from k8sdoctor.core.kube.selectors import SelectorError
+from k8sdoctor.core.kube.selectors import parse_label_selector as parse_labels
 from k8sdoctor.fakeapi.resources import META_FIELDS, ResourceType
 
 Predicate = Callable[[dict], bool]
@@ -84,7 +84,7 @@ def _field_term(term: str) -> tuple[str, str, str]:
     for op in ("!=", "==", "="):
         index = _find_unescaped(term, op)
         if index >= 0:
-            return term[:index].strip(), op, _unescape(term[index + len(op):])
+            return term[:index].strip(), op, _unescape(term[index + len(op) :])
     raise SelectorError(f"invalid selector: '{term}'; can't understand '{term}'")
 
 
@@ -98,8 +98,7 @@ def _find_unescaped(term: str, op: str) -> int:
 def _check_field_label(label: str, rtype: ResourceType) -> None:
     if rtype.field_labels is None:
         if label not in META_FIELDS:
-            raise SelectorError(f'"{label}" is not a known field selector: only "metadata.name", '
-                                f'"metadata.namespace"')
+            raise SelectorError(f'"{label}" is not a known field selector: only "metadata.name", "metadata.namespace"')
     elif label not in rtype.field_labels and label not in META_FIELDS:
         raise SelectorError(f"field label not supported: {label}")
     if label == "metadata.namespace" and not rtype.namespaced and rtype.field_labels is not None:
@@ -108,7 +107,7 @@ def _check_field_label(label: str, rtype: ResourceType) -> None:
 
 def _field_path(label: str) -> str:
     if label.startswith("regarding."):
-        return "involvedObject." + label[len("regarding."):]
+        return "involvedObject." + label[len("regarding.") :]
     return _FIELD_PATHS.get(label, label)
 
 

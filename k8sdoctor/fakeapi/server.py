@@ -12,13 +12,14 @@ import asyncio
 import secrets
 import socket
 import threading
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
 
 import orjson
 from aiohttp import web
 
+from k8sdoctor.core.kube.timeutil import utcnow
 from k8sdoctor.fakeapi import resources, status
 from k8sdoctor.fakeapi.attach import AttachSession
 from k8sdoctor.fakeapi.auth import ADMIN_RULES, Rule, User
@@ -30,7 +31,6 @@ from k8sdoctor.fakeapi.patch import MERGE_PATCH, apply_patch
 from k8sdoctor.fakeapi.resources import ResourceType
 from k8sdoctor.fakeapi.scenario import load
 from k8sdoctor.fakeapi.store import Entry, Store, Subscription
-from k8sdoctor.core.timeutil import utcnow
 from k8sdoctor.fakeapi.views import event_from_v1
 
 _STOP_TIMEOUT = 10.0
@@ -51,9 +51,18 @@ class FakeApiServer:
     (default: same as `tls`) demands bearer tokens and enforces each user's rules. An `admin` user with
     every permission always exists (`admin_token`)."""
 
-    def __init__(self, *, tls: bool = False, auth: bool | None = None, host: str = "127.0.0.1", port: int = 0,
-                 history_size: int = 1000, bookmark_interval: float = 1.0,
-                 clock: Callable[[], datetime] = utcnow, record_requests: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        tls: bool = False,
+        auth: bool | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        history_size: int = 1000,
+        bookmark_interval: float = 1.0,
+        clock: Callable[[], datetime] = utcnow,
+        record_requests: bool = True,
+    ) -> None:
         self.host = host
         self.port = port
         self.clock = clock
@@ -65,8 +74,9 @@ class FakeApiServer:
         self._requests_lock = threading.Lock()
         self._record_requests = record_requests
         self._users: dict[str, User] = {}  # by token; shared with the handler
-        self._settings = HandlerSettings(auth=tls if auth is None else auth, tokens=self._users,
-                                         bookmark_interval=bookmark_interval, clock=clock, record=self._record)
+        self._settings = HandlerSettings(
+            auth=tls if auth is None else auth, tokens=self._users, bookmark_interval=bookmark_interval, clock=clock, record=self._record
+        )
         self.admin_token = self.add_user("admin", ADMIN_RULES)
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -172,17 +182,24 @@ class FakeApiServer:
         self._users[token] = User(name, tuple(rules))
         return token
 
-    def write_kubeconfig(self, path: str | Path, *, token: str | None = None, user: str | None = None,
-                         namespace: str | None = None, context: str = "fakeapi") -> Path:
+    def write_kubeconfig(
+        self, path: str | Path, *, token: str | None = None, user: str | None = None, namespace: str | None = None, context: str = "fakeapi"
+    ) -> Path:
         """A kubeconfig for this server (CA data included under TLS) as `token`'s user (default admin),
         with one context (and cluster) named `context`. An unregistered token is written as is, under
         the user name `user` or "unknown"."""
         token = token or self.admin_token
         known = self._users.get(token)
         name = user or (known.name if known else "unknown")
-        return write_kubeconfig(path, self.url, user=name, token=token if self._settings.auth else None,
-                                ca_pem=self.certificate.ca_pem if self.certificate else None,
-                                namespace=namespace, name=context)
+        return write_kubeconfig(
+            path,
+            self.url,
+            user=name,
+            token=token if self._settings.auth else None,
+            ca_pem=self.certificate.ca_pem if self.certificate else None,
+            namespace=namespace,
+            name=context,
+        )
 
     # ---- state ----------------------------------------------------------------------------------
     def _put(self, obj: dict) -> Entry:
@@ -209,8 +226,7 @@ class FakeApiServer:
     def list(self, kind: str | ResourceType, namespace: str | None = None) -> list[dict]:
         return [orjson.loads(e.raw) for e in self.store.list(resource_type(kind), namespace).items]
 
-    def patch(self, kind: str | ResourceType, namespace: str, name: str, patch: object, *,
-              content_type: str = MERGE_PATCH) -> dict:
+    def patch(self, kind: str | ResourceType, namespace: str, name: str, patch: object, *, content_type: str = MERGE_PATCH) -> dict:
         """Patch an object (merge patch by default; status included) and emit MODIFIED; KeyError if it
         does not exist."""
         rtype = resource_type(kind)
@@ -227,8 +243,7 @@ class FakeApiServer:
         except status.ApiError as err:
             raise KeyError(err.message) from None
 
-    def set_logs(self, namespace: str, pod: str, container: str, lines: Iterable[str], *,
-                 previous: bool = False) -> None:
+    def set_logs(self, namespace: str, pod: str, container: str, lines: Iterable[str], *, previous: bool = False) -> None:
         self.logbook.set(LogKey(namespace, pod, container, previous), lines)
 
     def append_log(self, namespace: str, pod: str, container: str, lines: Iterable[str] | str) -> None:
@@ -250,14 +265,21 @@ class FakeApiServer:
     def inject(self, fault: Fault) -> Fault:
         return self.faults.add(fault)
 
-    def fail(self, resource: str | None, code: int, *, times: int | None = None, verb: str | None = None,
-             namespace: str | None = None, name: str | None = None, message: str | None = None) -> Fault:
+    def fail(
+        self,
+        resource: str | None,
+        code: int,
+        *,
+        times: int | None = None,
+        verb: str | None = None,
+        namespace: str | None = None,
+        name: str | None = None,
+        message: str | None = None,
+    ) -> Fault:
         """Answer matching requests with `code` (403, 410, 500...) and the real server's Status."""
-        return self.inject(Fault(code=code, message=message, times=times, resource=resource, verb=verb,
-                                 namespace=namespace, name=name))
+        return self.inject(Fault(code=code, message=message, times=times, resource=resource, verb=verb, namespace=namespace, name=name))
 
-    def slow(self, seconds: float, resource: str | None = None, *, times: int | None = None,
-             verb: str | None = None) -> Fault:
+    def slow(self, seconds: float, resource: str | None = None, *, times: int | None = None, verb: str | None = None) -> Fault:
         return self.inject(Fault(delay=seconds, times=times, resource=resource, verb=verb))
 
     def hang(self, resource: str | None = None, *, times: int | None = None, verb: str | None = None) -> Fault:

@@ -36,8 +36,9 @@ CONTINUE_EXPIRED = (
 class ApiError(Exception):
     """An error the server answers with a Status body."""
 
-    def __init__(self, code: int, message: str, *, reason: str | None = None, details: dict | None = None,
-                 continue_token: str | None = None) -> None:
+    def __init__(
+        self, code: int, message: str, *, reason: str | None = None, details: dict | None = None, continue_token: str | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -47,8 +48,7 @@ class ApiError(Exception):
 
     def status(self) -> dict:
         meta = {"continue": self.continue_token} if self.continue_token else {}
-        body = {"kind": "Status", "apiVersion": "v1", "metadata": meta, "status": "Failure",
-                "message": self.message, "reason": self.reason}
+        body = {"kind": "Status", "apiVersion": "v1", "metadata": meta, "status": "Failure", "message": self.message, "reason": self.reason}
         if self.details is not None:
             body["details"] = self.details
         body["code"] = self.code
@@ -74,8 +74,7 @@ def not_found(rtype: ResourceType, name: str) -> ApiError:
 
 
 def already_exists(rtype: ResourceType, name: str) -> ApiError:
-    return ApiError(409, f'{rtype.group_resource} "{name}" already exists', reason="AlreadyExists",
-                    details=_details(rtype, name))
+    return ApiError(409, f'{rtype.group_resource} "{name}" already exists', reason="AlreadyExists", details=_details(rtype, name))
 
 
 def conflict(rtype: ResourceType, name: str) -> ApiError:
@@ -101,8 +100,11 @@ def name_required(rtype: ResourceType) -> ApiError:
         422,
         f'{rtype.kind} "" is invalid: metadata.name: {problem}',
         reason="Invalid",
-        details={"kind": rtype.kind, **({"group": rtype.group} if rtype.group else {}),
-                 "causes": [{"reason": "FieldValueRequired", "message": problem, "field": "metadata.name"}]},
+        details={
+            "kind": rtype.kind,
+            **({"group": rtype.group} if rtype.group else {}),
+            "causes": [{"reason": "FieldValueRequired", "message": problem, "field": "metadata.name"}],
+        },
     )
 
 

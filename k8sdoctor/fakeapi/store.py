@@ -14,16 +14,16 @@ import bisect
 import threading
 import uuid
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 import orjson
 
+from k8sdoctor.core.kube.timeutil import format_time, utcnow
 from k8sdoctor.fakeapi import status
 from k8sdoctor.fakeapi.resources import ResourceType
 from k8sdoctor.fakeapi.selectors import Predicate, everything
-from k8sdoctor.core.timeutil import format_time, utcnow
 
 Key = tuple[str, str]  # (namespace, name); namespace "" for cluster-scoped objects
 
@@ -34,7 +34,7 @@ class Entry:
     """One stored version of an object: its JSON, parsed only when something needs the dict (selectors,
     tables, patches), and lazily built alternative encodings. Parsing lazily keeps bulk loads cheap."""
 
-    __slots__ = ("raw", "rv", "key", "_obj", "_views")
+    __slots__ = ("_obj", "_views", "key", "raw", "rv")
 
     def __init__(self, raw: bytes, rv: int, key: Key, obj: dict | None = None) -> None:
         self.raw = raw
@@ -118,8 +118,9 @@ class Collection:
         if len(self.history) > self.history_size:
             self.history.popleft()
             self.floor = self.history[0].rv - 1
-        dead = [sub for sub in self.subscriptions
-                if (sub.namespace is None or sub.namespace == change.entry.key[0]) and not sub.push(change)]
+        dead = [
+            sub for sub in self.subscriptions if (sub.namespace is None or sub.namespace == change.entry.key[0]) and not sub.push(change)
+        ]
         self.subscriptions.difference_update(dead)
 
     def since(self, rv: int) -> list[Change]:
@@ -156,9 +157,7 @@ class Store:
         self.history_size = history_size
         self.clock = clock
         self._collections: dict[tuple[str, str], Collection] = {}
-        self._snapshots: OrderedDict[tuple[tuple[str, str], int], tuple[list[Key], dict[Key, Entry]]] = (
-            OrderedDict()
-        )
+        self._snapshots: OrderedDict[tuple[tuple[str, str], int], tuple[list[Key], dict[Key, Entry]]] = OrderedDict()
 
     def collection(self, rtype: ResourceType) -> Collection:
         coll = self._collections.get(rtype.storage)
@@ -177,8 +176,16 @@ class Store:
             raise status.not_found(rtype, name)
         return entry
 
-    def list(self, rtype: ResourceType, namespace: str | None, *, match: Predicate = everything,
-             limit: int = 0, continue_token: str | None = None, filtered: bool = False) -> ListResult:
+    def list(
+        self,
+        rtype: ResourceType,
+        namespace: str | None,
+        *,
+        match: Predicate = everything,
+        limit: int = 0,
+        continue_token: str | None = None,
+        filtered: bool = False,
+    ) -> ListResult:
         """One page of objects in (namespace, name) order. `filtered` says a selector is in use."""
         with self.lock:
             coll = self.collection(rtype)
@@ -295,8 +302,9 @@ class Store:
             self._snapshots.clear()
 
     # ---- watches --------------------------------------------------------------------------------
-    def subscribe(self, rtype: ResourceType, namespace: str | None, resource_version: str | None,
-                  loop: asyncio.AbstractEventLoop) -> tuple[list[Change], Subscription, int]:
+    def subscribe(
+        self, rtype: ResourceType, namespace: str | None, resource_version: str | None, loop: asyncio.AbstractEventLoop
+    ) -> tuple[list[Change], Subscription, int]:
         """Start a watch: the changes to replay first, the live inbox, and the starting resourceVersion.
 
         No resourceVersion (or "0") replays the current objects as synthetic ADDED events.
@@ -307,18 +315,16 @@ class Store:
                 keys = coll.keys()
                 if namespace is not None:
                     lo = bisect.bisect_left(keys, (namespace, ""))
-                    keys = keys[lo:bisect.bisect_left(keys, (namespace + "\x00", ""), lo=lo)]
+                    keys = keys[lo : bisect.bisect_left(keys, (namespace + "\x00", ""), lo=lo)]
                 initial = [Change(self.rv, "ADDED", coll.entries[k], None) for k in keys]
             else:
                 try:
                     rv = int(resource_version)
                 except ValueError:
-                    raise status.bad_request(
-                        f'invalid resource version "{resource_version}"') from None
+                    raise status.bad_request(f'invalid resource version "{resource_version}"') from None
                 if rv < coll.floor:
                     raise status.expired(f"too old resource version: {rv} ({coll.floor})")
-                initial = [c for c in coll.since(rv)
-                           if namespace is None or c.entry.key[0] == namespace]
+                initial = [c for c in coll.since(rv) if namespace is None or c.entry.key[0] == namespace]
             sub = Subscription(loop, namespace, rtype.plural)
             coll.subscriptions.add(sub)
             return initial, sub, self.rv

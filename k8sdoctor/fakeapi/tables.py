@@ -6,11 +6,11 @@ other kinds get NAME and AGE. Cells are computed when the request is served, so 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Callable, Iterable
 
-from k8sdoctor.core.podstatus import summarize
-from k8sdoctor.core.timeutil import age, human_duration
+from k8sdoctor.core.kube.podstatus import summarize
+from k8sdoctor.core.kube.timeutil import age, human_duration
 from k8sdoctor.fakeapi.views import partial_metadata
 
 
@@ -19,29 +19,30 @@ def _column(name: str, description: str, *, priority: int = 0, fmt: str = "", ki
 
 
 _NAME = _column("Name", "Name must be unique within a namespace.", fmt="name")
-_AGE = _column("Age", "CreationTimestamp is a timestamp representing the server time when this object "
-                      "was created.")
+_AGE = _column("Age", "CreationTimestamp is a timestamp representing the server time when this object was created.")
 
 POD_COLUMNS = [
     _NAME,
     _column("Ready", "The aggregate readiness state of this pod for accepting traffic."),
     _column("Status", "The aggregate status of the containers in this pod."),
-    _column("Restarts", "The number of times the containers in this pod have been restarted and when the "
-                        "last container in this pod has restarted."),
+    _column(
+        "Restarts",
+        "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.",
+    ),
     _AGE,
     _column("IP", "podIP address allocated to the pod.", priority=1),
     _column("Node", "NodeName indicates in which node this pod is scheduled.", priority=1),
-    _column("Nominated Node", "nominatedNodeName is set when this pod preempts other pods on the node.",
-            priority=1),
-    _column("Readiness Gates", "If specified, all readiness gates will be evaluated for pod readiness.",
-            priority=1),
+    _column("Nominated Node", "nominatedNodeName is set when this pod preempts other pods on the node.", priority=1),
+    _column("Readiness Gates", "If specified, all readiness gates will be evaluated for pod readiness.", priority=1),
 ]
 
 EVENT_COLUMNS = [
     _column("Last Seen", "The time at which the most recent occurrence of this event was recorded."),
     _column("Type", "Type of this event (Normal, Warning), new types could be added in the future"),
-    _column("Reason", "This should be a short, machine understandable string that gives the reason for "
-                      "the transition into the object's current status."),
+    _column(
+        "Reason",
+        "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+    ),
     _column("Object", "The object that this event is about."),
     _column("Subobject", "The field of the object this event is about.", priority=1),
     _column("Source", "The component reporting this event.", priority=1),
@@ -69,10 +70,12 @@ NAMESPACE_COLUMNS = [_NAME, _column("Status", "The status of the namespace"), _A
 DEPLOYMENT_COLUMNS = [
     _NAME,
     _column("Ready", "Number of the pod with ready state"),
-    _column("Up-to-date", "Total number of non-terminated pods targeted by this deployment that have the desired "
-                          "template spec.", kind="integer"),
-    _column("Available", "Total number of available pods (ready for at least minReadySeconds) targeted by this "
-                         "deployment.", kind="integer"),
+    _column(
+        "Up-to-date", "Total number of non-terminated pods targeted by this deployment that have the desired template spec.", kind="integer"
+    ),
+    _column(
+        "Available", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.", kind="integer"
+    ),
     _AGE,
     _column("Containers", "Names of each container in the template.", priority=1),
     _column("Images", "Images referenced by each container in the template.", priority=1),
@@ -81,8 +84,7 @@ DEPLOYMENT_COLUMNS = [
 GENERIC_COLUMNS = [_NAME, _AGE]
 
 _POD_DONE = {
-    "Succeeded": [{"type": "Completed", "status": "True", "reason": "Succeeded",
-                   "message": "The pod has completed successfully."}],
+    "Succeeded": [{"type": "Completed", "status": "True", "reason": "Succeeded", "message": "The pod has completed successfully."}],
     "Failed": [{"type": "Completed", "status": "True", "reason": "Failed", "message": "The pod failed."}],
 }
 
@@ -145,8 +147,9 @@ def event_cells(event: dict, now: datetime) -> list:
 
 def node_cells(node: dict, now: datetime) -> list:
     meta, spec, status = node.get("metadata") or {}, node.get("spec") or {}, node.get("status") or {}
-    states = [("Ready" if c.get("status") == "True" else "NotReady")
-              for c in status.get("conditions") or () if c.get("type") == "Ready"] or ["Unknown"]
+    states = [
+        ("Ready" if c.get("status") == "True" else "NotReady") for c in status.get("conditions") or () if c.get("type") == "Ready"
+    ] or ["Unknown"]
     if spec.get("unschedulable"):
         states.append("SchedulingDisabled")
     labels = meta.get("labels") or {}
@@ -176,8 +179,7 @@ def node_cells(node: dict, now: datetime) -> list:
 
 def namespace_cells(namespace: dict, now: datetime) -> list:
     meta = namespace.get("metadata") or {}
-    return [meta.get("name", ""), (namespace.get("status") or {}).get("phase", ""),
-            age(meta.get("creationTimestamp"), now)]
+    return [meta.get("name", ""), (namespace.get("status") or {}).get("phase", ""), age(meta.get("creationTimestamp"), now)]
 
 
 def _selector(selector: dict) -> str:
@@ -185,8 +187,9 @@ def _selector(selector: dict) -> str:
     terms = [(k, f"{k}={v}") for k, v in (selector.get("matchLabels") or {}).items()]
     for expr in selector.get("matchExpressions") or ():
         key, op, values = expr.get("key", ""), expr.get("operator", ""), ",".join(sorted(expr.get("values") or ()))
-        terms.append((key, {"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})",
-                            "Exists": key, "DoesNotExist": f"!{key}"}.get(op, key)))
+        terms.append(
+            (key, {"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})", "Exists": key, "DoesNotExist": f"!{key}"}.get(op, key))
+        )
     return ",".join(term for _, term in sorted(terms))
 
 
@@ -220,8 +223,7 @@ _PRINTERS: dict[str, tuple[list[dict], Callable[[dict, datetime], list]]] = {
 }
 
 
-def table(kind: str, objects: Iterable[dict], now: datetime, *, include_object: str = "Metadata",
-          list_meta: dict | None = None) -> dict:
+def table(kind: str, objects: Iterable[dict], now: datetime, *, include_object: str = "Metadata", list_meta: dict | None = None) -> dict:
     """A Table of `objects` (core representation). include_object: None, Metadata or Object."""
     columns, cells = _PRINTERS.get(kind, (GENERIC_COLUMNS, generic_cells))
     rows = []

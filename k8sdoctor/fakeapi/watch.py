@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 import orjson
 from aiohttp import web
@@ -49,8 +49,9 @@ def error_line(err: ApiError) -> bytes:
 class WatchStream:
     """One watch response. Call `serve()`; it returns when the stream ends."""
 
-    def __init__(self, request: web.Request, store: Store, spec: WatchRequest, *,
-                 bookmark_interval: float, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, request: web.Request, store: Store, spec: WatchRequest, *, bookmark_interval: float, clock: Callable[[], datetime]
+    ) -> None:
         self.request = request
         self.store = store
         self.spec = spec

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App
@@ -22,7 +23,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from k8sdoctor.errors import UserError
-from k8sdoctor.tui.data.batch import Health
+from k8sdoctor.model.batch import Health
 from k8sdoctor.tui.messages import FeedBatch
 from k8sdoctor.tui.options import TuiOptions
 from k8sdoctor.tui.screens.events_screen import EventsScreen
@@ -30,9 +31,9 @@ from k8sdoctor.tui.screens.main_screen import MainScreen
 
 if TYPE_CHECKING:
     from k8sdoctor.core.engine import Engine
-    from k8sdoctor.tui.data.batch import Batch, EventRow
-    from k8sdoctor.tui.data.feed import ViewFeed
-    from k8sdoctor.tui.data.source import Source, SourceInfo
+    from k8sdoctor.model.batch import Batch, EventRow
+    from k8sdoctor.model.feed import ViewFeed
+    from k8sdoctor.model.source import Source, SourceInfo
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -44,10 +45,10 @@ def utcnow() -> datetime:
 def open_default_source(options: TuiOptions) -> Source:
     """The source the command line asks for: the snapshot, else the live cluster."""
     if options.snapshot:
-        from k8sdoctor.tui.data.snapshot_source import load_snapshot_source
+        from k8sdoctor.model.snapshot_source import load_snapshot_source
 
         return load_snapshot_source(options.snapshot, options.selector)
-    from k8sdoctor.tui.data.live_source import LiveSource
+    from k8sdoctor.model.live_source import LiveSource
 
     return LiveSource.connect(options.kubeconfig, options.context, options.selector)
 
@@ -109,7 +110,7 @@ class DoctorApp(App[None]):
         once it has painted."""
         try:
             if self._engine is None:
-                from k8sdoctor.tui.data.engine import build_engine
+                from k8sdoctor.model.engine import build_engine
 
                 self._engine, errors = build_engine(self.options.playbooks)
                 for error in errors:
@@ -118,7 +119,7 @@ class DoctorApp(App[None]):
         except UserError as exc:
             self._on_ui(self._fail, exc)
             return
-        from k8sdoctor.tui.data.feed import ViewFeed
+        from k8sdoctor.model.feed import ViewFeed
 
         feed = ViewFeed(self._engine, lambda batch: self.post_message(FeedBatch(batch)), clock=self.clock)
         if source.info.live and self.namespace is None and not self.options.all_namespaces:
@@ -152,7 +153,7 @@ class DoctorApp(App[None]):
 
     @work(thread=True, group="source")
     def switch_context(self, context: str) -> None:
-        from k8sdoctor.tui.data.live_source import LiveSource
+        from k8sdoctor.model.live_source import LiveSource
 
         kubeconfig = getattr(self.source, "kubeconfig", self.options.kubeconfig)
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from k8sdoctor.core.timeutil import human_duration
+from k8sdoctor.core.kube.timeutil import human_duration
 from k8sdoctor.sanitize import one_line
 
 if TYPE_CHECKING:

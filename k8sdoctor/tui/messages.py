@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from k8sdoctor.tui.data.batch import Batch
+from k8sdoctor.model.batch import Batch
 
 
 class FeedBatch(Message):

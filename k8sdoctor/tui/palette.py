@@ -4,7 +4,7 @@ to everything on screen, these included."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.color import ColorParseError
 from rich.style import Style
@@ -25,7 +25,7 @@ class Palette:
     info: Style
     success: Style
     accent: Style
-    muted: Style = Style(dim=True)
+    muted: Style = field(default_factory=lambda: Style(dim=True))
 
     @classmethod
     def from_app(cls, app: App) -> Palette:

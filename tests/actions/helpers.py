@@ -40,9 +40,13 @@ def scenario_inventory(*paths: Path, now: datetime = FIXED_NOW) -> Inventory:
 def kubectl(kubeconfig: Path, home: Path, *args: str, tz: str = "UTC") -> subprocess.CompletedProcess:
     """The real kubectl with a private HOME and discovery cache, times in `tz`."""
     home.mkdir(parents=True, exist_ok=True)
-    return subprocess.run([KUBECTL, "--kubeconfig", str(kubeconfig), "--cache-dir", str(home / "cache"), *args],
-                          capture_output=True, text=True, timeout=30,
-                          env={"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin"), "TZ": tz})
+    return subprocess.run(
+        [KUBECTL, "--kubeconfig", str(kubeconfig), "--cache-dir", str(home / "cache"), *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin"), "TZ": tz},
+    )
 
 
 def has_kubectl() -> bool:

@@ -81,8 +81,9 @@ def test_a_session_in_raw_mode_with_resizes_and_the_terminal_restored(server, cl
         terminal.close()
         os.close(master)
     assert result.attached and result.message == "session ended"
-    banner = (f"Attached to {running_debugger} in shop/{KB[1]}: exit its shell to come back. If you see no prompt, "
-              "press enter.\r\n").encode()
+    banner = (
+        f"Attached to {running_debugger} in shop/{KB[1]}: exit its shell to come back. If you see no prompt, press enter.\r\n"
+    ).encode()
     assert b"".join(seen) == banner + b"/ # hostname\r\nkb-5c7d8f9b6-q4w2e\r\n/ # exit\r\n"
     (session,) = server.attach_sessions()
     assert (session.container, session.tty, session.protocol) == (running_debugger, True, "v4.channel.k8s.io")
@@ -91,8 +92,7 @@ def test_a_session_in_raw_mode_with_resizes_and_the_terminal_restored(server, cl
     assert after == before  # raw mode undone
     assert signal.getsignal(signal.SIGWINCH) == handler_before
     (request,) = [r for r in server.requests("GET") if r.path.endswith("/attach")]
-    assert request.query == {"container": running_debugger, "stdin": "true", "stdout": "true", "stderr": "false",
-                             "tty": "true"}
+    assert request.query == {"container": running_debugger, "stdin": "true", "stdout": "true", "stderr": "false", "tty": "true"}
 
 
 def test_without_a_terminal_it_says_which_command_to_run(client):
@@ -110,5 +110,7 @@ def test_a_container_that_does_not_run_cannot_be_attached(server, client):
         terminal.close()
         os.close(master)
     assert not result.attached
-    assert result.message == ("could not attach (Internal error occurred: error attaching to container: container is "
-                              f"not created or running); run: kubectl attach -it -n shop {KB[1]} -c kb")
+    assert result.message == (
+        "could not attach (Internal error occurred: error attaching to container: container is "
+        f"not created or running); run: kubectl attach -it -n shop {KB[1]} -c kb"
+    )

@@ -49,9 +49,10 @@ def test_a_field_kubectl_does_not_show_marks_the_closest_line_that_does(engine, 
 def test_field_paths_in_evidence_sources():
     assert field_paths("spec.containers[app].command, .args") == ["spec.containers[app].command", "spec.containers[app].args"]
     assert field_paths("spec.securityContext + spec.containers[x].securityContext") == [
-        "spec.securityContext", "spec.containers[x].securityContext"]
-    assert field_paths("spec.containers[*].resources (with init containers, sidecars and overhead)") == [
-        "spec.containers[*].resources"]
+        "spec.securityContext",
+        "spec.containers[x].securityContext",
+    ]
+    assert field_paths("spec.containers[*].resources (with init containers, sidecars and overhead)") == ["spec.containers[*].resources"]
     assert field_paths("ConfigMap names in namespace shop") == []
     assert lines_for_event([], "not an event", "x") == []
 

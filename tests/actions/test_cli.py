@@ -59,8 +59,7 @@ def test_describe_from_a_cluster_info_dump_reads_as_live(server, kubeconfig, tmp
     if not has_kubectl():
         pytest.skip("kubectl is not installed")
     dump = tmp_path / "dump"
-    result = kubectl(kubeconfig, tmp_path / "home", "cluster-info", "dump", "--output-directory", str(dump),
-                     "--namespaces", "shop")
+    result = kubectl(kubeconfig, tmp_path / "home", "cluster-info", "dump", "--output-directory", str(dump), "--namespaces", "shop")
     assert result.returncode == 0, result.stderr
     web = "web-6d4cf56db6-abcde"  # no events: nothing in its text depends on when it is read
     assert main(["--snapshot", str(dump), "describe", "pod", web]) == 0
@@ -91,8 +90,10 @@ def test_a_container_without_logs_shows_why_and_the_events(run):
     code, out, err = run("logs", "pod", "kafdrop-1-j4969", "-n", "myproject")
     assert code == 1
     # source: https://github.com/red-hat-storage/ocs-ci/issues/4494
-    assert err == ('k8sdoctor: no logs: container kafdrop has never started (ImagePullBackOff: Back-off pulling image '
-                   '"obsidiandynamics/kafdrop:latest"), so it has written no logs; the pod\'s events instead:\n')
+    assert err == (
+        'k8sdoctor: no logs: container kafdrop has never started (ImagePullBackOff: Back-off pulling image '
+        '"obsidiandynamics/kafdrop:latest"), so it has written no logs; the pod\'s events instead:\n'
+    )
     assert out.splitlines()[0] == "Events:" and "toomanyrequests: You have reached your pull rate limit." in out
 
 
@@ -109,14 +110,18 @@ def test_logs_from_a_snapshot_without_kubectl(tmp_path, capsys):
 # ---- one line per error -----------------------------------------------------------------------------
 def test_a_pod_that_is_not_there(run):
     assert run("logs", "pod", "memory-demo", "-n", "shop")[1:] == (
-        "", 'k8sdoctor: error: pod "memory-demo" not found in namespace "shop"\ndid you mean: memory-demo-2?\n')
+        "",
+        'k8sdoctor: error: pod "memory-demo" not found in namespace "shop"\ndid you mean: memory-demo-2?\n',
+    )
 
 
 def test_a_container_that_is_not_there(run):
     code, _out, err = run("logs", "pod", "web-6d4cf56db6-abcde", "-n", "shop", "-c", "shipper")
     assert code == 2
-    assert err == ('k8sdoctor: error: container "shipper" not found in pod "web-6d4cf56db6-abcde" '
-                   "(it has: app, log-shipper)\ndid you mean: log-shipper, app?\n")
+    assert err == (
+        'k8sdoctor: error: container "shipper" not found in pod "web-6d4cf56db6-abcde" '
+        "(it has: app, log-shipper)\ndid you mean: log-shipper, app?\n"
+    )
 
 
 def test_a_user_who_may_not_read_logs(tmp_path, capsys):
@@ -127,5 +132,5 @@ def test_a_user_who_may_not_read_logs(tmp_path, capsys):
         assert main(["--kubeconfig", str(kubeconfig), "logs", "pod", KB, "-n", "shop", "-c", "kb"]) == 2
     assert capsys.readouterr().err == (
         'k8sdoctor: error: pods "kb-5c7d8f9b6-q4w2e" is forbidden: User "viewer" cannot get resource "pods/log" in '
-        'API group "" in the namespace "shop"\n')
-
+        'API group "" in the namespace "shop"\n'
+    )

@@ -23,8 +23,12 @@ from tests.actions.helpers import CLUSTER, AttachRecorder
 
 KB = ("shop", "kb-5c7d8f9b6-q4w2e")
 PATCH_PATH = "/api/v1/namespaces/{}/pods/{}/ephemeralcontainers"
-RESTRICTED = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}, "runAsNonRoot": True,
-              "seccompProfile": {"type": "RuntimeDefault"}}
+RESTRICTED = {
+    "allowPrivilegeEscalation": False,
+    "capabilities": {"drop": ["ALL"]},
+    "runAsNonRoot": True,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
 CONTEXTS = {
     "general": {"capabilities": {"add": ["SYS_PTRACE"]}},
     "baseline": None,
@@ -35,10 +39,16 @@ CONTEXTS = {
 
 
 def app_pod(namespace: str) -> dict:
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "app-0", "namespace": namespace},
-            "spec": {"nodeName": "compute-0", "containers": [{"name": "app", "image": "nginx:1.27.2"}]},
-            "status": {"phase": "Running", "containerStatuses": [{"name": "app", "ready": True, "restartCount": 0,
-                                                                  "state": {"running": {"startedAt": "-1h"}}}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "app-0", "namespace": namespace},
+        "spec": {"nodeName": "compute-0", "containers": [{"name": "app", "image": "nginx:1.27.2"}]},
+        "status": {
+            "phase": "Running",
+            "containerStatuses": [{"name": "app", "ready": True, "restartCount": 0, "state": {"running": {"startedAt": "-1h"}}}],
+        },
+    }
 
 
 def add_namespace(server: FakeApiServer, name: str, level: str | None) -> None:
@@ -48,23 +58,30 @@ def add_namespace(server: FakeApiServer, name: str, level: str | None) -> None:
 
 
 def expected_body(name: str, profile: str, target: str = "app", image: str = "busybox:1.36") -> dict:
-    container = {"image": image, "name": name, "resources": {}, "stdin": True, "targetContainerName": target,
-                 "terminationMessagePolicy": "File", "tty": True}
+    container = {
+        "image": image,
+        "name": name,
+        "resources": {},
+        "stdin": True,
+        "targetContainerName": target,
+        "terminationMessagePolicy": "File",
+        "tty": True,
+    }
     if CONTEXTS[profile] is not None:
         container["securityContext"] = CONTEXTS[profile]
     return {"spec": {"ephemeralContainers": [container]}}
 
 
 def send(client: KubeClient, namespace: str, name: str, **options) -> debug.DebugPlan:
-    ready = debug.prepare(client, LiveFetcher(client).pod(namespace, name), namespace, name,
-                          rng=random.Random(5), **options)
+    ready = debug.prepare(client, LiveFetcher(client).pod(namespace, name), namespace, name, rng=random.Random(5), **options)
     debug.create(client, ready.plan)
     return ready.plan
 
 
-@pytest.mark.parametrize(("level", "profile"), [
-    ("privileged", "general"), ("baseline", "baseline"), ("restricted", "restricted"), (None, "general"),
-    ("no-such-level", "restricted")])
+@pytest.mark.parametrize(
+    ("level", "profile"),
+    [("privileged", "general"), ("baseline", "baseline"), ("restricted", "restricted"), (None, "general"), ("no-such-level", "restricted")],
+)
 def test_the_profile_follows_the_namespaces_pod_security_level(server, client, level, profile):
     add_namespace(server, "psa", level)
     plan = send(client, "psa", "app-0")
@@ -89,8 +106,9 @@ def test_each_profile_sends_kubectl_debugs_security_context(server, client, prof
 
 def test_a_profile_the_level_forbids_is_sent_only_with_a_warning():
     choice = choose_profile("lab", {"metadata": {"labels": {"pod-security.kubernetes.io/enforce": "baseline"}}}, "general")
-    assert choice.warning == ("namespace lab enforces Pod Security level 'baseline', which rejects the 'general' "
-                              "profile; use --profile baseline")
+    assert choice.warning == (
+        "namespace lab enforces Pod Security level 'baseline', which rejects the 'general' profile; use --profile baseline"
+    )
     unread = choose_profile("lab", None, None, "forbidden: cannot get namespaces")
     assert unread.profile == "baseline" and "could not be read (forbidden: cannot get namespaces)" in unread.reason
 
@@ -98,10 +116,11 @@ def test_a_profile_the_level_forbids_is_sent_only_with_a_warning():
 def test_the_target_is_the_failing_container(server, client):
     plan = send(client, *KB)
     assert plan.target == "kb"
-    assert plan.kubectl_debug() == ("kubectl debug -it -n shop kb-5c7d8f9b6-q4w2e --image=busybox:1.36 --target=kb "
-                                    "--profile=general")
-    assert plan.request_text().startswith("PATCH /api/v1/namespaces/shop/pods/kb-5c7d8f9b6-q4w2e/ephemeralcontainers\n"
-                                          "Content-Type: application/strategic-merge-patch+json\n\n{\n")
+    assert plan.kubectl_debug() == ("kubectl debug -it -n shop kb-5c7d8f9b6-q4w2e --image=busybox:1.36 --target=kb --profile=general")
+    assert plan.request_text().startswith(
+        "PATCH /api/v1/namespaces/shop/pods/kb-5c7d8f9b6-q4w2e/ephemeralcontainers\n"
+        "Content-Type: application/strategic-merge-patch+json\n\n{\n"
+    )
 
 
 # ---- refusals ---------------------------------------------------------------------------------------
@@ -123,11 +142,15 @@ def reader_args(server: FakeApiServer, tmp_path, *extra: str, rules=None):
 def test_a_user_without_the_permissions_is_told_which_and_given_the_kubectl_command(auth_server, tmp_path, capsys):
     assert main(reader_args(auth_server, tmp_path, "--yes")) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == ("k8sdoctor: error: cannot debug pod kb-5c7d8f9b6-q4w2e: you lack patch pods/ephemeralcontainers in "
-                      "namespace shop (to add the debug container); create pods/attach in namespace shop (to attach "
-                      "your terminal to it)")
-    assert err[1].startswith("ask for that permission, or run it where you have it: kubectl debug -it -n shop "
-                             "kb-5c7d8f9b6-q4w2e --image=busybox:1.36 --target=kb --profile=general")
+    assert err[0] == (
+        "k8sdoctor: error: cannot debug pod kb-5c7d8f9b6-q4w2e: you lack patch pods/ephemeralcontainers in "
+        "namespace shop (to add the debug container); create pods/attach in namespace shop (to attach "
+        "your terminal to it)"
+    )
+    assert err[1].startswith(
+        "ask for that permission, or run it where you have it: kubectl debug -it -n shop "
+        "kb-5c7d8f9b6-q4w2e --image=busybox:1.36 --target=kb --profile=general"
+    )
     reviews = [r.json()["spec"]["resourceAttributes"] for r in auth_server.requests("POST")]
     assert [(a["verb"], a["subresource"]) for a in reviews] == [("patch", "ephemeralcontainers"), ("create", "attach")]
     assert auth_server.requests("PATCH") == []
@@ -137,32 +160,38 @@ def test_a_403_on_the_patch_names_the_missing_permission(auth_server, tmp_path, 
     auth_server.fail("selfsubjectaccessreviews", 500)  # the review cannot tell: the real request decides
     assert main(reader_args(auth_server, tmp_path, "--yes", "--no-attach")) == 2
     (line,) = capsys.readouterr().err.splitlines()
-    assert line == ('k8sdoctor: error: the API server refused the debug container: pods "kb-5c7d8f9b6-q4w2e" is '
-                    'forbidden: User "dev" cannot patch resource "pods/ephemeralcontainers" in API group "" in the '
-                    'namespace "shop"')
+    assert line == (
+        'k8sdoctor: error: the API server refused the debug container: pods "kb-5c7d8f9b6-q4w2e" is '
+        'forbidden: User "dev" cannot patch resource "pods/ephemeralcontainers" in API group "" in the '
+        'namespace "shop"'
+    )
 
 
 def test_a_cluster_without_ephemeral_containers_gets_one_line_and_the_alternative(server, kubeconfig, capsys):
     server.fail("pods/ephemeralcontainers", 404, message="the server could not find the requested resource")
     assert main(["--kubeconfig", str(kubeconfig), "debug", "pod", KB[1], "-n", "shop", "--yes"]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err == ["k8sdoctor: error: this cluster does not serve pods/ephemeralcontainers (the server could not find "
-                   "the requested resource): it is older than Kubernetes 1.23 or has ephemeral containers disabled",
-                   "debug with a copy of the pod instead: kubectl debug -it -n shop kb-5c7d8f9b6-q4w2e "
-                   "--image=busybox:1.36 --copy-to=kb-5c7d8f9b6-q4w2e-debug"]
+    assert err == [
+        "k8sdoctor: error: this cluster does not serve pods/ephemeralcontainers (the server could not find "
+        "the requested resource): it is older than Kubernetes 1.23 or has ephemeral containers disabled",
+        "debug with a copy of the pod instead: kubectl debug -it -n shop kb-5c7d8f9b6-q4w2e "
+        "--image=busybox:1.36 --copy-to=kb-5c7d8f9b6-q4w2e-debug",
+    ]
 
 
 def test_a_pod_gone_before_the_patch(server, client):
     ready = debug.prepare(client, LiveFetcher(client).pod(*KB), *KB)
     server.delete("Pod", *KB)
-    with pytest.raises(NotFoundError, match='^pod "kb-5c7d8f9b6-q4w2e" not found in namespace "shop" \\(it is gone\\)$'):
+    with pytest.raises(NotFoundError, match=r'^pod "kb-5c7d8f9b6-q4w2e" not found in namespace "shop" \(it is gone\)$'):
         debug.create(client, ready.plan)
 
 
 def test_an_unknown_target_container(server, kubeconfig, capsys):
     assert main(["--kubeconfig", str(kubeconfig), "debug", "pod", KB[1], "-n", "shop", "--target", "kbb", "--yes"]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        'k8sdoctor: error: container "kbb" not found in pod "kb-5c7d8f9b6-q4w2e" (it has: kb)', "did you mean: kb?"]
+        'k8sdoctor: error: container "kbb" not found in pod "kb-5c7d8f9b6-q4w2e" (it has: kb)',
+        "did you mean: kb?",
+    ]
 
 
 # ---- the command ------------------------------------------------------------------------------------
@@ -207,8 +236,9 @@ def test_no_attach_creates_and_prints_the_attach_command(server, kubeconfig):
 def test_read_only_disables_debug_before_any_request(server, kubeconfig, capsys):
     server.clear_requests()
     assert main(["--read-only", "--kubeconfig", str(kubeconfig), "debug", "pod", KB[1], "-n", "shop", "--yes"]) == 2
-    assert capsys.readouterr().err == ("k8sdoctor: error: debug is disabled by --read-only: adding a debug container "
-                                       "is the one write k8sdoctor makes\n")
+    assert capsys.readouterr().err == (
+        "k8sdoctor: error: debug is disabled by --read-only: adding a debug container is the one write k8sdoctor makes\n"
+    )
     assert server.requests() == []
 
 
@@ -235,11 +265,16 @@ def test_waiting_stops_when_the_debug_image_cannot_be_pulled(server, client):
     def kubelet_fails_to_pull() -> None:
         pod = server.get("Pod", *KB)
         # source: https://github.com/rancher-archives/rke/issues/167
-        message = (f'Failed to pull image "{image}": rpc error: code = Unknown desc = unauthorized: '
-                   "authentication required")
-        pod["status"]["ephemeralContainerStatuses"] = [{"name": ready.plan.container, "image": image, "ready": False,
-                                                        "restartCount": 0,
-                                                        "state": {"waiting": {"reason": "ErrImagePull", "message": message}}}]
+        message = f'Failed to pull image "{image}": rpc error: code = Unknown desc = unauthorized: authentication required'
+        pod["status"]["ephemeralContainerStatuses"] = [
+            {
+                "name": ready.plan.container,
+                "image": image,
+                "ready": False,
+                "restartCount": 0,
+                "state": {"waiting": {"reason": "ErrImagePull", "message": message}},
+            }
+        ]
         server.apply(pod)
 
     threading.Timer(0.2, kubelet_fails_to_pull).start()
@@ -253,27 +288,44 @@ def test_the_distroless_hint():
         from k8sdoctor.core.inventory import Inventory
 
         inventory = Inventory()
-        raw = {"metadata": {"name": "p", "namespace": "x", "uid": "u"},
-               "spec": {"containers": [{"name": "app", "image": image}]}, "status": {}}
+        raw = {
+            "metadata": {"name": "p", "namespace": "x", "uid": "u"},
+            "spec": {"containers": [{"name": "app", "image": image}]},
+            "status": {},
+        }
         inventory.put_pod(raw)
         for i, message in enumerate(events):
-            inventory.put_event({"metadata": {"name": f"e{i}", "namespace": "x", "uid": f"e{i}"}, "message": message,
-                                 "involvedObject": {"kind": "Pod", "name": "p", "namespace": "x", "uid": "u"}})
+            inventory.put_event(
+                {
+                    "metadata": {"name": f"e{i}", "namespace": "x", "uid": f"e{i}"},
+                    "message": message,
+                    "involvedObject": {"kind": "Pod", "name": "p", "namespace": "x", "uid": "u"},
+                }
+            )
         return raw, inventory
 
     raw, inventory = pod("gcr.io/distroless/static-debian12:nonroot")
     assert debug.distroless_hint(raw, "app", inventory) == (
         "gcr.io/distroless/static-debian12:nonroot is a distroless image: it has no shell, so kubectl exec cannot get "
-        "into app; the debug container brings its own tools and shares its processes")
+        "into app; the debug container brings its own tools and shares its processes"
+    )
     # source: https://github.com/kubeflow/mpi-operator/issues/254
-    raw, inventory = pod("mpioperator/kubectl-delivery:latest", [
-        'docker: Error response from daemon: OCI runtime create failed: container_linux.go:346: starting container '
-        'process caused "exec: \\"/bin/sh\\": stat /bin/sh: no such file or directory": unknown.'])
+    raw, inventory = pod(
+        "mpioperator/kubectl-delivery:latest",
+        [
+            'docker: Error response from daemon: OCI runtime create failed: container_linux.go:346: starting container '
+            'process caused "exec: \\"/bin/sh\\": stat /bin/sh: no such file or directory": unknown.'
+        ],
+    )
     assert debug.distroless_hint(raw, "app", inventory).startswith("the runtime found no shell in mpioperator/kubectl-delivery:latest")
     # source: https://github.com/aylei/kubectl-debug/pull/30
-    raw, inventory = pod("aylei/debug-agent:latest", [
-        'OCI runtime exec failed: exec failed: container_linux.go:345: starting container process caused "exec: '
-        '\\"sh\\": executable file not found in $PATH": unknown'])
+    raw, inventory = pod(
+        "aylei/debug-agent:latest",
+        [
+            'OCI runtime exec failed: exec failed: container_linux.go:345: starting container process caused "exec: '
+            '\\"sh\\": executable file not found in $PATH": unknown'
+        ],
+    )
     assert debug.distroless_hint(raw, "app", inventory) is not None
     raw, inventory = pod("nginx:1.27.2")
     assert debug.distroless_hint(raw, "app", inventory) is None

@@ -19,8 +19,16 @@ def _sections(text: str) -> dict[str, list[str]]:
     title = "Pod"
     for line in text.splitlines():
         head = line.split(":", 1)[0]
-        if head in ("Init Containers", "Containers", "Ephemeral Containers", "Readiness Gates", "Conditions",
-                    "Volumes", "QoS Class", "Events"):
+        if head in (
+            "Init Containers",
+            "Containers",
+            "Ephemeral Containers",
+            "Readiness Gates",
+            "Conditions",
+            "Volumes",
+            "QoS Class",
+            "Events",
+        ):
             title = head
         out.setdefault(title, []).append(line)
     return out
@@ -49,16 +57,26 @@ def test_every_pod_reads_as_kubectl_describes_it(server, kubeconfig, client, tmp
 def test_sections_come_in_kubectl_order():
     doc = describe_pod(scenario_inventory(), "lab", "kitchen-sink-0", FIXED_NOW, timezone.utc)
     assert [s.title for s in doc.sections] == [
-        "Pod", "Init Containers", "Containers", "Ephemeral Containers", "Readiness Gates", "Conditions", "Volumes",
-        "Scheduling", "Events"]
+        "Pod",
+        "Init Containers",
+        "Containers",
+        "Ephemeral Containers",
+        "Readiness Gates",
+        "Conditions",
+        "Volumes",
+        "Scheduling",
+        "Events",
+    ]
     lines = {line.text.strip() for line in doc.lines}
     assert "Liveness:   http-get http://:8080/healthz delay=10s timeout=1s period=10s #success=1 #failure=3" in lines
     assert "Readiness:  tcp-socket :http delay=0s timeout=2s period=5s #success=1 #failure=3" in lines
     assert "Startup:    exec [cat /tmp/ready] delay=0s timeout=1s period=2s #success=1 #failure=30" in lines
     assert "Readiness:           grpc <pod>:9901 envoy delay=0s timeout=1s period=10s #success=1 #failure=3" in lines
     assert "/work from work (rw,path=\"app\")" in lines
-    assert "Status:                    Terminating (lasts <invalid>)\nTermination Grace Period:  30s\n" in describe_pod(
-        scenario_inventory(), "lab", "leaving", FIXED_NOW, timezone.utc).text()
+    assert (
+        "Status:                    Terminating (lasts <invalid>)\nTermination Grace Period:  30s\n"
+        in describe_pod(scenario_inventory(), "lab", "leaving", FIXED_NOW, timezone.utc).text()
+    )
 
 
 def test_secret_references_show_names_and_keys_never_values(server, client):
@@ -93,8 +111,13 @@ def test_events_read_as_kubectl_reads_them():
     doc = describe_pod(scenario_inventory(), "myproject", "kafdrop-1-j4969", FIXED_NOW, timezone.utc)
     rows = [line for line in doc.lines if line.event is not None]
     assert [(r.event.type, r.event.reason) for r in rows] == [
-        ("Normal", "Scheduled"), ("Normal", "AddedInterface"), ("Normal", "Pulling"), ("Warning", "Failed"),
-        ("Warning", "Failed"), ("Normal", "BackOff")]
+        ("Normal", "Scheduled"),
+        ("Normal", "AddedInterface"),
+        ("Normal", "Pulling"),
+        ("Warning", "Failed"),
+        ("Warning", "Failed"),
+        ("Normal", "BackOff"),
+    ]
     assert rows[-1].text.split()[:6] == ["Normal", "BackOff", "20s", "(x31", "over", "9m)"]
     assert rows[-1].text.endswith('kubelet            Back-off pulling image "obsidiandynamics/kafdrop:latest"')
 
@@ -110,13 +133,32 @@ def test_hostile_text_is_made_visible_not_sent_to_the_terminal():
     """Escape sequences in labels, annotations and event messages would move the cursor or retitle the
     window; they show as \\x1b."""
     inventory = Inventory()
-    inventory.put_pod({"metadata": {"name": "evil", "namespace": "x", "uid": "u1",
-                                    "labels": {"app": "\x1b]0;pwned\x07"}, "annotations": {"note": "\x1b[2Jcleared"}},
-                       "spec": {"containers": [{"name": "c\x1b[31m", "image": "i"}]}, "status": {"phase": "Running"}})
-    inventory.put_event({"metadata": {"name": "e1", "namespace": "x", "uid": "e1"}, "type": "Warning", "reason": "Odd",
-                         "involvedObject": {"kind": "Pod", "name": "evil", "namespace": "x", "uid": "u1"},
-                         "message": "\x1b[1;1Hhello\rthere", "count": 1, "lastTimestamp": "2026-11-26T11:59:00Z",
-                         "firstTimestamp": "2026-11-26T11:59:00Z", "source": {"component": "kubelet"}})
+    inventory.put_pod(
+        {
+            "metadata": {
+                "name": "evil",
+                "namespace": "x",
+                "uid": "u1",
+                "labels": {"app": "\x1b]0;pwned\x07"},
+                "annotations": {"note": "\x1b[2Jcleared"},
+            },
+            "spec": {"containers": [{"name": "c\x1b[31m", "image": "i"}]},
+            "status": {"phase": "Running"},
+        }
+    )
+    inventory.put_event(
+        {
+            "metadata": {"name": "e1", "namespace": "x", "uid": "e1"},
+            "type": "Warning",
+            "reason": "Odd",
+            "involvedObject": {"kind": "Pod", "name": "evil", "namespace": "x", "uid": "u1"},
+            "message": "\x1b[1;1Hhello\rthere",
+            "count": 1,
+            "lastTimestamp": "2026-11-26T11:59:00Z",
+            "firstTimestamp": "2026-11-26T11:59:00Z",
+            "source": {"component": "kubelet"},
+        }
+    )
     text = describe_pod(inventory, "x", "evil", FIXED_NOW, timezone.utc).text()
     assert "\x1b" not in text and "\r" not in text and "\x07" not in text
     assert "app=\\x1b]0;pwned\\x07" in text and "note: \\x1b[2Jcleared" in text

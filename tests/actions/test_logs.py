@@ -39,10 +39,16 @@ def two_containers(annotation: str | None = None, sidecar_state: dict | None = N
     meta = {"name": "p", "namespace": "x"}
     if annotation:
         meta["annotations"] = {"kubectl.kubernetes.io/default-container": annotation}
-    return {"metadata": meta, "spec": {"nodeName": "n", "containers": [{"name": "main"}, {"name": "sidecar"}]},
-            "status": {"containerStatuses": [
+    return {
+        "metadata": meta,
+        "spec": {"nodeName": "n", "containers": [{"name": "main"}, {"name": "sidecar"}]},
+        "status": {
+            "containerStatuses": [
                 {"name": "main", "ready": True, "restartCount": 0, "state": {"running": {}}},
-                {"name": "sidecar", "ready": sidecar_state is None, "restartCount": 0, "state": sidecar_state or {"running": {}}}]}}
+                {"name": "sidecar", "ready": sidecar_state is None, "restartCount": 0, "state": sidecar_state or {"running": {}}},
+            ]
+        },
+    }
 
 
 # ---- which container, which run -------------------------------------------------------------------
@@ -76,8 +82,10 @@ def test_why_a_container_has_no_logs(inventory):
     with pytest.raises(LogsUnavailable) as never:
         check_readable(inventory, LogRequest(*kafdrop, "kafdrop"))
     # source: https://github.com/red-hat-storage/ocs-ci/issues/4494
-    assert str(never.value) == ('container kafdrop has never started (ImagePullBackOff: Back-off pulling image '
-                                '"obsidiandynamics/kafdrop:latest"), so it has written no logs')
+    assert str(never.value) == (
+        'container kafdrop has never started (ImagePullBackOff: Back-off pulling image '
+        '"obsidiandynamics/kafdrop:latest"), so it has written no logs'
+    )
     with pytest.raises(LogsUnavailable, match="app has not restarted: there is no previous run"):
         check_readable(inventory, LogRequest(*WEB, "app", previous=True))
     with pytest.raises(LogsUnavailable, match="not scheduled on a node yet"):
@@ -156,8 +164,11 @@ def read(client, req: LogRequest) -> list[str]:
 def test_previous_and_current_are_asked_for_as_kubectl_asks(server, client):
     previous = read(client, LogRequest(*KB, "kb", previous=True, tail=3))
     # source: https://github.com/kubeedge/sedna/issues/320
-    assert previous == ["  File \"/code/lib/sedna/algorithms/optical_flow/__init__.py\", line 19, in <module>",
-                        "    import cv2", "ModuleNotFoundError: No module named 'cv2'"]
+    assert previous == [
+        "  File \"/code/lib/sedna/algorithms/optical_flow/__init__.py\", line 19, in <module>",
+        "    import cv2",
+        "ModuleNotFoundError: No module named 'cv2'",
+    ]
     (request,) = server.requests("GET", LOG_PATH.format(KB[1]))
     assert request.query == {"container": "kb", "previous": "true", "tailLines": "3"}
     assert read(client, LogRequest(*WEB, "log-shipper")) == []
@@ -176,8 +187,9 @@ def test_follow_streams_new_lines_as_they_are_written(server, client):
     opened: list = []
     stop = threading.Event()
     req = LogRequest(*WEB, "app", timestamps=True)
-    reader = threading.Thread(target=stream_logs, args=(client, req, received.extend),
-                              kwargs={"follow": True, "stop": stop, "on_open": opened.append})
+    reader = threading.Thread(
+        target=stream_logs, args=(client, req, received.extend), kwargs={"follow": True, "stop": stop, "on_open": opened.append}
+    )
     reader.start()
     wait_for(lambda: len(received) == 3)
     server.append_log(*WEB, "app", ["GET /ready 200", "\x1b[31mboom\x1b[0m \xff"])
@@ -188,8 +200,7 @@ def test_follow_streams_new_lines_as_they_are_written(server, client):
     assert not reader.is_alive()
     assert received[3].endswith("Z GET /ready 200")
     assert received[4].endswith("Z \\x1b[31mboom\\x1b[0m \xff")
-    assert server.requests("GET", LOG_PATH.format(WEB[1]))[-1].query == {
-        "container": "app", "follow": "true", "timestamps": "true"}
+    assert server.requests("GET", LOG_PATH.format(WEB[1]))[-1].query == {"container": "app", "follow": "true", "timestamps": "true"}
 
 
 def wait_for(condition, timeout: float = 5.0) -> None:

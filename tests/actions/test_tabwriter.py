@@ -11,7 +11,11 @@ def test_a_column_is_as_wide_as_its_widest_cell_plus_two():
 
 def test_a_line_without_a_tab_ends_the_block():
     assert align(["Name:\tweb", "Containers:", "  app:\tx", "Namespace:\tshop"]) == [
-        "Name:  web", "Containers:", "  app:      x", "Namespace:  shop"]
+        "Name:  web",
+        "Containers:",
+        "  app:      x",
+        "Namespace:  shop",
+    ]
 
 
 def test_the_text_after_the_last_tab_is_not_padded_and_empty_cells_still_are():
@@ -21,7 +25,10 @@ def test_the_text_after_the_last_tab_is_not_padded_and_empty_cells_still_are():
 
 def test_nested_columns_are_aligned_within_their_own_block():
     assert align(["  Type\tReason\tMessage", "  Normal\tPulled\tok", "  Warning\tBackOff\tagain"]) == [
-        "  Type     Reason   Message", "  Normal   Pulled   ok", "  Warning  BackOff  again"]
+        "  Type     Reason   Message",
+        "  Normal   Pulled   ok",
+        "  Warning  BackOff  again",
+    ]
 
 
 def test_a_flush_ends_every_block():

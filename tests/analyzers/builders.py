@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from k8sdoctor.core.findings import Finding, PodDiagnosis
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.timeutil import format_time
+from k8sdoctor.core.kube.timeutil import format_time
 from tests.realcases import PUBLIC_MESSAGES, SHARED_CASES, load_cases
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
@@ -40,16 +40,38 @@ def uid() -> str:
     return f"00000000-0000-4000-8000-{next(_UIDS):012d}"
 
 
-def node(name, *, cpu="4", memory="16Gi", pods="110", labels=None, taints=None, images=(), arch="amd64", os="linux", unschedulable=False, extra=None):
+def node(
+    name,
+    *,
+    cpu="4",
+    memory="16Gi",
+    pods="110",
+    labels=None,
+    taints=None,
+    images=(),
+    arch="amd64",
+    os="linux",
+    unschedulable=False,
+    extra=None,
+):
     allocatable = {"cpu": cpu, "memory": memory, "pods": pods, "ephemeral-storage": "100Gi", **(extra or {})}
     return {
         "kind": "Node",
-        "metadata": {"name": name, "uid": uid(), "labels": {"kubernetes.io/hostname": name, "kubernetes.io/arch": arch, "kubernetes.io/os": os, **(labels or {})}},
+        "metadata": {
+            "name": name,
+            "uid": uid(),
+            "labels": {"kubernetes.io/hostname": name, "kubernetes.io/arch": arch, "kubernetes.io/os": os, **(labels or {})},
+        },
         "spec": {"taints": list(taints or []), **({"unschedulable": True} if unschedulable else {})},
         "status": {
             "capacity": dict(allocatable),
             "allocatable": allocatable,
-            "nodeInfo": {"architecture": arch, "operatingSystem": os, "containerRuntimeVersion": "containerd://1.7.13", "kubeletVersion": "v1.30.2"},
+            "nodeInfo": {
+                "architecture": arch,
+                "operatingSystem": os,
+                "containerRuntimeVersion": "containerd://1.7.13",
+                "kubeletVersion": "v1.30.2",
+            },
             "images": [{"names": list(names), "sizeBytes": 10_000_000} for names in images],
             "conditions": [{"type": "Ready", "status": "True"}],
         },
@@ -66,7 +88,20 @@ def container(name, image="registry.example/app:1.0", *, cpu=None, memory=None, 
     return {"name": name, "image": image, **({"resources": resources} if resources else {}), **extra}
 
 
-def pod(name, *, namespace="shop", node_name=None, containers=(), init_containers=(), phase="Running", owner=None, statuses=None, spec=None, status=None, labels=None):
+def pod(
+    name,
+    *,
+    namespace="shop",
+    node_name=None,
+    containers=(),
+    init_containers=(),
+    phase="Running",
+    owner=None,
+    statuses=None,
+    spec=None,
+    status=None,
+    labels=None,
+):
     """A pod; running pods on a node get ready container statuses unless `statuses` is given."""
     pod_spec = {"containers": [dict(c) for c in containers] or [container("app")], "restartPolicy": "Always", **(spec or {})}
     if init_containers:
@@ -80,7 +115,10 @@ def pod(name, *, namespace="shop", node_name=None, containers=(), init_container
         if kind == "ReplicaSet":
             meta["labels"].setdefault("pod-template-hash", owner_name.rsplit("-", 1)[-1])
     if statuses is None and phase == "Running":
-        statuses = [{"name": c["name"], "image": c["image"], "ready": True, "restartCount": 0, "state": {"running": {"startedAt": ago(3000)}}} for c in pod_spec["containers"]]
+        statuses = [
+            {"name": c["name"], "image": c["image"], "ready": True, "restartCount": 0, "state": {"running": {"startedAt": ago(3000)}}}
+            for c in pod_spec["containers"]
+        ]
     pod_status = {"phase": phase, **(status or {})}
     if statuses:
         pod_status["containerStatuses"] = statuses
@@ -112,7 +150,12 @@ def event(about: dict, message: str, *, reason=None, type_=None, component="kube
 def system_pods(nodes) -> list[dict]:
     """kube-system pods on every node (as a cluster-wide read sees them), requesting 100m CPU, 128Mi."""
     return [
-        pod(f"kube-proxy-{n['metadata']['name']}", namespace="kube-system", node_name=n["metadata"]["name"], containers=[container("kube-proxy", "registry.k8s.io/kube-proxy:v1.30.2", cpu="100m", memory="128Mi")])
+        pod(
+            f"kube-proxy-{n['metadata']['name']}",
+            namespace="kube-system",
+            node_name=n["metadata"]["name"],
+            containers=[container("kube-proxy", "registry.k8s.io/kube-proxy:v1.30.2", cpu="100m", memory="128Mi")],
+        )
         for n in nodes
     ]
 

@@ -9,8 +9,19 @@ LAST = "status.containerStatuses[{}].lastState.terminated"
 
 
 def crashing(name, cname, image, *, last, restarts=5, owner=("ReplicaSet", "api-6f5d4c3b2"), spec=None, **container_fields):
-    statuses = [{"name": cname, "image": image, "ready": False, "restartCount": restarts, "state": {"waiting": {"reason": "CrashLoopBackOff"}}, "lastState": {"terminated": last}}]
-    return pod(name, node_name="worker-1", owner=owner, containers=[container(cname, image, **container_fields)], statuses=statuses, spec=spec)
+    statuses = [
+        {
+            "name": cname,
+            "image": image,
+            "ready": False,
+            "restartCount": restarts,
+            "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+            "lastState": {"terminated": last},
+        }
+    ]
+    return pod(
+        name, node_name="worker-1", owner=owner, containers=[container(cname, image, **container_fields)], statuses=statuses, spec=spec
+    )
 
 
 def test_oom_kill_suggests_a_larger_limit(engine):
@@ -24,9 +35,22 @@ def test_oom_kill_suggests_a_larger_limit(engine):
         limits={"memory": "100Mi"},
     )
     # https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/
-    oom = corpus_message("k8s-docs-memory-demo-2-oomkilled", "https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/", contains="Memory cgroup out of memory")
-    backoff = corpus_message("k8s-docs-memory-demo-2-oomkilled", "https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/", contains="Back-off")
-    inv = cluster(node("worker-1"), target, event(target, oom, reason="OOMKilling", type_="Warning"), event(target, backoff, reason="BackOff", type_="Warning"))
+    oom = corpus_message(
+        "k8s-docs-memory-demo-2-oomkilled",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/",
+        contains="Memory cgroup out of memory",
+    )
+    backoff = corpus_message(
+        "k8s-docs-memory-demo-2-oomkilled",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/",
+        contains="Back-off",
+    )
+    inv = cluster(
+        node("worker-1"),
+        target,
+        event(target, oom, reason="OOMKilling", type_="Warning"),
+        event(target, backoff, reason="BackOff", type_="Warning"),
+    )
     f = finding(diagnose(engine, inv, target), "oom-killed")
     assert evidence(f, LAST.format("memory-demo-2-ctr")) == [
         "OOMKilled, exit code 137 = 128 + 9 (SIGKILL): killed by the kernel OOM killer: the container used more memory than its limit"
@@ -39,7 +63,15 @@ def test_oom_kill_suggests_a_larger_limit(engine):
 
 
 def test_oom_kill_of_a_large_container_grows_by_half(engine):
-    target = crashing("zk-0", "zookeeper", "zookeeper:3.9", owner=("StatefulSet", "zk"), last={"reason": "OOMKilled", "exitCode": 137}, memory="2Gi", limits={"memory": "3Gi"})
+    target = crashing(
+        "zk-0",
+        "zookeeper",
+        "zookeeper:3.9",
+        owner=("StatefulSet", "zk"),
+        last={"reason": "OOMKilled", "exitCode": 137},
+        memory="2Gi",
+        limits={"memory": "3Gi"},
+    )
     # https://github.com/gimlet-io/gimlet/issues/649 (the case gives reason OOMKilled and exit code 137)
     f = finding(diagnose(engine, cluster(node("worker-1"), target), target), "oom-killed")
     assert f.remediation[0].text == "Raise the memory limit of zookeeper from 3Gi to 4.5Gi (1.5×), then watch its real peak and adjust."
@@ -47,7 +79,13 @@ def test_oom_kill_of_a_large_container_grows_by_half(engine):
 
 
 def test_oom_without_a_limit_is_the_node_running_out(engine):
-    target = crashing("kube-eventer-0", "app", "registry.example/eventer:1", owner=("StatefulSet", "kube-eventer"), last={"reason": "OOMKilled", "exitCode": 1})
+    target = crashing(
+        "kube-eventer-0",
+        "app",
+        "registry.example/eventer:1",
+        owner=("StatefulSet", "kube-eventer"),
+        last={"reason": "OOMKilled", "exitCode": 1},
+    )
     # https://github.com/AliyunContainerService/kube-eventer/issues/285 (reason OOMKilled with exit code 1)
     f = finding(diagnose(engine, cluster(node("worker-1"), target), target), "oom-killed")
     assert evidence(f, LAST.format("app")) == [
@@ -68,15 +106,28 @@ def webhook(run_seconds, *, probe=None, startup=None, exit_code=143):
     if startup:
         fields["startupProbe"] = startup
     last = {"reason": "Error", "exitCode": exit_code, "startedAt": ago(400 + run_seconds), "finishedAt": ago(400)}
-    return crashing("cert-manager-webhook-hetzner-6d56ff8dd9-rw6vc", WEBHOOK, "cert-manager-webhook-hetzner:1.3.3", owner=("ReplicaSet", "cert-manager-webhook-hetzner-6d56ff8dd9"), last=last, restarts=6, **fields)
+    return crashing(
+        "cert-manager-webhook-hetzner-6d56ff8dd9-rw6vc",
+        WEBHOOK,
+        "cert-manager-webhook-hetzner:1.3.3",
+        owner=("ReplicaSet", "cert-manager-webhook-hetzner-6d56ff8dd9"),
+        last=last,
+        restarts=6,
+        **fields,
+    )
 
 
 def probe_events(target):
     # https://github.com/vadimkim/cert-manager-webhook-hetzner/issues/91
     unhealthy = corpus_message("cert-manager-webhook-hetzner-liveness-timeout-killing", SOURCE_HETZNER, contains="Liveness probe failed")
-    killing = corpus_message("cert-manager-webhook-hetzner-liveness-timeout-killing", SOURCE_HETZNER, contains="failed liveness probe, will be restarted")
+    killing = corpus_message(
+        "cert-manager-webhook-hetzner-liveness-timeout-killing", SOURCE_HETZNER, contains="failed liveness probe, will be restarted"
+    )
     path = f"spec.containers{{{WEBHOOK}}}"
-    return [event(target, unhealthy, reason="Unhealthy", type_="Warning", field_path=path, count=18), event(target, killing, reason="Killing", type_="Normal", field_path=path, count=6)]
+    return [
+        event(target, unhealthy, reason="Unhealthy", type_="Warning", field_path=path, count=18),
+        event(target, killing, reason="Killing", type_="Normal", field_path=path, count=6),
+    ]
 
 
 def test_liveness_probe_kills_it_before_it_has_started(engine):
@@ -98,7 +149,9 @@ def test_liveness_probe_kills_it_before_it_has_started(engine):
     )
     delay = step(f, "Or raise livenessProbe.initialDelaySeconds to 62")
     assert '"livenessProbe":{"initialDelaySeconds":62}' in delay.command
-    assert evidence(f, LAST.format(WEBHOOK)) == ["Error, exit code 143 = 128 + 15 (SIGTERM): it was asked to stop (pod deletion, eviction, rollout, or a failed liveness probe) and exited on the signal"]
+    assert evidence(f, LAST.format(WEBHOOK)) == [
+        "Error, exit code 143 = 128 + 15 (SIGTERM): it was asked to stop (pod deletion, eviction, rollout, or a failed liveness probe) and exited on the signal"
+    ]
 
 
 def test_a_startup_probe_that_is_too_short(engine):
@@ -145,13 +198,23 @@ def test_probe_timing_without_probe_events(engine):
 
 
 def test_exit_codes_127_and_139(engine):
-    shell = crashing("config-manager-0", "config-manager", "apecloud/kubeblocks-tools:0.5.0", owner=("StatefulSet", "config-manager"), last={"reason": "Error", "exitCode": 127}, command=["/bin/reloader"], args=["--config", "/etc/reload.yaml"])
+    shell = crashing(
+        "config-manager-0",
+        "config-manager",
+        "apecloud/kubeblocks-tools:0.5.0",
+        owner=("StatefulSet", "config-manager"),
+        last={"reason": "Error", "exitCode": 127},
+        command=["/bin/reloader"],
+        args=["--config", "/etc/reload.yaml"],
+    )
     # https://github.com/apecloud/kubeblocks/issues/4633 (reason Error, exit code 127)
     f = finding(diagnose(engine, cluster(node("worker-1"), shell), shell), "command-not-found")
     assert evidence(f, LAST.format("config-manager")) == [
         "Error, exit code 127: command not found: the executable (or a script's interpreter) is not in the image or not on PATH"
     ]
-    assert evidence(f, "spec.containers[config-manager].command, .args") == ['command ["/bin/reloader"], args ["--config","/etc/reload.yaml"]']
+    assert evidence(f, "spec.containers[config-manager].command, .args") == [
+        'command ["/bin/reloader"], args ["--config","/etc/reload.yaml"]'
+    ]
     segfault = crashing("backstage-0", "backstage", "backstage:1.20", owner=("StatefulSet", "backstage"), last={"exitCode": 139})
     # https://github.com/backstage/charts/issues/203 (exit code 139 only)
     f = finding(diagnose(engine, cluster(node("worker-1"), segfault), segfault), "app-error")
@@ -164,7 +227,14 @@ def test_termination_message_is_quoted(engine):
     # With terminationMessagePolicy FallbackToLogsOnError the kubelet copies the log's tail into the message.
     # https://github.com/kubeedge/sedna/issues/320
     line = "ModuleNotFoundError: No module named 'cv2'"
-    target = crashing("kb-0", "kb", "kubeedge/sedna-kb:v0.4.0", owner=("StatefulSet", "kb"), last={"reason": "Error", "exitCode": 1, "message": line}, terminationMessagePolicy="FallbackToLogsOnError")
+    target = crashing(
+        "kb-0",
+        "kb",
+        "kubeedge/sedna-kb:v0.4.0",
+        owner=("StatefulSet", "kb"),
+        last={"reason": "Error", "exitCode": 1, "message": line},
+        terminationMessagePolicy="FallbackToLogsOnError",
+    )
     f = finding(diagnose(engine, cluster(node("worker-1"), target), target), "app-error")
     assert evidence(f, LAST.format("kb") + ".message") == [line]
     assert evidence(f, LAST.format("kb")) == ["Error, exit code 1: a general error reported by the application itself"]
@@ -172,9 +242,28 @@ def test_termination_message_is_quoted(engine):
 
 def test_oom_killed_init_container_gets_a_patch(engine):
     init = container("init-myservice", "busybox:1.36", memory="32Mi", limits={"memory": "64Mi"})
-    statuses = {"initContainerStatuses": [{"name": "init-myservice", "image": "busybox:1.36", "ready": False, "restartCount": 2,
-                                           "state": {"waiting": {"reason": "CrashLoopBackOff"}}, "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 0}}}]}
-    target = pod("myapp-0", node_name="worker-1", phase="Pending", owner=("StatefulSet", "myapp"), containers=[container("myapp", "busybox:1.36")], init_containers=[init], statuses=[], status=statuses)
+    statuses = {
+        "initContainerStatuses": [
+            {
+                "name": "init-myservice",
+                "image": "busybox:1.36",
+                "ready": False,
+                "restartCount": 2,
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 0}},
+            }
+        ]
+    }
+    target = pod(
+        "myapp-0",
+        node_name="worker-1",
+        phase="Pending",
+        owner=("StatefulSet", "myapp"),
+        containers=[container("myapp", "busybox:1.36")],
+        init_containers=[init],
+        statuses=[],
+        status=statuses,
+    )
     # https://github.com/kubernetes/kubernetes/issues/104454 (an init container OOMKilled with exit code 0)
     f = finding(diagnose(engine, cluster(node("worker-1"), target), target), "oom-killed", "init-myservice")
     assert evidence(f, "spec.initContainers[init-myservice].resources") == ["memory limit 64Mi, request 32Mi"]

@@ -14,27 +14,44 @@ def pulling(name, image, *, owner=("ReplicaSet", "app-5c7d9f8b6"), reason="Image
 
 
 def failed(target, message, type_=None, reason=None):
-    return event(target, message, type_=type_, reason=reason, field_path="spec.containers{%s}" % target["spec"]["containers"][0]["name"])
+    return event(
+        target, message, type_=type_, reason=reason, field_path="spec.containers{{{}}}".format(target["spec"]["containers"][0]["name"])
+    )
 
 
 def test_missing_tag_suggests_the_closest_tag_on_a_node(engine):
     image = "ghcr.io/cloudnative-pg/cloudnative-pg:1.20.1"
     nodes = [
-        node("worker-1", images=[["ghcr.io/cloudnative-pg/cloudnative-pg@sha256:" + "a" * 64, "ghcr.io/cloudnative-pg/cloudnative-pg:1.20.0"], ["registry.k8s.io/pause:3.9"]]),
+        node(
+            "worker-1",
+            images=[
+                ["ghcr.io/cloudnative-pg/cloudnative-pg@sha256:" + "a" * 64, "ghcr.io/cloudnative-pg/cloudnative-pg:1.20.0"],
+                ["registry.k8s.io/pause:3.9"],
+            ],
+        ),
         node("worker-2", images=[["ghcr.io/cloudnative-pg/cloudnative-pg:1.19.3"]]),
     ]
-    target = pulling("cnpg-controller-manager-5c7d9f8b6-x7k2m", image, owner=("ReplicaSet", "cnpg-controller-manager-5c7d9f8b6"), cname="manager")
+    target = pulling(
+        "cnpg-controller-manager-5c7d9f8b6-x7k2m", image, owner=("ReplicaSet", "cnpg-controller-manager-5c7d9f8b6"), cname="manager"
+    )
     # https://github.com/cloudnative-pg/cloudnative-pg/issues/2265
     message = corpus_message("cnpg-ghcr-manifest-not-found", "https://github.com/cloudnative-pg/cloudnative-pg/issues/2265")
     f = finding(diagnose(engine, cluster(nodes, target, failed(target, message)), target), "image-not-found")
-    assert evidence(f, "spec.containers[manager].image, parsed") == ["registry ghcr.io, repository cloudnative-pg/cloudnative-pg, tag 1.20.1"]
+    assert evidence(f, "spec.containers[manager].image, parsed") == [
+        "registry ghcr.io, repository cloudnative-pg/cloudnative-pg, tag 1.20.1"
+    ]
     assert evidence(f, IMAGES) == [
         "other tags of ghcr.io/cloudnative-pg/cloudnative-pg in the cluster: 1.19.3, 1.20.0",
         "did you mean ghcr.io/cloudnative-pg/cloudnative-pg:1.20.0? It is on node worker-1",
     ]
     fix = f.remediation[0]
-    assert fix.text == "Use the image that exists in the cluster: ghcr.io/cloudnative-pg/cloudnative-pg:1.20.0 (check it is the version you want)."
-    assert fix.command == "kubectl -n shop set image deployment/cnpg-controller-manager manager=ghcr.io/cloudnative-pg/cloudnative-pg:1.20.0"
+    assert (
+        fix.text
+        == "Use the image that exists in the cluster: ghcr.io/cloudnative-pg/cloudnative-pg:1.20.0 (check it is the version you want)."
+    )
+    assert (
+        fix.command == "kubectl -n shop set image deployment/cnpg-controller-manager manager=ghcr.io/cloudnative-pg/cloudnative-pg:1.20.0"
+    )
     assert not any("REGISTRY/REPOSITORY:TAG" in (s.command or "") for s in f.remediation)
 
 
@@ -43,10 +60,17 @@ def test_repository_typo_suggests_the_image_another_pod_runs(engine):
     # https://github.com/nigelpoulton/pluralsight-docker-CI/issues/11
     typo = "nigelpoultron/pluralsight-docker-ci:latest"
     target = pulling("web-7f9c8d6b5-q2w3e", typo, owner=("ReplicaSet", "web-7f9c8d6b5"), reason="ErrImagePull")
-    running = pod("web-legacy-0", node_name="worker-2", owner=("StatefulSet", "web-legacy"), containers=[container("web", "nigelpoulton/pluralsight-docker-ci:latest")])
+    running = pod(
+        "web-legacy-0",
+        node_name="worker-2",
+        owner=("StatefulSet", "web-legacy"),
+        containers=[container("web", "nigelpoulton/pluralsight-docker-ci:latest")],
+    )
     unrelated = pod("cache-0", node_name="worker-2", owner=("StatefulSet", "cache"), containers=[container("redis", "redis:7.2")])
     f = finding(diagnose(engine, cluster(node("worker-1"), node("worker-2"), target, running, unrelated), target), "pull-error")
-    assert evidence(f, "spec.containers[app].image, parsed") == ["registry docker.io, repository nigelpoultron/pluralsight-docker-ci, tag latest"]
+    assert evidence(f, "spec.containers[app].image, parsed") == [
+        "registry docker.io, repository nigelpoultron/pluralsight-docker-ci, tag latest"
+    ]
     assert evidence(f, IMAGES) == ["did you mean nigelpoulton/pluralsight-docker-ci:latest? It is in pod shop/web-legacy-0"]
     assert f.remediation[0].command == "kubectl -n shop set image deployment/web app=nigelpoulton/pluralsight-docker-ci:latest"
 
@@ -83,7 +107,9 @@ def auth_failure(engine, *objects, spec=None, listed=(("Secret", "shop"),)):
     target = pulling("test-service-5d6c7b8a9-h7j8k", AUTH_IMAGE, owner=("ReplicaSet", "test-service-5d6c7b8a9"), spec=spec)
     # https://github.com/rancher-archives/rke/issues/167
     message = corpus_message("rke-private-registry-auth-required", "https://github.com/rancher-archives/rke/issues/167")
-    return finding(diagnose(engine, cluster(node("worker-1"), target, failed(target, message), *objects, listed=listed), target), "registry-auth")
+    return finding(
+        diagnose(engine, cluster(node("worker-1"), target, failed(target, message), *objects, listed=listed), target), "registry-auth"
+    )
 
 
 def test_pull_secret_typo_and_a_service_account_secret_of_the_wrong_type(engine):
@@ -108,11 +134,16 @@ def test_pull_secret_typo_and_a_service_account_secret_of_the_wrong_type(engine)
 
 
 def test_pull_secret_that_exists_gets_a_host_check(engine):
-    f = auth_failure(engine, secret("regcred", "kubernetes.io/dockerconfigjson"), service_account(), spec={"imagePullSecrets": [{"name": "regcred"}]})
+    f = auth_failure(
+        engine, secret("regcred", "kubernetes.io/dockerconfigjson"), service_account(), spec={"imagePullSecrets": [{"name": "regcred"}]}
+    )
     assert evidence(f, "spec.imagePullSecrets") == ["regcred: exists, type kubernetes.io/dockerconfigjson"]
     check = f.remediation[0]
     assert check.text.startswith("Check that regcred holds credentials for docker.io (the host must match)")
-    assert check.command == "kubectl -n shop get secret regcred -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r '.auths | keys[]'"
+    assert (
+        check.command
+        == "kubectl -n shop get secret regcred -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r '.auths | keys[]'"
+    )
 
 
 def test_metadata_only_secret_has_unknown_type(engine):
@@ -124,7 +155,10 @@ def test_no_pull_secrets_creates_one_for_the_registry(engine):
     f = auth_failure(engine, service_account("builder"), spec={"serviceAccountName": "builder"})
     assert evidence(f, "spec.imagePullSecrets") == ["none, and ServiceAccount builder has none: the pull is anonymous"]
     create, attach = f.remediation[0], f.remediation[1]
-    assert create.command == "kubectl -n shop create secret docker-registry regcred --docker-server=https://index.docker.io/v1/ --docker-username=USER --docker-password=TOKEN"
+    assert (
+        create.command
+        == "kubectl -n shop create secret docker-registry regcred --docker-server=https://index.docker.io/v1/ --docker-username=USER --docker-password=TOKEN"
+    )
     assert attach.command == "kubectl -n shop patch serviceaccount builder -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}'"
     assert not any("--docker-server=REGISTRY" in (s.command or "") for s in f.remediation)
 
@@ -133,7 +167,10 @@ def test_new_pull_secret_keeps_the_service_accounts_others(engine):
     f = auth_failure(engine, service_account(secrets=["quay-robot"]))
     assert evidence(f, "serviceaccount shop/default imagePullSecrets") == ["quay-robot: does not exist in namespace shop"]
     attach = step(f, "Let the pod's ServiceAccount default use it")
-    assert attach.command == "kubectl -n shop patch serviceaccount default -p '{\"imagePullSecrets\":[{\"name\":\"quay-robot\"},{\"name\":\"regcred\"}]}'"
+    assert (
+        attach.command
+        == "kubectl -n shop patch serviceaccount default -p '{\"imagePullSecrets\":[{\"name\":\"quay-robot\"},{\"name\":\"regcred\"}]}'"
+    )
 
 
 def test_secrets_never_listed_cannot_be_checked(engine):
@@ -144,23 +181,43 @@ def test_secrets_never_listed_cannot_be_checked(engine):
 def test_platform_mismatch_points_at_nodes_of_another_architecture(engine):
     image = "quay.io/brancz/kube-rbac-proxy:v0.10.0"
     nodes = [node("pi-1", arch="arm64")] + [node(f"x86-{i}") for i in range(3)]
-    target = pulling("controller-manager-7d9f8b6c5-r5t6y", image, owner=("ReplicaSet", "controller-manager-7d9f8b6c5"), node_name="pi-1", cname="kube-rbac-proxy")
+    target = pulling(
+        "controller-manager-7d9f8b6c5-r5t6y",
+        image,
+        owner=("ReplicaSet", "controller-manager-7d9f8b6c5"),
+        node_name="pi-1",
+        cname="kube-rbac-proxy",
+    )
     # https://github.com/kube-rbac-proxy/kube-rbac-proxy/issues/79
-    message = corpus_message("kube-rbac-proxy-docker-no-matching-manifest-arm64", "https://github.com/kube-rbac-proxy/kube-rbac-proxy/issues/79")
+    message = corpus_message(
+        "kube-rbac-proxy-docker-no-matching-manifest-arm64", "https://github.com/kube-rbac-proxy/kube-rbac-proxy/issues/79"
+    )
     f = finding(diagnose(engine, cluster(nodes, target, failed(target, message)), target), "platform-mismatch")
     assert evidence(f, "node pi-1 status.nodeInfo") == ["node pi-1 is linux/arm64; the image has no linux/arm64/v8 variant"]
     assert evidence(f, "nodes' status.nodeInfo") == ["other platforms in the cluster: linux/amd64 (3 nodes)"]
     fix = f.remediation[0]
-    assert fix.text == "If the image is built for linux/amd64, pin the pod to those nodes (kubernetes.io/arch=amd64); otherwise build a multi-arch image."
-    assert fix.command == "kubectl -n shop patch deployment/controller-manager -p '{\"spec\":{\"template\":{\"spec\":{\"nodeSelector\":{\"kubernetes.io/arch\":\"amd64\"}}}}}'"
+    assert (
+        fix.text
+        == "If the image is built for linux/amd64, pin the pod to those nodes (kubernetes.io/arch=amd64); otherwise build a multi-arch image."
+    )
+    assert (
+        fix.command
+        == "kubectl -n shop patch deployment/controller-manager -p '{\"spec\":{\"template\":{\"spec\":{\"nodeSelector\":{\"kubernetes.io/arch\":\"amd64\"}}}}}'"
+    )
 
 
 def test_windows_node_pins_to_linux(engine):
     image = "foundationdb/fdb-kubernetes-operator:v2.6.0"
     nodes = [node("win-1", os="windows"), node("linux-1")]
-    target = pulling("fdb-operator-6c5b4a3d2-w1e2r", image, owner=("ReplicaSet", "fdb-operator-6c5b4a3d2"), node_name="win-1", cname="manager")
+    target = pulling(
+        "fdb-operator-6c5b4a3d2-w1e2r", image, owner=("ReplicaSet", "fdb-operator-6c5b4a3d2"), node_name="win-1", cname="manager"
+    )
     # https://github.com/FoundationDB/fdb-kubernetes-operator/issues/2294
-    message = corpus_message("fdb-operator-kind-no-match-for-platform", "https://github.com/FoundationDB/fdb-kubernetes-operator/issues/2294", contains="no match for platform")
+    message = corpus_message(
+        "fdb-operator-kind-no-match-for-platform",
+        "https://github.com/FoundationDB/fdb-kubernetes-operator/issues/2294",
+        contains="no match for platform",
+    )
     f = finding(diagnose(engine, cluster(nodes, target, failed(target, message, "Warning", "Failed")), target), "platform-mismatch")
     assert evidence(f, "node win-1 status.nodeInfo") == ["node win-1 is windows/amd64; the image has no variant for it"]
     assert '"kubernetes.io/os":"linux"' in f.remediation[0].command
@@ -168,17 +225,42 @@ def test_windows_node_pins_to_linux(engine):
 
 def test_rate_limit_counts_other_pulls_hitting_the_limit_and_offers_auth_and_a_mirror(engine):
     image = "obsidiandynamics/kafdrop:latest"
-    target = pulling("kafdrop-1-j4969", image, owner=("ReplicationController", "kafdrop-1"), reason="ErrImagePull", node_name="compute-0", cname="kafdrop")
+    target = pulling(
+        "kafdrop-1-j4969",
+        image,
+        owner=("ReplicationController", "kafdrop-1"),
+        reason="ErrImagePull",
+        node_name="compute-0",
+        cname="kafdrop",
+    )
     other = pulling("zookeeper-0", "zookeeper:3.9", owner=("StatefulSet", "zookeeper"), node_name="compute-1", cname="zookeeper")
     # https://github.com/red-hat-storage/ocs-ci/issues/4494
-    message = corpus_message("ocs-ci-kafdrop-rate-limit-crio", "https://github.com/red-hat-storage/ocs-ci/issues/4494", contains="toomanyrequests")
-    unrelated = pulling("web-0", "nginx:1.27.2", owner=("StatefulSet", "web"), node_name="compute-1", cname="web")  # fails, but not on the limit
-    inv = cluster(node("compute-0"), node("compute-1"), target, other, unrelated, service_account(),
-                  failed(target, message, "Warning", "Failed"), failed(other, message, "Warning", "Failed"))
+    message = corpus_message(
+        "ocs-ci-kafdrop-rate-limit-crio", "https://github.com/red-hat-storage/ocs-ci/issues/4494", contains="toomanyrequests"
+    )
+    unrelated = pulling(
+        "web-0", "nginx:1.27.2", owner=("StatefulSet", "web"), node_name="compute-1", cname="web"
+    )  # fails, but not on the limit
+    inv = cluster(
+        node("compute-0"),
+        node("compute-1"),
+        target,
+        other,
+        unrelated,
+        service_account(),
+        failed(target, message, "Warning", "Failed"),
+        failed(other, message, "Warning", "Failed"),
+    )
     f = finding(diagnose(engine, inv, target), "rate-limited")
-    assert evidence(f, "other pods' containerStatuses") == ["1 more container(s) in 1 other pod(s) also hit the rate limit pulling from docker.io: every node behind the same address shares the limit"]
-    assert evidence(f, "spec.imagePullSecrets") == ["none, and ServiceAccount default has none: the pull is anonymous, with the lowest limit"]
-    assert evidence(f, "spec.containers[kafdrop].imagePullPolicy") == ["Always (the default for :latest): every container start pulls again"]
+    assert evidence(f, "other pods' containerStatuses") == [
+        "1 more container(s) in 1 other pod(s) also hit the rate limit pulling from docker.io: every node behind the same address shares the limit"
+    ]
+    assert evidence(f, "spec.imagePullSecrets") == [
+        "none, and ServiceAccount default has none: the pull is anonymous, with the lowest limit"
+    ]
+    assert evidence(f, "spec.containers[kafdrop].imagePullPolicy") == [
+        "Always (the default for :latest): every container start pulls again"
+    ]
     commands = [s.command for s in f.remediation]
     assert commands[:2] == [
         "kubectl -n shop create secret docker-registry regcred --docker-server=https://index.docker.io/v1/ --docker-username=USER --docker-password=TOKEN",
@@ -188,11 +270,16 @@ def test_rate_limit_counts_other_pulls_hitting_the_limit_and_offers_auth_and_a_m
     assert mirror.command.endswith("| sudo tee /etc/containerd/certs.d/docker.io/hosts.toml")
     assert "https://mirror.gcr.io" in mirror.command
     pin = step(f, "Pin a version tag and use imagePullPolicy IfNotPresent")
-    assert pin.command == "kubectl -n shop patch replicationcontroller/kafdrop-1 -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"kafdrop\",\"imagePullPolicy\":\"IfNotPresent\"}]}}}}'"
+    assert (
+        pin.command
+        == "kubectl -n shop patch replicationcontroller/kafdrop-1 -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"kafdrop\",\"imagePullPolicy\":\"IfNotPresent\"}]}}}}'"
+    )
 
 
 def test_invalid_reference_says_why(engine):
     image = "gcr.io/balmy-ground-195100/dark-gcp:gcr.io/balmy-ground-195100/dark-gcp:8e3213495373"
     target = pulling("dark-7c6b5a4d3-z9x8c", image, owner=("ReplicaSet", "dark-7c6b5a4d3"), reason="InvalidImageName")
     f = finding(diagnose(engine, cluster(node("worker-1"), target), target), "invalid-image-name")
-    assert evidence(f, "spec.containers[app].image") == [f"{image!r} is not a valid image reference: invalid repository name component 'dark-gcp:gcr.io'"]
+    assert evidence(f, "spec.containers[app].image") == [
+        f"{image!r} is not a valid image reference: invalid repository name component 'dark-gcp:gcr.io'"
+    ]

@@ -54,11 +54,25 @@ def test_expression(expr, expected):
 
 
 def test_admits_combines_cordon_taints_and_selector():
-    node = {"metadata": {"name": "n1", "labels": {"disk": "ssd"}}, "spec": {"unschedulable": True, "taints": [{"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}]}}
-    daemon = {"tolerations": [{"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"}], "nodeSelector": {"disk": "ssd"}}
+    node = {
+        "metadata": {"name": "n1", "labels": {"disk": "ssd"}},
+        "spec": {"unschedulable": True, "taints": [{"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}]},
+    }
+    daemon = {
+        "tolerations": [{"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"}],
+        "nodeSelector": {"disk": "ssd"},
+    }
     assert admits(node, daemon, daemon["tolerations"])
     assert not admits(node, {"nodeSelector": {"disk": "ssd"}}, [])
-    terms = {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["n2"]}]}, {}]}}}}
+    terms = {
+        "affinity": {
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["n2"]}]}, {}]
+                }
+            }
+        }
+    }
     assert not admits(node, {**daemon, **terms}, daemon["tolerations"])
 
 
@@ -69,7 +83,10 @@ def test_effective_request_with_sidecars_init_containers_and_overhead():
             {"name": "proxy", "restartPolicy": "Always", "resources": {"requests": {"cpu": "500m"}}},
             {"name": "migrate", "resources": {"requests": {"cpu": "1"}, "limits": {"memory": "3Gi"}}},
         ],
-        "containers": [{"name": "app", "resources": {"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"nvidia.com/gpu": 1}}}, {"name": "odd", "resources": "nonsense"}],
+        "containers": [
+            {"name": "app", "resources": {"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"nvidia.com/gpu": 1}}},
+            {"name": "odd", "resources": "nonsense"},
+        ],
         "overhead": {"cpu": "100m", "memory": "64Mi"},
     }
     # cpu: max(setup 2, proxy+migrate 1.5, app+proxy 1.5) + 0.1; memory: max(setup 1Gi, migrate's limit 3Gi, app 2Gi) + 64Mi
@@ -77,6 +94,6 @@ def test_effective_request_with_sidecars_init_containers_and_overhead():
 
 
 def test_flow_yaml_quotes_what_yaml_would_misread():
-    assert flow_yaml({"key": "unschedulable", "operator": "Equal", "value": "true", "port": 8443, "path": "/healthz", "list": ["a b", "1636478510", ""]}) == (
-        '{key: unschedulable, operator: Equal, value: "true", port: 8443, path: /healthz, list: ["a b", "1636478510", ""]}'
-    )
+    assert flow_yaml(
+        {"key": "unschedulable", "operator": "Equal", "value": "true", "port": 8443, "path": "/healthz", "list": ["a b", "1636478510", ""]}
+    ) == ('{key: unschedulable, operator: Equal, value: "true", port: 8443, path: /healthz, list: ["a b", "1636478510", ""]}')

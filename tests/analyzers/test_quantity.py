@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from k8sdoctor.core.quantity import format_bytes, format_cpu, format_quantity, parse_quantity, round_memory_up, to_quantity
+from k8sdoctor.core.kube.quantity import format_bytes, format_cpu, format_quantity, parse_quantity, round_memory_up, to_quantity
 
 
 @pytest.mark.parametrize(

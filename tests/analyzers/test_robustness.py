@@ -35,27 +35,119 @@ MESSAGES = [
 
 
 def cluster_objects() -> list[tuple[str, dict]]:
-    nodes = [node("n1", labels={"disk": "ssd"}, taints=[{"key": "a", "value": "b", "effect": "NoSchedule"}], images=[["nginx:1.25"]]), node("n2", arch="arm64")]
-    env = [{"name": "P", "valueFrom": {"secretKeyRef": {"name": "secretpostgresql", "key": "VALUE"}}}]
-    app = container("app", "nginx:1.26", cpu="2", memory="1Gi", limits={"memory": "1Gi"}, env=env, command=["/manager"],
-                    livenessProbe={"httpGet": {"path": "/", "port": 80}}, securityContext={"runAsNonRoot": True})
-    statuses = [{"name": "app", "image": "nginx:1.26", "ready": False, "restartCount": 3, "state": {"waiting": {"reason": "CrashLoopBackOff"}},
-                 "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 137, "startedAt": "2026-11-26T11:00:00Z", "finishedAt": "2026-11-26T11:00:31Z"}}}]
-    spec = {"nodeSelector": {"disk": "ssdd"}, "imagePullSecrets": [{"name": "regcrd"}], "volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": "data"}}, {"name": "c", "configMap": {"name": "cfg", "items": [{"key": "k"}]}}],
-            "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "In", "values": ["x"]}]}]}}},
-            "overhead": {"cpu": "100m"}, "schedulerName": "volcano", "schedulingGates": [{"name": "g"}], "tolerations": [{"operator": "Exists", "effect": "NoExecute"}]}
-    target = pod("web-6b5c4d3e2-a1s2d", node_name="n1", owner=("ReplicaSet", "web-6b5c4d3e2"), containers=[app], init_containers=[container("init", "busybox", restartPolicy="Always")], statuses=statuses, spec=spec)
-    rs = [{"kind": "ReplicaSet", "metadata": {"name": name, "namespace": "shop", "annotations": {"deployment.kubernetes.io/revision": rev}, "ownerReferences": [{"kind": "Deployment", "name": "web", "controller": True}]},
-           "spec": {"template": {"spec": {"containers": [{"name": "app", "image": image}]}}}, "status": {"readyReplicas": 1}}
-          for name, rev, image in (("web-6b5c4d3e2", "2", "nginx:1.26"), ("web-5a4b3c2d1", "1", "nginx:1.25"))]
-    others = [
-        ("StorageClass", {"kind": "StorageClass", "metadata": {"name": "std", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}}, "volumeBindingMode": "WaitForFirstConsumer"}),
-        ("PersistentVolumeClaim", {"kind": "PersistentVolumeClaim", "metadata": {"name": "data", "namespace": "shop"}, "spec": {"storageClassName": "fast"}, "status": {"phase": "Pending"}}),
-        ("ServiceAccount", {"kind": "ServiceAccount", "metadata": {"name": "default", "namespace": "shop"}, "imagePullSecrets": [{"name": "regcred"}]}),
-        ("Secret", {"kind": "Secret", "type": "Opaque", "metadata": {"name": "secret-postgresql", "namespace": "shop"}, "data": {"value": "eA=="}}),
-        ("ConfigMap", {"kind": "ConfigMap", "metadata": {"name": "cfgs", "namespace": "shop"}, "data": {"a": "b"}, "binaryData": {"c": "ZA=="}}),
+    nodes = [
+        node("n1", labels={"disk": "ssd"}, taints=[{"key": "a", "value": "b", "effect": "NoSchedule"}], images=[["nginx:1.25"]]),
+        node("n2", arch="arm64"),
     ]
-    objects = [("Node", n) for n in nodes] + [("Pod", target)] + [("Pod", p) for p in system_pods(nodes)] + [("ReplicaSet", r) for r in rs] + others
+    env = [{"name": "P", "valueFrom": {"secretKeyRef": {"name": "secretpostgresql", "key": "VALUE"}}}]
+    app = container(
+        "app",
+        "nginx:1.26",
+        cpu="2",
+        memory="1Gi",
+        limits={"memory": "1Gi"},
+        env=env,
+        command=["/manager"],
+        livenessProbe={"httpGet": {"path": "/", "port": 80}},
+        securityContext={"runAsNonRoot": True},
+    )
+    statuses = [
+        {
+            "name": "app",
+            "image": "nginx:1.26",
+            "ready": False,
+            "restartCount": 3,
+            "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+            "lastState": {
+                "terminated": {
+                    "reason": "OOMKilled",
+                    "exitCode": 137,
+                    "startedAt": "2026-11-26T11:00:00Z",
+                    "finishedAt": "2026-11-26T11:00:31Z",
+                }
+            },
+        }
+    ]
+    spec = {
+        "nodeSelector": {"disk": "ssdd"},
+        "imagePullSecrets": [{"name": "regcrd"}],
+        "volumes": [
+            {"name": "v", "persistentVolumeClaim": {"claimName": "data"}},
+            {"name": "c", "configMap": {"name": "cfg", "items": [{"key": "k"}]}},
+        ],
+        "affinity": {
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "In", "values": ["x"]}]}]
+                }
+            }
+        },
+        "overhead": {"cpu": "100m"},
+        "schedulerName": "volcano",
+        "schedulingGates": [{"name": "g"}],
+        "tolerations": [{"operator": "Exists", "effect": "NoExecute"}],
+    }
+    target = pod(
+        "web-6b5c4d3e2-a1s2d",
+        node_name="n1",
+        owner=("ReplicaSet", "web-6b5c4d3e2"),
+        containers=[app],
+        init_containers=[container("init", "busybox", restartPolicy="Always")],
+        statuses=statuses,
+        spec=spec,
+    )
+    rs = [
+        {
+            "kind": "ReplicaSet",
+            "metadata": {
+                "name": name,
+                "namespace": "shop",
+                "annotations": {"deployment.kubernetes.io/revision": rev},
+                "ownerReferences": [{"kind": "Deployment", "name": "web", "controller": True}],
+            },
+            "spec": {"template": {"spec": {"containers": [{"name": "app", "image": image}]}}},
+            "status": {"readyReplicas": 1},
+        }
+        for name, rev, image in (("web-6b5c4d3e2", "2", "nginx:1.26"), ("web-5a4b3c2d1", "1", "nginx:1.25"))
+    ]
+    others = [
+        (
+            "StorageClass",
+            {
+                "kind": "StorageClass",
+                "metadata": {"name": "std", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+                "volumeBindingMode": "WaitForFirstConsumer",
+            },
+        ),
+        (
+            "PersistentVolumeClaim",
+            {
+                "kind": "PersistentVolumeClaim",
+                "metadata": {"name": "data", "namespace": "shop"},
+                "spec": {"storageClassName": "fast"},
+                "status": {"phase": "Pending"},
+            },
+        ),
+        (
+            "ServiceAccount",
+            {"kind": "ServiceAccount", "metadata": {"name": "default", "namespace": "shop"}, "imagePullSecrets": [{"name": "regcred"}]},
+        ),
+        (
+            "Secret",
+            {"kind": "Secret", "type": "Opaque", "metadata": {"name": "secret-postgresql", "namespace": "shop"}, "data": {"value": "eA=="}},
+        ),
+        (
+            "ConfigMap",
+            {"kind": "ConfigMap", "metadata": {"name": "cfgs", "namespace": "shop"}, "data": {"a": "b"}, "binaryData": {"c": "ZA=="}},
+        ),
+    ]
+    objects = (
+        [("Node", n) for n in nodes]
+        + [("Pod", target)]
+        + [("Pod", p) for p in system_pods(nodes)]
+        + [("ReplicaSet", r) for r in rs]
+        + others
+    )
     objects.append(("Event", event(target, MESSAGES[0], reason="FailedScheduling")))
     return objects
 
@@ -70,7 +162,14 @@ def mutate(value, rng: random.Random, rate: float):
 
 
 CAUSES = {
-    "Pending": ["insufficient-resources", "untolerated-taint", "node-selector-mismatch", "unbound-pvc", "unschedulable", "scheduling-gated"],
+    "Pending": [
+        "insufficient-resources",
+        "untolerated-taint",
+        "node-selector-mismatch",
+        "unbound-pvc",
+        "unschedulable",
+        "scheduling-gated",
+    ],
     "ImagePullBackOff": ["image-not-found", "pull-error", "registry-auth", "platform-mismatch", "rate-limited", "invalid-image-name"],
     "CrashLoopBackOff": ["oom-killed", "liveness-probe-failure", "command-not-found", "app-error"],
     "RunContainerError": ["missing-secret", "missing-configmap", "missing-key", "command-not-found", "run-as-non-root"],

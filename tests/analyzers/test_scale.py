@@ -14,19 +14,47 @@ from tests.analyzers.builders import cluster, container, corpus_message, diagnos
 
 def test_large_cluster(engine):
     nodes = [node(f"node-{i}", images=[[f"docker.io/library/img{j}:1.{i % 5}"] for j in range(40)]) for i in range(500)]
-    pods = [pod(f"p-{i}", namespace=f"ns{i % 40}", node_name=f"node-{i % 500}", containers=[container("a", f"img{i % 40}:1.0", cpu="100m", memory="128Mi")]) for i in range(5000)]
+    pods = [
+        pod(
+            f"p-{i}",
+            namespace=f"ns{i % 40}",
+            node_name=f"node-{i % 500}",
+            containers=[container("a", f"img{i % 40}:1.0", cpu="100m", memory="128Mi")],
+        )
+        for i in range(5000)
+    ]
     # https://github.com/pires/kubernetes-elasticsearch-cluster/issues/178
     verdict = corpus_message("es-client-insufficient-cpu", "https://github.com/pires/kubernetes-elasticsearch-cluster/issues/178")
     pending = [
-        pod(f"big-{i}", phase="Pending", statuses=[], owner=("ReplicaSet", "big-5d4c3b2a1"), containers=[container("app", "big:1", cpu="8")],
-            status={"conditions": [{"type": "PodScheduled", "status": "False", "message": verdict}]})
+        pod(
+            f"big-{i}",
+            phase="Pending",
+            statuses=[],
+            owner=("ReplicaSet", "big-5d4c3b2a1"),
+            containers=[container("app", "big:1", cpu="8")],
+            status={"conditions": [{"type": "PodScheduled", "status": "False", "message": verdict}]},
+        )
         for i in range(20)
     ]
     # https://github.com/lachie83/k8s-kubectl/issues/157
     missing = corpus_message("k8s-kubectl-image-tag-manifest-unknown", "https://github.com/lachie83/k8s-kubectl/issues/157")
     pulls = [
-        pod(f"pull-{i}", node_name="node-1", phase="Pending", owner=("ReplicaSet", "pull-6e5d4c3b2"), containers=[container("app", "img7:9.9")],
-            statuses=[{"name": "app", "image": "img7:9.9", "ready": False, "restartCount": 0, "state": {"waiting": {"reason": "ImagePullBackOff", "message": missing}}}])
+        pod(
+            f"pull-{i}",
+            node_name="node-1",
+            phase="Pending",
+            owner=("ReplicaSet", "pull-6e5d4c3b2"),
+            containers=[container("app", "img7:9.9")],
+            statuses=[
+                {
+                    "name": "app",
+                    "image": "img7:9.9",
+                    "ready": False,
+                    "restartCount": 0,
+                    "state": {"waiting": {"reason": "ImagePullBackOff", "message": missing}},
+                }
+            ],
+        )
         for i in range(20)
     ]
     inv = cluster(nodes, pods, system_pods(nodes), pending, pulls)
@@ -38,7 +66,10 @@ def test_large_cluster(engine):
     per_pod = (time.perf_counter() - start) / len(results)
     assert sorted(builds) == ["analyzers.capacity", "analyzers.images"]
     assert [r.findings[0].cause for r in results] == ["insufficient-resources"] * 20 + ["image-not-found"] * 20
-    assert results[0].findings[0].evidence[-1].text == "asks 8 CPU; the most free on any node is 2.9 CPU (node-0); no node has that much allocatable at all (the largest: 4 CPU on node-0)"
+    assert (
+        results[0].findings[0].evidence[-1].text
+        == "asks 8 CPU; the most free on any node is 2.9 CPU (node-0); no node has that much allocatable at all (the largest: 4 CPU on node-0)"
+    )
     assert per_pod < 1.0, f"{per_pod * 1000:.0f} ms per pod"  # ~10 ms on a laptop; loose for loaded CI
 
 

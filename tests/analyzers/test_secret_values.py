@@ -16,17 +16,43 @@ def b64(text: str) -> str:
 
 
 def secrets() -> list[dict]:
-    docker_config = json.dumps({"auths": {"https://index.docker.io/v1/": {"username": "robot", "password": PLANTED, "auth": b64("robot:" + PLANTED)}}})
+    docker_config = json.dumps(
+        {"auths": {"https://index.docker.io/v1/": {"username": "robot", "password": PLANTED, "auth": b64("robot:" + PLANTED)}}}
+    )
     return [
-        {"kind": "Secret", "type": "Opaque", "metadata": {"name": "aegis-secret-aegis-workload-demo", "namespace": "default"}, "data": {"value": b64(PLANTED), "token": b64("x" + PLANTED)}, "stringData": {"username": PLANTED}},
-        {"kind": "Secret", "type": "kubernetes.io/dockerconfigjson", "metadata": {"name": "regcred", "namespace": "default"}, "data": {".dockerconfigjson": b64(docker_config)}},
-        {"kind": "Secret", "type": "Opaque", "metadata": {"name": "secret-postgresql", "namespace": "default"}, "stringData": {"postgresql-password": PLANTED}},
+        {
+            "kind": "Secret",
+            "type": "Opaque",
+            "metadata": {"name": "aegis-secret-aegis-workload-demo", "namespace": "default"},
+            "data": {"value": b64(PLANTED), "token": b64("x" + PLANTED)},
+            "stringData": {"username": PLANTED},
+        },
+        {
+            "kind": "Secret",
+            "type": "kubernetes.io/dockerconfigjson",
+            "metadata": {"name": "regcred", "namespace": "default"},
+            "data": {".dockerconfigjson": b64(docker_config)},
+        },
+        {
+            "kind": "Secret",
+            "type": "Opaque",
+            "metadata": {"name": "secret-postgresql", "namespace": "default"},
+            "stringData": {"postgresql-password": PLANTED},
+        },
     ]
 
 
 def waiting(name, image, reason, **fields):
     statuses = [{"name": "app", "image": image, "ready": False, "restartCount": 0, "state": {"waiting": {"reason": reason}}}]
-    return pod(name, namespace="default", node_name="worker-1", phase="Pending", owner=("ReplicaSet", name.rsplit("-", 1)[0]), containers=[container("app", image, **fields)], statuses=statuses)
+    return pod(
+        name,
+        namespace="default",
+        node_name="worker-1",
+        phase="Pending",
+        owner=("ReplicaSet", name.rsplit("-", 1)[0]),
+        containers=[container("app", image, **fields)],
+        statuses=statuses,
+    )
 
 
 def test_planted_secret_values_appear_in_no_diagnosis(engine):
@@ -38,7 +64,10 @@ def test_planted_secret_values_appear_in_no_diagnosis(engine):
     auth["spec"]["imagePullSecrets"] = [{"name": "regcred"}]
     events = [
         # https://github.com/shieldworks/aegis/issues/293
-        event(missing_key, corpus_message("aegis-missing-key-in-secret", "https://github.com/shieldworks/aegis/issues/293", contains="couldn't find key")),
+        event(
+            missing_key,
+            corpus_message("aegis-missing-key-in-secret", "https://github.com/shieldworks/aegis/issues/293", contains="couldn't find key"),
+        ),
         # https://github.com/reportportal/kubernetes/issues/178
         event(missing_secret, corpus_message("reportportal-missing-secret", "https://github.com/reportportal/kubernetes/issues/178")),
         # https://github.com/rancher-archives/rke/issues/167
@@ -50,7 +79,11 @@ def test_planted_secret_values_appear_in_no_diagnosis(engine):
     inv.put_secret(planted[1])
     inv.put("Secret", planted[2])
     results = [diagnose(engine, inv, p) for p in (missing_key, missing_secret, auth)]
-    assert [f.cause for r in results for f in r.findings if f.category in ("RunContainerError", "ImagePullBackOff")] == ["missing-key", "missing-secret", "registry-auth"]
+    assert [f.cause for r in results for f in r.findings if f.category in ("RunContainerError", "ImagePullBackOff")] == [
+        "missing-key",
+        "missing-secret",
+        "registry-auth",
+    ]
     # the analyzers did look at these Secrets: key names, names and types are there
     text = json.dumps([r.to_dict() for r in results])
     assert "keys: token, username, value. Did you mean value?" in text

@@ -13,12 +13,24 @@ import itertools
 import uuid
 from datetime import datetime, timedelta
 
-from k8sdoctor.core.timeutil import format_time, utcnow
+from k8sdoctor.core.kube.timeutil import format_time, utcnow
 from tests.analyzers.builders import container, corpus_message, node
 from tests.realcases import PUBLIC_MESSAGES, SHARED_CASES, load_cases
 
 __all__ = [
-    "ago", "container", "corpus_logs", "corpus_message", "event", "evidence", "finding", "node", "pending", "pod", "step", "terminated", "waiting_status",
+    "ago",
+    "container",
+    "corpus_logs",
+    "corpus_message",
+    "event",
+    "evidence",
+    "finding",
+    "node",
+    "pending",
+    "pod",
+    "step",
+    "terminated",
+    "waiting_status",
 ]
 
 EVENT_AGE = 12 * 60
@@ -46,7 +58,20 @@ def ago(seconds: float, now: datetime | None = None) -> str:
     return format_time((now or utcnow()) - timedelta(seconds=seconds))
 
 
-def pod(name, namespace, *, node_name=None, containers=(), init_containers=(), phase="Running", owner=None, statuses=None, spec=None, status=None, labels=None):
+def pod(
+    name,
+    namespace,
+    *,
+    node_name=None,
+    containers=(),
+    init_containers=(),
+    phase="Running",
+    owner=None,
+    statuses=None,
+    spec=None,
+    status=None,
+    labels=None,
+):
     """A pod created an hour ago; running pods get ready container statuses unless `statuses` is given.
     `owner` is (kind, name); a ReplicaSet owner sets the pod-template-hash label, a Job restartPolicy
     OnFailure."""
@@ -65,7 +90,9 @@ def pod(name, namespace, *, node_name=None, containers=(), init_containers=(), p
             meta["labels"].setdefault("pod-template-hash", owner_name.rsplit("-", 1)[-1])
     if statuses is None and phase == "Running":
         running = {"running": {"startedAt": ago(3000)}}
-        statuses = [{"name": c["name"], "image": c["image"], "ready": True, "restartCount": 0, "state": running} for c in pod_spec["containers"]]
+        statuses = [
+            {"name": c["name"], "image": c["image"], "ready": True, "restartCount": 0, "state": running} for c in pod_spec["containers"]
+        ]
     pod_status = {"phase": phase, **(status or {})}
     if statuses:
         pod_status["containerStatuses"] = statuses
@@ -76,7 +103,13 @@ def terminated(reason, code, *, ran=60, ended=400, **extra):
     """A container's termination (`reason` None: the runtime gave none) after a run of `ran` seconds
     that ended `ended` seconds ago."""
     now = utcnow()
-    return {**({"reason": reason} if reason else {}), "exitCode": code, "startedAt": ago(ended + ran, now), "finishedAt": ago(ended, now), **extra}
+    return {
+        **({"reason": reason} if reason else {}),
+        "exitCode": code,
+        "startedAt": ago(ended + ran, now),
+        "finishedAt": ago(ended, now),
+        **extra,
+    }
 
 
 def waiting_status(name, image, reason, *, restarts=0, last=None):
@@ -115,7 +148,9 @@ def pending(name, namespace, message=None, *, owner, spec=None, **kwargs):
     spec = {"tolerations": _DEFAULT_TOLERATIONS, **(spec or {})}
     status = {}
     if message:
-        status["conditions"] = [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": message, "lastTransitionTime": ago(3500)}]
+        status["conditions"] = [
+            {"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": message, "lastTransitionTime": ago(3500)}
+        ]
     target = pod(name, namespace, phase="Pending", owner=owner, statuses=[], spec=spec, status=status, **kwargs)
     return [target] + ([event(target, message, reason="FailedScheduling", component="default-scheduler")] if message else [])
 

@@ -13,7 +13,12 @@ def claim(name, storage_class):
         "apiVersion": "v1",
         "kind": "PersistentVolumeClaim",
         "metadata": {"name": name, "namespace": "shop", "creationTimestamp": ago(3600)},
-        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "20Gi"}}, "storageClassName": storage_class, "volumeMode": "Filesystem"},
+        "spec": {
+            "accessModes": ["ReadWriteOnce"],
+            "resources": {"requests": {"storage": "20Gi"}},
+            "storageClassName": storage_class,
+            "volumeMode": "Filesystem",
+        },
         "status": {"phase": "Pending"},
     }
 
@@ -37,15 +42,26 @@ def cluster(server):
     volumes = [{"name": c, "persistentVolumeClaim": {"claimName": c}} for c in ("data-db-0", "wal-db-0")]
     # https://github.com/bitnami/charts/issues/1169
     message = corpus_message("bitnami-postgresql-unbound-pvc-legacy", "https://github.com/bitnami/charts/issues/1169")
-    db = pending("db-0", "shop", message, owner=("StatefulSet", "db"), containers=[container("postgres", "registry.example/postgres:16", cpu="500m", memory="1Gi")], spec={"volumes": volumes})
+    db = pending(
+        "db-0",
+        "shop",
+        message,
+        owner=("StatefulSet", "db"),
+        containers=[container("postgres", "registry.example/postgres:16", cpu="500m", memory="1Gi")],
+        spec={"volumes": volumes},
+    )
     server.apply_all([node("worker-1"), node("worker-2")] + classes + claims + db)
 
 
 def test_claim_with_a_class_that_does_not_exist(diagnose):
     f = finding(diagnose("shop", "db-0"), "unbound-pvc")
     # https://github.com/bitnami/charts/issues/1169
-    assert evidence(f, "status.conditions[PodScheduled].message, counted per reason") == ["pod has unbound immediate PersistentVolumeClaims"]
-    assert evidence(f, "persistentvolumeclaim shop/data-db-0") == ["phase Pending; StorageClass fast-sdd does not exist (classes: fast-ssd, standard; default: standard). Did you mean fast-ssd?"]
+    assert evidence(f, "status.conditions[PodScheduled].message, counted per reason") == [
+        "pod has unbound immediate PersistentVolumeClaims"
+    ]
+    assert evidence(f, "persistentvolumeclaim shop/data-db-0") == [
+        "phase Pending; StorageClass fast-sdd does not exist (classes: fast-ssd, standard; default: standard). Did you mean fast-ssd?"
+    ]
 
 
 def test_claim_that_waits_for_its_first_consumer(diagnose):
@@ -58,5 +74,7 @@ def test_claim_that_waits_for_its_first_consumer(diagnose):
 
 def test_fix_recreates_the_claim_with_the_right_class(diagnose):
     f = finding(diagnose("shop", "db-0"), "unbound-pvc")
-    assert f["remediation"][0]["text"].startswith("A claim's storageClassName cannot change: set storageClassName: fast-ssd in its manifest")
+    assert f["remediation"][0]["text"].startswith(
+        "A claim's storageClassName cannot change: set storageClassName: fast-ssd in its manifest"
+    )
     assert f["remediation"][0]["command"] == "kubectl -n shop delete pvc data-db-0"

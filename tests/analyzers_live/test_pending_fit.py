@@ -18,9 +18,24 @@ def cluster(server):
     + 250m overhead."""
     nodes = [node(f"node-{i}") for i in range(1, 6)]
     used = {"node-1": "3400m", "node-2": "2900m", "node-3": "2700m", "node-4": "3800m", "node-5": "3700m"}
-    batch = [pod(f"batch-{n}", "batch", node_name=n, owner=("Job", f"batch-{n}"), containers=[container("worker", "registry.example/batch:5", cpu=cpu, memory="2Gi")]) for n, cpu in used.items()]
+    batch = [
+        pod(
+            f"batch-{n}",
+            "batch",
+            node_name=n,
+            owner=("Job", f"batch-{n}"),
+            containers=[container("worker", "registry.example/batch:5", cpu=cpu, memory="2Gi")],
+        )
+        for n, cpu in used.items()
+    ]
     proxies = [
-        pod(f"kube-proxy-{n}", "kube-system", node_name=n, owner=("DaemonSet", "kube-proxy"), containers=[container("kube-proxy", "registry.k8s.io/kube-proxy:v1.30.2", cpu="100m", memory="128Mi")])
+        pod(
+            f"kube-proxy-{n}",
+            "kube-system",
+            node_name=n,
+            owner=("DaemonSet", "kube-proxy"),
+            containers=[container("kube-proxy", "registry.k8s.io/kube-proxy:v1.30.2", cpu="100m", memory="128Mi")],
+        )
         for n in used
     ]
     # https://github.com/pires/kubernetes-elasticsearch-cluster/issues/178

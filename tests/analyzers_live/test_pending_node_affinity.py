@@ -18,17 +18,26 @@ def cluster(server):
         "nodeAffinity": {
             "requiredDuringSchedulingIgnoredDuringExecution": {
                 "nodeSelectorTerms": [
-                    {"matchExpressions": [
-                        {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["eu-west-1c"]},
-                        {"key": "node.kubernetes.io/instance-typ", "operator": "Exists"},
-                    ]}
+                    {
+                        "matchExpressions": [
+                            {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["eu-west-1c"]},
+                            {"key": "node.kubernetes.io/instance-typ", "operator": "Exists"},
+                        ]
+                    }
                 ]
             }
         }
     }
     # https://github.com/klothoplatform/klotho/issues/553
     message = corpus_message("klotho-eks-nodegroup-selector-mismatch", "https://github.com/klothoplatform/klotho/issues/553")
-    queue = pending("queue-7b6c5d4f3-k9m8n", "shop", message, owner=("ReplicaSet", "queue-7b6c5d4f3"), containers=[container("queue", "registry.example/queue:5")], spec={"affinity": affinity})
+    queue = pending(
+        "queue-7b6c5d4f3-k9m8n",
+        "shop",
+        message,
+        owner=("ReplicaSet", "queue-7b6c5d4f3"),
+        containers=[container("queue", "registry.example/queue:5")],
+        spec={"affinity": affinity},
+    )
     server.apply_all(nodes + queue)
 
 

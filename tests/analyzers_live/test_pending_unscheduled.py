@@ -10,20 +10,42 @@ from tests.analyzers_live.objects import container, corpus_message, evidence, fi
 
 @pytest.fixture(scope="module", autouse=True)
 def cluster(server):
-    etl = pending("etl-28374650-abcde", "batch", owner=("Job", "etl-28374650"), containers=[container("etl", "registry.example/etl:4")], spec={"schedulerName": "volcano"})
-    volcano = pod("volcano-scheduler-6f7d8c9b5-2xq9z", "volcano-system", phase="Pending", owner=("ReplicaSet", "volcano-scheduler-6f7d8c9b5"), statuses=[],
-                  containers=[container("volcano-scheduler", "docker.io/volcanosh/vc-scheduler:v1.9.0")])
+    etl = pending(
+        "etl-28374650-abcde",
+        "batch",
+        owner=("Job", "etl-28374650"),
+        containers=[container("etl", "registry.example/etl:4")],
+        spec={"schedulerName": "volcano"},
+    )
+    volcano = pod(
+        "volcano-scheduler-6f7d8c9b5-2xq9z",
+        "volcano-system",
+        phase="Pending",
+        owner=("ReplicaSet", "volcano-scheduler-6f7d8c9b5"),
+        statuses=[],
+        containers=[container("volcano-scheduler", "docker.io/volcanosh/vc-scheduler:v1.9.0")],
+    )
     gates = [{"name": "kueue.x-k8s.io/admission"}, {"name": "example.com/quota-check"}]
-    [train] = pending("train-28374650-zx9cv", "batch", owner=("Job", "train-28374650"), containers=[container("train", "registry.example/train:2")], spec={"schedulingGates": gates})
+    [train] = pending(
+        "train-28374650-zx9cv",
+        "batch",
+        owner=("Job", "train-28374650"),
+        containers=[container("train", "registry.example/train:2")],
+        spec={"schedulingGates": gates},
+    )
     # https://github.com/kubernetes/kubernetes/blob/master/pkg/registry/core/pod/strategy.go
-    gated = corpus_message("k8s-source-scheduling-gated-condition", "https://github.com/kubernetes/kubernetes/blob/master/pkg/registry/core/pod/strategy.go")
+    gated = corpus_message(
+        "k8s-source-scheduling-gated-condition", "https://github.com/kubernetes/kubernetes/blob/master/pkg/registry/core/pod/strategy.go"
+    )
     train["status"]["conditions"] = [{"type": "PodScheduled", "status": "False", "reason": "SchedulingGated", "message": gated}]
     server.apply_all([node("node-1"), node("node-2"), volcano, train] + etl)
 
 
 def test_pod_for_another_scheduler_names_it(diagnose):
     f = finding(diagnose("batch", "etl-28374650-abcde"), "unschedulable")
-    assert evidence(f, "spec.schedulerName") == ["volcano: only that scheduler places this pod, and it has written no event about it (it is not running, or does not know this pod)"]
+    assert evidence(f, "spec.schedulerName") == [
+        "volcano: only that scheduler places this pod, and it has written no event about it (it is not running, or does not know this pod)"
+    ]
     assert f["remediation"][0]["command"] == "kubectl get pods -A -o wide | grep -F -- volcano"
     assert not any("patch" in (s["command"] or "") for s in f["remediation"])  # a Job's pod template cannot change
 

@@ -16,7 +16,18 @@ KEY_VALUE = "aegis-key-value-9d2e4f"
 def stuck(name, namespace, containers, *, owner, reason="CreateContainerConfigError", spec=None, status=None, init_containers=()):
     """A pod on worker-1 whose containers wait with `reason` (an init container's status goes in `status`)."""
     statuses = [waiting_status(c["name"], c["image"], reason) for c in containers]
-    return pod(name, namespace, node_name="worker-1", phase="Pending", owner=owner, containers=containers, init_containers=init_containers, statuses=statuses, spec=spec, status=status)
+    return pod(
+        name,
+        namespace,
+        node_name="worker-1",
+        phase="Pending",
+        owner=owner,
+        containers=containers,
+        init_containers=init_containers,
+        statuses=statuses,
+        spec=spec,
+        status=status,
+    )
 
 
 def failed(target, message, *, field_path=None):
@@ -25,7 +36,10 @@ def failed(target, message, *, field_path=None):
 
 def objects(kind, namespace, *names, data=None):
     """Secrets or ConfigMaps with these names (and this `data`)."""
-    return [{"apiVersion": "v1", "kind": kind, "metadata": {"name": n, "namespace": namespace}, **({"data": data} if data else {})} for n in names]
+    return [
+        {"apiVersion": "v1", "kind": kind, "metadata": {"name": n, "namespace": namespace}, **({"data": data} if data else {})}
+        for n in names
+    ]
 
 
 def reportportal():
@@ -33,7 +47,12 @@ def reportportal():
         {"name": "RP_DB_HOST", "value": "postgresql"},
         {"name": "RP_DB_PASS", "valueFrom": {"secretKeyRef": {"name": "secretpostgresql", "key": "postgresql-password"}}},
     ]
-    target = stuck("reportportal-api-7d6c5b4a3-l9k8j", "reportportal", [container("api", "reportportal/service-api:5.7.0", env=env)], owner=("ReplicaSet", "reportportal-api-7d6c5b4a3"))
+    target = stuck(
+        "reportportal-api-7d6c5b4a3-l9k8j",
+        "reportportal",
+        [container("api", "reportportal/service-api:5.7.0", env=env)],
+        owner=("ReplicaSet", "reportportal-api-7d6c5b4a3"),
+    )
     # https://github.com/reportportal/kubernetes/issues/178
     message = corpus_message("reportportal-missing-secret", "https://github.com/reportportal/kubernetes/issues/178")
     return [target, failed(target, message)] + objects("Secret", "reportportal", "secret-postgresql", "reportportal-tls", "rabbitmq-creds")
@@ -42,10 +61,20 @@ def reportportal():
 def cassandra():
     init = container("init-cluster", "rustyrazorblade/easy-db-lab:13", envFrom=[{"configMapRef": {"name": "cluster-config"}}])
     init_status = {"initContainerStatuses": [waiting_status("init-cluster", init["image"], "CreateContainerConfigError")]}
-    target = stuck("cassandra-0", "cassandra", [container("cassandra", "cassandra:4.1")], reason="PodInitializing", owner=("StatefulSet", "cassandra"), init_containers=[init], status=init_status)
+    target = stuck(
+        "cassandra-0",
+        "cassandra",
+        [container("cassandra", "cassandra:4.1")],
+        reason="PodInitializing",
+        owner=("StatefulSet", "cassandra"),
+        init_containers=[init],
+        status=init_status,
+    )
     # https://github.com/rustyrazorblade/easy-db-lab/issues/733
     message = corpus_message("easy-db-lab-init-missing-configmap", "https://github.com/rustyrazorblade/easy-db-lab/issues/733")
-    return [target, failed(target, message, field_path="spec.initContainers{init-cluster}")] + objects("ConfigMap", "cassandra", "cluster-configs", "kube-root-ca.crt")
+    return [target, failed(target, message, field_path="spec.initContainers{init-cluster}")] + objects(
+        "ConfigMap", "cassandra", "cluster-configs", "kube-root-ca.crt"
+    )
 
 
 def aegis():
@@ -54,24 +83,42 @@ def aegis():
     target = stuck("aegis-workload-demo-5c4d3e2f1-o0p9i", "default", [main], owner=("ReplicaSet", "aegis-workload-demo-5c4d3e2f1"))
     # https://github.com/shieldworks/aegis/issues/293
     message = corpus_message("aegis-missing-key-in-secret", "https://github.com/shieldworks/aegis/issues/293", contains="couldn't find key")
-    data = {"SPIFFEID": base64.b64encode(b"spiffe://aegis.ist/workload/aegis-workload-demo").decode(), "value": base64.b64encode(KEY_VALUE.encode()).decode()}
+    data = {
+        "SPIFFEID": base64.b64encode(b"spiffe://aegis.ist/workload/aegis-workload-demo").decode(),
+        "value": base64.b64encode(KEY_VALUE.encode()).decode(),
+    }
     return [target, failed(target, message)] + objects("Secret", "default", "aegis-secret-aegis-workload-demo", data=data)
 
 
 def cloudflare():
     manager = container("manager", "gcr.io/distroless/static:nonroot", command=["/manager"], args=["--leader-elect"])
     last = {"reason": "StartError", "exitCode": 128}
-    target = pod("cloudflare-gateway-6b5c4d3e2-a1s2d", "cloudflare-gateway", node_name="worker-1", owner=("ReplicaSet", "cloudflare-gateway-6b5c4d3e2"), containers=[manager],
-                 statuses=[waiting_status("manager", manager["image"], "CrashLoopBackOff", restarts=3, last=last)])
+    target = pod(
+        "cloudflare-gateway-6b5c4d3e2-a1s2d",
+        "cloudflare-gateway",
+        node_name="worker-1",
+        owner=("ReplicaSet", "cloudflare-gateway-6b5c4d3e2"),
+        containers=[manager],
+        statuses=[waiting_status("manager", manager["image"], "CrashLoopBackOff", restarts=3, last=last)],
+    )
     # https://github.com/pl4nty/cloudflare-kubernetes-gateway/issues/123
-    message = corpus_message("cloudflare-gateway-manager-no-such-file", "https://github.com/pl4nty/cloudflare-kubernetes-gateway/issues/123")
+    message = corpus_message(
+        "cloudflare-gateway-manager-no-such-file", "https://github.com/pl4nty/cloudflare-kubernetes-gateway/issues/123"
+    )
     return [target, failed(target, message, field_path="spec.containers{manager}")]
 
 
 def unleash():
-    edge = container("unleash-edge", "unleashorg/unleash-edge:v19.1", securityContext={"allowPrivilegeEscalation": False, "runAsGroup": 2000})
-    target = stuck("runai-backend-unleash-edge-747fc6ccbd-vx9d4", "runai-backend", [edge], owner=("ReplicaSet", "runai-backend-unleash-edge-747fc6ccbd"),
-                   spec={"securityContext": {"runAsNonRoot": True}})
+    edge = container(
+        "unleash-edge", "unleashorg/unleash-edge:v19.1", securityContext={"allowPrivilegeEscalation": False, "runAsGroup": 2000}
+    )
+    target = stuck(
+        "runai-backend-unleash-edge-747fc6ccbd-vx9d4",
+        "runai-backend",
+        [edge],
+        owner=("ReplicaSet", "runai-backend-unleash-edge-747fc6ccbd"),
+        spec={"securityContext": {"runAsNonRoot": True}},
+    )
     # https://github.com/Unleash/unleash-edge/issues/483
     message = corpus_message("unleash-edge-runasnonroot", "https://github.com/Unleash/unleash-edge/issues/483", contains="runAsNonRoot")
     return [target, failed(target, message, field_path="spec.containers{unleash-edge}")]
@@ -84,21 +131,30 @@ def cluster(server):
 
 def test_misspelled_secret_gives_the_existing_name(diagnose):
     f = finding(diagnose("reportportal", "reportportal-api-7d6c5b4a3-l9k8j"), "missing-secret", "api")
-    assert evidence(f, "spec.containers[api].env[RP_DB_PASS].valueFrom.secretKeyRef") == ["Secret secretpostgresql (key postgresql-password)"]
-    assert evidence(f, "Secret names in namespace reportportal") == ["Secret secretpostgresql does not exist in namespace reportportal. Did you mean secret-postgresql?"]
+    assert evidence(f, "spec.containers[api].env[RP_DB_PASS].valueFrom.secretKeyRef") == [
+        "Secret secretpostgresql (key postgresql-password)"
+    ]
+    assert evidence(f, "Secret names in namespace reportportal") == [
+        "Secret secretpostgresql does not exist in namespace reportportal. Did you mean secret-postgresql?"
+    ]
     path = "/spec/template/spec/containers/0/env/1/valueFrom/secretKeyRef/name"
     assert f["remediation"][0] == {
         "text": "Point the pod template at the existing Secret secret-postgresql",
         "command": "kubectl -n reportportal patch deployment/reportportal-api --type=json -p "
         f"'[{{\"op\":\"test\",\"path\":\"{path}\",\"value\":\"secretpostgresql\"}},{{\"op\":\"replace\",\"path\":\"{path}\",\"value\":\"secret-postgresql\"}}]'",
     }
-    assert step(f, "Or create Secret secretpostgresql")["command"] == "kubectl -n reportportal create secret generic secretpostgresql --from-literal=postgresql-password=..."
+    assert (
+        step(f, "Or create Secret secretpostgresql")["command"]
+        == "kubectl -n reportportal create secret generic secretpostgresql --from-literal=postgresql-password=..."
+    )
 
 
 def test_misspelled_configmap_of_an_init_container_gives_the_existing_name(diagnose):
     f = finding(diagnose("cassandra", "cassandra-0"), "missing-configmap", "init-cluster")
     assert evidence(f, "spec.initContainers[init-cluster].envFrom[0].configMapRef") == ["ConfigMap cluster-config"]
-    assert evidence(f, "ConfigMap names in namespace cassandra") == ["ConfigMap cluster-config does not exist in namespace cassandra. Did you mean cluster-configs?"]
+    assert evidence(f, "ConfigMap names in namespace cassandra") == [
+        "ConfigMap cluster-config does not exist in namespace cassandra. Did you mean cluster-configs?"
+    ]
     path = "/spec/template/spec/initContainers/0/envFrom/0/configMapRef/name"
     assert f["remediation"][0] == {
         "text": "Point the pod template at the existing ConfigMap cluster-configs",
@@ -121,7 +177,9 @@ def test_missing_key_lists_the_keys_that_exist_never_their_values(server, k8sdoc
     result = k8sdoctor("diagnose", "pod", "aegis-workload-demo-5c4d3e2f1-o0p9i", "-n", "default", "-o", "json")
     f = finding(result.json(), "missing-key", "main")
     # https://github.com/shieldworks/aegis/issues/293
-    assert evidence(f, "event Warning/Failed from kubelet (x7 over 6m, 12m ago)") == ["Error: couldn't find key VALUE in Secret default/aegis-secret-aegis-workload-demo"]
+    assert evidence(f, "event Warning/Failed from kubelet (x7 over 6m, 12m ago)") == [
+        "Error: couldn't find key VALUE in Secret default/aegis-secret-aegis-workload-demo"
+    ]
     assert evidence(f, "secret default/aegis-secret-aegis-workload-demo keyNames") == ["keys: SPIFFEID, value. Did you mean value?"]
     path = "/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef/key"
     assert f["remediation"][0] == {
@@ -137,7 +195,9 @@ def test_missing_key_lists_the_keys_that_exist_never_their_values(server, k8sdoc
 def test_command_not_found_shows_the_command_and_the_distroless_note(diagnose):
     f = finding(diagnose("cloudflare-gateway", "cloudflare-gateway-6b5c4d3e2-a1s2d"), "command-not-found", "manager")
     assert evidence(f, "spec.containers[manager].command, .args") == ['command ["/manager"], args ["--leader-elect"]']
-    assert evidence(f, "spec.containers[manager].image") == ["gcr.io/distroless/static:nonroot has no shell: use an ephemeral debug container to look inside"]
+    assert evidence(f, "spec.containers[manager].image") == [
+        "gcr.io/distroless/static:nonroot has no shell: use an ephemeral debug container to look inside"
+    ]
     assert f["remediation"][0]["command"] == (
         "docker pull gcr.io/distroless/static:nonroot && docker image inspect gcr.io/distroless/static:nonroot --format '{{json .Config.Entrypoint}} {{json .Config.Cmd}}'"
     )

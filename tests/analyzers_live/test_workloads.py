@@ -6,7 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.analyzers_live.objects import container, corpus_logs, corpus_message, event, evidence, finding, node, pod, terminated, waiting_status
+from tests.analyzers_live.objects import (
+    container,
+    corpus_logs,
+    corpus_message,
+    event,
+    evidence,
+    finding,
+    node,
+    pod,
+    terminated,
+    waiting_status,
+)
 
 RUNNER = "lachlanevenson/k8s-kubectl"
 KESTRA = "kestra/kestra:v0.4.0"
@@ -34,7 +45,9 @@ def replicaset(name, deploy, revision, cname, image, *, replicas, ready, env=Non
             "namespace": "shop",
             "uid": f"{name}-uid",
             "annotations": {"deployment.kubernetes.io/revision": str(revision)},
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": deploy, "uid": f"{deploy}-uid", "controller": True}],
+            "ownerReferences": [
+                {"apiVersion": "apps/v1", "kind": "Deployment", "name": deploy, "uid": f"{deploy}-uid", "controller": True}
+            ],
         },
         "spec": {"replicas": replicas, "template": {"metadata": {"labels": {"app": deploy}}, "spec": {"containers": [template]}}},
         "status": {"replicas": replicas, "readyReplicas": ready},
@@ -53,9 +66,24 @@ def runner():
         replicaset("kubectl-runner-6b5d8c7f9", "kubectl-runner", 4, "kubectl", new, replicas=1, ready=0, env=env),
     ]
     for suffix in ("a1b2c", "d3e4f"):
-        objects.append(pod(f"kubectl-runner-7c9d8e6f5-{suffix}", "shop", node_name="worker-2", owner=("ReplicaSet", "kubectl-runner-7c9d8e6f5"), containers=[container("kubectl", old)]))
-    failing = pod("kubectl-runner-6b5d8c7f9-p4q5r", "shop", phase="Pending", node_name="worker-1", owner=("ReplicaSet", "kubectl-runner-6b5d8c7f9"),
-                  containers=[container("kubectl", new, env=env)], statuses=[waiting_status("kubectl", new, "ImagePullBackOff")])
+        objects.append(
+            pod(
+                f"kubectl-runner-7c9d8e6f5-{suffix}",
+                "shop",
+                node_name="worker-2",
+                owner=("ReplicaSet", "kubectl-runner-7c9d8e6f5"),
+                containers=[container("kubectl", old)],
+            )
+        )
+    failing = pod(
+        "kubectl-runner-6b5d8c7f9-p4q5r",
+        "shop",
+        phase="Pending",
+        node_name="worker-1",
+        owner=("ReplicaSet", "kubectl-runner-6b5d8c7f9"),
+        containers=[container("kubectl", new, env=env)],
+        statuses=[waiting_status("kubectl", new, "ImagePullBackOff")],
+    )
     # https://github.com/lachie83/k8s-kubectl/issues/157
     message = corpus_message("k8s-kubectl-image-tag-manifest-unknown", "https://github.com/lachie83/k8s-kubectl/issues/157")
     return objects + [failing, event(failing, message, reason="Failed", count=5, field_path="spec.containers{kubectl}")]
@@ -64,25 +92,51 @@ def runner():
 def kestra():
     """kestra: all three replicas crash on the same log line (its log is set below): the database is not
     up yet."""
-    objects = [deployment("kestra", "kestra", KESTRA, 3), replicaset("kestra-6d5c4b3a2", "kestra", 1, "kestra", KESTRA, replicas=3, ready=0)]
+    objects = [
+        deployment("kestra", "kestra", KESTRA, 3),
+        replicaset("kestra-6d5c4b3a2", "kestra", 1, "kestra", KESTRA, replicas=3, ready=0),
+    ]
     for i, suffix in enumerate(("k2j4h", "m5n6b", "q8w9e")):
         status = waiting_status("kestra", KESTRA, "CrashLoopBackOff", restarts=7, last=terminated("Error", 1, ran=30))
         owner = ("ReplicaSet", "kestra-6d5c4b3a2")
-        objects.append(pod(f"kestra-6d5c4b3a2-{suffix}", "shop", node_name=f"worker-{i % 2 + 1}", owner=owner, containers=[container("kestra", KESTRA)], statuses=[status]))
+        objects.append(
+            pod(
+                f"kestra-6d5c4b3a2-{suffix}",
+                "shop",
+                node_name=f"worker-{i % 2 + 1}",
+                owner=owner,
+                containers=[container("kestra", KESTRA)],
+                statuses=[status],
+            )
+        )
     return objects
 
 
 def nightly_report():
     """CronJob nightly-report: the pods of its last two Jobs were OOM-killed the same way."""
-    pod_spec = {"restartPolicy": "OnFailure", "containers": [{"name": "report", "image": REPORT, "resources": {"limits": {"memory": "256Mi"}, "requests": {"memory": "256Mi"}}}]}
-    cronjob = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly-report", "namespace": "shop", "uid": "nightly-report-uid"},
-               "spec": {"schedule": "0 2 * * *", "jobTemplate": {"spec": {"template": {"spec": pod_spec}}}}}
+    pod_spec = {
+        "restartPolicy": "OnFailure",
+        "containers": [{"name": "report", "image": REPORT, "resources": {"limits": {"memory": "256Mi"}, "requests": {"memory": "256Mi"}}}],
+    }
+    cronjob = {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "nightly-report", "namespace": "shop", "uid": "nightly-report-uid"},
+        "spec": {"schedule": "0 2 * * *", "jobTemplate": {"spec": {"template": {"spec": pod_spec}}}},
+    }
     objects = [cronjob]
     for run, suffix in (("29012340", "x7k2p"), ("29013780", "b4n8m")):
         job = f"nightly-report-{run}"
         owner = {"apiVersion": "batch/v1", "kind": "CronJob", "name": "nightly-report", "uid": "nightly-report-uid", "controller": True}
-        objects.append({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": job, "namespace": "shop", "uid": f"{job}-uid", "ownerReferences": [owner]},
-                        "spec": {"template": {"spec": pod_spec}}, "status": {"active": 1}})
+        objects.append(
+            {
+                "apiVersion": "batch/v1",
+                "kind": "Job",
+                "metadata": {"name": job, "namespace": "shop", "uid": f"{job}-uid", "ownerReferences": [owner]},
+                "spec": {"template": {"spec": pod_spec}},
+                "status": {"active": 1},
+            }
+        )
         # https://github.com/gimlet-io/gimlet/issues/649 (OOMKilled, exit code 137)
         status = waiting_status("report", REPORT, "CrashLoopBackOff", restarts=3, last=terminated("OOMKilled", 137))
         report = container("report", REPORT, memory="256Mi", limits={"memory": "256Mi"})
@@ -135,7 +189,9 @@ def test_cronjob_runs_are_one_workload(scan, text):
 
 def test_newest_revision_failing_offers_rollout_undo_with_the_image_diff(scan):
     f = finding(scan["kubectl-runner-6b5d8c7f9-p4q5r"], "image-not-found", "kubectl")
-    assert evidence(f, "replicasets shop/kubectl-runner-7c9d8e6f5 and kubectl-runner-6b5d8c7f9 metadata.annotations[deployment.kubernetes.io/revision]") == [
+    assert evidence(
+        f, "replicasets shop/kubectl-runner-7c9d8e6f5 and kubectl-runner-6b5d8c7f9 metadata.annotations[deployment.kubernetes.io/revision]"
+    ) == [
         "this pod runs revision 4 of deployment/kubectl-runner, the newest; revision 3 (replicaset kubectl-runner-7c9d8e6f5) has 2/2 ready replicas"
     ]
     assert evidence(f, "replicasets kubectl-runner-7c9d8e6f5 → kubectl-runner-6b5d8c7f9 spec.template.spec") == [

@@ -66,5 +66,5 @@ def kubectl(demo_kubeconfig, tmp_path) -> Kubectl:
 
 def verdicts(payload: dict) -> set[tuple]:
     """What a diagnosis says, without the volatile parts (ages, counts): pod, category, cause, container, severity."""
-    items = payload["items"] if "items" in payload else [payload]
+    items = payload.get("items", [payload])
     return {(i["namespace"], i["name"], f["category"], f["cause"], f["container"], f["severity"]) for i in items for f in i["findings"]}

@@ -36,8 +36,8 @@ def test_unreachable_api_server(run_cli, tmp_path):
         port = sock.getsockname()[1]
     kubeconfig = tmp_path / "kubeconfig"
     kubeconfig.write_text(
-        "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'http://127.0.0.1:%d'}}]\n"
-        "users: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n" % port
+        f"apiVersion: v1\nkind: Config\nclusters: [{{name: c, cluster: {{server: 'http://127.0.0.1:{port}'}}}}]\n"
+        "users: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n"
     )
     result = run_cli("diagnose", "pods", kubeconfig=kubeconfig)
     assert_one_line(result, f"cannot reach the API server at http://127.0.0.1:{port}")
@@ -47,7 +47,9 @@ def test_forbidden_list_names_the_permission(run_cli, demo_server, tmp_path):
     token = demo_server.add_user("viewer-elsewhere", [Rule(("get", "list"), ("pods",), namespaces=("other",))])
     kubeconfig = demo_server.write_kubeconfig(tmp_path / "kc", token=token, namespace="shop")
     result = run_cli("diagnose", "pods", kubeconfig=kubeconfig)
-    assert_one_line(result, 'pods is forbidden: User "viewer-elsewhere" cannot list resource "pods" in API group "" in the namespace "shop"')
+    assert_one_line(
+        result, 'pods is forbidden: User "viewer-elsewhere" cannot list resource "pods" in API group "" in the namespace "shop"'
+    )
 
 
 def test_forbidden_evidence_degrades_with_a_note(run_cli, demo_server, tmp_path):

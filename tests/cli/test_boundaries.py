@@ -24,7 +24,7 @@ def test_core_imports_no_ui_and_does_no_io():
             else:
                 names = []
             for name in names:
-                if name.split(".")[0] in FORBIDDEN_MODULES or name.startswith("k8sdoctor.") and not name.startswith("k8sdoctor.core"):
+                if name.split(".")[0] in FORBIDDEN_MODULES or (name.startswith("k8sdoctor.") and not name.startswith("k8sdoctor.core")):
                     problems.append(f"{path.name}:{node.lineno} imports {name}")
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
                 problems.append(f"{path.name}:{node.lineno} calls {node.func.id}()")

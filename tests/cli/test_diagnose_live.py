@@ -46,7 +46,9 @@ def test_live_and_kubectl_get_json_agree_except_what_only_logs_show(run_cli, dem
     saved = tmp_path / "shop.json"
     saved.write_text(kubectl("get", "pods,events", "-n", "shop", "-o", "json").stdout)
     offline = run_cli("diagnose", "pods", "-n", "shop", "--snapshot", str(saved), "-o", "json").json()
-    from_logs = {(i["name"], f["container"]) for i in live["items"] for f in i["findings"] if f["evidence"][0]["source"].startswith("logs ")}
+    from_logs = {
+        (i["name"], f["container"]) for i in live["items"] for f in i["findings"] if f["evidence"][0]["source"].startswith("logs ")
+    }
     assert from_logs, "the demo has log-only causes in shop"
 
     def comparable(payload):
@@ -105,7 +107,11 @@ def test_secret_values_never_appear_in_any_output(run_cli, demo_server, demo_kub
     """The demo stores Secrets with values; no output format may ever show one (base64 or decoded)."""
     planted = {"ZGVtby1ub3QtYS1yZWFsLXBhc3N3b3Jk", "demo-not-a-real-password", "ZGVtby12YWx1ZQ==", "demo-value", "ZGVtby1pZA==", "demo-id"}
     state = tmp_path / "state"
-    for args in (["diagnose", "pods", "-A"], ["diagnose", "pods", "-A", "--show-healthy"], ["diagnose", "pod", "aegis-workload-demo", "-n", "default"]):
+    for args in (
+        ["diagnose", "pods", "-A"],
+        ["diagnose", "pods", "-A", "--show-healthy"],
+        ["diagnose", "pod", "aegis-workload-demo", "-n", "default"],
+    ):
         for fmt in ("text", "json", "yaml", "markdown"):
             result = run_cli(*args, "-o", fmt, "--debug", kubeconfig=demo_kubeconfig, env={"K8SDOCTOR_STATE_DIR": str(state)})
             assert not any(value in result.out or value in result.err for value in planted), (args, fmt)
@@ -121,5 +127,8 @@ def test_missing_key_lists_the_keys_that_exist_and_never_the_values(run_cli, dem
     finding = result.json()["findings"][0]
     assert finding["cause"] == "missing-key"
     # https://github.com/shieldworks/aegis/issues/293
-    assert {"source": "secret default/aegis-secret-aegis-workload-demo keyNames", "text": "keys: SPIFFEID, value. Did you mean value?"} in finding["evidence"]
+    assert {
+        "source": "secret default/aegis-secret-aegis-workload-demo keyNames",
+        "text": "keys: SPIFFEID, value. Did you mean value?",
+    } in finding["evidence"]
     assert "ZGVtby12YWx1ZQ==" not in result.out and "demo-value" not in result.out

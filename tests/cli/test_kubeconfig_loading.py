@@ -20,6 +20,7 @@ from k8sdoctor.fakeapi.auth import ADMIN_RULES
 
 def _jwt(claims: dict) -> str:
     """An unsigned JWT the loader can read: url-safe base64 without padding, payload length not 1 mod 4."""
+
     def part(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
 
@@ -58,8 +59,15 @@ class _IdentityProviderHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         form = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
         self.server.refresh_grants.append(form)
-        self._json({"access_token": "unused", "token_type": "Bearer", "expires_in": 3600,
-                    "id_token": self.server.new_id_token, "refresh_token": "refresh-2"})
+        self._json(
+            {
+                "access_token": "unused",
+                "token_type": "Bearer",
+                "expires_in": 3600,
+                "id_token": self.server.new_id_token,
+                "refresh_token": "refresh-2",
+            }
+        )
 
     def log_message(self, *args) -> None:
         pass
@@ -78,10 +86,18 @@ def identity_provider():
 def _oidc_kubeconfig(demo_server, tmp_path, issuer: str):
     path = demo_server.write_kubeconfig(tmp_path / "kubeconfig", namespace="shop")
     config = yaml.safe_load(path.read_text())
-    config["users"][0]["user"] = {"auth-provider": {"name": "oidc", "config": {
-        "client-id": "k8s", "client-secret": "s3cret", "idp-issuer-url": issuer, "refresh-token": "refresh-1",
-        "id-token": _jwt({"sub": "oidc-user", "exp": int(time.time()) - 600}),  # expired ten minutes ago
-    }}}
+    config["users"][0]["user"] = {
+        "auth-provider": {
+            "name": "oidc",
+            "config": {
+                "client-id": "k8s",
+                "client-secret": "s3cret",
+                "idp-issuer-url": issuer,
+                "refresh-token": "refresh-1",
+                "id-token": _jwt({"sub": "oidc-user", "exp": int(time.time()) - 600}),  # expired ten minutes ago
+            },
+        }
+    }
     path.write_text(yaml.safe_dump(config))
     return path
 

@@ -12,8 +12,9 @@ from k8sdoctor.fakeapi import Rule
 ATTACH = "/api/v1/namespaces/shop/pods/web-6d4cf56db6-abcde/attach?container=app&stdin=true&stdout=true&tty=true"
 
 
-def connect(srv, path: str = ATTACH, protocols=("v5.channel.k8s.io", "v4.channel.k8s.io"), token: str | None = None,
-            ca_file: str | None = None) -> websocket.WebSocket:
+def connect(
+    srv, path: str = ATTACH, protocols=("v5.channel.k8s.io", "v4.channel.k8s.io"), token: str | None = None, ca_file: str | None = None
+) -> websocket.WebSocket:
     url = srv.url.replace("http", "ws", 1) + path
     header = [f"Authorization: Bearer {token}"] if token else []
     sslopt = {"ca_certs": ca_file} if ca_file else None
@@ -39,8 +40,10 @@ def test_a_session_speaks_the_channel_protocol(server):
     ws.send(b"\x00echo hi\rexit\r".decode())  # text frames carry the channel byte too
     received = frames(ws)
     stdout = b"".join(f[1:] for f in received if f[:1] == b"\x01")
-    assert stdout == (b"ps\r\nPID   USER     TIME  COMMAND\r\n    1 root      0:00 app\r\n   12 root      0:00 sh\r\n"
-                      b"   18 root      0:00 ps\r\n/ # echo hi\r\nhi\r\n/ # exit\r\n")
+    assert stdout == (
+        b"ps\r\nPID   USER     TIME  COMMAND\r\n    1 root      0:00 app\r\n   12 root      0:00 sh\r\n"
+        b"   18 root      0:00 ps\r\n/ # echo hi\r\nhi\r\n/ # exit\r\n"
+    )
     assert received[-1] == b'\x03{"metadata":{},"status":"Success"}'
     (session,) = server.attach_sessions()
     assert (session.pod, session.container, session.tty) == ("web-6d4cf56db6-abcde", "app", True)
@@ -72,7 +75,8 @@ def test_a_container_that_is_not_running_cannot_be_attached(server):
     assert refused.value.status_code == 500
     # the API server's words, quoted in https://github.com/kubernetes/kubernetes/pull/110764
     assert json.loads(refused.value.resp_body)["message"] == (
-        "Internal error occurred: error attaching to container: container is not created or running")
+        "Internal error occurred: error attaching to container: container is not created or running"
+    )
 
 
 def test_attaching_needs_create_on_pods_attach(tls_server, tmp_path):
@@ -84,7 +88,8 @@ def test_attaching_needs_create_on_pods_attach(tls_server, tmp_path):
     assert denied.value.status_code == 403
     assert json.loads(denied.value.resp_body)["message"] == (
         'pods "web-6d4cf56db6-abcde" is forbidden: User "reader" cannot create resource "pods/attach" in API group "" '
-        'in the namespace "shop"')
+        'in the namespace "shop"'
+    )
     debugger = tls_server.add_user("debugger", [Rule(("create",), ("pods/attach",), namespaces=("shop",))])
     ws = connect(tls_server, token=debugger, ca_file=str(ca))
     assert ws.recv() == b"\x01/ # "

@@ -13,8 +13,7 @@ from k8sdoctor.fakeapi import Rule
 
 METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
 METADATA = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
-TABLE = ("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,"
-         "application/json")
+TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
 
 
 def raw(response) -> dict:
@@ -34,19 +33,22 @@ def test_list_pages_with_limit_and_continue(core):
         names += [p["metadata"]["name"] for p in page["items"]]
         token = page["metadata"].get("continue")
     assert names == sorted(names)
-    assert names == ["db-0", "ebaogi-bff-app-7b9d5c6f4-lx2mk", "es-client-0", "kb-5c7d8f9b6-q4w2e",
-                     "memory-demo-2", "web-6d4cf56db6-abcde"]
+    assert names == ["db-0", "ebaogi-bff-app-7b9d5c6f4-lx2mk", "es-client-0", "kb-5c7d8f9b6-q4w2e", "memory-demo-2", "web-6d4cf56db6-abcde"]
 
 
 def test_continued_pages_are_a_consistent_snapshot(server, core):
     first = raw(core.list_namespaced_pod("shop", _preload_content=False, limit=3))
     server.delete("Pod", "shop", "kb-5c7d8f9b6-q4w2e")
-    server.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "zz-late", "namespace": "shop"},
-                  "spec": {"containers": [{"name": "app", "image": "nginx:1.25.4"}]}})
-    rest = raw(core.list_namespaced_pod("shop", _preload_content=False, limit=3,
-                                        _continue=first["metadata"]["continue"]))
-    assert [p["metadata"]["name"] for p in rest["items"]] == [
-        "kb-5c7d8f9b6-q4w2e", "memory-demo-2", "web-6d4cf56db6-abcde"]
+    server.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "zz-late", "namespace": "shop"},
+            "spec": {"containers": [{"name": "app", "image": "nginx:1.25.4"}]},
+        }
+    )
+    rest = raw(core.list_namespaced_pod("shop", _preload_content=False, limit=3, _continue=first["metadata"]["continue"]))
+    assert [p["metadata"]["name"] for p in rest["items"]] == ["kb-5c7d8f9b6-q4w2e", "memory-demo-2", "web-6d4cf56db6-abcde"]
 
 
 def test_expired_continue_token_is_410_with_an_inconsistent_token(server, core):
@@ -57,16 +59,16 @@ def test_expired_continue_token_is_410_with_an_inconsistent_token(server, core):
     body = orjson.loads(caught.value.body)
     assert caught.value.status == 410 and body["reason"] == "Expired"
     assert body["message"].startswith("The provided continue parameter is too old to display a consistent list")
-    rest = raw(core.list_namespaced_pod("shop", _preload_content=False, limit=3,
-                                        _continue=body["metadata"]["continue"]))
-    assert [p["metadata"]["name"] for p in rest["items"]] == [
-        "kb-5c7d8f9b6-q4w2e", "memory-demo-2", "web-6d4cf56db6-abcde"]
+    rest = raw(core.list_namespaced_pod("shop", _preload_content=False, limit=3, _continue=body["metadata"]["continue"]))
+    assert [p["metadata"]["name"] for p in rest["items"]] == ["kb-5c7d8f9b6-q4w2e", "memory-demo-2", "web-6d4cf56db6-abcde"]
 
 
 def test_all_namespaces_and_selectors(core):
     everything = raw(core.list_pod_for_all_namespaces(_preload_content=False))
     assert [(p["metadata"]["namespace"], p["metadata"]["name"]) for p in everything["items"]][:2] == [
-        ("myproject", "kafdrop-1-j4969"), ("shop", "db-0")]
+        ("myproject", "kafdrop-1-j4969"),
+        ("shop", "db-0"),
+    ]
     pending = raw(core.list_pod_for_all_namespaces(_preload_content=False, field_selector="status.phase=Pending"))
     assert {p["metadata"]["name"] for p in pending["items"]} == {"db-0", "es-client-0", "kafdrop-1-j4969"}
     labelled = raw(core.list_namespaced_pod("shop", _preload_content=False, label_selector="app in (web,kb)"))
@@ -77,13 +79,15 @@ def test_all_namespaces_and_selectors(core):
 
 def test_events_for_one_pod_by_field_selector(server, core):
     uid = server.get("Pod", "myproject", "kafdrop-1-j4969")["metadata"]["uid"]
-    events = raw(core.list_namespaced_event(
-        "myproject", _preload_content=False,
-        field_selector=f"involvedObject.name=kafdrop-1-j4969,involvedObject.namespace=myproject,"
-                       f"involvedObject.uid={uid}"))
+    events = raw(
+        core.list_namespaced_event(
+            "myproject",
+            _preload_content=False,
+            field_selector=f"involvedObject.name=kafdrop-1-j4969,involvedObject.namespace=myproject,involvedObject.uid={uid}",
+        )
+    )
     assert events["kind"] == "EventList"
-    assert [e["reason"] for e in events["items"]] == [
-        "Scheduled", "AddedInterface", "Pulling", "Failed", "Failed", "BackOff"]
+    assert [e["reason"] for e in events["items"]] == ["Scheduled", "AddedInterface", "Pulling", "Failed", "Failed", "BackOff"]
     warnings = raw(core.list_namespaced_event("myproject", _preload_content=False, field_selector="type=Warning"))
     assert {e["message"] for e in warnings["items"]} == {
         "Error: ErrImagePull",
@@ -109,9 +113,15 @@ def test_get_typed_and_not_found_status(core):
         core.read_namespaced_pod("nope", "shop")
     assert caught.value.status == 404
     assert orjson.loads(caught.value.body) == {
-        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-        "message": 'pods "nope" not found', "reason": "NotFound", "details": {"name": "nope", "kind": "pods"},
-        "code": 404}
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": 'pods "nope" not found',
+        "reason": "NotFound",
+        "details": {"name": "nope", "kind": "pods"},
+        "code": 404,
+    }
 
 
 def test_metadata_only_responses_carry_no_secret_values(server, core):
@@ -120,8 +130,7 @@ def test_metadata_only_responses_carry_no_secret_values(server, core):
     assert body["kind"] == "PartialObjectMetadataList" and body["apiVersion"] == "meta.k8s.io/v1"
     assert body["items"][0]["metadata"]["name"] == "db-credentials"
     assert all(set(item) == {"kind", "apiVersion", "metadata"} for item in body["items"])
-    single = core.read_namespaced_secret("db-credentials", "shop", _preload_content=False,
-                                         _headers={"Accept": METADATA})
+    single = core.read_namespaced_secret("db-credentials", "shop", _preload_content=False, _headers={"Accept": METADATA})
     secret = server.get("Secret", "shop", "db-credentials")
     for value in secret["data"].values():
         for data in (response.data, single.data):
@@ -145,8 +154,7 @@ def test_table_output(core):
 
 
 def test_create_patch_replace_delete(server, core):
-    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"generateName": "settings-"},
-            "data": {"LOG_LEVEL": "info"}}
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"generateName": "settings-"}, "data": {"LOG_LEVEL": "info"}}
     created = raw(core.create_namespaced_config_map("shop", body, _preload_content=False))
     name = created["metadata"]["name"]
     assert name.startswith("settings-") and len(name) == len("settings-") + 5
@@ -155,8 +163,7 @@ def test_create_patch_replace_delete(server, core):
         core.create_namespaced_config_map("shop", {**body, "metadata": {"name": name}})
     assert caught.value.status == 409
     assert orjson.loads(caught.value.body)["message"] == f'configmaps "{name}" already exists'
-    patched = raw(core.patch_namespaced_config_map(name, "shop", {"data": {"LOG_LEVEL": "debug"}},
-                                                   _preload_content=False))
+    patched = raw(core.patch_namespaced_config_map(name, "shop", {"data": {"LOG_LEVEL": "debug"}}, _preload_content=False))
     assert patched["data"] == {"LOG_LEVEL": "debug"}
     stale = {**created, "data": {"LOG_LEVEL": "warn"}}
     with pytest.raises(ApiException) as caught:
@@ -175,9 +182,21 @@ def test_create_in_a_missing_namespace_is_404(core):
 
 
 def test_ephemeral_container_patch_is_recorded_and_applied(server, core):
-    body = {"spec": {"ephemeralContainers": [{
-        "name": "debugger-jx8f9", "image": "busybox:1.36", "targetContainerName": "app",
-        "stdin": True, "tty": True, "terminationMessagePolicy": "File", "resources": {}}]}}
+    body = {
+        "spec": {
+            "ephemeralContainers": [
+                {
+                    "name": "debugger-jx8f9",
+                    "image": "busybox:1.36",
+                    "targetContainerName": "app",
+                    "stdin": True,
+                    "tty": True,
+                    "terminationMessagePolicy": "File",
+                    "resources": {},
+                }
+            ]
+        }
+    }
     core.patch_namespaced_pod_ephemeralcontainers("web-6d4cf56db6-abcde", "shop", body)
     sent = server.requests("PATCH", "/api/v1/namespaces/shop/pods/web-6d4cf56db6-abcde/ephemeralcontainers")
     assert len(sent) == 1
@@ -197,8 +216,7 @@ def test_status_is_only_written_through_the_status_subresource(server, core):
 
 def test_events_k8s_io_is_a_view_of_core_events(tls_server, api_client_for):
     events = client.EventsV1Api(api_client_for(tls_server))
-    body = raw(events.list_namespaced_event("shop", _preload_content=False,
-                                            field_selector="regarding.name=es-client-0"))
+    body = raw(events.list_namespaced_event("shop", _preload_content=False, field_selector="regarding.name=es-client-0"))
     assert body["kind"] == "EventList" and body["apiVersion"] == "events.k8s.io/v1"
     (event,) = body["items"]
     assert event["regarding"]["name"] == "es-client-0" and event["deprecatedCount"] == 4
@@ -206,23 +224,27 @@ def test_events_k8s_io_is_a_view_of_core_events(tls_server, api_client_for):
 
 
 def test_forbidden_is_an_api_exception_with_the_real_message(tls_server, api_client_for):
-    token = tls_server.add_user("alice", [Rule(verbs=("get", "list", "watch"), resources=("pods",),
-                                               namespaces=("shop",))])
+    token = tls_server.add_user("alice", [Rule(verbs=("get", "list", "watch"), resources=("pods",), namespaces=("shop",))])
     core = client.CoreV1Api(api_client_for(tls_server, token))
     assert len(core.list_namespaced_pod("shop").items) == 6
     with pytest.raises(ApiException) as caught:
         core.list_namespaced_event("shop")
     assert caught.value.status == 403
     assert orjson.loads(caught.value.body) == {
-        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-        "message": 'events is forbidden: User "alice" cannot list resource "events" in API group "" '
-                   'in the namespace "shop"',
-        "reason": "Forbidden", "details": {"kind": "events"}, "code": 403}
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": 'events is forbidden: User "alice" cannot list resource "events" in API group "" in the namespace "shop"',
+        "reason": "Forbidden",
+        "details": {"kind": "events"},
+        "code": 403,
+    }
     with pytest.raises(ApiException) as caught:
         core.read_namespaced_pod_log("memory-demo-2", "shop")
     assert orjson.loads(caught.value.body)["message"] == (
-        'pods "memory-demo-2" is forbidden: User "alice" cannot get resource "pods/log" in API group "" '
-        'in the namespace "shop"')
+        'pods "memory-demo-2" is forbidden: User "alice" cannot get resource "pods/log" in API group "" in the namespace "shop"'
+    )
     with pytest.raises(ApiException) as caught:
         core.list_pod_for_all_namespaces()
     assert orjson.loads(caught.value.body)["message"].endswith('in API group "" at the cluster scope')
@@ -233,8 +255,7 @@ def test_selfsubjectaccessreview_uses_the_same_rules(tls_server, api_client_for)
     authz = client.AuthorizationV1Api(api_client_for(tls_server, token))
 
     def allowed(**attrs: str) -> bool:
-        review = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
-                  "spec": {"resourceAttributes": attrs}}
+        review = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview", "spec": {"resourceAttributes": attrs}}
         return raw(authz.create_self_subject_access_review(review, _preload_content=False))["status"]["allowed"]
 
     assert allowed(namespace="shop", verb="get", resource="pods", subresource="log")

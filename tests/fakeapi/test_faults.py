@@ -31,8 +31,9 @@ def test_error_a_number_of_times_then_recover(server, core):
 def test_forbidden_fault_uses_the_callers_identity(server, core):
     server.fail("events", 403, namespace="shop")
     body = status_of(lambda: core.list_namespaced_event("shop"))
-    assert body["message"] == ('events is forbidden: User "system:admin" cannot list resource "events" in API '
-                               'group "" in the namespace "shop"')
+    assert body["message"] == (
+        'events is forbidden: User "system:admin" cannot list resource "events" in API group "" in the namespace "shop"'
+    )
     assert len(core.list_namespaced_event("myproject").items) == 6
     server.clear_faults()
     assert len(core.list_namespaced_event("shop").items) == 4
@@ -41,8 +42,7 @@ def test_forbidden_fault_uses_the_callers_identity(server, core):
 def test_subresource_fault(server, core):
     server.fail("pods/log", 403, times=1)
     body = status_of(lambda: core.read_namespaced_pod_log("kb-5c7d8f9b6-q4w2e", "shop", previous=True))
-    assert body["message"].startswith('pods "kb-5c7d8f9b6-q4w2e" is forbidden: User "system:admin" cannot get '
-                                      'resource "pods/log"')
+    assert body["message"].startswith('pods "kb-5c7d8f9b6-q4w2e" is forbidden: User "system:admin" cannot get resource "pods/log"')
     assert core.read_namespaced_pod_log("kb-5c7d8f9b6-q4w2e", "shop", previous=True)
 
 

@@ -51,7 +51,8 @@ def test_get_pods_wide_nodes_and_deployments(tls_server, kubectl_for):
     assert rows(kubectl("get", "nodes").stdout)[1][:3] == ["compute-0", "Ready", "worker"]
     assert rows(kubectl("get", "deploy", "-n", "shop", "-o", "wide").stdout) == [
         ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
-        ["web", "1/1", "1", "1", "30d", "app,log-shipper", "nginx:1.25.4,fluent/fluent-bit:3.0.4", "app=web"]]
+        ["web", "1/1", "1", "1", "30d", "app,log-shipper", "nginx:1.25.4,fluent/fluent-bit:3.0.4", "app=web"],
+    ]
     assert rows(kubectl("get", "configmaps", "-n", "shop").stdout) == []  # "No resources found" is on stderr
 
 
@@ -59,10 +60,15 @@ def test_get_events(tls_server, kubectl_for):
     output = kubectl_for(tls_server)("get", "events", "-n", "myproject").stdout
     header, *lines = output.strip().splitlines()
     assert header.split() == ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
-    assert any(line.split()[1:4] == ["Warning", "Failed", "pod/kafdrop-1-j4969"] and line.endswith(
-        # source: https://github.com/red-hat-storage/ocs-ci/issues/4494
-        "toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating "
-        "and upgrading: https://www.docker.com/increase-rate-limit") for line in lines)
+    assert any(
+        line.split()[1:4] == ["Warning", "Failed", "pod/kafdrop-1-j4969"]
+        and line.endswith(
+            # source: https://github.com/red-hat-storage/ocs-ci/issues/4494
+            "toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating "
+            "and upgrading: https://www.docker.com/increase-rate-limit"
+        )
+        for line in lines
+    )
     assert len(lines) == 6
 
 
@@ -77,23 +83,26 @@ def test_logs_previous(tls_server, kubectl_for):
 def test_logs_errors_come_from_the_server(tls_server, kubectl_for):
     result = kubectl_for(tls_server)("logs", "kafdrop-1-j4969", "-n", "myproject", check=False)
     assert result.returncode == 1
-    assert result.stderr.strip() == ('Error from server (BadRequest): container "kafdrop" in pod "kafdrop-1-j4969" '
-                                     'is waiting to start: trying and failing to pull image')
+    assert result.stderr.strip() == (
+        'Error from server (BadRequest): container "kafdrop" in pod "kafdrop-1-j4969" is waiting to start: trying and failing to pull image'
+    )
 
 
 def test_describe_pod_shows_its_events(tls_server, kubectl_for):
     output = kubectl_for(tls_server)("describe", "pod", "memory-demo-2", "-n", "shop").stdout
     assert "Reason:       OOMKilled" in output and "Exit Code:    137" in output
-    events = output[output.index("Events:"):].splitlines()
+    events = output[output.index("Events:") :].splitlines()
     assert events[1].split() == ["Type", "Reason", "Age", "From", "Message"]
     assert events[3].split()[:2] == ["Normal", "Created"]
     # source: https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/
-    assert events[4].split()[:2] == ["Warning", "BackOff"] and events[4].endswith(
-        "kubelet  Back-off restarting failed container")
+    assert events[4].split()[:2] == ["Warning", "BackOff"] and events[4].endswith("kubelet  Back-off restarting failed container")
     uid = tls_server.get("Pod", "shop", "memory-demo-2")["metadata"]["uid"]
     (request,) = tls_server.requests("GET", "/api/v1/namespaces/shop/events")
     assert set(request.query["fieldSelector"].split(",")) == {
-        "involvedObject.name=memory-demo-2", "involvedObject.namespace=shop", f"involvedObject.uid={uid}"}
+        "involvedObject.name=memory-demo-2",
+        "involvedObject.namespace=shop",
+        f"involvedObject.uid={uid}",
+    }
 
 
 def test_cluster_info_dump(tls_server, kubectl_for, tmp_path):
@@ -114,8 +123,13 @@ def test_cluster_info_dump(tls_server, kubectl_for, tmp_path):
 
 def test_get_pods_watch_receives_a_pushed_change(tls_server, kubectl_for):
     kubectl = kubectl_for(tls_server)
-    process = subprocess.Popen(kubectl.command("get", "pods", "-n", "myproject", "-w"), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=kubectl.env())
+    process = subprocess.Popen(
+        kubectl.command("get", "pods", "-n", "myproject", "-w"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=kubectl.env(),
+    )
     try:
         assert process.stdout.readline().split()[:3] == ["NAME", "READY", "STATUS"]
         assert process.stdout.readline().split()[:3] == ["kafdrop-1-j4969", "0/1", "ImagePullBackOff"]
@@ -123,10 +137,27 @@ def test_get_pods_watch_receives_a_pushed_change(tls_server, kubectl_for):
         while tls_server.watch_count("pods") == 0:
             assert time.monotonic() < deadline, "kubectl never started watching"
             time.sleep(0.02)
-        tls_server.patch("Pod", "myproject", "kafdrop-1-j4969", {"status": {"containerStatuses": [{
-            "name": "kafdrop", "ready": True, "started": True, "restartCount": 0,
-            "image": "obsidiandynamics/kafdrop:latest", "imageID": "", "state": {"running": {"startedAt": "now"}}}],
-            "phase": "Running"}})
+        tls_server.patch(
+            "Pod",
+            "myproject",
+            "kafdrop-1-j4969",
+            {
+                "status": {
+                    "containerStatuses": [
+                        {
+                            "name": "kafdrop",
+                            "ready": True,
+                            "started": True,
+                            "restartCount": 0,
+                            "image": "obsidiandynamics/kafdrop:latest",
+                            "imageID": "",
+                            "state": {"running": {"startedAt": "now"}},
+                        }
+                    ],
+                    "phase": "Running",
+                }
+            },
+        )
         assert process.stdout.readline().split()[:3] == ["kafdrop-1-j4969", "1/1", "Running"]
     finally:
         process.terminate()
@@ -134,24 +165,25 @@ def test_get_pods_watch_receives_a_pushed_change(tls_server, kubectl_for):
 
 
 def test_limited_user_gets_kubectls_forbidden_message(tls_server, kubectl_for):
-    token = tls_server.add_user("alice", [Rule(verbs=("get", "list", "watch"), resources=("pods", "pods/log"),
-                                               namespaces=("shop",))])
+    token = tls_server.add_user("alice", [Rule(verbs=("get", "list", "watch"), resources=("pods", "pods/log"), namespaces=("shop",))])
     kubectl = kubectl_for(tls_server, token)
     assert len(rows(kubectl("get", "pods", "-n", "shop").stdout)) == 7
     result = kubectl("get", "events", "-n", "shop", check=False)
     assert result.returncode == 1
-    assert result.stderr.strip() == ('Error from server (Forbidden): events is forbidden: User "alice" cannot list '
-                                     'resource "events" in API group "" in the namespace "shop"')
+    assert result.stderr.strip() == (
+        'Error from server (Forbidden): events is forbidden: User "alice" cannot list '
+        'resource "events" in API group "" in the namespace "shop"'
+    )
     result = kubectl("get", "pods", "-A", check=False)
-    assert result.stderr.strip() == ('Error from server (Forbidden): pods is forbidden: User "alice" cannot list '
-                                     'resource "pods" in API group "" at the cluster scope')
+    assert result.stderr.strip() == (
+        'Error from server (Forbidden): pods is forbidden: User "alice" cannot list resource "pods" in API group "" at the cluster scope'
+    )
     assert kubectl("auth", "can-i", "get", "pods", "--subresource=log", "-n", "shop").stdout.strip() == "yes"
     assert kubectl("auth", "can-i", "list", "secrets", "-n", "shop", check=False).stdout.strip() == "no"
 
 
 def test_kubectl_debug_adds_an_ephemeral_container(tls_server, kubectl_for):
-    kubectl_for(tls_server)("debug", "web-6d4cf56db6-abcde", "-n", "shop", "--image=busybox:1.36", "--target=app",
-                            "--profile=general")
+    kubectl_for(tls_server)("debug", "web-6d4cf56db6-abcde", "-n", "shop", "--image=busybox:1.36", "--target=app", "--profile=general")
     (patch,) = tls_server.requests("PATCH")
     assert patch.path == "/api/v1/namespaces/shop/pods/web-6d4cf56db6-abcde/ephemeralcontainers"
     assert patch.headers["Content-Type"] == "application/strategic-merge-patch+json"

@@ -42,18 +42,18 @@ def test_timestamps_prefix_each_line(core):
 
 
 def test_container_must_be_named_in_a_multi_container_pod(core):
-    assert refusal(core, WEB) == (
-        f"a container name must be specified for pod {WEB}, choose one of: [app log-shipper]")
+    assert refusal(core, WEB) == (f"a container name must be specified for pod {WEB}, choose one of: [app log-shipper]")
     assert refusal(core, "db-0", container="nope") == "container nope is not valid for pod db-0"
 
 
 def test_kubelet_refusals_follow_the_container_status(core):
-    assert refusal(core, WEB, container="app", previous=True) == (
-        f'previous terminated container "app" in pod "{WEB}" not found')
+    assert refusal(core, WEB, container="app", previous=True) == (f'previous terminated container "app" in pod "{WEB}" not found')
     assert refusal(core, "kafdrop-1-j4969", "myproject") == (
-        'container "kafdrop" in pod "kafdrop-1-j4969" is waiting to start: trying and failing to pull image')
+        'container "kafdrop" in pod "kafdrop-1-j4969" is waiting to start: trying and failing to pull image'
+    )
     assert refusal(core, "db-0", container="setup-config") == (
-        'container "setup-config" in pod "db-0" is waiting to start: CreateContainerConfigError')
+        'container "setup-config" in pod "db-0" is waiting to start: CreateContainerConfigError'
+    )
 
 
 def test_current_log_of_a_restarting_container_is_its_last_run(core):
@@ -69,10 +69,11 @@ def test_stored_logs_win_and_empty_logs_are_empty(server, core):
 
 
 def test_follow_streams_appended_lines(server, core):
-    response = core.read_namespaced_pod_log(WEB, "shop", container="app", follow=True, tail_lines=1,
-                                            _preload_content=False)
-    appended = ['10.131.0.1 - - [12/May/2024:10:00:31 +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.32"',
-                '10.131.0.1 - - [12/May/2024:10:00:41 +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.32"']
+    response = core.read_namespaced_pod_log(WEB, "shop", container="app", follow=True, tail_lines=1, _preload_content=False)
+    appended = [
+        '10.131.0.1 - - [12/May/2024:10:00:31 +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.32"',
+        '10.131.0.1 - - [12/May/2024:10:00:41 +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.32"',
+    ]
     threading.Timer(0.2, server.append_log, ["shop", WEB, "app", appended]).start()
     lines = []
     for line in response:

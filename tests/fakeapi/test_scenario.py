@@ -77,23 +77,36 @@ def test_multi_document_scenario(tmp_path):
 
 def test_scenario_dict_into_a_server():
     server = FakeApiServer(clock=lambda: NOW)
-    server.load_scenario({"objects": [
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}},
-        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"},
-         "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}}},
-        {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "compute-0", "creationTimestamp": "-30d"}},
-    ]})
+    server.load_scenario(
+        {
+            "objects": [
+                {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}},
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "Deployment",
+                    "metadata": {"name": "web", "namespace": "shop"},
+                    "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}},
+                },
+                {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "compute-0", "creationTimestamp": "-30d"}},
+            ]
+        }
+    )
     assert server.get("Deployment", "shop", "web")["spec"]["replicas"] == 2
     assert server.get("Node", "", "compute-0")["metadata"]["creationTimestamp"] == "2024-04-12T10:00:00Z"
     assert [n["metadata"]["name"] for n in server.list("Namespace")] == ["shop"]
 
 
-@pytest.mark.parametrize(("document", "error"), [
-    ({"objects": [{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web"}}]},
-     "unsupported kind networking.k8s.io/v1 Ingress"),
-    ({"objects": [{"apiVersion": "v1", "kind": "Pod", "metadata": {}}]}, "a Pod without metadata.name"),
-    ({"logs": [{"pod": "web"}]}, "each logs entry needs pod, container and lines"),
-])
+@pytest.mark.parametrize(
+    ("document", "error"),
+    [
+        (
+            {"objects": [{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web"}}]},
+            "unsupported kind networking.k8s.io/v1 Ingress",
+        ),
+        ({"objects": [{"apiVersion": "v1", "kind": "Pod", "metadata": {}}]}, "a Pod without metadata.name"),
+        ({"logs": [{"pod": "web"}]}, "each logs entry needs pod, container and lines"),
+    ],
+)
 def test_scenario_errors(document, error):
     with pytest.raises(ScenarioError, match=error):
         load(document, NOW)
@@ -102,8 +115,10 @@ def test_scenario_errors(document, error):
 def test_command_line_serves_a_scenario_over_tls(scenario, tmp_path):
     kubeconfig = tmp_path / "kubeconfig"
     process = subprocess.Popen(
-        [sys.executable, "-m", "k8sdoctor.fakeapi", "--scenario", str(scenario), "--tls",
-         "--kubeconfig-out", str(kubeconfig)], stdout=subprocess.PIPE, text=True)
+        [sys.executable, "-m", "k8sdoctor.fakeapi", "--scenario", str(scenario), "--tls", "--kubeconfig-out", str(kubeconfig)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = process.stdout.readline().split()[-1]
         assert process.stdout.readline().strip() == f"kubeconfig {kubeconfig}"
@@ -114,8 +129,7 @@ def test_command_line_serves_a_scenario_over_tls(scenario, tmp_path):
         ca = tmp_path / "ca.pem"
         ca.write_bytes(base64.b64decode(config["clusters"][0]["cluster"]["certificate-authority-data"]))
         http = urllib3.PoolManager(ca_certs=str(ca))
-        response = http.request("GET", url + "/api/v1/namespaces/myproject/pods",
-                                headers={"Authorization": f"Bearer {token}"})
+        response = http.request("GET", url + "/api/v1/namespaces/myproject/pods", headers={"Authorization": f"Bearer {token}"})
         assert [p["metadata"]["name"] for p in orjson.loads(response.data)["items"]] == ["kafdrop-1-j4969"]
         assert http.request("GET", url + "/api/v1/pods").status == 401
     finally:

@@ -25,7 +25,9 @@ def pod(name: str, *, waiting: str | None = None, restarts: int = 0) -> dict:
         "spec": {"nodeName": "worker-1", "containers": [{"name": "app", "image": "nginx:1.27.2"}]},
         "status": {
             "phase": "Running",
-            "containerStatuses": [{"name": "app", "image": "nginx:1.27.2", "ready": waiting is None, "restartCount": restarts, "state": state}],
+            "containerStatuses": [
+                {"name": "app", "image": "nginx:1.27.2", "ready": waiting is None, "restartCount": restarts, "state": state}
+            ],
         },
     }
 

@@ -36,7 +36,9 @@ def test_twenty_restarts_with_changes_while_down(live, server):
         server.start()
         recoveries.append(live.wait_for(lambda v: v.state == "ready" and live.names() == live.server_names(), timeout=5))
     assert live.names() == live.server_names()
-    print(f"\nrestarts survived: {len(recoveries)}, recovery after restart: median {sorted(recoveries)[10]:.2f}s, max {max(recoveries):.2f}s")
+    print(
+        f"\nrestarts survived: {len(recoveries)}, recovery after restart: median {sorted(recoveries)[10]:.2f}s, max {max(recoveries):.2f}s"
+    )
     assert max(recoveries) < 5
 
 

@@ -73,8 +73,16 @@ SEDNA_LOG_LINES = [  # source: https://github.com/kubeedge/sedna/issues/320
 LOG_REQUEST_ERROR = "the server rejected our request for an unknown reason"
 
 
-def pod(namespace: str, name: str, uid: str, *, containers: list[str], init_containers: tuple[str, ...] = (),
-        node: str | None = None, waiting: tuple[str, str] | None = None) -> dict:
+def pod(
+    namespace: str,
+    name: str,
+    uid: str,
+    *,
+    containers: list[str],
+    init_containers: tuple[str, ...] = (),
+    node: str | None = None,
+    waiting: tuple[str, str] | None = None,
+) -> dict:
     """A Pod as the API returns it; `waiting` is (reason, message) for the first container."""
     spec: dict = {"containers": [{"name": c, "image": f"example.test/{c}:1"} for c in containers]}
     if init_containers:
@@ -85,8 +93,7 @@ def pod(namespace: str, name: str, uid: str, *, containers: list[str], init_cont
     if waiting:
         reason, message = waiting
         status["containerStatuses"] = [
-            {"name": containers[0], "state": {"waiting": {"reason": reason, "message": message}}, "ready": False,
-             "restartCount": 0}
+            {"name": containers[0], "state": {"waiting": {"reason": reason, "message": message}}, "ready": False, "restartCount": 0}
         ]
     return {
         "apiVersion": "v1",
@@ -103,10 +110,8 @@ def events(namespace: str, pod_name: str, pod_uid: str, rows: list[tuple[str, st
         {
             "apiVersion": "v1",
             "kind": "Event",
-            "metadata": {"name": f"{pod_name}.17c3a2b1d{i:07x}", "namespace": namespace,
-                         "uid": f"{pod_uid[:8]}-ev-{i}"},
-            "involvedObject": {"kind": "Pod", "namespace": namespace, "name": pod_name, "uid": pod_uid,
-                               "apiVersion": "v1"},
+            "metadata": {"name": f"{pod_name}.17c3a2b1d{i:07x}", "namespace": namespace, "uid": f"{pod_uid[:8]}-ev-{i}"},
+            "involvedObject": {"kind": "Pod", "namespace": namespace, "name": pod_name, "uid": pod_uid, "apiVersion": "v1"},
             "reason": reason,
             "message": message,
             "type": type_,
@@ -119,8 +124,14 @@ def events(namespace: str, pod_name: str, pod_uid: str, rows: list[tuple[str, st
 
 
 def kafdrop_pod() -> dict:
-    return pod(KAFDROP_NS, KAFDROP_POD, KAFDROP_UID, containers=["kafdrop"], node=KAFDROP_NODE,
-               waiting=("ImagePullBackOff", KAFDROP_WAITING_MESSAGE))
+    return pod(
+        KAFDROP_NS,
+        KAFDROP_POD,
+        KAFDROP_UID,
+        containers=["kafdrop"],
+        node=KAFDROP_NODE,
+        waiting=("ImagePullBackOff", KAFDROP_WAITING_MESSAGE),
+    )
 
 
 def kafdrop_events() -> list[dict]:
@@ -136,25 +147,31 @@ def es_events() -> list[dict]:
 
 
 def node(name: str) -> dict:
-    return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": f"uid-{name}"},
-            "status": {"conditions": [{"type": "Ready", "status": "True"}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": name, "uid": f"uid-{name}"},
+        "status": {"conditions": [{"type": "Ready", "status": "True"}]},
+    }
 
 
 def pvc(namespace: str, name: str) -> dict:
-    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": name, "namespace": namespace},
-            "spec": {"accessModes": ["ReadWriteOnce"]}, "status": {"phase": "Pending"}}
+    return {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {"accessModes": ["ReadWriteOnce"]},
+        "status": {"phase": "Pending"},
+    }
 
 
 def deployment(namespace: str, name: str) -> dict:
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": namespace},
-            "spec": {"replicas": 1}}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": namespace}, "spec": {"replicas": 1}}
 
 
 def replicaset(namespace: str, name: str) -> dict:
-    return {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": name, "namespace": namespace},
-            "spec": {"replicas": 1}}
+    return {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": name, "namespace": namespace}, "spec": {"replicas": 1}}
 
 
 def service(namespace: str, name: str) -> dict:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": namespace},
-            "spec": {"type": "ClusterIP"}}
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": namespace}, "spec": {"type": "ClusterIP"}}

@@ -28,15 +28,9 @@ def dump_namespaces() -> dict[str, NamespaceDump]:
             services=[cases.service(cases.KAFDROP_NS, "kafdrop")],
             pods=[cases.kafdrop_pod()],
         ),
-        SEDNA_NS: NamespaceDump(
-            pods=[cases.pod(SEDNA_NS, SEDNA_POD, SEDNA_UID, containers=["kb"], init_containers=("init-db",))]
-        ),
-        cases.TRACEE_NS: NamespaceDump(
-            pods=[cases.pod(cases.TRACEE_NS, cases.TRACEE_POD, cases.TRACEE_UID, containers=["tracee"])]
-        ),
-        cases.WEKAN_NS: NamespaceDump(
-            pods=[cases.pod(cases.WEKAN_NS, cases.WEKAN_POD, cases.WEKAN_UID, containers=["wekan", "printer"])]
-        ),
+        SEDNA_NS: NamespaceDump(pods=[cases.pod(SEDNA_NS, SEDNA_POD, SEDNA_UID, containers=["kb"], init_containers=("init-db",))]),
+        cases.TRACEE_NS: NamespaceDump(pods=[cases.pod(cases.TRACEE_NS, cases.TRACEE_POD, cases.TRACEE_UID, containers=["tracee"])]),
+        cases.WEKAN_NS: NamespaceDump(pods=[cases.pod(cases.WEKAN_NS, cases.WEKAN_POD, cases.WEKAN_UID, containers=["wekan", "printer"])]),
     }
 
 
@@ -54,5 +48,6 @@ def dump_logs() -> dict:
 
 
 def write_dump(output_directory: Path | None = None, output: str = "json") -> bytes:
-    return cluster_info_dump([cases.node(cases.KAFDROP_NODE)], dump_namespaces(), dump_logs(),
-                             output_directory=output_directory, output=output)
+    return cluster_info_dump(
+        [cases.node(cases.KAFDROP_NODE)], dump_namespaces(), dump_logs(), output_directory=output_directory, output=output
+    )

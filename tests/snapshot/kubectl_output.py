@@ -35,8 +35,7 @@ def go_json(obj: object, *, sort_keys: bool = False) -> bytes:
 
 def kubectl_get_json(*items: dict) -> bytes:
     """`kubectl get <several resources> -A -o json`."""
-    return go_json({"apiVersion": "v1", "items": list(items), "kind": "List", "metadata": {"resourceVersion": ""}},
-                   sort_keys=True)
+    return go_json({"apiVersion": "v1", "items": list(items), "kind": "List", "metadata": {"resourceVersion": ""}}, sort_keys=True)
 
 
 def kubectl_get_yaml(*items: dict) -> bytes:

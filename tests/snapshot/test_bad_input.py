@@ -38,11 +38,10 @@ def test_nonexistent_path(tmp_path):
 
 def test_empty_file(write):
     path = write("empty.json", b"")
-    assert _error(path) == (
-        f"snapshot {path}: the file is empty (expected kubectl get -o json|yaml output or a cluster-info dump)"
+    assert _error(path) == (f"snapshot {path}: the file is empty (expected kubectl get -o json|yaml output or a cluster-info dump)")
+    assert _error(write("blank.yaml", b"\n  \n")).endswith(
+        ": the file is empty (expected kubectl get -o json|yaml output or a cluster-info dump)"
     )
-    assert _error(write("blank.yaml", b"\n  \n")).endswith(": the file is empty (expected kubectl get -o json|yaml "
-                                                             "output or a cluster-info dump)")
 
 
 def test_binary_garbage(write):
@@ -101,9 +100,7 @@ def test_yaml_over_the_size_limit_is_refused(write, monkeypatch):
     monkeypatch.setattr(yaml_docs, "MAX_YAML_BYTES", 2**20)
     path = write("big.yaml", b"kind: List\nitems:\n" + b"- {kind: Pod, metadata: {name: p}}\n" * 40_000)
 
-    assert _error(path) == (
-        f"snapshot {path}: line 1, col 1: YAML text over 1 MiB; save the snapshot with -o json instead"
-    )
+    assert _error(path) == (f"snapshot {path}: line 1, col 1: YAML text over 1 MiB; save the snapshot with -o json instead")
 
 
 def test_yaml_syntax_error_names_document_line_and_column(write):

@@ -18,11 +18,19 @@ def test_fixture_writes_the_files_kubectl_writes(tmp_path):
     assert stdout == f"Cluster info dumped to {tmp_path}\n".encode()
     assert (tmp_path / "nodes.json").is_file()
     assert sorted(p.name for p in (tmp_path / cases.KAFDROP_NS).iterdir()) == [
-        "daemonsets.json", "deployments.json", "events.json", cases.KAFDROP_POD, "pods.json",
-        "replicasets.json", "replication-controllers.json", "services.json",
+        "daemonsets.json",
+        "deployments.json",
+        "events.json",
+        cases.KAFDROP_POD,
+        "pods.json",
+        "replicasets.json",
+        "replication-controllers.json",
+        "services.json",
     ]
-    assert (tmp_path / cases.WEKAN_NS / cases.WEKAN_POD / "logs.txt").read_bytes().startswith(
-        f"==== START logs for container wekan of pod {cases.WEKAN_NS}/{cases.WEKAN_POD} ====\n".encode()
+    assert (
+        (tmp_path / cases.WEKAN_NS / cases.WEKAN_POD / "logs.txt")
+        .read_bytes()
+        .startswith(f"==== START logs for container wekan of pod {cases.WEKAN_NS}/{cases.WEKAN_POD} ====\n".encode())
     )
 
 
@@ -109,6 +117,4 @@ def test_skipped_objects_name_the_file(tmp_path):
     inventory, info = load_snapshot(tmp_path)
 
     assert info.skipped == 1
-    assert inventory.unreadable[0].reason == (
-        "1 object(s) left out, first shop/pods.json: items[1] (Pod): no metadata.name"
-    )
+    assert inventory.unreadable[0].reason == ("1 object(s) left out, first shop/pods.json: items[1] (Pod): no metadata.name")

@@ -79,9 +79,7 @@ def test_logs_kubectl_could_not_get_are_noted_not_stored(write):
     assert inventory.logs_for(cases.KAFDROP_NS, cases.KAFDROP_POD, "kafdrop") is None
     [note] = inventory.unreadable_for(cases.KAFDROP_NS)
     assert note.resource == "pods/log"
-    assert note.reason == (
-        f"logs of container kafdrop of pod {cases.KAFDROP_NS}/{cases.KAFDROP_POD}: {cases.LOG_REQUEST_ERROR}"
-    )
+    assert note.reason == (f"logs of container kafdrop of pod {cases.KAFDROP_NS}/{cases.KAFDROP_POD}: {cases.LOG_REQUEST_ERROR}")
 
 
 def test_create_log_request_error_is_noted_too(write):
@@ -131,8 +129,7 @@ def test_dump_cut_inside_a_list_names_the_document_and_place(write):
         load_snapshot(path)
 
     assert str(err.value) == (
-        f"snapshot {path}: document 29 (line {expected_line}, col {expected_col}): "
-        "unexpected end of JSON (truncated file?)"
+        f"snapshot {path}: document 29 (line {expected_line}, col {expected_col}): unexpected end of JSON (truncated file?)"
     )
 
 
@@ -144,7 +141,6 @@ def test_malformed_start_line_is_an_error(write):
         load_snapshot(path)
 
     assert str(err.value) == f"snapshot {path}: line 2, col 1: malformed '==== START logs for container' line"
-
 
 
 def test_dump_of_namespaces_without_pods(write):
@@ -162,7 +158,5 @@ def test_log_bytes_that_are_not_utf8_are_replaced(write):
 
     inventory, info = load_snapshot(write("dump.txt", dump))
 
-    assert inventory.logs_for(cases.TRACEE_NS, cases.TRACEE_POD, "tracee") == (
-        ["caf\ufffd \ufffd\ufffd", cases.TRACEE_LOG_LINE], False
-    )
+    assert inventory.logs_for(cases.TRACEE_NS, cases.TRACEE_POD, "tracee") == (["caf\ufffd \ufffd\ufffd", cases.TRACEE_LOG_LINE], False)
     assert info.counts == {"Pod": 1}

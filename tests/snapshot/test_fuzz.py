@@ -10,16 +10,11 @@ from hypothesis import strategies as st
 from k8sdoctor.cluster.snapshot import load_snapshot
 from k8sdoctor.errors import SnapshotError
 
-_KEYS = st.sampled_from(["kind", "items", "metadata", "name", "namespace", "uid", "involvedObject", "regarding",
-                         "data", "stringData", "x"])
+_KEYS = st.sampled_from(["kind", "items", "metadata", "name", "namespace", "uid", "involvedObject", "regarding", "data", "stringData", "x"])
 _SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**63), 2**63 - 1)
-    | st.sampled_from(["Pod", "Event", "Secret", "List", "PodList", "n"])
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.sampled_from(["Pod", "Event", "Secret", "List", "PodList", "n"])
 )
-_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5),
-                       max_leaves=25)
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5), max_leaves=25)
 _DOCUMENTS = st.dictionaries(_KEYS, _VALUES, max_size=5)
 
 

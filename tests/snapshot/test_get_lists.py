@@ -230,6 +230,6 @@ def test_indented_documents_back_to_back(write):
     """`kubectl get pod X -o json; kubectl get events -o json` appended to one file."""
     data = go_json(cases.kafdrop_pod()) + kubectl_get_json(*cases.kafdrop_events()) + go_json(cases.es_pod())
 
-    inventory, info = load_snapshot(write("appended.json", data))
+    _inventory, info = load_snapshot(write("appended.json", data))
 
     assert (info.format, info.counts) == ("list", {"Pod": 2, "Event": 6})

@@ -29,9 +29,7 @@ def _secret(kind_on_item: bool = True) -> dict:
             "uid": "secret-uid-1",
             "annotations": {
                 # kubectl apply keeps the whole applied object, values included, in this annotation.
-                "kubectl.kubernetes.io/last-applied-configuration": json.dumps(
-                    {"kind": "Secret", "stringData": {"password": PLANTED}}
-                ),
+                "kubectl.kubernetes.io/last-applied-configuration": json.dumps({"kind": "Secret", "stringData": {"password": PLANTED}}),
             },
         },
         "type": "Opaque",

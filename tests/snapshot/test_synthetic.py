@@ -36,6 +36,8 @@ def test_loading_10k_pods_costs_less_than_twice_a_bare_parse(write, capsys):
     load = best_of_two(lambda: load_snapshot(path))
 
     with capsys.disabled():
-        print(f"\n{len(data) / 1e6:.0f} MB, 10,000 pods + 30,000 events: bare orjson.loads {bare:.3f}s, "
-              f"load_snapshot {load:.3f}s ({load / bare:.2f}x)")
+        print(
+            f"\n{len(data) / 1e6:.0f} MB, 10,000 pods + 30,000 events: bare orjson.loads {bare:.3f}s, "
+            f"load_snapshot {load:.3f}s ({load / bare:.2f}x)"
+        )
     assert load <= 2 * bare

@@ -4,23 +4,22 @@ feed thread and the UI have settled (so snapshots never race the background thre
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable
 
 from textual.pilot import Pilot
 
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.model.feed import ViewFeed
+from k8sdoctor.model.snapshot_source import InventorySource
+from k8sdoctor.model.source import SourceInfo
 from k8sdoctor.tui.app import DoctorApp
-from k8sdoctor.tui.data.feed import ViewFeed
-from k8sdoctor.tui.data.snapshot_source import InventorySource
-from k8sdoctor.tui.data.source import SourceInfo
 from k8sdoctor.tui.options import TuiOptions
 
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 MONOTONIC = 1000.0  # what the app believes time.monotonic() says (retry countdowns)
-DEMO_INFO = SourceInfo(live=True, context="kind-demo", cluster="kind-demo", server="https://127.0.0.1:6443",
-                       default_namespace="shop")
+DEMO_INFO = SourceInfo(live=True, context="kind-demo", cluster="kind-demo", server="https://127.0.0.1:6443", default_namespace="shop")
 SNAPSHOT_INFO = SourceInfo(live=False, snapshot="cluster-dump.json (kubectl cluster-info dump)")
 
 
@@ -76,8 +75,15 @@ class ScriptedSource:
         return list(self.names)
 
 
-def make_app(engine, source=None, *, namespace: str | None = None, all_namespaces: bool = False,
-             clock: Callable[[], datetime] | None = None, read_only: bool = False) -> DoctorApp:
+def make_app(
+    engine,
+    source=None,
+    *,
+    namespace: str | None = None,
+    all_namespaces: bool = False,
+    clock: Callable[[], datetime] | None = None,
+    read_only: bool = False,
+) -> DoctorApp:
     """An app over `source` (default: the demo inventory as if live) with a fixed clock."""
     source = source if source is not None else InventorySource(demo_inventory(), DEMO_INFO)
     options = TuiOptions(namespace=namespace, all_namespaces=all_namespaces, read_only=read_only)
@@ -125,8 +131,15 @@ def crash_looping(pod: dict, restarts: int = 4) -> dict:
     out = dict(pod)
     status = dict(out["status"])
     cs = dict(status["containerStatuses"][0])
-    cs.update(ready=False, restartCount=restarts, started=False, state={"waiting": {"reason": "CrashLoopBackOff"}},
-              lastState={"terminated": {"reason": "Error", "exitCode": 1, "startedAt": "2026-11-26T11:58:00Z", "finishedAt": "2026-11-26T11:58:30Z"}})
+    cs.update(
+        ready=False,
+        restartCount=restarts,
+        started=False,
+        state={"waiting": {"reason": "CrashLoopBackOff"}},
+        lastState={
+            "terminated": {"reason": "Error", "exitCode": 1, "startedAt": "2026-11-26T11:58:00Z", "finishedAt": "2026-11-26T11:58:30Z"}
+        },
+    )
     status.update(containerStatuses=[cs], phase="Running")
     out["status"] = status
     return out

@@ -15,9 +15,10 @@ and names the exact permission that is missing.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import orjson
@@ -90,12 +91,14 @@ class KubeClient:
                 raise ClusterError(f"kubeconfig {path}: {_first_line(str(exc))}") from None
             except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
                 raise ClusterError(f"kubeconfig {path}: cannot be read: {_first_line(str(exc)) or type(exc).__name__}") from None
-            except Exception as exc:  # noqa: BLE001 - auth plugins and token refreshes run here: a failure is the kubeconfig's
+            except Exception as exc:
                 raise ClusterError(f"kubeconfig {path}: cannot be loaded: {_reason(str(exc)) or type(exc).__name__}") from None
             if context:
                 active = next((c for c in contexts if c.get("name") == context), active)
             ctx = (active or {}).get("context") or {}
-            self.identity = ClusterIdentity((active or {}).get("name", ""), ctx.get("cluster", ""), cfg.host, ctx.get("namespace") or "default")
+            self.identity = ClusterIdentity(
+                (active or {}).get("name", ""), ctx.get("cluster", ""), cfg.host, ctx.get("namespace") or "default"
+            )
         elif kubeconfig is None and os.environ.get("KUBERNETES_SERVICE_HOST"):
             try:
                 k8s.load_incluster_config(client_configuration=cfg)
@@ -121,8 +124,17 @@ class KubeClient:
                 headers[setting["key"]] = setting["value"]
         return headers
 
-    def request(self, method: str, path: str, *, query: dict | None = None, body: Any = None, content_type: str | None = None,
-                accept: str = JSON, timeout: tuple[float, float] | None = None):
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: dict | None = None,
+        body: Any = None,
+        content_type: str | None = None,
+        accept: str = JSON,
+        timeout: tuple[float, float] | None = None,
+    ):
         """Send a request; return the urllib3 response, unread (stream it, or `.data` to read it all)."""
         url = self.configuration.host + path + (f"?{_query(query)}" if query else "")
         headers = self._headers(accept, content_type or (JSON if body is not None else None))
@@ -135,7 +147,7 @@ class KubeClient:
         if resp.status >= 400:
             try:
                 data = resp.data
-            except Exception:  # noqa: BLE001 - the error body is a courtesy
+            except Exception:
                 data = b""
             raise self._api_error(resp.status, data, resp.reason)
         return resp
@@ -209,6 +221,6 @@ def _reason(text: str) -> str:
     """The innermost useful part of a urllib3 error chain."""
     for marker in ("Caused by ", "Errno", "SSLError(", "ReadTimeoutError(", "ConnectTimeoutError("):
         if marker in text:
-            text = text[text.rindex(marker):]
+            text = text[text.rindex(marker) :]
             break
     return _first_line(text.replace("Caused by ", ""))[:300]

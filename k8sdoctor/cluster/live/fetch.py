@@ -8,8 +8,8 @@ pods themselves are required.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient, path_segment
 from k8sdoctor.core.engine import is_plainly_healthy
@@ -122,14 +122,19 @@ class LiveFetcher:
 
     def _namespace_tasks(self, inv: Inventory, namespace: str, names: bool) -> list[Callable[[], None]]:
         tasks = [
-            lambda: _degrade(inv, "persistentvolumeclaims", namespace,
-                             lambda: self._list_into(inv, "PersistentVolumeClaim", ns_path(namespace, "persistentvolumeclaims"))),
-            lambda: _degrade(inv, "replicasets", namespace,
-                             lambda: self._list_into(inv, "ReplicaSet", ns_path(namespace, "replicasets", "apis/apps/v1"))),
-            lambda: _degrade(inv, "serviceaccounts", namespace,
-                             lambda: self._list_into(inv, "ServiceAccount", ns_path(namespace, "serviceaccounts"))),
-            lambda: _degrade(inv, "jobs", namespace,
-                             lambda: self._list_into(inv, "Job", ns_path(namespace, "jobs", "apis/batch/v1"))),
+            lambda: _degrade(
+                inv,
+                "persistentvolumeclaims",
+                namespace,
+                lambda: self._list_into(inv, "PersistentVolumeClaim", ns_path(namespace, "persistentvolumeclaims")),
+            ),
+            lambda: _degrade(
+                inv, "replicasets", namespace, lambda: self._list_into(inv, "ReplicaSet", ns_path(namespace, "replicasets", "apis/apps/v1"))
+            ),
+            lambda: _degrade(
+                inv, "serviceaccounts", namespace, lambda: self._list_into(inv, "ServiceAccount", ns_path(namespace, "serviceaccounts"))
+            ),
+            lambda: _degrade(inv, "jobs", namespace, lambda: self._list_into(inv, "Job", ns_path(namespace, "jobs", "apis/batch/v1"))),
         ]
         if names:
             tasks += [
@@ -139,7 +144,11 @@ class LiveFetcher:
         return tasks
 
     def _cluster_tasks(self, inv: Inventory, *, nodes: bool = True) -> list[Callable[[], None]]:
-        tasks = [lambda: _degrade(inv, "storageclasses", None, lambda: self._list_into(inv, "StorageClass", "/apis/storage.k8s.io/v1/storageclasses"))]
+        tasks = [
+            lambda: _degrade(
+                inv, "storageclasses", None, lambda: self._list_into(inv, "StorageClass", "/apis/storage.k8s.io/v1/storageclasses")
+            )
+        ]
         if nodes:
             tasks.append(lambda: _degrade(inv, "nodes", None, lambda: self._list_into(inv, "Node", "/api/v1/nodes")))
         return tasks
@@ -147,10 +156,26 @@ class LiveFetcher:
     def _other_pods_tasks(self, inv: Inventory, pod: dict, namespace: str) -> list[Callable[[], None]]:
         """Other pods, where the pod's findings compare with them (image suggestions)."""
         if needs_cluster_pods(pod):
-            return [lambda: _degrade(inv, "pods", None, lambda: self._list_into(
-                inv, "Pod", ns_path(None, "pods"), complete=ALL_NAMESPACES, fieldSelector="status.phase!=Succeeded,status.phase!=Failed"))]
+            return [
+                lambda: _degrade(
+                    inv,
+                    "pods",
+                    None,
+                    lambda: self._list_into(
+                        inv,
+                        "Pod",
+                        ns_path(None, "pods"),
+                        complete=ALL_NAMESPACES,
+                        fieldSelector="status.phase!=Succeeded,status.phase!=Failed",
+                    ),
+                )
+            ]
         if needs_namespace_pods(pod):
-            return [lambda: _degrade(inv, "pods", namespace, lambda: self._list_into(inv, "Pod", ns_path(namespace, "pods"), complete=namespace))]
+            return [
+                lambda: _degrade(
+                    inv, "pods", namespace, lambda: self._list_into(inv, "Pod", ns_path(namespace, "pods"), complete=namespace)
+                )
+            ]
         return []
 
     @staticmethod
@@ -177,7 +202,11 @@ class LiveFetcher:
         selector = f"involvedObject.name={name},involvedObject.namespace={namespace}" + (f",involvedObject.uid={uid}" if uid else "")
         tasks: list[Callable[[], None]] = []
         if "Event" not in watched:
-            tasks.append(lambda: _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), fieldSelector=selector)))
+            tasks.append(
+                lambda: _degrade(
+                    inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), fieldSelector=selector)
+                )
+            )
         if not is_plainly_healthy(pod):
             tasks += self._cluster_tasks(inv, nodes="Node" not in watched) + self._namespace_tasks(inv, namespace, needs_object_names(pod))
             tasks += self._log_tasks(inv, [pod])
@@ -205,7 +234,10 @@ class LiveFetcher:
         paths = {"Secret": "secrets", "ConfigMap": "configmaps"}
         tasks = [
             lambda kind=kind, ns=ns, name=name: _degrade(
-                inv, paths[kind], ns, lambda: inv.put(kind, {"kind": kind, **self.client.get(f"{ns_path(ns, paths[kind])}/{path_segment(name)}")})
+                inv,
+                paths[kind],
+                ns,
+                lambda: inv.put(kind, {"kind": kind, **self.client.get(f"{ns_path(ns, paths[kind])}/{path_segment(name)}")}),
             )
             for kind, ns, name in sorted(wants)
             if kind in paths
@@ -214,8 +246,11 @@ class LiveFetcher:
 
     def pod_names(self, namespace: str) -> list[str]:
         try:
-            return [(i.get("metadata") or {}).get("name", "") for page in self.client.pages(ns_path(namespace, "pods"), accept=METADATA_ONLY)
-                    for i in page.get("items") or ()]
+            return [
+                (i.get("metadata") or {}).get("name", "")
+                for page in self.client.pages(ns_path(namespace, "pods"), accept=METADATA_ONLY)
+                for i in page.get("items") or ()
+            ]
         except ClusterError:
             return []
 

@@ -14,19 +14,20 @@ objects for every event.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 import orjson
 
 from k8sdoctor.cluster.live.client import Forbidden, KubeClient
 from k8sdoctor.cluster.live.fetch import ns_path
 from k8sdoctor.core.engine import is_plainly_healthy
-from k8sdoctor.core.slim import SharedStrings, slim_pod
+from k8sdoctor.core.kube.slim import SharedStrings, slim_pod
 from k8sdoctor.errors import ClusterError
 
 log = logging.getLogger("k8sdoctor.informer")
@@ -77,7 +78,7 @@ class Backoff:
         self.rng = rng or random.Random()
 
     def next(self) -> float:
-        ceiling = min(self.maximum, self.initial * (2 ** self.attempt))
+        ceiling = min(self.maximum, self.initial * (2**self.attempt))
         self.attempt += 1
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
@@ -140,10 +141,8 @@ class Reflector(threading.Thread):
         self._halt.set()
         resp = self._resp
         if resp is not None:
-            try:
+            with contextlib.suppress(Exception):
                 getattr(resp, "shutdown", resp.close)()
-            except Exception:  # noqa: BLE001 - best effort to unblock a read
-                pass
 
     @property
     def stopped(self) -> bool:
@@ -195,10 +194,8 @@ class Reflector(threading.Thread):
                 self.backoff.reset()
         finally:
             self._resp = None
-            try:
+            with contextlib.suppress(Exception):
                 resp.release_conn()
-            except Exception:  # noqa: BLE001
-                pass
 
     # ---- loop ----------------------------------------------------------------------------------------
     def run(self) -> None:
@@ -222,7 +219,7 @@ class Reflector(threading.Thread):
                 if "did not answer in time" in str(exc) and self.resource_version is not None:
                     continue  # a quiet watch hit the read timeout: simply watch again
                 self._wait(SourceState(kind, "disconnected", str(exc)))
-            except Exception as exc:  # noqa: BLE001 - a reflector must never die
+            except Exception as exc:
                 if self.stopped:
                     return
                 log.exception("%s reflector error", kind)
@@ -256,8 +253,10 @@ class Informer:
 
     def start(self) -> None:
         strings = SharedStrings()  # pods and events repeat namespaces, node names, images, reasons
-        specs = [(ResourceSpec("Pod", "pods"), self.label_selector, lambda pod: compact_pod(pod, strings)),
-                 (ResourceSpec("Event", "events"), None, strings.share)]
+        specs = [
+            (ResourceSpec("Pod", "pods"), self.label_selector, lambda pod: compact_pod(pod, strings)),
+            (ResourceSpec("Event", "events"), None, strings.share),
+        ]
         for spec, selector, transform in specs:
             r = Reflector(self.client, spec, self.namespace, self.sink, selector, transform=transform)
             self.reflectors.append(r)

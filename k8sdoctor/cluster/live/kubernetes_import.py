@@ -22,6 +22,7 @@ works, at its full import cost, for the users who need it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import sys
@@ -133,10 +134,8 @@ def _lean_import() -> None:
 def client_parts() -> KubernetesClientParts:
     """The official client's configuration and REST pieces, imported as cheaply as possible."""
     if "kubernetes" not in sys.modules:
-        try:
+        with contextlib.suppress(Exception):
             _lean_import()
-        except Exception:  # noqa: BLE001 - any surprise: the plain, slower import still works
-            pass
     from kubernetes.client.configuration import Configuration
     from kubernetes.client.exceptions import ApiException
     from kubernetes.client.rest import RESTClientObject
@@ -145,6 +144,11 @@ def client_parts() -> KubernetesClientParts:
     from kubernetes.config.kube_config import list_kube_config_contexts, load_kube_config
 
     return KubernetesClientParts(
-        Configuration, RESTClientObject, ApiException, ConfigException,
-        load_kube_config, list_kube_config_contexts, load_incluster_config,
+        Configuration,
+        RESTClientObject,
+        ApiException,
+        ConfigException,
+        load_kube_config,
+        list_kube_config_contexts,
+        load_incluster_config,
     )

@@ -50,4 +50,3 @@ def _dump_files(root: str) -> list[str]:
             if os.path.isfile(os.path.join(ns_dir, pod, "logs.txt"))
         ]
     return files
-

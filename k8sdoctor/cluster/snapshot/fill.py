@@ -29,8 +29,7 @@ class InventoryFiller:
         """A top-level document: a List, a typed list (PodList...) or a single object."""
         self.documents += 1
         if type(doc) is not dict:
-            raise BadInput(where, f"the document is {_TYPE_NAMES.get(type(doc), 'not a mapping')}, "
-                                  "not a Kubernetes object or List")
+            raise BadInput(where, f"the document is {_TYPE_NAMES.get(type(doc), 'not a mapping')}, not a Kubernetes object or List")
         kind = doc.get("kind")
         if not kind or type(kind) is not str:
             raise BadInput(where, "the document has no kind: not a Kubernetes object or List")
@@ -78,9 +77,7 @@ class InventoryFiller:
     def finish(self, path: str, format: SnapshotFormat) -> SnapshotInfo:
         """Note skipped objects as one unreadable entry and describe the snapshot."""
         if self.skipped:
-            self.inventory.mark_unreadable(
-                "snapshot", None, f"{self.skipped} object(s) left out, first {self._first_skipped}"
-            )
+            self.inventory.mark_unreadable("snapshot", None, f"{self.skipped} object(s) left out, first {self._first_skipped}")
         return SnapshotInfo(path, format, dict(self.counts), self.skipped, self.logs)
 
     def _skip(self, where: str, why: str) -> None:

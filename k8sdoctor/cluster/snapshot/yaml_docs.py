@@ -8,7 +8,7 @@ nodes may come from expanding aliases (billion laughs needs ~10^9), an alias may
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import yaml
 from yaml.composer import Composer
@@ -39,18 +39,16 @@ class _GuardedLoader(*_BASES):  # type: ignore[misc]
         self._anchor_nodes: dict[str, int] = {}
         self._open_anchors: set[str] = set()
 
-    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
+    def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, AliasEvent):
             if event.anchor in self._open_anchors:
-                raise _UnsafeAlias(problem="YAML alias refers to its own anchor (recursive structure)",
-                                  problem_mark=event.start_mark)
+                raise _UnsafeAlias(problem="YAML alias refers to its own anchor (recursive structure)", problem_mark=event.start_mark)
             size = self._anchor_nodes.get(event.anchor, 1)
             self._nodes += size
             self._alias_nodes += size
             if self._alias_nodes > MAX_ALIAS_NODES:
-                raise _UnsafeAlias(problem="YAML alias limit exceeded (possible YAML bomb)",
-                                   problem_mark=event.start_mark)
+                raise _UnsafeAlias(problem="YAML alias limit exceeded (possible YAML bomb)", problem_mark=event.start_mark)
             return super().compose_node(parent, index)
         anchor = event.anchor
         start = self._nodes
@@ -71,8 +69,10 @@ _GuardedLoader.add_constructor("tag:yaml.org,2002:timestamp", _GuardedLoader.con
 def yaml_documents(data: bytes, start: int, end: int, source: str, doc_no: int) -> Iterator[object]:
     """The YAML documents in data[start:end]; the first is numbered `doc_no + 1` in error messages."""
     if end - start > MAX_YAML_BYTES:
-        raise BadInput(place(source, doc_no + 1, *line_col(data, start)),
-                       f"YAML text over {MAX_YAML_BYTES / 2**20:g} MiB; save the snapshot with -o json instead")
+        raise BadInput(
+            place(source, doc_no + 1, *line_col(data, start)),
+            f"YAML text over {MAX_YAML_BYTES / 2**20:g} MiB; save the snapshot with -o json instead",
+        )
     try:
         text = data[start:end].decode("utf-8")
     except UnicodeDecodeError:

@@ -7,7 +7,8 @@ mutating the finding in place. They are pure: they read the inventory, never the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from k8sdoctor.core.facts import PodFacts

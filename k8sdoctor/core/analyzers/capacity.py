@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from k8sdoctor.core.analyzers.memo import IdentityMemo
-from k8sdoctor.core.raw import as_dict, as_str, dicts, dig
 from k8sdoctor.core.inventory import ALL_NAMESPACES, Inventory
-from k8sdoctor.core.quantity import parse_quantity
+from k8sdoctor.core.kube.quantity import parse_quantity
+from k8sdoctor.core.kube.raw import as_dict, as_str, dicts, dig
 
 TERMINAL_PHASES = ("Succeeded", "Failed")
 

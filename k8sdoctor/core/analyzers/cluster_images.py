@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from k8sdoctor.core.analyzers.memo import IdentityMemo
-from k8sdoctor.core.raw import dicts, dig, name_of
-from k8sdoctor.core.suggest import close_matches
 from k8sdoctor.core.analyzers.wording import SHOWN, listing
-from k8sdoctor.core.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.kube.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image
+from k8sdoctor.core.kube.raw import dicts, dig, name_of
+from k8sdoctor.core.suggest import close_matches
+
 
 @dataclass(slots=True)
 class Sighting:
@@ -124,7 +125,7 @@ class ClusterImages:
         return seen if seen.total else None
 
     def describe(self, sighting: Sighting, *, nodes_only: bool = False) -> str:
-        """"on node a and in 2 pods (shop/x, shop/y)": counts, with the first few names."""
+        """ "on node a and in 2 pods (shop/x, shop/y)": counts, with the first few names."""
         parts = []
         if sighting.nodes:
             parts.append(f"on {listing(sighting.nodes, 'node', sighting.node_names)}")

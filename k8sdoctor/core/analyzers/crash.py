@@ -9,15 +9,15 @@ from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with, spec_path
 from k8sdoctor.core.analyzers.flow_yaml import flow_yaml
 from k8sdoctor.core.analyzers.kubectl import container_list_key, target_of
-from k8sdoctor.core.raw import as_dict, as_int
 from k8sdoctor.core.analyzers.run_container import explain_command
-from k8sdoctor.core.exitcodes import explain_exit_code
 from k8sdoctor.core.facts import ContainerFact, PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.matching import quote as quote_text
-from k8sdoctor.core.quantity import GI, format_bytes, parse_quantity, round_memory_up, to_quantity
-from k8sdoctor.core.timeutil import human_duration
+from k8sdoctor.core.kube.exitcodes import explain_exit_code
+from k8sdoctor.core.kube.quantity import GI, format_bytes, parse_quantity, round_memory_up, to_quantity
+from k8sdoctor.core.kube.raw import as_dict, as_int
+from k8sdoctor.core.kube.timeutil import human_duration
+from k8sdoctor.core.playbooks.matching import quote as quote_text
 
 _OOM = ("OOMKilled", "OOM Killed")
 _PROBE_HANDLERS = ("httpGet", "tcpSocket", "exec", "grpc")
@@ -40,7 +40,12 @@ def analyze_crash(finding: Finding, facts: PodFacts, inventory: Inventory) -> No
 def _termination(container: ContainerFact) -> tuple[str, str, int | None, str]:
     """(status path, reason, exit code, message) of the current termination, else the last one."""
     if container.state == "terminated" and container.terminated_exit_code is not None:
-        return f"{container.status_path}.state.terminated", container.terminated_reason, container.terminated_exit_code, container.terminated_message
+        return (
+            f"{container.status_path}.state.terminated",
+            container.terminated_reason,
+            container.terminated_exit_code,
+            container.terminated_message,
+        )
     return f"{container.status_path}.lastState.terminated", container.last_reason, container.last_exit_code, container.last_message
 
 
@@ -60,7 +65,11 @@ def explain_memory(finding: Finding, facts: PodFacts, container: ContainerFact) 
     source = f"{spec_path(container)}.resources"
     shown_request = format_bytes(request) if request else "not set"
     if not limit:
-        add_evidence(finding, source, f"no memory limit (request {shown_request}): the kernel killed it because the node ran out of memory, not because of a limit of its own")
+        add_evidence(
+            finding,
+            source,
+            f"no memory limit (request {shown_request}): the kernel killed it because the node ran out of memory, not because of a limit of its own",
+        )
         return
     factor = 2.0 if limit < GI else 1.5
     suggested = round_memory_up(limit * factor)
@@ -70,9 +79,15 @@ def explain_memory(finding: Finding, facts: PodFacts, container: ContainerFact) 
     if container.kind == "app":
         command = target.set_resources(container.name, limits=f"memory={new_limit}")
     else:  # `kubectl set resources` may not reach init containers; a patch does
-        command = target.patch_pod_spec({container_list_key(container.kind): [{"name": container.name, "resources": {"limits": {"memory": new_limit}}}]})
+        command = target.patch_pod_spec(
+            {container_list_key(container.kind): [{"name": container.name, "resources": {"limits": {"memory": new_limit}}}]}
+        )
     text = f"Raise the memory limit of {container.name} from {format_bytes(limit)} to {format_bytes(suggested)} ({factor:g}×), then watch its real peak and adjust"
-    lead_with(finding, [Step(text + ("." if command else "; a pod's resources are set where it is created."), command)], replacing=command_has("set resources"))
+    lead_with(
+        finding,
+        [Step(text + ("." if command else "; a pod's resources are set where it is created."), command)],
+        replacing=command_has("set resources"),
+    )
 
 
 # ---- liveness probe against start-up time -------------------------------------------------------
@@ -124,7 +139,10 @@ def explain_liveness(finding: Finding, facts: PodFacts, container: ContainerFact
     if not probe_blamed or not liveness:
         return
     if startup:
-        text = _probe_text("liveness", _window(liveness), "its checks begin") + f"; they begin once the startup probe (allowing {_seconds(kill_at)}) has passed"
+        text = (
+            _probe_text("liveness", _window(liveness), "its checks begin")
+            + f"; they begin once the startup probe (allowing {_seconds(kill_at)}) has passed"
+        )
     else:
         text = _probe_text("liveness", _window(liveness))
     if run is not None:

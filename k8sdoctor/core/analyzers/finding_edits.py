@@ -4,11 +4,11 @@ playbook's generic ones, find what the playbook quoted."""
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
+from k8sdoctor.core.analyzers.kubectl import container_list_key
 from k8sdoctor.core.facts import ContainerFact
 from k8sdoctor.core.findings import Evidence, Finding, Step
-from k8sdoctor.core.analyzers.kubectl import container_list_key
 
 
 def add_evidence(finding: Finding, source: str, text: str) -> None:
@@ -38,5 +38,5 @@ def quoted_match(finding: Finding, pattern: re.Pattern[str]) -> re.Match[str] | 
 
 
 def spec_path(container: ContainerFact) -> str:
-    """"spec.containers[web]", "spec.initContainers[migrate]"."""
+    """ "spec.containers[web]", "spec.initContainers[migrate]"."""
     return f"spec.{container_list_key(container.kind)}[{container.name}]"

@@ -12,12 +12,12 @@ from k8sdoctor.core.analyzers.cluster_images import collect, short_name, suggest
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with, quoted_match, spec_path
 from k8sdoctor.core.analyzers.kubectl import container_list_key, quote, target_of, to_json
 from k8sdoctor.core.analyzers.object_names import Lookup, lookup
-from k8sdoctor.core.raw import as_dict, as_list, as_str, dicts, dig, name_of
 from k8sdoctor.core.analyzers.wording import count
 from k8sdoctor.core.facts import ContainerFact, PodFacts
 from k8sdoctor.core.findings import Finding, Step
-from k8sdoctor.core.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image
 from k8sdoctor.core.inventory import SECRET_REGISTRY_TYPES, Inventory
+from k8sdoctor.core.kube.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image
+from k8sdoctor.core.kube.raw import as_dict, as_list, as_str, dicts, dig, name_of
 
 DOCKER_CONFIG_TYPES = ("kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg")
 DOCKER_HUB_SERVER = "https://index.docker.io/v1/"
@@ -53,7 +53,11 @@ def explain_missing_image(finding: Finding, facts: PodFacts, inventory: Inventor
     source = "images on nodes (status.images) and in pod specs"
     if same is not None and same.nodes:
         where = images.describe(same, nodes_only=True)
-        add_evidence(finding, source, f"{ref.familiar} itself is {where}: it existed when they pulled it (deleted or re-tagged since, or this node may not pull it)")
+        add_evidence(
+            finding,
+            source,
+            f"{ref.familiar} itself is {where}: it existed when they pulled it (deleted or re-tagged since, or this node may not pull it)",
+        )
     tags = images.tags(ref.name)
     others = {t: s for t, s in tags.items() if t != ref.effective_tag}
     if others:
@@ -80,8 +84,11 @@ def _secret_state(found: Lookup, registry_types_listed: bool) -> tuple[str, bool
     if kind in DOCKER_CONFIG_TYPES:
         return f"{found.name}: exists, type {kind}", True
     if not kind and registry_types_listed:
-        return (f"{found.name}: exists but is not of type {' or '.join(DOCKER_CONFIG_TYPES)} (checked by listing the namespace's "
-                "Secrets of those types; no value was read); the kubelet only uses those for pulls", False)
+        return (
+            f"{found.name}: exists but is not of type {' or '.join(DOCKER_CONFIG_TYPES)} (checked by listing the namespace's "
+            "Secrets of those types; no value was read); the kubelet only uses those for pulls",
+            False,
+        )
     if not kind:
         return f"{found.name}: exists, type unknown (listed by name only)", True
     return f"{found.name}: exists but has type {kind}; the kubelet only uses {' or '.join(DOCKER_CONFIG_TYPES)} secrets for pulls", False
@@ -116,7 +123,10 @@ def credential_steps(facts: PodFacts, ref: ImageRef, account_secrets: list[str])
             f"Create a pull secret for {ref.registry} in {facts.namespace} (use a read-only token).",
             f"kubectl -n {ns} create secret docker-registry regcred --docker-server={quote(docker_server(ref))} --docker-username=USER --docker-password=TOKEN",
         ),
-        Step(f"Let the pod's ServiceAccount {account} use it (pods created afterwards get it).", f"kubectl -n {ns} patch serviceaccount {quote(account)} -p {quote(patch)}"),
+        Step(
+            f"Let the pod's ServiceAccount {account} use it (pods created afterwards get it).",
+            f"kubectl -n {ns} patch serviceaccount {quote(account)} -p {quote(patch)}",
+        ),
     ]
 
 
@@ -138,7 +148,9 @@ def explain_pull_secrets(finding: Finding, facts: PodFacts, inventory: Inventory
             renamed = (name, found.similar[0])
     if not checked:
         if from_account is None:
-            add_evidence(finding, "spec.imagePullSecrets", f"none; ServiceAccount {account} was not read, so its imagePullSecrets are unknown")
+            add_evidence(
+                finding, "spec.imagePullSecrets", f"none; ServiceAccount {account} was not read, so its imagePullSecrets are unknown"
+            )
         else:
             add_evidence(finding, "spec.imagePullSecrets", f"none, and ServiceAccount {account} has none: the pull is anonymous")
     steps: list[Step] = []
@@ -219,12 +231,16 @@ def _rate_limited_pulls(inventory: Inventory) -> dict[str, dict[tuple[str, str],
     message or one of the pod's events says so). One pass, shared until the inventory changes."""
     index: dict[str, dict[tuple[str, str], int]] = {}
     for key, pod in inventory.pods.items():
-        failing = [s for s in dicts(dig(pod, "status", "containerStatuses")) + dicts(dig(pod, "status", "initContainerStatuses"))
-                   if as_str(dig(s, "state", "waiting", "reason")) in _PULL_FAILURES]
+        failing = [
+            s
+            for s in dicts(dig(pod, "status", "containerStatuses")) + dicts(dig(pod, "status", "initContainerStatuses"))
+            if as_str(dig(s, "state", "waiting", "reason")) in _PULL_FAILURES
+        ]
         if not failing:
             continue
         limited = any(_RATE_LIMITED.search(as_str(dig(s, "state", "waiting", "message"))) for s in failing) or any(
-            _RATE_LIMITED.search(as_str(e.get("message"))) for e in inventory.events_for_pod(pod))
+            _RATE_LIMITED.search(as_str(e.get("message"))) for e in inventory.events_for_pod(pod)
+        )
         if not limited:
             continue
         for status in failing:
@@ -239,8 +255,11 @@ def _rate_limited_pulls(inventory: Inventory) -> dict[str, dict[tuple[str, str],
 
 def _others_failing(inventory: Inventory, facts: PodFacts, registry: str) -> tuple[int, int]:
     """(containers, pods) elsewhere whose pulls from `registry` fail on its rate limit too."""
-    others = {k: n for k, n in inventory.derived("analyzers.rate_limited", _rate_limited_pulls).get(registry, {}).items()
-              if k != (facts.namespace, facts.name)}
+    others = {
+        k: n
+        for k, n in inventory.derived("analyzers.rate_limited", _rate_limited_pulls).get(registry, {}).items()
+        if k != (facts.namespace, facts.name)
+    }
     return sum(others.values()), len(others)
 
 
@@ -255,9 +274,17 @@ def explain_rate_limit(finding: Finding, facts: PodFacts, inventory: Inventory, 
     own, from_account = pull_secret_names(facts, inventory)
     secrets = own + [n for n in from_account or [] if n not in own]
     if secrets:
-        add_evidence(finding, "spec.imagePullSecrets", f"pull secrets are set ({', '.join(secrets)}); if they hold {ref.registry} credentials, that account's own limit was reached")
+        add_evidence(
+            finding,
+            "spec.imagePullSecrets",
+            f"pull secrets are set ({', '.join(secrets)}); if they hold {ref.registry} credentials, that account's own limit was reached",
+        )
     elif from_account is not None:
-        add_evidence(finding, "spec.imagePullSecrets", f"none, and ServiceAccount {service_account_name(facts)} has none: the pull is anonymous, with the lowest limit")
+        add_evidence(
+            finding,
+            "spec.imagePullSecrets",
+            f"none, and ServiceAccount {service_account_name(facts)} has none: the pull is anonymous, with the lowest limit",
+        )
     steps = [] if secrets else credential_steps(facts, ref, [])
     if ref.registry == DEFAULT_REGISTRY:
         steps.append(
@@ -267,12 +294,20 @@ def explain_rate_limit(finding: Finding, facts: PodFacts, inventory: Inventory, 
             )
         )
     else:
-        steps.append(Step(f"Or put a pull-through cache (for example a Harbor proxy project) in front of {ref.registry} and pull through it."))
+        steps.append(
+            Step(f"Or put a pull-through cache (for example a Harbor proxy project) in front of {ref.registry} and pull through it.")
+        )
     policy = as_str(container.spec.get("imagePullPolicy"))
     if policy == "Always" or (not policy and ref.effective_tag == "latest"):
-        add_evidence(finding, f"{spec_path(container)}.imagePullPolicy", f"{policy or 'Always (the default for :latest)'}: every container start pulls again")
+        add_evidence(
+            finding,
+            f"{spec_path(container)}.imagePullPolicy",
+            f"{policy or 'Always (the default for :latest)'}: every container start pulls again",
+        )
         patch = {container_list_key(container.kind): [{"name": container.name, "imagePullPolicy": "IfNotPresent"}]}
         command = target_of(facts).patch_pod_spec(patch)
-        steps.append(Step("Pin a version tag and use imagePullPolicy IfNotPresent, so restarts reuse the node's copy instead of pulling.", command))
+        steps.append(
+            Step("Pin a version tag and use imagePullPolicy IfNotPresent, so restarts reuse the node's copy instead of pulling.", command)
+        )
     generic = ("--docker-server=https://index.docker.io/v1/", "patch serviceaccount default")
     lead_with(finding, steps, replacing=lambda s: bool(s.command) and any(g in s.command for g in generic))

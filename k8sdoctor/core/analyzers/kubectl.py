@@ -45,7 +45,7 @@ class Target:
         return self.kind in TEMPLATE_SPEC
 
     def kubectl(self, *words: str) -> str:
-        """"kubectl -n NS word...", each word quoted for the shell when it needs it."""
+        """ "kubectl -n NS word...", each word quoted for the shell when it needs it."""
         return " ".join(["kubectl", "-n", quote(self.namespace), *(quote(w) for w in words)])
 
     def patch_pod_spec(self, spec_patch: dict, *, allowed_on_pod: bool = False) -> str | None:

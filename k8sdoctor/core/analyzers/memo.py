@@ -8,7 +8,8 @@ are forgotten: memory stays bounded by the current cluster, however long a live 
 
 from __future__ import annotations
 
-from typing import Callable, Generic, Iterable, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 

@@ -3,7 +3,7 @@ tolerations, and nodeSelector / required nodeAffinity against labels."""
 
 from __future__ import annotations
 
-from k8sdoctor.core.raw import as_dict, as_list, as_str, dicts, dig
+from k8sdoctor.core.kube.raw import as_dict, as_list, as_str, dicts, dig
 
 BLOCKING_EFFECTS = ("NoSchedule", "NoExecute")
 #: Taints the node lifecycle controller sets from node conditions: fix the node, do not tolerate them.
@@ -54,8 +54,6 @@ def toleration_for(taint: dict) -> dict:
     if value:
         return {"key": key, "operator": "Equal", "value": value, "effect": effect}
     return {"key": key, "operator": "Exists", "effect": effect}
-
-
 
 
 # ---- node selector and affinity -----------------------------------------------------------------

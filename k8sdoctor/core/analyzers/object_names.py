@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from k8sdoctor.core.suggest import close_matches
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.suggest import close_matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ class Lookup:
         return False if self.listed else None
 
     def describe(self) -> str:
-        """"exists", "does not exist in namespace shop. Did you mean db-secret?", "could not be checked (...)"."""
+        """ "exists", "does not exist in namespace shop. Did you mean db-secret?", "could not be checked (...)"."""
         if self.obj is not None:
             return "exists"
         hint = f". Did you mean {' or '.join(self.similar[:2])}?" if self.similar else ""

@@ -10,12 +10,12 @@ from k8sdoctor.core.analyzers.kubectl import quote, target_of
 from k8sdoctor.core.analyzers.pending_claims import explain_claims
 from k8sdoctor.core.analyzers.pending_fit import explain_fit
 from k8sdoctor.core.analyzers.pending_nodes import explain_selector, explain_taints
-from k8sdoctor.core.raw import as_str, dig
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.matching import POD_FIELDS, MatchContext
-from k8sdoctor.core.scheduler_message import parse_scheduler_message
+from k8sdoctor.core.kube.raw import as_str, dig
+from k8sdoctor.core.kube.scheduler_message import parse_scheduler_message
+from k8sdoctor.core.playbooks.matching import POD_FIELDS, MatchContext
 
 DEFAULT_SCHEDULER = "default-scheduler"
 
@@ -43,7 +43,11 @@ def analyze_pending(finding: Finding, facts: PodFacts, inventory: Inventory) -> 
         explain_claims(finding, facts, inventory)
     if facts.scheduling_gates:
         gates = ", ".join(facts.scheduling_gates)
-        add_evidence(finding, "spec.schedulingGates", f"{len(facts.scheduling_gates)} gate(s): {gates}; no scheduler looks at the pod until every gate is removed")
+        add_evidence(
+            finding,
+            "spec.schedulingGates",
+            f"{len(facts.scheduling_gates)} gate(s): {gates}; no scheduler looks at the pod until every gate is removed",
+        )
     elif found is None:
         explain_silence(finding, facts, inventory)
 
@@ -53,7 +57,11 @@ def explain_silence(finding: Finding, facts: PodFacts, inventory: Inventory) -> 
     steps = []
     name = facts.scheduler_name
     if name != DEFAULT_SCHEDULER:
-        add_evidence(finding, "spec.schedulerName", f"{name}: only that scheduler places this pod, and it has written no event about it (it is not running, or does not know this pod)")
+        add_evidence(
+            finding,
+            "spec.schedulerName",
+            f"{name}: only that scheduler places this pod, and it has written no event about it (it is not running, or does not know this pod)",
+        )
         runners = [
             f"{ns}/{pod_name} ({as_str(dig(pod, 'status', 'phase')) or 'unknown phase'})"
             for (ns, pod_name), pod in inventory.pods.items()
@@ -61,7 +69,12 @@ def explain_silence(finding: Finding, facts: PodFacts, inventory: Inventory) -> 
         ]
         if runners:
             add_evidence(finding, "pods named like the scheduler", ", ".join(runners[:5]))
-        steps.append(Step(f"Check that the scheduler {name} runs and watches this namespace.", f"kubectl get pods -A -o wide | grep -F -- {quote(name)}"))
+        steps.append(
+            Step(
+                f"Check that the scheduler {name} runs and watches this namespace.",
+                f"kubectl get pods -A -o wide | grep -F -- {quote(name)}",
+            )
+        )
         command = target_of(facts).patch_pod_spec({"schedulerName": None})
         if command:
             steps.append(Step("If the pod was meant for the default scheduler, drop spec.schedulerName.", command))

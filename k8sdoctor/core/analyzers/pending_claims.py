@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
 from k8sdoctor.core.analyzers.kubectl import quote, to_json
-from k8sdoctor.core.raw import as_dict, as_str, dig, name_of
-from k8sdoctor.core.suggest import close_matches
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.kube.raw import as_dict, as_str, dig, name_of
+from k8sdoctor.core.suggest import close_matches
 
 DEFAULT_CLASS_ANNOTATIONS = ("storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class")
 
@@ -39,7 +39,9 @@ def explain_claims(finding: Finding, facts: PodFacts, inventory: Inventory) -> N
         if pvc.get("missing"):
             if known_claims:
                 similar = close_matches(name, known_claims)
-                add_evidence(finding, source, f"does not exist in namespace {facts.namespace}" + (f". Did you mean {similar[0]}?" if similar else ""))
+                add_evidence(
+                    finding, source, f"does not exist in namespace {facts.namespace}" + (f". Did you mean {similar[0]}?" if similar else "")
+                )
             else:
                 add_evidence(finding, source, "not in the data k8sdoctor read (claims in this namespace were not listed)")
             continue
@@ -58,7 +60,9 @@ def explain_claims(finding: Finding, facts: PodFacts, inventory: Inventory) -> N
             else:
                 parts.append("no storageClassName; k8sdoctor read no StorageClass objects")
         elif as_str(class_name) == "":
-            parts.append('storageClassName "" (no dynamic provisioning: only a pre-created PersistentVolume of matching size and access mode can bind it)')
+            parts.append(
+                'storageClassName "" (no dynamic provisioning: only a pre-created PersistentVolume of matching size and access mode can bind it)'
+            )
         else:
             parts.append(_class_state(as_str(class_name), classes, defaults, steps, facts.namespace, name, phase))
         volume = as_str(spec.get("volumeName"))
@@ -68,7 +72,9 @@ def explain_claims(finding: Finding, facts: PodFacts, inventory: Inventory) -> N
     lead_with(finding, steps)
 
 
-def _class_state(class_name: str, classes: dict[str, dict], defaults: list[str], steps: list[Step], namespace: str, claim: str, phase: str) -> str:
+def _class_state(
+    class_name: str, classes: dict[str, dict], defaults: list[str], steps: list[Step], namespace: str, claim: str, phase: str
+) -> str:
     storage_class = classes.get(class_name)
     if storage_class is not None:
         mode = as_str(storage_class.get("volumeBindingMode")) or "Immediate"
@@ -79,7 +85,9 @@ def _class_state(class_name: str, classes: dict[str, dict], defaults: list[str],
     if not classes:
         return f"storageClassName {class_name}; k8sdoctor read no StorageClass objects, so it cannot tell whether that class exists"
     similar = close_matches(class_name, classes)
-    text = f"StorageClass {class_name} does not exist (classes: {', '.join(sorted(classes)[:5])}" + (f"; default: {defaults[0]})" if defaults else ")")
+    text = f"StorageClass {class_name} does not exist (classes: {', '.join(sorted(classes)[:5])}" + (
+        f"; default: {defaults[0]})" if defaults else ")"
+    )
     better = similar[0] if similar else (defaults[0] if defaults else "")
     if similar:
         text += f". Did you mean {similar[0]}?"

@@ -7,11 +7,11 @@ from k8sdoctor.core.analyzers.capacity import NodeRoom, capacity, container_requ
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
 from k8sdoctor.core.analyzers.kubectl import target_of
 from k8sdoctor.core.analyzers.node_filters import admits
-from k8sdoctor.core.raw import as_dict, as_str, dicts, dig
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.quantity import format_quantity, to_quantity
+from k8sdoctor.core.kube.quantity import format_quantity, to_quantity
+from k8sdoctor.core.kube.raw import as_dict, as_str, dicts, dig
 
 _ORDER = {"cpu": 0, "memory": 1, "ephemeral-storage": 2}
 #: Requests `kubectl set resources` may lower for a user; GPUs and other devices are not a matter of tuning.
@@ -51,7 +51,9 @@ def explain_fit(finding: Finding, facts: PodFacts, inventory: Inventory, nodes: 
     where = "on any node"
     if usable and len(usable) < len(rooms):
         where = f"on the {len(usable)} of {len(rooms)} nodes it may use (the others are cordoned, tainted or outside its node selector)"
-    add_evidence(finding, "spec.containers[*].resources (with init containers, sidecars and overhead)", f"the pod requests {_describe(want)}")
+    add_evidence(
+        finding, "spec.containers[*].resources (with init containers, sidecars and overhead)", f"the pod requests {_describe(want)}"
+    )
     steps: list[Step] = []
     short = False
     too_big = False
@@ -65,13 +67,19 @@ def explain_fit(finding: Finding, facts: PodFacts, inventory: Inventory, nodes: 
         if biggest.allocatable.get(r, 0.0) < want[r]:
             too_big = True
             text += f"; no node has that much allocatable at all (the largest: {format_quantity(r, biggest.allocatable.get(r, 0.0))} on {biggest.name})"
-            steps.append(Step(f"No node is big enough for {format_quantity(r, want[r])}: add nodes with more allocatable {r}, or lower the request."))
+            steps.append(
+                Step(f"No node is big enough for {format_quantity(r, want[r])}: add nodes with more allocatable {r}, or lower the request.")
+            )
         add_evidence(finding, FREE_SOURCE, text)
     closest = min(pool, key=lambda room: _closeness(room, want))
     lacks = _lacks(closest, want)
     if not short and lacks:
         gap = ", ".join(format_quantity(r, lacks[r]) for r in _sorted(lacks))
-        add_evidence(finding, FREE_SOURCE, f"each resource is free on some node, but no node has all of it at once; the closest, {closest.name}, lacks {gap}")
+        add_evidence(
+            finding,
+            FREE_SOURCE,
+            f"each resource is free on some node, but no node has all of it at once; the closest, {closest.name}, lacks {gap}",
+        )
     elif not lacks:
         add_evidence(
             finding,
@@ -124,5 +132,10 @@ def _lower_requests(facts: PodFacts, spec: dict, room: NodeRoom, lacks: dict[str
     for name, values in per_container.items():
         command = target.set_resources(name, requests=",".join(values))
         if command:
-            steps.append(Step(f"Or, if container {name} really needs less, lower its request to {', '.join(values)} so the pod fits {room.name}.", command))
+            steps.append(
+                Step(
+                    f"Or, if container {name} really needs less, lower its request to {', '.join(values)} so the pod fits {room.name}.",
+                    command,
+                )
+            )
     return steps

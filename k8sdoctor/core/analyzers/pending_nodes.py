@@ -21,14 +21,14 @@ from k8sdoctor.core.analyzers.node_filters import (
 from k8sdoctor.core.analyzers.wording import SHOWN, count, listing
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
-from k8sdoctor.core.raw import as_dict, as_list, as_str, dicts, dig, name_of
+from k8sdoctor.core.kube.raw import as_dict, as_list, as_str, dicts, dig, name_of
 from k8sdoctor.core.suggest import close_matches
 
 _TERMS_PATH = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
 
 
 def nodes_label(names: list[str]) -> str:
-    """"node a", "3 nodes (a, b, c)", "12 nodes (a, b, c, …)"."""
+    """ "node a", "3 nodes (a, b, c)", "12 nodes (a, b, c, …)"."""
     return listing(len(names), "node", names)
 
 
@@ -59,7 +59,11 @@ def explain_taints(finding: Finding, facts: PodFacts, nodes: list[dict]) -> None
         if lacking:
             too_small[name_of(node)] = ", ".join(lacking)
     if not groups:
-        add_evidence(finding, "nodes' spec.taints", f"none of the {len(nodes)} nodes has a taint the pod does not tolerate now (the taint was removed after the scheduler's verdict?)")
+        add_evidence(
+            finding,
+            "nodes' spec.taints",
+            f"none of the {len(nodes)} nodes has a taint the pod does not tolerate now (the taint was removed after the scheduler's verdict?)",
+        )
         return
     ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1][1]), kv[0]))
     for texts, (_taints, names) in ranked[:5]:
@@ -81,8 +85,11 @@ def explain_taints(finding: Finding, facts: PodFacts, nodes: list[dict]) -> None
             continue
         useful = [n for n in names if n not in too_small]
         if not useful:  # tolerating the taint would not help: the pod does not fit there at all
-            add_evidence(finding, f"status.allocatable of {nodes_label(names)}",
-                         f"tolerating {', '.join(texts)} would not help: {nodes_label(names)} cannot hold the pod's request ({too_small[names[0]]})")
+            add_evidence(
+                finding,
+                f"status.allocatable of {nodes_label(names)}",
+                f"tolerating {', '.join(texts)} would not help: {nodes_label(names)} cannot hold the pod's request ({too_small[names[0]]})",
+            )
             continue
         new = [toleration_for(t) for t in taints]
         yaml = ", ".join(flow_yaml(t) for t in new)
@@ -102,7 +109,7 @@ def _label_index(nodes: list[dict]) -> dict[str, Counter[str]]:
 
 
 def _values_seen(key: str, counter: Counter[str]) -> str:
-    """"disktype=ssd (2 nodes), disktype=hdd (1 node)": a label's most common values."""
+    """ "disktype=ssd (2 nodes), disktype=hdd (1 node)": a label's most common values."""
     return ", ".join(f"{key}={v} ({count(n, 'node')})" for v, n in counter.most_common(5))
 
 
@@ -170,7 +177,12 @@ def explain_selector(finding: Finding, facts: PodFacts, nodes: list[dict]) -> No
     if selector_patch:
         shown = ", ".join(f"{k}={v}" for k, v in selector_patch.items() if v is not None)
         command = target.patch_pod_spec({"nodeSelector": selector_patch})
-        steps.append(Step(f"Fix the node selector to {shown}" + ("" if command else " and recreate the pod (a pod's nodeSelector cannot change)"), command))
+        steps.append(
+            Step(
+                f"Fix the node selector to {shown}" + ("" if command else " and recreate the pod (a pod's nodeSelector cannot change)"),
+                command,
+            )
+        )
     for t, term in enumerate(required_terms(spec) or []):
         for e, expr in enumerate(dicts(term.get("matchExpressions"))):
             if any(expression_holds(expr, as_dict(dig(n, "metadata", "labels"))) for n in nodes):
@@ -180,7 +192,9 @@ def explain_selector(finding: Finding, facts: PodFacts, nodes: list[dict]) -> No
             add_evidence(finding, f"{_TERMS_PATH}[{t}].matchExpressions[{e}]", text)
             for field_path, old, new in fixes:
                 path = f"/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/{t}/matchExpressions/{e}/{field_path}"
-                command = target.json_patch_pod_spec([{"op": "test", "path": path, "value": old}, {"op": "replace", "path": path, "value": new}])
+                command = target.json_patch_pod_spec(
+                    [{"op": "test", "path": path, "value": old}, {"op": "replace", "path": path, "value": new}]
+                )
                 what = "key" if field_path == "key" else "value"
                 steps.append(Step(f"Fix the node affinity {what} {old} → {new}", command))
     matching = [name_of(n) for n in nodes if selector_holds(spec, n)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from k8sdoctor.core.raw import as_dict, as_list, as_str
+from k8sdoctor.core.kube.raw import as_dict, as_list, as_str
 
 _FIELDS = {
     # kind: (env valueFrom key, envFrom key, volume key, volume name field)
@@ -38,18 +38,38 @@ def object_refs(spec: dict, kind: str) -> list[ObjectRef]:
                 if ref.get("name"):
                     base = f"/{list_key}/{i}/env/{j}/valueFrom/{key_ref}"
                     where = f"spec.{list_key}[{cname}].env[{as_str(as_dict(env).get('name'))}].valueFrom.{key_ref}"
-                    out.append(ObjectRef(where, as_str(ref["name"]), f"{base}/name", as_str(ref.get("key")) or None, f"{base}/key", ref.get("optional") is True))
+                    out.append(
+                        ObjectRef(
+                            where,
+                            as_str(ref["name"]),
+                            f"{base}/name",
+                            as_str(ref.get("key")) or None,
+                            f"{base}/key",
+                            ref.get("optional") is True,
+                        )
+                    )
             for j, source in enumerate(as_list(container.get("envFrom"))):
                 ref = as_dict(as_dict(source).get(env_from_ref))
                 if ref.get("name"):
                     where = f"spec.{list_key}[{cname}].envFrom[{j}].{env_from_ref}"
-                    out.append(ObjectRef(where, as_str(ref["name"]), f"/{list_key}/{i}/envFrom/{j}/{env_from_ref}/name", optional=ref.get("optional") is True))
+                    out.append(
+                        ObjectRef(
+                            where,
+                            as_str(ref["name"]),
+                            f"/{list_key}/{i}/envFrom/{j}/{env_from_ref}/name",
+                            optional=ref.get("optional") is True,
+                        )
+                    )
     for k, volume in enumerate(as_list(spec.get("volumes"))):
         volume = as_dict(volume)
         vname = as_str(volume.get("name"))
         source = as_dict(volume.get(volume_key))
         if source.get(name_field):
-            name, name_path, optional = as_str(source[name_field]), f"/volumes/{k}/{volume_key}/{name_field}", source.get("optional") is True
+            name, name_path, optional = (
+                as_str(source[name_field]),
+                f"/volumes/{k}/{volume_key}/{name_field}",
+                source.get("optional") is True,
+            )
             out.append(ObjectRef(f"spec.volumes[{vname}].{volume_key}", name, name_path, optional=optional))
             for m, item in enumerate(as_list(source.get("items"))):
                 key = as_str(as_dict(item).get("key"))
@@ -60,5 +80,12 @@ def object_refs(spec: dict, kind: str) -> list[ObjectRef]:
             ref = as_dict(as_dict(projected).get(volume_key))
             if ref.get("name"):
                 where = f"spec.volumes[{vname}].projected.sources[{m}].{volume_key}"
-                out.append(ObjectRef(where, as_str(ref["name"]), f"/volumes/{k}/projected/sources/{m}/{volume_key}/name", optional=ref.get("optional") is True))
+                out.append(
+                    ObjectRef(
+                        where,
+                        as_str(ref["name"]),
+                        f"/volumes/{k}/projected/sources/{m}/{volume_key}/name",
+                        optional=ref.get("optional") is True,
+                    )
+                )
     return out

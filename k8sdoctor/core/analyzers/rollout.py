@@ -6,10 +6,10 @@ from __future__ import annotations
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
 from k8sdoctor.core.analyzers.kubectl import quote
-from k8sdoctor.core.raw import as_dict, as_int, as_str, dicts, dig, name_of
 from k8sdoctor.core.facts import PodFacts, controller_of
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.kube.raw import as_dict, as_int, as_str, dicts, dig, name_of
 
 REVISION = "deployment.kubernetes.io/revision"
 #: Families a bad rollout shows up as.
@@ -41,7 +41,9 @@ def _ready_state(inventory: Inventory, namespace: str, rs: dict) -> tuple[int, i
     if ready is not None:
         return ready, desired
     name = name_of(rs)
-    pods = [p for (ns, _n), p in inventory.pods.items() if ns == namespace and controller_of(as_dict(p.get("metadata"))).get("name") == name]
+    pods = [
+        p for (ns, _n), p in inventory.pods.items() if ns == namespace and controller_of(as_dict(p.get("metadata"))).get("name") == name
+    ]
     return sum(_healthy(p) for p in pods), desired or len(pods)
 
 
@@ -64,7 +66,9 @@ def template_changes(old: dict, new: dict) -> list[str]:
             if fields:
                 others.append(f"{name}: {', '.join(fields)} changed")
         others += [f"container {name} removed" for name in before if name not in after]
-    pod_fields = sorted(k for k in set(old_spec) | set(new_spec) if k not in ("containers", "initContainers") and old_spec.get(k) != new_spec.get(k))
+    pod_fields = sorted(
+        k for k in set(old_spec) | set(new_spec) if k not in ("containers", "initContainers") and old_spec.get(k) != new_spec.get(k)
+    )
     if pod_fields:
         others.append(f"pod spec: {', '.join(pod_fields)} changed")
     return [f"image {line}" for line in images] + others
@@ -80,7 +84,8 @@ def _previous(inventory: Inventory, facts: PodFacts) -> tuple[dict, dict, dict] 
     if deployment.get("kind") != "Deployment" or current is None:
         return None
     siblings = [
-        r for (ns, _n), r in inventory.objects.get("ReplicaSet", {}).items()
+        r
+        for (ns, _n), r in inventory.objects.get("ReplicaSet", {}).items()
         if ns == facts.namespace and isinstance(r, dict) and _same_deployment(r, deployment) and _revision(r) is not None
     ]
     if any((_revision(r) or 0) > current for r in siblings):
@@ -116,7 +121,9 @@ def analyze_rollout(finding: Finding, facts: PodFacts, inventory: Inventory) -> 
     images = [c.removeprefix("image ") for c in changes if c.startswith("image ")]
     undone = f" ({'; '.join(images)} is undone)" if images else ""
     undo = f"Roll deployment/{name} back to revision {before}, which runs healthy{undone}, while you fix the new revision."
-    lead_with(finding, [Step(undo, f"kubectl rollout undo {quote('deployment/' + name)} -n {quote(facts.namespace)} --to-revision={before}")])
+    lead_with(
+        finding, [Step(undo, f"kubectl rollout undo {quote('deployment/' + name)} -n {quote(facts.namespace)} --to-revision={before}")]
+    )
 
 
 for _category in CATEGORIES:

@@ -11,11 +11,11 @@ from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, le
 from k8sdoctor.core.analyzers.kubectl import container_list_key, quote, target_of, to_json
 from k8sdoctor.core.analyzers.object_names import lookup
 from k8sdoctor.core.analyzers.pod_refs import ObjectRef, object_refs
-from k8sdoctor.core.raw import as_dict, as_list, as_str
-from k8sdoctor.core.suggest import close_matches
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.kube.raw import as_dict, as_list, as_str
+from k8sdoctor.core.suggest import close_matches
 
 _MISSING = {
     "Secret": re.compile(r'secrets? "(?P<name>[^"]+)" not found'),
@@ -68,9 +68,16 @@ def explain_missing_object(finding: Finding, facts: PodFacts, inventory: Invento
     target = target_of(facts)
     steps: list[Step] = []
     if found.exists:
-        add_evidence(finding, source, f"{kind} {name} exists now: it was created after the error, and the kubelet picks it up on its next retry")
+        add_evidence(
+            finding, source, f"{kind} {name} exists now: it was created after the error, and the kubelet picks it up on its next retry"
+        )
         if facts.workload_kind:
-            steps.append(Step("To retry at once, delete the pod; its controller creates a new one.", f"kubectl -n {quote(facts.namespace)} delete pod {quote(facts.name)}"))
+            steps.append(
+                Step(
+                    "To retry at once, delete the pod; its controller creates a new one.",
+                    f"kubectl -n {quote(facts.namespace)} delete pod {quote(facts.name)}",
+                )
+            )
         lead_with(finding, steps)
         return
     add_evidence(finding, source, f"{kind} {name} {found.describe()}")
@@ -83,7 +90,9 @@ def explain_missing_object(finding: Finding, facts: PodFacts, inventory: Invento
         literals = " ".join(f"--from-literal={quote(k + '=...')}" for k in keys) or "--from-literal=KEY=..."
         what = "secret generic" if kind == "Secret" else "configmap"
         command = f"kubectl -n {quote(facts.namespace)} create {what} {quote(name)} {literals}"
-        steps.append(Step(f"Or create {kind} {name} with the keys the pod reads ({', '.join(keys) or 'see the references above'}).", command))
+        steps.append(
+            Step(f"Or create {kind} {name} with the keys the pod reads ({', '.join(keys) or 'see the references above'}).", command)
+        )
     generic = command_has("create secret generic", "KEY=VALUE") if kind == "Secret" else command_has("create configmap", "--from-file=PATH")
     lead_with(finding, steps, replacing=generic)
 
@@ -145,11 +154,21 @@ def explain_command(finding: Finding, facts: PodFacts) -> None:
     missing = m.group("command") if m else ""
     first = command[0] if command else ""
     if missing and missing in args and missing not in command:
-        add_evidence(finding, f"{spec_path(container)}.args", f"{missing} is an argument, yet the runtime ran it as the program: the image has no ENTRYPOINT to take it, so set command")
+        add_evidence(
+            finding,
+            f"{spec_path(container)}.args",
+            f"{missing} is an argument, yet the runtime ran it as the program: the image has no ENTRYPOINT to take it, so set command",
+        )
     if first.rsplit("/", 1)[-1] in _SHELLS and (not missing or missing == first or missing.rsplit("/", 1)[-1] in _SHELLS):
-        add_evidence(finding, f"{spec_path(container)}.command", f"it starts with the shell {first}: distroless and scratch images have no shell, so run the binary directly")
+        add_evidence(
+            finding,
+            f"{spec_path(container)}.command",
+            f"it starts with the shell {first}: distroless and scratch images have no shell, so run the binary directly",
+        )
     elif "distroless" in container.image or container.image.split(":")[0].endswith("/scratch"):
-        add_evidence(finding, f"{spec_path(container)}.image", f"{container.image} has no shell: use an ephemeral debug container to look inside")
+        add_evidence(
+            finding, f"{spec_path(container)}.image", f"{container.image} has no shell: use an ephemeral debug container to look inside"
+        )
     image = quote(container.image)
     lead_with(
         finding,

@@ -10,7 +10,7 @@ def count(n: int, word: str) -> str:
 
 
 def listing(n: int, word: str, names: list[str]) -> str:
-    """"node a" for one; "3 nodes (a, b, c)", "12 nodes (a, b, c, …)" for more (first SHOWN names)."""
+    """ "node a" for one; "3 nodes (a, b, c)", "12 nodes (a, b, c, …)" for more (first SHOWN names)."""
     shown = names[:SHOWN]
     if not shown:
         return count(n, word)

@@ -38,8 +38,9 @@ class DebugScreen(Screen[None]):
         Binding("enter", "send", "Send…"),
     ]
 
-    def __init__(self, ctx: ActionContext, namespace: str, name: str, *, attach: AttachRunner | None = None,
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self, ctx: ActionContext, namespace: str, name: str, *, attach: AttachRunner | None = None, rng: random.Random | None = None
+    ) -> None:
         super().__init__()
         self.ctx, self.namespace, self.pod_name = ctx, namespace, name
         self.attach_runner: AttachRunner = attach or TerminalAttach()
@@ -84,11 +85,16 @@ class DebugScreen(Screen[None]):
     # ---- planning (worker) ----------------------------------------------------------------------------
     def _prepare(self) -> None:
         try:
-            ready = debug.prepare(self.ctx.client, self.ctx.inventory, self.namespace, self.pod_name,
-                                  diagnosis=self.ctx.diagnosis(self.namespace, self.pod_name), rng=self.rng)
+            ready = debug.prepare(
+                self.ctx.client,
+                self.ctx.inventory,
+                self.namespace,
+                self.pod_name,
+                diagnosis=self.ctx.diagnosis(self.namespace, self.pod_name),
+                rng=self.rng,
+            )
         except UserError as exc:
-            self.app.call_from_thread(self._set_state, "failed", "Nothing was sent; esc: back",
-                                      f"Cannot plan the debug container: {exc}")
+            self.app.call_from_thread(self._set_state, "failed", "Nothing was sent; esc: back", f"Cannot plan the debug container: {exc}")
             return
         self.app.call_from_thread(self._show_plan, ready)
 
@@ -102,12 +108,17 @@ class DebugScreen(Screen[None]):
         hint = self.query_one("#hint", Static)
         hint.display = bool(ready.hint)
         hint.update(printable(f"Note: {ready.hint}." if ready.hint else ""))
-        self._say("request", printable(f"k8sdoctor will send this request, its only write:\n\n{plan.request_text()}\n\n"
-                                       f"Equivalent: {plan.kubectl_debug()}"))
+        self._say(
+            "request",
+            printable(f"k8sdoctor will send this request, its only write:\n\n{plan.request_text()}\n\nEquivalent: {plan.kubectl_debug()}"),
+        )
         if ready.missing:
             error = debug.permission_error(plan, ready.missing)
-            self._set_state("denied", "Nothing can be sent: a permission is missing; esc: back",
-                            f"{_sentence(str(error))}.\n\n{_sentence(error.hint or '')}")
+            self._set_state(
+                "denied",
+                "Nothing can be sent: a permission is missing; esc: back",
+                f"{_sentence(str(error))}.\n\n{_sentence(error.hint or '')}",
+            )
         else:
             self._set_state("ready", f"Enter: add {plan.container} to the pod (you will be asked first); esc: back")
 
@@ -117,8 +128,10 @@ class DebugScreen(Screen[None]):
             return
         plan = self.ready.plan
         question = f"Add debug container {plan.container} to pod {plan.namespace}/{plan.pod}?"
-        detail = (f"PATCH {plan.path} ({plan.choice.profile} profile, image {plan.image}). Ephemeral containers "
-                  "cannot be removed: it stays in the pod spec until the pod is deleted.")
+        detail = (
+            f"PATCH {plan.path} ({plan.choice.profile} profile, image {plan.image}). Ephemeral containers "
+            "cannot be removed: it stays in the pod spec until the pod is deleted."
+        )
         self.app.push_screen(ConfirmDialog(printable(question), printable(detail)), self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:
@@ -136,8 +149,7 @@ class DebugScreen(Screen[None]):
             debug.wait_running(self.ctx.client, plan, created)
         except UserError as exc:
             hint = f"\n\n{exc.hint}" if exc.hint else ""
-            self.app.call_from_thread(self._set_state, "failed", "The debug container could not be started; esc: back",
-                                      f"{exc}{hint}")
+            self.app.call_from_thread(self._set_state, "failed", "The debug container could not be started; esc: back", f"{exc}{hint}")
             return
         self.app.call_from_thread(self._hand_over_terminal)
 
@@ -149,15 +161,16 @@ class DebugScreen(Screen[None]):
             self.app.notify(f"{plan.container} is running; attach with: {plan.kubectl_attach()}", markup=False)
             return
         with contextlib.ExitStack() as stack:
-            try:
+            try:  # noqa: SIM105
                 stack.enter_context(self.app.suspend())
             except SuspendNotSupported:
                 pass  # no real terminal (a test, a web driver): the runner decides what it can do
             result: AttachResult = self.attach_runner(self.ctx.client, plan.namespace, plan.pod, plan.container)
         if self.ctx.rediagnose is not None:
             self.ctx.rediagnose(self.namespace, self.pod_name)
-        self.app.notify(one_line(result.message), title=f"{plan.container}", markup=False,
-                        severity="information" if result.attached else "warning")
+        self.app.notify(
+            one_line(result.message), title=f"{plan.container}", markup=False, severity="information" if result.attached else "warning"
+        )
         self.state = "attached"
         self.dismiss(None)
 

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Static
 
 from k8sdoctor.actions.citations import Citation, describe_citations
 from k8sdoctor.actions.context import ActionContext
-from k8sdoctor.actions.describe import describe_pod
+from k8sdoctor.actions.describe import describe_pod, read_for_describe
 from k8sdoctor.actions.describe_doc import DescribeDocument
 from k8sdoctor.actions.search import Search
 from k8sdoctor.core.findings import SEVERITY_RANK
@@ -69,10 +69,8 @@ class DescribeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="describe")
     def _read_live(self) -> None:
         """Like `kubectl describe`: the pod and its events as they are now, read off the UI thread."""
-        from k8sdoctor.cluster.live.fetch import LiveFetcher
-
         try:
-            inventory = LiveFetcher(self.ctx.client).pod_and_events(self.namespace, self.pod_name)
+            inventory = read_for_describe(self.ctx.client, self.namespace, self.pod_name)
         except NotFoundError:
             inventory = Inventory()
         except ClusterError as exc:
@@ -100,8 +98,11 @@ class DescribeScreen(Screen[None]):
             self._show_search()
         else:
             count = len(self.citations)
-            self._status(f"{count} line{'s' if count != 1 else ''} cited by the diagnosis (c: next)" if count
-                         else "no field here is cited by the diagnosis")
+            self._status(
+                f"{count} line{'s' if count != 1 else ''} cited by the diagnosis (c: next)"
+                if count
+                else "no field here is cited by the diagnosis"
+            )
 
     # ---- search ---------------------------------------------------------------------------------------
     def action_search(self) -> None:

@@ -6,12 +6,12 @@ markup, and callers pass them already made printable."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.cache import LRUCache
 from textual import events
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -81,8 +81,7 @@ class LinesView(ScrollView, can_focus=True):
     def _relayout(self) -> None:
         if self._wrap:
             width = self._text_width()
-            self._rows = [(i, start) for i, line in enumerate(self._lines)
-                          for start in range(0, max(cell_len(line), 1), width)]
+            self._rows = [(i, start) for i, line in enumerate(self._lines) for start in range(0, max(cell_len(line), 1), width)]
             self.virtual_size = Size(width + GUTTER, len(self._rows))
         else:
             self._rows = []

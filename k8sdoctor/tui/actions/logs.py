@@ -9,6 +9,7 @@ container logging megabytes per second therefore costs one redraw per tick and a
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 
@@ -22,7 +23,16 @@ from k8sdoctor.actions import containers as pick
 from k8sdoctor.actions.citations import LogCitation, log_citations
 from k8sdoctor.actions.context import ActionContext
 from k8sdoctor.actions.describe import describe_pod
-from k8sdoctor.actions.logs import DEFAULT_MAX_LINES, LogBuffer, LogRequest, LogsUnavailable, check_readable, cited_lines, snapshot_logs, stream_logs
+from k8sdoctor.actions.logs import (
+    DEFAULT_MAX_LINES,
+    LogBuffer,
+    LogRequest,
+    LogsUnavailable,
+    check_readable,
+    cited_lines,
+    snapshot_logs,
+    stream_logs,
+)
 from k8sdoctor.actions.search import Search
 from k8sdoctor.errors import UserError
 from k8sdoctor.sanitize import one_line
@@ -35,7 +45,7 @@ REFRESH_SECONDS = 0.1
 
 def without_timestamp(line: str) -> str:
     match = _TIMESTAMP.match(line)
-    return line[match.end():] if match else line
+    return line[match.end() :] if match else line
 
 
 class LogsScreen(Screen[None]):
@@ -53,8 +63,16 @@ class LogsScreen(Screen[None]):
         Binding("g,home", "top", "Top", show=False),
     ]
 
-    def __init__(self, ctx: ActionContext, namespace: str, name: str, previous: bool = False, *,
-                 container: str | None = None, max_lines: int = DEFAULT_MAX_LINES) -> None:
+    def __init__(
+        self,
+        ctx: ActionContext,
+        namespace: str,
+        name: str,
+        previous: bool = False,
+        *,
+        container: str | None = None,
+        max_lines: int = DEFAULT_MAX_LINES,
+    ) -> None:
         super().__init__()
         self.ctx, self.namespace, self.pod_name = ctx, namespace, name
         self.previous = previous
@@ -139,8 +157,7 @@ class LogsScreen(Screen[None]):
 
     @property
     def request(self) -> LogRequest:
-        return LogRequest(self.namespace, self.pod_name, self.container or "", self.previous, self.max_lines,
-                          timestamps=self.ctx.live)
+        return LogRequest(self.namespace, self.pod_name, self.container or "", self.previous, self.max_lines, timestamps=self.ctx.live)
 
     def _read(self, req: LogRequest) -> None:
         stop = threading.Event()
@@ -180,10 +197,8 @@ class LogsScreen(Screen[None]):
         self._stop.set()
         resp, self._response = self._response, None
         if resp is not None:
-            try:
+            with contextlib.suppress(Exception):
                 getattr(resp, "shutdown", resp.close)()
-            except Exception:  # noqa: BLE001 - best effort to unblock the reader
-                pass
 
     def _unavailable(self, reason: str, *, events: bool = True) -> None:
         """Show why there are no logs, and the pod's events in their place."""
@@ -229,17 +244,23 @@ class LogsScreen(Screen[None]):
     def _update_status(self) -> None:
         which = "previous run" if self.previous else "current run"
         self.query_one("#title", Static).update(
-            one_line(f"logs {self.namespace}/{self.pod_name} · container {self.container or '?'} ({which})"))
+            one_line(f"logs {self.namespace}/{self.pod_name} · container {self.container or '?'} ({which})")
+        )
         if self.unavailable is not None:
             self.query_one("#status", Static).update("no logs: showing the pod's events")
             return
         kept = len(self.buffer)
         dropped = f" (last {kept:,} kept of {self.buffer.total:,})" if self.buffer.first else ""
-        flags = [f"{kept:,} lines{dropped}", self.stream_state,
-                 "autoscroll" if self.autoscroll else "autoscroll off",
-                 "wrap" if self.view.wrap else "", "timestamps" if self.timestamps else "",
-                 f"{len(self.marks)} quoted by the diagnosis (e)" if self.marks else "", self._hints(),
-                 self.search.status]
+        flags = [
+            f"{kept:,} lines{dropped}",
+            self.stream_state,
+            "autoscroll" if self.autoscroll else "autoscroll off",
+            "wrap" if self.view.wrap else "",
+            "timestamps" if self.timestamps else "",
+            f"{len(self.marks)} quoted by the diagnosis (e)" if self.marks else "",
+            self._hints(),
+            self.search.status,
+        ]
         self.query_one("#status", Static).update(" · ".join(f for f in flags if f))
 
     def _hints(self) -> str:

@@ -6,7 +6,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-
 #: The keys every searchable action screen shares: back, open the search, next and previous match.
 SEARCH_BINDINGS = [
     Binding("escape,q", "back", "Back"),

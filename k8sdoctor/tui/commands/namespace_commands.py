@@ -30,8 +30,9 @@ class NamespaceCommands(Provider):
         for text, namespace in self._choices():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, Content(text), partial(self.app.change_namespace, namespace), text=text,
-                          help="watch the pods of this namespace")
+                yield Hit(
+                    score, Content(text), partial(self.app.change_namespace, namespace), text=text, help="watch the pods of this namespace"
+                )
 
     async def discover(self) -> Hits:
         for text, namespace in self._choices():

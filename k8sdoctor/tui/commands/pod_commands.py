@@ -7,8 +7,8 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from k8sdoctor.model.sorting import sort_key
 from k8sdoctor.sanitize import one_line
-from k8sdoctor.tui.data.sorting import sort_key
 from k8sdoctor.tui.format import diagnosis_cell
 
 LIMIT = 20

@@ -17,8 +17,8 @@ from k8sdoctor.tui.widgets.events.event_table import EventTable
 from k8sdoctor.tui.widgets.header.cluster_header import ClusterHeader
 
 if TYPE_CHECKING:
+    from k8sdoctor.model.batch import EventRow
     from k8sdoctor.tui.app import DoctorApp
-    from k8sdoctor.tui.data.batch import EventRow
 
 
 class EventsScreen(Screen):
@@ -79,8 +79,9 @@ class EventsScreen(Screen):
         app, table = self.app, self.query_one(EventTable)
         main = app.main_screen.table
         flags = ("warnings only",) if table.warnings_only else ()
-        self.query_one(ClusterHeader).show(app.info, app.namespace, app.options.selector, app.health,
-                                           len(main.all_rows), main.problem_count, flags)
+        self.query_one(ClusterHeader).show(
+            app.info, app.namespace, app.options.selector, app.health, len(main.all_rows), main.problem_count, flags
+        )
         empty = self.query_one("#events-empty", Static)
         empty.display = table.row_count == 0
         table.display = table.row_count > 0

@@ -14,30 +14,39 @@ from textual.widgets import Static
 from k8sdoctor.tui.format import SEVERITY_MARK
 
 KEYS = (
-    ("Pods", (
-        ("↑ ↓  j k", "move in the table (pgup/pgdn, home/end or g/G)"),
-        ("enter", "zoom the selected pod's detail (esc: back); double-click does too"),
-        ("/", "filter: fuzzy words of a name, namespace, status or cause"),
-        ("ctrl+z", "show problems only"),
-        ("s", "sort: problems first, name, newest, most restarts"),
-        ("tab", "move focus between the table and the detail (to scroll it)"),
-    )),
-    ("On the selected pod", (
-        ("d", "describe: everything kubectl describe shows"),
-        ("l / p", "logs of the failing container / of its previous (crashed) run"),
-        ("x", "debug: attach an ephemeral container (asks first; live only)"),
-        ("c", "copy the top finding's remediation command"),
-    )),
-    ("Scope and views", (
-        ("e", "events view of the namespace (w: Warnings only)"),
-        ("n", "switch namespace (or all namespaces)"),
-        ("C", "switch kubeconfig context"),
-        ("r", "reconnect now"),
-        ("ctrl+p", "command palette: pods, namespaces, actions"),
-        ("ctrl+t", "light / dark theme"),
-        ("esc", "back: clear the filter, leave a view"),
-        ("? / q", "this help / quit"),
-    )),
+    (
+        "Pods",
+        (
+            ("↑ ↓  j k", "move in the table (pgup/pgdn, home/end or g/G)"),
+            ("enter", "zoom the selected pod's detail (esc: back); double-click does too"),
+            ("/", "filter: fuzzy words of a name, namespace, status or cause"),
+            ("ctrl+z", "show problems only"),
+            ("s", "sort: problems first, name, newest, most restarts"),
+            ("tab", "move focus between the table and the detail (to scroll it)"),
+        ),
+    ),
+    (
+        "On the selected pod",
+        (
+            ("d", "describe: everything kubectl describe shows"),
+            ("l / p", "logs of the failing container / of its previous (crashed) run"),
+            ("x", "debug: attach an ephemeral container (asks first; live only)"),
+            ("c", "copy the top finding's remediation command"),
+        ),
+    ),
+    (
+        "Scope and views",
+        (
+            ("e", "events view of the namespace (w: Warnings only)"),
+            ("n", "switch namespace (or all namespaces)"),
+            ("C", "switch kubeconfig context"),
+            ("r", "reconnect now"),
+            ("ctrl+p", "command palette: pods, namespaces, actions"),
+            ("ctrl+t", "light / dark theme"),
+            ("esc", "back: clear the filter, leave a view"),
+            ("? / q", "this help / quit"),
+        ),
+    ),
 )
 
 LEGEND = (

@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from k8sdoctor.model.sorting import SORTS, next_sort
 from k8sdoctor.tui.commands import ActionCommands, NamespaceCommands, PodCommands
-from k8sdoctor.tui.data.sorting import SORTS, next_sort
 from k8sdoctor.tui.palette import Palette
 from k8sdoctor.tui.widgets.detail.pod_detail import PodDetail
 from k8sdoctor.tui.widgets.header.cluster_header import ClusterHeader
@@ -26,8 +26,8 @@ from k8sdoctor.tui.widgets.pods.state_panel import StatePanel, no_rows_content, 
 if TYPE_CHECKING:
     from k8sdoctor.actions.context import ActionContext
     from k8sdoctor.core.inventory import Key
+    from k8sdoctor.model.batch import Batch
     from k8sdoctor.tui.app import DoctorApp
-    from k8sdoctor.tui.data.batch import Batch
 
 SELECT_DELAY = 0.12  # load a pod's detail once the cursor rests this long (not while a key is held down)
 ACTIONS = {"describe": "describe_screen", "logs": "logs_screen", "previous_logs": "logs_screen", "debug": "debug_screen"}
@@ -117,14 +117,19 @@ class MainScreen(Screen):
     def refresh_view(self) -> None:
         app, table = self.app, self.table
         table.show_namespace = app.namespace is None
-        flags = tuple(f for f in (
-            f"diagnosing {len(table.pending)}…" if table.pending else "",
-            "problems only" if table.problems_only else "",
-            SORTS[table.sort_mode] if table.sort_mode != "problems" else "",
-            "read-only" if app.options.read_only and (app.info is None or app.info.live) else "",
-        ) if f)
-        self.query_one(ClusterHeader).show(app.info, app.namespace, app.options.selector, app.health,
-                                           len(table.all_rows), table.problem_count, flags)
+        flags = tuple(
+            f
+            for f in (
+                f"diagnosing {len(table.pending)}…" if table.pending else "",
+                "problems only" if table.problems_only else "",
+                SORTS[table.sort_mode] if table.sort_mode != "problems" else "",
+                "read-only" if app.options.read_only and (app.info is None or app.info.live) else "",
+            )
+            if f
+        )
+        self.query_one(ClusterHeader).show(
+            app.info, app.namespace, app.options.selector, app.health, len(table.all_rows), table.problem_count, flags
+        )
         self.query_one(ConnectionBanner).show(app.health, app.clock())
         body = self.query_one("#body")
         if table.row_count:
@@ -263,7 +268,7 @@ class MainScreen(Screen):
         app.push_screen(PickerScreen("Namespace", load, current=app.namespace or ALL, extra=[ALL], free_text=True), chosen)
 
     def action_pick_context(self) -> None:
-        from k8sdoctor.tui.data.live_source import kube_contexts
+        from k8sdoctor.model.live_source import kube_contexts
         from k8sdoctor.tui.screens.picker_screen import PickerScreen
 
         app = self.app

@@ -3,7 +3,7 @@ worker (it may take an API call); when listing is not allowed, a typed name is a
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,8 +22,15 @@ ALL = "(all namespaces)"
 class PickerScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel"), Binding("down", "focus_list", show=False)]
 
-    def __init__(self, title: str, load: Callable[[], list[str]], *, current: str | None = None,
-                 extra: list[str] | None = None, free_text: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        load: Callable[[], list[str]],
+        *,
+        current: str | None = None,
+        extra: list[str] | None = None,
+        free_text: bool = False,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.load = load

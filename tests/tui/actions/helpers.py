@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual.app import App, ComposeResult
 from textual.screen import Screen
@@ -29,8 +29,9 @@ class ActionApp(App[None]):
         self.push_screen(self.make_screen())
 
 
-def context(engine, inventory: Inventory | None = None, client: KubeClient | None = None, *,
-            read_only: bool = False, rediagnose=None) -> ActionContext:
+def context(
+    engine, inventory: Inventory | None = None, client: KubeClient | None = None, *, read_only: bool = False, rediagnose=None
+) -> ActionContext:
     """A context over `inventory` (default: both scenarios at FIXED_NOW), diagnosed by the real engine."""
     inventory = inventory if inventory is not None else scenario_inventory()
 
@@ -39,4 +40,3 @@ def context(engine, inventory: Inventory | None = None, client: KubeClient | Non
         return None if pod is None else engine.diagnose_pod(inventory, pod, FIXED_NOW)
 
     return ActionContext(inventory, client, read_only, diagnosis, clock=lambda: FIXED_NOW, rediagnose=rediagnose)
-

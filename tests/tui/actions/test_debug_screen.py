@@ -129,8 +129,7 @@ async def test_read_only_disables_it_before_any_request(engine, served, tmp_path
     app = ActionApp(make)
     async with app.run_test(size=(100, 20)) as pilot:
         await pilot.press("enter")
-        assert verdict(app) == ("Debug is disabled by --read-only: adding a debug container is the one write "
-                                "k8sdoctor makes.")
+        assert verdict(app) == ("Debug is disabled by --read-only: adding a debug container is the one write k8sdoctor makes.")
     assert served.requests() == []
 
 
@@ -147,6 +146,7 @@ async def test_a_cluster_without_ephemeral_containers(engine, served, tmp_path):
         await planned(pilot)
         await pilot.press("enter", "y")
         await until(pilot, lambda: app.screen.state == "failed")
-        assert verdict(app).startswith("this cluster does not serve pods/ephemeralcontainers (the server could not find "
-                                       "the requested resource)")
+        assert verdict(app).startswith(
+            "this cluster does not serve pods/ephemeralcontainers (the server could not find the requested resource)"
+        )
         assert verdict(app).endswith("--copy-to=kb-5c7d8f9b6-q4w2e-debug")

@@ -11,9 +11,9 @@ import time
 
 from k8sdoctor.actions.attach import TerminalAttach
 from k8sdoctor.demo.runner import start_demo
+from k8sdoctor.model.live_source import LiveSource
 from k8sdoctor.tui.actions.debug import DebugScreen
 from k8sdoctor.tui.app import DoctorApp
-from k8sdoctor.tui.data.live_source import LiveSource
 from k8sdoctor.tui.options import TuiOptions
 from tests.tui.helpers import detail_shown, settle
 
@@ -57,8 +57,7 @@ async def test_x_on_a_failing_pod_attaches_and_returns(engine, monkeypatch):
     demo = start_demo(tick=0.05, crash_every=3600, node_after=3600, fix_after=3600)
     user = UserAtATerminal(demo.server)
     monkeypatch.setattr("k8sdoctor.tui.actions.debug.TerminalAttach", lambda: user)
-    app = DoctorApp(TuiOptions(all_namespaces=True), open_source=lambda: LiveSource.connect(str(demo.kubeconfig), None),
-                    engine=engine)
+    app = DoctorApp(TuiOptions(all_namespaces=True), open_source=lambda: LiveSource.connect(str(demo.kubeconfig), None), engine=engine)
     try:
         async with app.run_test(size=(140, 40)) as pilot:
             await settle(pilot, lambda: detail_shown(app), timeout=20)

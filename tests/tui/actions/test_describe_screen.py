@@ -28,8 +28,7 @@ def test_snapshot_wide(snap_compare, engine):
 
 
 def test_snapshot_search(snap_compare, engine):
-    assert snap_compare(app_for(engine, "myproject", "kafdrop-1-j4969"), terminal_size=(120, 32),
-                        press=["slash", *"pull", "enter"])
+    assert snap_compare(app_for(engine, "myproject", "kafdrop-1-j4969"), terminal_size=(120, 32), press=["slash", *"pull", "enter"])
 
 
 async def test_search_steps_through_matches_and_keeps_them_in_view(engine):

@@ -12,12 +12,15 @@ from k8sdoctor.tui.actions.logs import LogsScreen
 from tests.tui.helpers import detail_shown, make_app, settle
 
 
-@pytest.mark.parametrize(("key", "screen", "shows"), [
-    ("d", DescribeScreen, "Name:"),
-    ("l", LogsScreen, None),
-    ("p", LogsScreen, None),
-    ("x", DebugScreen, None),
-])
+@pytest.mark.parametrize(
+    ("key", "screen", "shows"),
+    [
+        ("d", DescribeScreen, "Name:"),
+        ("l", LogsScreen, None),
+        ("p", LogsScreen, None),
+        ("x", DebugScreen, None),
+    ],
+)
 async def test_each_action_opens_and_returns_cleanly(engine, key, screen, shows):
     app = make_app(engine, all_namespaces=True)
     async with app.run_test(size=(140, 40)) as pilot:

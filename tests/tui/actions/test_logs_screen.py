@@ -109,8 +109,9 @@ async def test_follow_streams_new_lines_and_autoscroll_can_be_paused(live):
 
 async def test_search_keeps_the_match_in_view_while_lines_arrive(live):
     server, ctx = live
-    server.append_log(*WEB, "app", [f"GET /item/{n} 200" for n in range(100)] + ["GET /item/boom 500"] +
-                      [f"GET /item/{n} 200" for n in range(100, 200)])
+    server.append_log(
+        *WEB, "app", [f"GET /item/{n} 200" for n in range(100)] + ["GET /item/boom 500"] + [f"GET /item/{n} 200" for n in range(100, 200)]
+    )
     app = ActionApp(lambda: logs_screen(ctx(*WEB), *WEB, False))
     async with app.run_test(size=(100, 14)) as pilot:
         await until(pilot, lambda: len(lines(app)) == 204)
@@ -146,7 +147,7 @@ async def test_the_buffer_stays_bounded_however_much_is_logged(live):
 
 
 async def test_previous_run_and_another_container(live):
-    server, ctx = live
+    _server, ctx = live
     app = ActionApp(lambda: logs_screen(ctx(*KB), *KB, False))
     async with app.run_test(size=(100, 20)) as pilot:
         await until(pilot, lambda: len(lines(app)) == 10)  # a crash-looping container's current log is its last run

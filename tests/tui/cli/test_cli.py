@@ -22,7 +22,10 @@ def test_no_kubeconfig_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
     assert main([]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[0] == f"k8sdoctor: error: no kubeconfig at {tmp_path / 'missing'} (set KUBECONFIG or pass --kubeconfig), and not running inside a cluster"
+    assert (
+        err[0]
+        == f"k8sdoctor: error: no kubeconfig at {tmp_path / 'missing'} (set KUBECONFIG or pass --kubeconfig), and not running inside a cluster"
+    )
     assert err[1] == "to try k8sdoctor without a cluster: k8sdoctor demo"
 
 
@@ -74,16 +77,25 @@ async def test_demo_reaches_the_simulated_cluster_through_the_live_path(engine):
             kestra = [r for r in rows().values() if r.name.startswith("kestra-")]
             restarts = min(r.restart_count for r in kestra)
             # the timeline plays: a node joins and the pending pod runs, the image is fixed, restarts climb
-            await settle(pilot, lambda: all(not r.problem for r in rows().values() if r.name.startswith(("odfe-client-", "cloudnative-pg-")))
-                         and min(r.restart_count for r in rows().values() if r.name.startswith("kestra-")) > restarts, 20)
+            await settle(
+                pilot,
+                lambda: (
+                    all(not r.problem for r in rows().values() if r.name.startswith(("odfe-client-", "cloudnative-pg-")))
+                    and min(r.restart_count for r in rows().values() if r.name.startswith("kestra-")) > restarts
+                ),
+                20,
+            )
             # selecting a pod reads what its finding asked for (the Secret's key names) and diagnoses it again
             key = ("default", "aegis-workload-demo")
             app.main_screen.select_pod(key)
 
             def key_names_quoted() -> bool:
                 shown = app.main_screen.detail.detail
-                return shown is not None and shown.row.key == key and any(
-                    "Did you mean value?" in e.text for e in shown.row.diagnosis.findings[0].evidence)
+                return (
+                    shown is not None
+                    and shown.row.key == key
+                    and any("Did you mean value?" in e.text for e in shown.row.diagnosis.findings[0].evidence)
+                )
 
             await settle(pilot, key_names_quoted, 20)
     finally:

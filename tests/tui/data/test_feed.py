@@ -10,7 +10,7 @@ import time
 import pytest
 
 from k8sdoctor.cluster.live.informer import Change, Replace, SourceState
-from k8sdoctor.tui.data.feed import ViewFeed
+from k8sdoctor.model.feed import ViewFeed
 from tests.tui.helpers import FIXED_NOW, crash_looping, demo_inventory
 
 

@@ -6,13 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 from k8sdoctor.cluster.view import PodRow
 from k8sdoctor.core.findings import Finding, PodDiagnosis
-from k8sdoctor.tui.data.filtering import PodFilter, haystack
-from k8sdoctor.tui.data.sorting import SORTS, next_sort, sort_key
+from k8sdoctor.model.filtering import PodFilter, haystack
+from k8sdoctor.model.sorting import SORTS, next_sort, sort_key
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 
 
-def row(ns: str, name: str, status: str = "Running", finding: tuple[str, str, str] | None = None, restarts: int = 0, age: int = 60) -> PodRow:
+def row(
+    ns: str, name: str, status: str = "Running", finding: tuple[str, str, str] | None = None, restarts: int = 0, age: int = 60
+) -> PodRow:
     findings = []
     if finding:
         category, cause, severity = finding
@@ -43,8 +45,12 @@ def test_empty_filter_is_false_and_matches_nothing_special():
 
 
 def test_problems_first_then_namespace_and_name():
-    rows = [row("b", "healthy"), row("a", "warn", finding=("NotReady", "probe", "warning")),
-            row("z", "crit", finding=("Pending", "x", "critical")), row("a", "info", finding=("CrashLoopBackOff", "old", "info"))]
+    rows = [
+        row("b", "healthy"),
+        row("a", "warn", finding=("NotReady", "probe", "warning")),
+        row("z", "crit", finding=("Pending", "x", "critical")),
+        row("a", "info", finding=("CrashLoopBackOff", "old", "info")),
+    ]
     ordered = [r.name for r in sorted(rows, key=lambda r: sort_key("problems", r))]
     assert ordered == ["crit", "warn", "info", "healthy"]  # an info-only finding is not a problem
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from k8sdoctor.tui.data.forbidden import missing_permission
+from k8sdoctor.model.forbidden import missing_permission
 from tests.tui.states.fixtures import FORBIDDEN_NODES, FORBIDDEN_PODS
 
 
@@ -22,7 +22,9 @@ def test_cluster_scope():
 
 def test_api_group_is_kept_and_other_text_is_not_guessed():
     # https://github.com/mikkeloscar/pdb-controller/issues/31 has the same shape for a grouped resource
-    perm = missing_permission('poddisruptionbudgets.policy is forbidden: User "system:serviceaccount:kube-system:pdb-controller" '
-                              'cannot list resource "poddisruptionbudgets" in API group "policy" at the cluster scope')
+    perm = missing_permission(
+        'poddisruptionbudgets.policy is forbidden: User "system:serviceaccount:kube-system:pdb-controller" '
+        'cannot list resource "poddisruptionbudgets" in API group "policy" at the cluster scope'
+    )
     assert perm.resource == "poddisruptionbudgets.policy"
     assert missing_permission("the server has asked for the client to provide credentials") is None

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from k8sdoctor.core.timeutil import format_time
+from k8sdoctor.core.kube.timeutil import format_time
 from k8sdoctor.demo.objects import container_status, node, pod_status, replica_pods, running, terminated, waiting, workload
 from k8sdoctor.fakeapi import FakeApiServer
 from k8sdoctor.tui.app import DoctorApp
@@ -28,8 +28,15 @@ BACKOFF = "Back-off restarting failed container"
 def web_pods(replicas: int = 3) -> list[dict]:
     c = [{"name": "web", "image": IMAGE, "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}}}]
     dep, rs, h = workload(NS, "web", replicas=replicas, containers=c)
-    pods = replica_pods(dep, rs, h, replicas, nodes=["worker-1"], created="-1h",
-                        status_for=lambda _n: pod_status("Running", [container_status("web", IMAGE, running("-1h"))], started="-1h"))
+    pods = replica_pods(
+        dep,
+        rs,
+        h,
+        replicas,
+        nodes=["worker-1"],
+        created="-1h",
+        status_for=lambda _n: pod_status("Running", [container_status("web", IMAGE, running("-1h"))], started="-1h"),
+    )
     return [dep, rs, *pods]
 
 
@@ -41,19 +48,23 @@ def crash_looping(pod: dict, restarts: int) -> dict:
     """The pod as the kubelet reports it once its container exits with an error and backs off."""
     out = copy.deepcopy(pod)
     cs = out["status"]["containerStatuses"][0]
-    out["status"]["containerStatuses"] = [container_status(
-        cs["name"], cs["image"], waiting("CrashLoopBackOff"), ready=False, restarts=restarts,
-        last=terminated("Error", 1, now(), now()))]
-    out["status"]["conditions"] = [c if c["type"] not in ("Ready", "ContainersReady") else {**c, "status": "False"}
-                                   for c in out["status"]["conditions"]]
+    out["status"]["containerStatuses"] = [
+        container_status(
+            cs["name"], cs["image"], waiting("CrashLoopBackOff"), ready=False, restarts=restarts, last=terminated("Error", 1, now(), now())
+        )
+    ]
+    out["status"]["conditions"] = [
+        c if c["type"] not in ("Ready", "ContainersReady") else {**c, "status": "False"} for c in out["status"]["conditions"]
+    ]
     return out
 
 
 def recovered(pod: dict) -> dict:
     out = copy.deepcopy(pod)
     cs = out["status"]["containerStatuses"][0]
-    out["status"]["containerStatuses"] = [container_status(cs["name"], cs["image"], running(now()), restarts=cs["restartCount"],
-                                                           last=cs.get("lastState"))]
+    out["status"]["containerStatuses"] = [
+        container_status(cs["name"], cs["image"], running(now()), restarts=cs["restartCount"], last=cs.get("lastState"))
+    ]
     out["status"]["conditions"] = [{**c, "status": "True"} for c in out["status"]["conditions"]]
     return out
 

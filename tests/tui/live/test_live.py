@@ -35,18 +35,40 @@ async def test_table_and_detail_follow_a_crash_loop_and_its_recovery(server, liv
         pod = server.get("Pod", NS, target[1])
         server.set_logs(NS, target[1], "web", [EXEC_FORMAT_LOG], previous=True)
         server.apply(crash_looping(pod, restarts=3))
-        server.apply({"apiVersion": "v1", "kind": "Event", "type": "Warning", "reason": "BackOff", "message": BACKOFF, "count": 5,
-                      "metadata": {"name": f"{target[1]}.backoff", "namespace": NS},
-                      "involvedObject": {"kind": "Pod", "namespace": NS, "name": target[1], "uid": pod["metadata"]["uid"],
-                                         "fieldPath": "spec.containers{web}"},
-                      "firstTimestamp": now(), "lastTimestamp": now(), "source": {"component": "kubelet", "host": "worker-1"}})
+        server.apply(
+            {
+                "apiVersion": "v1",
+                "kind": "Event",
+                "type": "Warning",
+                "reason": "BackOff",
+                "message": BACKOFF,
+                "count": 5,
+                "metadata": {"name": f"{target[1]}.backoff", "namespace": NS},
+                "involvedObject": {
+                    "kind": "Pod",
+                    "namespace": NS,
+                    "name": target[1],
+                    "uid": pod["metadata"]["uid"],
+                    "fieldPath": "spec.containers{web}",
+                },
+                "firstTimestamp": now(),
+                "lastTimestamp": now(),
+                "source": {"component": "kubelet", "host": "worker-1"},
+            }
+        )
 
         def diagnosed() -> bool:
             row = rows(app).get(target)
             shown = app.main_screen.detail.detail
-            return (row is not None and row.status == "CrashLoopBackOff" and row.diagnosis.findings
-                    and row.diagnosis.findings[0].cause == "exec-format-error"
-                    and shown is not None and shown.row is row and any(e.reason == "BackOff" for e in shown.facts.events))
+            return (
+                row is not None
+                and row.status == "CrashLoopBackOff"
+                and row.diagnosis.findings
+                and row.diagnosis.findings[0].cause == "exec-format-error"
+                and shown is not None
+                and shown.row is row
+                and any(e.reason == "BackOff" for e in shown.facts.events)
+            )
 
         await settle(pilot, diagnosed, TIMEOUT)
         table = app.main_screen.table
@@ -111,8 +133,12 @@ async def test_switching_context_watches_the_other_cluster(server, engine, tmp_p
     try:
         other.load_scenario({"objects": [node("worker-1"), *web_pods(replicas=5)]})
         first, second = kubeconfig(server.url, namespace=NS, name="prod"), kubeconfig(other.url, namespace=NS, name="staging")
-        merged = {**first, "clusters": first["clusters"] + second["clusters"], "contexts": first["contexts"] + second["contexts"],
-                  "users": first["users"]}
+        merged = {
+            **first,
+            "clusters": first["clusters"] + second["clusters"],
+            "contexts": first["contexts"] + second["contexts"],
+            "users": first["users"],
+        }
         path = tmp_path / "two-contexts"
         path.write_text(yaml.safe_dump(merged))
         app = DoctorApp(TuiOptions(kubeconfig=str(path)), engine=engine)
@@ -137,7 +163,9 @@ async def test_the_selected_pods_fetch_reads_no_pods_events_or_nodes_the_watches
     app = live_app
     pod = server.get("Pod", NS, min(p["metadata"]["name"] for p in server.list("Pod", NS)))
     pod["spec"]["containers"][0]["image"] = CNPG_BAD
-    pod["status"]["containerStatuses"] = [container_status("web", CNPG_BAD, waiting("ImagePullBackOff", f'Back-off pulling image "{CNPG_BAD}"'))]
+    pod["status"]["containerStatuses"] = [
+        container_status("web", CNPG_BAD, waiting("ImagePullBackOff", f'Back-off pulling image "{CNPG_BAD}"'))
+    ]
     server.apply(pod)
     key = (NS, pod["metadata"]["name"])
     async with app.run_test(size=(160, 45)) as pilot:

@@ -50,7 +50,12 @@ class Recorder(Screen):
 
 @pytest.mark.parametrize(
     ("key", "factory", "kwargs"),
-    [("d", "describe_screen", {}), ("l", "logs_screen", {"previous": False}), ("p", "logs_screen", {"previous": True}), ("x", "debug_screen", {})],
+    [
+        ("d", "describe_screen", {}),
+        ("l", "logs_screen", {"previous": False}),
+        ("p", "logs_screen", {"previous": True}),
+        ("x", "debug_screen", {}),
+    ],
 )
 async def test_action_keys_hand_the_selected_pod_to_the_action_screens(engine, monkeypatch, key, factory, kwargs):
     monkeypatch.setattr(actions, factory, Recorder, raising=False)
@@ -71,7 +76,7 @@ async def test_action_keys_hand_the_selected_pod_to_the_action_screens(engine, m
 
 
 async def test_snapshot_mode_disables_debug(engine, monkeypatch):
-    from k8sdoctor.tui.data.snapshot_source import InventorySource
+    from k8sdoctor.model.snapshot_source import InventorySource
 
     monkeypatch.setattr(actions, "debug_screen", Recorder, raising=False)
     Recorder.calls = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from k8sdoctor.tui.data.snapshot_source import InventorySource
+from k8sdoctor.model.snapshot_source import InventorySource
 from tests.tui.helpers import SNAPSHOT_INFO, demo_inventory, detail_shown, make_app, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]

@@ -44,7 +44,9 @@ async def test_no_secret_value_on_any_screen_or_in_the_log(server, engine, tmp_p
         await settle(pilot, lambda: app.main_screen.table.row_count == 26 and app.health.state == "ready", 30)
         for key in [row.key for row in app.main_screen.table.rows]:
             app.main_screen.select_pod(key)
-            await settle(pilot, lambda: app.main_screen.detail.detail is not None and app.main_screen.detail.detail.row.key == key, 20)
+            await settle(
+                pilot, lambda key=key: app.main_screen.detail.detail is not None and app.main_screen.detail.detail.row.key == key, 20
+            )
             seen.append(screen_text(app))
             if key[1] in ("aegis-workload-demo",) or key[0] == "reportportal":
                 await pilot.press("d")

@@ -101,7 +101,9 @@ async def test_disconnect_keeps_rows_then_recovers_without_ghosts(engine):
         # reconnect: one pod went away and another came while we were not watching
         gone, *kept = pods
         new = dict(kept[0], metadata=dict(kept[0]["metadata"], name="frontend-new-pod", uid="new-uid"))
-        source.push(SourceState("Pod", "syncing", f"reconnecting after: {REFUSED}"), Replace("Pod", [*kept, new]), SourceState("Pod", "ready"))
+        source.push(
+            SourceState("Pod", "syncing", f"reconnecting after: {REFUSED}"), Replace("Pod", [*kept, new]), SourceState("Pod", "ready")
+        )
         await settle(pilot, lambda: app.health.state == "ready")
         names = {k[1] for k in app.main_screen.table.all_rows}
         assert gone["metadata"]["name"] not in names and "frontend-new-pod" in names

@@ -33,7 +33,9 @@ def _waiting_style(reason: str, palette: Palette) -> Style:
 
 def _state(c: ContainerFact, palette: Palette, now: datetime) -> Text:
     if c.state == "running":
-        text = Text(f"Running for {ago(c.started_at, now)}" if c.started_at else "Running", style=palette.success if c.ready else palette.warning)
+        text = Text(
+            f"Running for {ago(c.started_at, now)}" if c.started_at else "Running", style=palette.success if c.ready else palette.warning
+        )
     elif c.state == "waiting":
         text = Text(f"Waiting: {printable(c.waiting_reason) or '?'}", style=_waiting_style(c.waiting_reason, palette))
         if c.waiting_message:
@@ -84,4 +86,3 @@ def containers_renderable(containers: list[ContainerFact], palette: Palette, now
         grid.add_row("  ready", ready)
         parts += [head, grid]
     return Group(*parts)
-

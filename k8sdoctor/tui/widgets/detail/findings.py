@@ -76,4 +76,3 @@ def findings_renderable(diagnosis: PodDiagnosis, palette: Palette) -> Renderable
         for note in diagnosis.notes:
             parts.append(_indent(Text(f"• {printable(note)}", style=palette.muted), 2))
     return Group(*parts)
-

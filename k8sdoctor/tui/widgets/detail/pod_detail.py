@@ -14,8 +14,8 @@ from rich.text import Text
 from textual import events
 from textual.widgets import RichLog
 
+from k8sdoctor.model.batch import PodDetail as PodDetailData
 from k8sdoctor.sanitize import printable
-from k8sdoctor.tui.data.batch import PodDetail as PodDetailData
 from k8sdoctor.tui.format import SEVERITY_MARK
 from k8sdoctor.tui.palette import Palette
 from k8sdoctor.tui.widgets.detail.containers import containers_renderable

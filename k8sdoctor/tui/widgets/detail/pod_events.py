@@ -48,4 +48,3 @@ def events_renderable(events: list[EventFact], palette: Palette, now: datetime) 
     if len(newest) > len(shown):
         return Group(grid, Text(f"… {len(newest) - len(shown)} older events", style=palette.muted))
     return grid
-

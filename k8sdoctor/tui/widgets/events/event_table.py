@@ -3,13 +3,13 @@ Warnings coloured and repeats counted."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from textual.reactive import reactive
 
+from k8sdoctor.model.batch import EventRow
 from k8sdoctor.sanitize import one_line
-from k8sdoctor.tui.data.batch import EventRow
 from k8sdoctor.tui.format import ago, repeats
 from k8sdoctor.tui.widgets.table.virtual_table import Cell, Column, VirtualTable
 

@@ -4,16 +4,16 @@ is (live, syncing, forbidden, disconnected with the retry countdown), with the p
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
+from k8sdoctor.model.batch import Health
+from k8sdoctor.model.source import SourceInfo
 from k8sdoctor.sanitize import one_line
-from k8sdoctor.tui.data.batch import Health
-from k8sdoctor.tui.data.source import SourceInfo
 
 STATE_LABEL = {
     "connecting": ("◌ connecting", "$text-muted"),
@@ -45,8 +45,9 @@ def scope_content(info: SourceInfo | None, namespace: str | None, selector: str 
     return Content.assemble(*parts)
 
 
-def state_content(info: SourceInfo | None, health: Health, pods: int, problems: int, monotonic: Callable[[], float],
-                  flags: tuple[str, ...] = ()) -> Content:
+def state_content(
+    info: SourceInfo | None, health: Health, pods: int, problems: int, monotonic: Callable[[], float], flags: tuple[str, ...] = ()
+) -> Content:
     if info is not None and not info.live and health.state in ("ready", "empty"):
         label, style = "■ snapshot", "$text-accent"
     else:
@@ -73,8 +74,16 @@ class ClusterHeader(Horizontal):
         yield Static(id="header-scope")
         yield Static(id="header-state")
 
-    def show(self, info: SourceInfo | None, namespace: str | None, selector: str | None,
-             health: Health, pods: int, problems: int, flags: tuple[str, ...] = ()) -> None:
+    def show(
+        self,
+        info: SourceInfo | None,
+        namespace: str | None,
+        selector: str | None,
+        health: Health,
+        pods: int,
+        problems: int,
+        flags: tuple[str, ...] = (),
+    ) -> None:
         scope = scope_content(info, namespace, selector)
         state = state_content(info, health, pods, problems, self.monotonic, flags)
         shown = tuple((c.plain, tuple(c.spans)) for c in (scope, state))

@@ -3,15 +3,15 @@ data stays, marked stale, with the retry countdown) or when some evidence cannot
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from textual.content import Content
 from textual.widgets import Static
 
-from k8sdoctor.core.timeutil import human_duration
+from k8sdoctor.core.kube.timeutil import human_duration
+from k8sdoctor.model.batch import Health
 from k8sdoctor.sanitize import one_line
-from k8sdoctor.tui.data.batch import Health
 from k8sdoctor.tui.widgets.header.cluster_header import retry_text
 
 

@@ -9,14 +9,15 @@ a few bisections each, not a sort. Only a large batch, or a change of filter or 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual.reactive import reactive
 
+from k8sdoctor.model.filtering import PodFilter, haystack
+from k8sdoctor.model.sorting import sort_key
 from k8sdoctor.sanitize import one_line
-from k8sdoctor.tui.data.filtering import PodFilter, haystack
-from k8sdoctor.tui.data.sorting import sort_key
 from k8sdoctor.tui.format import diagnosis_cell
 from k8sdoctor.tui.widgets.table.virtual_table import Cell, Column, VirtualTable
 
@@ -191,7 +192,9 @@ class PodTable(VirtualTable["Key", "PodRow"]):
         pending = row.key in self.pending
         severity = SEVERITY_CLASS.get(row.severity or "") if row.problem else None
         status_style = severity or ("pod-table--pending" if pending else "pod-table--healthy")
-        diagnosis: Cell = ("… diagnosing", "pod-table--pending") if pending else (diagnosis_cell(row), SEVERITY_CLASS.get(row.severity or ""))
+        diagnosis: Cell = (
+            ("… diagnosing", "pod-table--pending") if pending else (diagnosis_cell(row), SEVERITY_CLASS.get(row.severity or ""))
+        )
         cells: list[Cell] = [
             (one_line(row.name), None),
             (row.ready, None),

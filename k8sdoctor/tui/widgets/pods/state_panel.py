@@ -4,15 +4,15 @@ filter."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual.content import Content
 from textual.widgets import Static
 
+from k8sdoctor.model.batch import Health
+from k8sdoctor.model.forbidden import missing_permission
+from k8sdoctor.model.source import SourceInfo
 from k8sdoctor.sanitize import one_line
-from k8sdoctor.tui.data.batch import Health
-from k8sdoctor.tui.data.forbidden import missing_permission
-from k8sdoctor.tui.data.source import SourceInfo
 from k8sdoctor.tui.widgets.header.cluster_header import retry_text
 
 Part = str | tuple[str, str]
@@ -66,8 +66,9 @@ def no_rows_content(query: str, problems_only: bool, total: int) -> Content:
     if query:
         return Content.assemble((f'No pods match "{one_line(query)}".', "bold"), ("\nPress esc to clear the filter.", "$text-muted"))
     if problems_only:
-        return Content.assemble((f"No problems: all {total} pods are healthy.", "bold $text-success"),
-                                ("\nPress ctrl+z to show every pod.", "$text-muted"))
+        return Content.assemble(
+            (f"No problems: all {total} pods are healthy.", "bold $text-success"), ("\nPress ctrl+z to show every pod.", "$text-muted")
+        )
     return Content("")
 
 

@@ -9,8 +9,9 @@ Subclasses say what a row's key and cells are, and how wide the fixed columns ne
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Generic, Hashable, Iterable, TypeVar
+from typing import Generic, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -27,7 +28,6 @@ K = TypeVar("K", bound=Hashable)
 R = TypeVar("R")
 
 
-
 def gap_for(width: int) -> int:
     """Spaces between columns: two when there is room, one on narrow terminals."""
     return 2 if width >= 100 else 1
@@ -41,11 +41,11 @@ def level(want: list[int], minimum: list[int], available: int) -> list[int]:
     low, high = 0, max(want)
     while low < high:  # the highest level that fits
         mid = (low + high + 1) // 2
-        if sum(max(m, min(w, mid)) for w, m in zip(want, minimum)) <= available:
+        if sum(max(m, min(w, mid)) for w, m in zip(want, minimum, strict=False)) <= available:
             low = mid
         else:
             high = mid - 1
-    widths = [max(m, min(w, low)) for w, m in zip(want, minimum)]
+    widths = [max(m, min(w, low)) for w, m in zip(want, minimum, strict=False)]
     spare = available - sum(widths)
     for i, w in enumerate(want):
         if spare <= 0:
@@ -263,11 +263,11 @@ class VirtualTable(ScrollView, Generic[K, R], can_focus=True):
         flex_want = want[flex] if flex is not None else 0
         levelled = level([want[i] for i in fixed], [columns[i].min_width for i in fixed], available - flex_want)
         widths = list(want)
-        for i, w in zip(fixed, levelled):
+        for i, w in zip(fixed, levelled, strict=False):
             widths[i] = w
         if flex is not None:
             widths[flex] = max(columns[flex].min_width, available - sum(levelled))
-        return list(zip(columns, widths))
+        return list(zip(columns, widths, strict=False))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base_style = self.rich_style  # computed once per paint, not once per line
@@ -291,10 +291,12 @@ class VirtualTable(ScrollView, Generic[K, R], can_focus=True):
         cells = self.row_cells(self.rows[index])
         return self._strip(cells, layout, base, width, row_style=row_style, cursor=index == self.cursor_row)
 
-    def _strip(self, cells: list[Cell], layout: list[tuple[Column, int]], base: Style, width: int, *, row_style: Style, cursor: bool = False) -> Strip:
+    def _strip(
+        self, cells: list[Cell], layout: list[tuple[Column, int]], base: Style, width: int, *, row_style: Style, cursor: bool = False
+    ) -> Strip:
         segments = []
         gap = Segment(" " * gap_for(width), row_style)
-        for i, ((text, component), (_, w)) in enumerate(zip(cells, layout)):
+        for i, ((text, component), (_, w)) in enumerate(zip(cells, layout, strict=False)):
             if i:
                 segments.append(gap)
             style = row_style

@@ -8,11 +8,37 @@ from dataclasses import dataclass
 
 #: Linux signal numbers (x86/arm; the same on every architecture Kubernetes nodes run).
 SIGNALS = {
-    1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS",
-    8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE",
-    14: "SIGALRM", 15: "SIGTERM", 16: "SIGSTKFLT", 17: "SIGCHLD", 18: "SIGCONT", 19: "SIGSTOP",
-    20: "SIGTSTP", 21: "SIGTTIN", 22: "SIGTTOU", 23: "SIGURG", 24: "SIGXCPU", 25: "SIGXFSZ",
-    26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH", 29: "SIGIO", 30: "SIGPWR", 31: "SIGSYS",
+    1: "SIGHUP",
+    2: "SIGINT",
+    3: "SIGQUIT",
+    4: "SIGILL",
+    5: "SIGTRAP",
+    6: "SIGABRT",
+    7: "SIGBUS",
+    8: "SIGFPE",
+    9: "SIGKILL",
+    10: "SIGUSR1",
+    11: "SIGSEGV",
+    12: "SIGUSR2",
+    13: "SIGPIPE",
+    14: "SIGALRM",
+    15: "SIGTERM",
+    16: "SIGSTKFLT",
+    17: "SIGCHLD",
+    18: "SIGCONT",
+    19: "SIGSTOP",
+    20: "SIGTSTP",
+    21: "SIGTTIN",
+    22: "SIGTTOU",
+    23: "SIGURG",
+    24: "SIGXCPU",
+    25: "SIGXFSZ",
+    26: "SIGVTALRM",
+    27: "SIGPROF",
+    28: "SIGWINCH",
+    29: "SIGIO",
+    30: "SIGPWR",
+    31: "SIGSYS",
 }
 _SIGNAL_MEANINGS = {
     1: "its controlling terminal hung up, or it was told to reload",
@@ -48,7 +74,7 @@ class ExitCode:
     meaning: str
 
     def describe(self) -> str:
-        """"exit code 137 = 128 + 9 (SIGKILL): killed by the kernel OOM killer ..."."""
+        """ "exit code 137 = 128 + 9 (SIGKILL): killed by the kernel OOM killer ..."."""
         if self.signal is not None:
             name = f" ({self.signal_name})" if self.signal_name else ""
             return f"exit code {self.code} = 128 + {self.signal}{name}: {self.meaning}"
@@ -71,7 +97,12 @@ def explain_exit_code(code: int, reason: str = "") -> ExitCode:
             return ExitCode(code, 9, "SIGKILL", detail)
         return ExitCode(code, None, None, f"{detail} (the runtime reported exit code {code}, not the usual 137)")
     if code == 128 and reason in _START_REASONS:
-        return ExitCode(code, None, None, "the runtime could not start the process (StartError): the entrypoint is missing, not executable, or a mount failed")
+        return ExitCode(
+            code,
+            None,
+            None,
+            "the runtime could not start the process (StartError): the entrypoint is missing, not executable, or a mount failed",
+        )
     if code in _CODES:
         return ExitCode(code, None, None, _CODES[code])
     if code == 128:

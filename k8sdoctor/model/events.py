@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from k8sdoctor.core.facts import EventFact
 from k8sdoctor.core.inventory import Inventory, event_subject, obj_key
-from k8sdoctor.tui.data.batch import EventRow
+from k8sdoctor.model.batch import EventRow
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
 

@@ -10,10 +10,9 @@ here, and every problem is reported as `field path: reason`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from k8sdoctor.core.matching import TRUSTED, MatchSpecError, Node, compile_clause
-from k8sdoctor.core.templates import STANDARD_VARS, TemplateError, placeholders
+from k8sdoctor.core.playbooks.matching import TRUSTED, MatchSpecError, Node, compile_clause
+from k8sdoctor.core.playbooks.templates import STANDARD_VARS, TemplateError, placeholders
 
 
 class PlaybookSpecError(ValueError):
@@ -113,9 +112,7 @@ def _check_templates(texts: list[tuple[str, str]], allowed: frozenset[str]) -> N
             raise PlaybookSpecError(where, str(exc)) from None
         unknown = sorted(used - allowed)
         if unknown:
-            raise PlaybookSpecError(
-                where, f"unknown template variable {unknown[0]!r}; available: {', '.join(sorted(allowed))}"
-            )
+            raise PlaybookSpecError(where, f"unknown template variable {unknown[0]!r}; available: {', '.join(sorted(allowed))}")
 
 
 def _template_texts(prefix: str, spec: Cause) -> list[tuple[str, str]]:
@@ -146,14 +143,22 @@ def build_playbook(data: dict, path: str = "<memory>", builtin: bool = False, *,
 
 def _build(data: dict, path: str, builtin: bool, trusted: bool) -> Playbook:
     info = PlaybookInfo(
-        id=data["id"], category=data["category"], title=data["title"], scope=data["scope"], severity=data["severity"],
-        priority=data["priority"], select=data["select"], exclusive=data["exclusive"], description=data.get("description"),
+        id=data["id"],
+        category=data["category"],
+        title=data["title"],
+        scope=data["scope"],
+        severity=data["severity"],
+        priority=data["priority"],
+        select=data["select"],
+        exclusive=data["exclusive"],
+        description=data.get("description"),
         examples=tuple(Example(**ex) for ex in data.get("examples") or ()),
     )
     try:
         family = compile_clause(data["match"], "match", info.scope)
         downgrade = tuple(
-            (compile_clause(d["when"], f"downgrade[{i}].when", info.scope), d["severity"]) for i, d in enumerate(data.get("downgrade") or ())
+            (compile_clause(d["when"], f"downgrade[{i}].when", info.scope), d["severity"])
+            for i, d in enumerate(data.get("downgrade") or ())
         )
         causes = tuple(
             CompiledCause(_cause(c), compile_clause(c["match"], f"causes[{i}].match", info.scope)) for i, c in enumerate(data["causes"])
@@ -168,10 +173,3 @@ def _build(data: dict, path: str, builtin: bool, trusted: bool) -> Playbook:
             _check_templates(_template_texts(f"causes[{i}]", cause.spec), base | cause.match.captures)
         _check_templates(_template_texts("fallback", fallback.spec), base)
     return Playbook(info, family, downgrade, causes, fallback, path, builtin)
-
-
-def compile_playbook(data: Any, path: str = "<memory>", builtin: bool = False) -> Playbook:
-    """Validate (pydantic) and compile parsed playbook data; raise PlaybookSpecError."""
-    from k8sdoctor.core.playbook_schema import validate_playbook
-
-    return build_playbook(validate_playbook(data), path, builtin)

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from k8sdoctor.core.engine import Engine
 from k8sdoctor.core.findings import PodDiagnosis
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.playbook import Example, Playbook
-from k8sdoctor.core.timeutil import format_time, resolve_relative_times
+from k8sdoctor.core.kube.timeutil import format_time, resolve_relative_times
+from k8sdoctor.core.playbooks.model import Example, Playbook
 
 EXAMPLE_NAMESPACE = "default"
 EXAMPLE_POD = "example"

@@ -17,10 +17,10 @@ from k8sdoctor.core.engine import is_plainly_healthy
 from k8sdoctor.core.evidence_plan import logs_to_fetch
 from k8sdoctor.core.inventory import Key
 from k8sdoctor.errors import ClusterError
-from k8sdoctor.tui.data.feed import ViewFeed
-from k8sdoctor.tui.data.log_tails import LogTails
-from k8sdoctor.tui.data.related_fetch import RelatedFetcher
-from k8sdoctor.tui.data.source import SourceInfo
+from k8sdoctor.model.feed import ViewFeed
+from k8sdoctor.model.log_tails import LogTails
+from k8sdoctor.model.related_fetch import RelatedFetcher
+from k8sdoctor.model.source import SourceInfo
 
 
 def _wants(row: PodRow) -> frozenset[tuple[str, str, str]]:
@@ -44,8 +44,9 @@ class LiveSource:
         self.selector = selector
         self.kubeconfig = kubeconfig
         ident = client.identity
-        self.info = SourceInfo(live=True, context=ident.context, cluster=ident.cluster, server=ident.server,
-                               default_namespace=ident.namespace)
+        self.info = SourceInfo(
+            live=True, context=ident.context, cluster=ident.cluster, server=ident.server, default_namespace=ident.namespace
+        )
         self._reflectors: list[Reflector] = []
         self._tails: LogTails | None = None
         self._related: RelatedFetcher | None = None

@@ -11,14 +11,14 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from k8sdoctor.cluster.live.client import Forbidden, KubeClient, path_segment
 from k8sdoctor.cluster.live.fetch import decode_log, ns_path
 from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.errors import ClusterError
-from k8sdoctor.tui.data.feed import Logs, Related
+from k8sdoctor.model.feed import Logs, Related
 
 log = logging.getLogger("k8sdoctor.tui.logs")
 
@@ -65,8 +65,12 @@ class LogTails:
             namespace, pod, container, previous = target
             try:
                 data = self.client.get_bytes(
-                    f"{ns_path(namespace, 'pods')}/{path_segment(pod)}/log", accept="*/*", timeout=TIMEOUT,
-                    container=container, previous=previous, tailLines=LOG_TAIL_LINES,
+                    f"{ns_path(namespace, 'pods')}/{path_segment(pod)}/log",
+                    accept="*/*",
+                    timeout=TIMEOUT,
+                    container=container,
+                    previous=previous,
+                    tailLines=LOG_TAIL_LINES,
                 )
             except Forbidden as exc:
                 self._forbidden.set()

@@ -31,11 +31,26 @@ _TAINT = re.compile(r"taint \{(?P<key>[^:}]*):\s?(?P<value>[^}]*)\}")
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("too-many-pods", re.compile(r"Too many pods|Insufficient pods\b", re.I)),
     ("insufficient-resources", re.compile(r"Insufficient \S+|PodExceedsFree(?:CPU|Memory)|PodFitsResources", re.I)),
-    ("untolerated-taint", re.compile(r"had (?:untolerated )?taints?\b|had taint\(s\)|untolerated taint|didn't tolerate|PodToleratesNodeTaints", re.I)),
+    (
+        "untolerated-taint",
+        re.compile(r"had (?:untolerated )?taints?\b|had taint\(s\)|untolerated taint|didn't tolerate|PodToleratesNodeTaints", re.I),
+    ),
     ("node-selector-mismatch", re.compile(r"didn't match (?:Pod's )?node (?:affinity|selector)|MatchNodeSelector", re.I)),
-    ("pod-affinity", re.compile(r"pod (?:anti-)?affinity|anti-affinity rules|MatchInterPodAffinity|ExistingPodsAntiAffinityRulesNotMatch|CheckServiceAffinity", re.I)),
+    (
+        "pod-affinity",
+        re.compile(
+            r"pod (?:anti-)?affinity|anti-affinity rules|MatchInterPodAffinity|ExistingPodsAntiAffinityRulesNotMatch|CheckServiceAffinity",
+            re.I,
+        ),
+    ),
     ("topology-spread", re.compile(r"topology spread constraints|PodTopologySpread", re.I)),
-    ("unbound-pvc", re.compile(r"unbound immediate PersistentVolumeClaims|persistentvolumeclaim \"[^\"]*\" not found|didn't find available persistent volumes to bind|waiting for ephemeral volume controller", re.I)),
+    (
+        "unbound-pvc",
+        re.compile(
+            r"unbound immediate PersistentVolumeClaims|persistentvolumeclaim \"[^\"]*\" not found|didn't find available persistent volumes to bind|waiting for ephemeral volume controller",
+            re.I,
+        ),
+    ),
     ("volume-node-affinity-conflict", re.compile(r"volume node affinity conflict|NoVolumeZoneConflict|VolumeNodeAffinityConflict", re.I)),
     ("volume-limit", re.compile(r"max volume count|Max\w*VolumeCount", re.I)),
     ("unschedulable-nodes", re.compile(r"were unschedulable|NodeUnschedulable", re.I)),
@@ -87,7 +102,7 @@ class Reason:
     detail: str = ""  # the resource ("cpu", "nvidia.com/gpu") or taint ("key" or "key=value")
 
     def phrase(self) -> str:
-        """"3 lack cpu", "1 has taint node-role.kubernetes.io/master", "pod has unbound ..."."""
+        """ "3 lack cpu", "1 has taint node-role.kubernetes.io/master", "pod has unbound ..."."""
         one, many = (_NO_DETAIL if not self.detail and self.kind in _NO_DETAIL else _PHRASES).get(self.kind, ("", ""))
         if not one:
             return f"{self.count} {self.text}" if self.count is not None else self.text
@@ -104,7 +119,7 @@ class SchedulerVerdict:
     notes: list[str] = field(default_factory=list)  # text that is no per-node reason
 
     def summary(self) -> str:
-        """"5 nodes: 3 lack cpu, 2 have taint node-role.kubernetes.io/master", then the preemption part."""
+        """ "5 nodes: 3 lack cpu, 2 have taint node-role.kubernetes.io/master", then the preemption part."""
         if self.total == 0:
             return "the cluster has no nodes the scheduler can use"
         body = ", ".join(r.phrase() for r in self.reasons) or ", ".join(self.notes) or "no reason given"

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 DEFAULT_REGISTRY = "docker.io"
 _LEGACY_REGISTRIES = ("index.docker.io", "registry-1.docker.io")
 _COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
-_DOMAIN = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?$")
+_DOMAIN = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?$"
+)
 _TAG = re.compile(r"^\w[\w.-]{0,127}$")
 _DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}$")
 
@@ -58,7 +60,7 @@ class ImageRef:
         return f"{name}:{self.effective_tag}"
 
     def describe(self) -> str:
-        """"registry docker.io, repository library/nginx, tag latest (default)"."""
+        """ "registry docker.io, repository library/nginx, tag latest (default)"."""
         parts = [f"registry {self.registry}", f"repository {self.repository}"]
         if self.tag:
             parts.append(f"tag {self.tag}")

@@ -13,14 +13,15 @@ become template variables. See docs/playbooks.md for the full reference.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from k8sdoctor.core.facts import ContainerFact, EventFact, PodFacts
 from k8sdoctor.core.findings import Evidence
-from k8sdoctor.core.regex_safety import UnsafeRegex, bounded, compile_safe
-from k8sdoctor.core.timeutil import human_duration
+from k8sdoctor.core.kube.timeutil import human_duration
+from k8sdoctor.core.playbooks.regex_safety import UnsafeRegex, bounded, compile_safe
 
 QUOTE_CHARS = 2000
 
@@ -32,7 +33,7 @@ TRUSTED: ContextVar[bool] = ContextVar("trusted_playbook", default=False)
 class _LazyPattern:
     """A regex compiled on first use (a one-shot run evaluates few of the playbooks' patterns)."""
 
-    __slots__ = ("source", "_compiled")
+    __slots__ = ("_compiled", "source")
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -162,9 +163,7 @@ CONTAINER_FIELDS: dict[str, Callable[[MatchContext], Values]] = {
     ),
     "container.restarts": lambda x: [(_c(x).restarts, f"{_c(x).status_path}.restartCount")],
     "container.ready": lambda x: [(_c(x).ready, None)],
-    "container.running_for": lambda x: (
-        [((x.facts.now - _c(x).started_at).total_seconds(), None)] if _c(x).started_at else []
-    ),
+    "container.running_for": lambda x: [((x.facts.now - _c(x).started_at).total_seconds(), None)] if _c(x).started_at else [],
     "container.liveness_probe": lambda x: [(bool(_c(x).spec.get("livenessProbe")), None)],
     "container.readiness_probe": lambda x: [(bool(_c(x).spec.get("readinessProbe")), None)],
     "container.startup_probe": lambda x: [(bool(_c(x).spec.get("startupProbe")), None)],

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from k8sdoctor.cluster.live.client import KubeClient
-    from k8sdoctor.tui.data.feed import ViewFeed
+    from k8sdoctor.model.feed import ViewFeed
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from k8sdoctor.cluster.live.client import KubeClient
 from k8sdoctor.core.inventory import Inventory, Key
 from k8sdoctor.errors import UserError
-from k8sdoctor.tui.data.feed import Related
+from k8sdoctor.model.feed import Related
 
 log = logging.getLogger("k8sdoctor.tui.related")
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from k8sdoctor.core.playbook import PlaybookSpecError
+from k8sdoctor.core.playbooks.model import Playbook, PlaybookSpecError, build_playbook
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
 Severity = Literal["critical", "warning", "info"]
@@ -123,3 +123,8 @@ def validate_playbook(data: Any) -> dict:
 def playbook_json_schema() -> dict:
     """JSON Schema of the playbook format (for editors and docs)."""
     return PlaybookSpec.model_json_schema()
+
+
+def compile_playbook(data: Any, path: str = "<memory>", builtin: bool = False) -> Playbook:
+    """Validate (pydantic) and compile parsed playbook data; raise PlaybookSpecError."""
+    return build_playbook(validate_playbook(data), path, builtin)

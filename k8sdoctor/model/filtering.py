@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from k8sdoctor.cluster.view import PodRow
 
 
-
 def haystack(row: PodRow) -> str:
     causes = " ".join(f"{f.category} {f.cause}" for f in row.diagnosis.findings)
     return f"{row.namespace}/{row.name} {row.status} {causes}".lower()

@@ -30,7 +30,7 @@ def _walk(items, inside_repeat: bool) -> None:
     for op, arg in items:
         name = str(op)
         if name in _REPEATS:
-            low, high, sub = arg
+            _low, high, sub = arg
             unbounded = high == MAXREPEAT or high > 16
             if unbounded and inside_repeat:
                 raise UnsafeRegex("nested quantifiers like (a+)+ can backtrack catastrophically")

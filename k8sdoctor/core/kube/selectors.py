@@ -7,7 +7,7 @@ are worded as the API server words them (it answers 400 with the same text).
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 LabelPredicate = Callable[[dict], bool]
 
@@ -90,8 +90,7 @@ def _requirement(tokens: list[str], pos: int) -> tuple[LabelPredicate, int]:
         try:
             bound = int(value)
         except ValueError:
-            raise SelectorError("unable to parse requirement: for 'Gt', 'Lt' operators, the value must "
-                                "be an integer") from None
+            raise SelectorError("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer") from None
         return (lambda labels: _compare(labels.get(key), bound, op)), pos
     return (lambda labels: labels.get(key) == value), pos
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from k8sdoctor.core.raw import as_dict, as_int, as_list
-from k8sdoctor.core.timeutil import parse_time
+from k8sdoctor.core.kube.raw import as_dict, as_int, as_list
+from k8sdoctor.core.kube.timeutil import parse_time
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from k8sdoctor.cluster.view import ClusterView, Flush, PodRow, row_for
 from k8sdoctor.core.engine import is_plainly_healthy
 from k8sdoctor.core.findings import PodDiagnosis
 from k8sdoctor.core.inventory import Key
-from k8sdoctor.core.podstatus import pod_display_status
+from k8sdoctor.core.kube.podstatus import pod_display_status
 
 BUDGET_INTERACTIVE = 0.05  # seconds of suspect diagnoses per flush while the user types: the UI needs the GIL
 BUDGET_IDLE = 0.3  # ...and while nobody does

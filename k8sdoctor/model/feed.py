@@ -19,19 +19,20 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Protocol
+from typing import Protocol
 
 from k8sdoctor.cluster.live.informer import Replace
 from k8sdoctor.cluster.view import ClusterView, PodRow
 from k8sdoctor.core.engine import Engine
 from k8sdoctor.core.facts import build_pod_facts
 from k8sdoctor.core.inventory import Inventory, Key
-from k8sdoctor.tui.data.batch import Batch, Health, PodDetail
-from k8sdoctor.tui.data.events import EventLog
-from k8sdoctor.tui.data.flush_plan import BUDGET_IDLE, BUDGET_INTERACTIVE, FlushPlan
-from k8sdoctor.tui.data.pod_inventory import pod_inventory
+from k8sdoctor.model.batch import Batch, Health, PodDetail
+from k8sdoctor.model.events import EventLog
+from k8sdoctor.model.flush_plan import BUDGET_IDLE, BUDGET_INTERACTIVE, FlushPlan
+from k8sdoctor.model.pod_inventory import pod_inventory
 
 log = logging.getLogger("k8sdoctor.tui.feed")
 
@@ -220,7 +221,7 @@ class ViewFeed:
                     more = self._view.dirty and self._plan.evidence_ready(self._view)
                     next_flush = time.monotonic() + (0.0 if more and not interactive else FLUSH_INTERVAL)
                 self._idle = self._ui_ready and not self._has_work()
-            except Exception:  # noqa: BLE001 - the feed must outlive one bad object
+            except Exception:
                 log.exception("feed step failed")
 
     def _handle(self, item: object) -> None:
@@ -345,4 +346,3 @@ class ViewFeed:
         if pod is None or row is None:
             return None
         return PodDetail(row=row, facts=build_pod_facts(view.inventory, pod, now), inventory=pod_inventory(view.inventory, pod))
-

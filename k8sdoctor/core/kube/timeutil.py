@@ -30,7 +30,7 @@ def parse_time(value: object) -> datetime | None:
     if "." in text:  # Python 3.10 wants exactly 6 fractional digits
         head, _, rest = text.partition(".")
         digits = len(rest) - len(rest.lstrip("0123456789"))
-        text = f"{head}.{rest[:min(digits, 6)].ljust(6, '0')}{rest[digits:]}"
+        text = f"{head}.{rest[: min(digits, 6)].ljust(6, '0')}{rest[digits:]}"
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

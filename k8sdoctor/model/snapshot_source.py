@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from k8sdoctor.cluster.live.informer import SourceState
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.selectors import LabelPredicate, SelectorError, parse_label_selector
+from k8sdoctor.core.kube.selectors import LabelPredicate, SelectorError, parse_label_selector
 from k8sdoctor.errors import UserError
-from k8sdoctor.tui.data.feed import ViewFeed
-from k8sdoctor.tui.data.source import SourceInfo
+from k8sdoctor.model.feed import ViewFeed
+from k8sdoctor.model.source import SourceInfo
 
 
 def scoped(inventory: Inventory, namespace: str | None, labels: LabelPredicate | None) -> Inventory:

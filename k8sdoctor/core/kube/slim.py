@@ -40,12 +40,39 @@ def slim_pod(pod: dict) -> dict:
 
 
 # Keys whose short values repeat across many objects; other short values are shared within one object.
-_SHARED_ACROSS_OBJECTS = frozenset({
-    "apiVersion", "kind", "namespace", "nodeName", "schedulerName", "serviceAccountName", "serviceAccount",
-    "image", "imagePullPolicy", "restartPolicy", "dnsPolicy", "phase", "qosClass", "type", "status", "reason",
-    "key", "operator", "effect", "protocol", "fieldPath", "component", "host", "hostIP",
-    "reportingComponent", "reportingInstance", "action", "terminationMessagePath", "terminationMessagePolicy",
-})
+_SHARED_ACROSS_OBJECTS = frozenset(
+    {
+        "apiVersion",
+        "kind",
+        "namespace",
+        "nodeName",
+        "schedulerName",
+        "serviceAccountName",
+        "serviceAccount",
+        "image",
+        "imagePullPolicy",
+        "restartPolicy",
+        "dnsPolicy",
+        "phase",
+        "qosClass",
+        "type",
+        "status",
+        "reason",
+        "key",
+        "operator",
+        "effect",
+        "protocol",
+        "fieldPath",
+        "component",
+        "host",
+        "hostIP",
+        "reportingComponent",
+        "reportingInstance",
+        "action",
+        "terminationMessagePath",
+        "terminationMessagePolicy",
+    }
+)
 _LONGEST_SHARED = 64  # longer values (messages, UIDs in paths) rarely repeat
 
 
@@ -70,7 +97,7 @@ class SharedStrings:
         stack: list = [obj]
         while stack:
             node = stack.pop()
-            for key, value in (node.items() if type(node) is dict else enumerate(node)):
+            for key, value in node.items() if type(node) is dict else enumerate(node):
                 kind = type(value)
                 if kind is str:
                     if len(value) > _LONGEST_SHARED:

@@ -53,7 +53,7 @@ def _trim(number: float, digits: int) -> str:
 
 
 def format_cpu(cores: float) -> str:
-    """"4 CPU", "1.2 CPU", "250m CPU"."""
+    """ "4 CPU", "1.2 CPU", "250m CPU"."""
     if 0 < abs(cores) < 1:
         return f"{round(cores * 1000)}m CPU"
     return f"{_trim(cores, 2)} CPU"
