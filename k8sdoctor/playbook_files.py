@@ -160,10 +160,10 @@ def load_playbooks(extra_dirs: list[str] | None = None, *, use_user_dir: bool = 
     dirs: list[Path] = []
     if use_user_dir and user_dir().is_dir():
         dirs.append(user_dir())
-    for d in extra_dirs or []:
-        p = Path(d)
+    for extra in extra_dirs or []:
+        p = Path(extra)
         if not p.is_dir():
-            raise PlaybookError(f"--playbooks {d}: not a directory")
+            raise PlaybookError(f"--playbooks {extra}: not a directory")
         dirs.append(p)
     for d in dirs:
         for path in playbook_paths(d):

@@ -25,7 +25,7 @@ def lead_with(finding: Finding, steps: list[Step], *, replacing: Callable[[Step]
 
 def command_has(*fragments: str) -> Callable[[Step], bool]:
     """A `replacing` test: the step's command contains every fragment."""
-    return lambda step: bool(step.command) and all(f in step.command for f in fragments)
+    return lambda step: step.command is not None and all(f in step.command for f in fragments)
 
 
 def quoted_match(finding: Finding, pattern: re.Pattern[str]) -> re.Match[str] | None:

@@ -167,7 +167,7 @@ def explain_pull_secrets(finding: Finding, facts: PodFacts, inventory: Inventory
     elif renamed is None:
         steps += credential_steps(facts, ref, from_account or [])
     generic = ("--docker-server=REGISTRY", "patch serviceaccount default")
-    lead_with(finding, steps, replacing=lambda s: bool(s.command) and any(g in s.command for g in generic))
+    lead_with(finding, steps, replacing=lambda s: s.command is not None and any(g in s.command for g in generic))
 
 
 def _check_hosts_step(namespace: str, found: Lookup, ref: ImageRef) -> Step:
@@ -310,4 +310,4 @@ def explain_rate_limit(finding: Finding, facts: PodFacts, inventory: Inventory, 
             Step("Pin a version tag and use imagePullPolicy IfNotPresent, so restarts reuse the node's copy instead of pulling.", command)
         )
     generic = ("--docker-server=https://index.docker.io/v1/", "patch serviceaccount default")
-    lead_with(finding, steps, replacing=lambda s: bool(s.command) and any(g in s.command for g in generic))
+    lead_with(finding, steps, replacing=lambda s: s.command is not None and any(g in s.command for g in generic))

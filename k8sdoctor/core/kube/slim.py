@@ -12,6 +12,8 @@ timestamp. Sharing one copy of each takes about a quarter off pods and events.
 
 from __future__ import annotations
 
+from k8sdoctor.core.kube.raw import as_dict
+
 _META = ("name", "namespace", "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "labels", "ownerReferences")
 _SPEC = ("nodeName", "schedulerName", "priority", "overhead", "restartPolicy", "hostNetwork")
 _CONTAINER = ("name", "image", "resources", "restartPolicy", "ports")
@@ -20,8 +22,8 @@ _ANNOTATIONS = ("kubectl.kubernetes.io/default-container",)
 
 def slim_pod(pod: dict) -> dict:
     """The pod without what only a diagnosis of an unhealthy pod, or describe, needs."""
-    meta = pod.get("metadata") if isinstance(pod.get("metadata"), dict) else {}
-    spec = pod.get("spec") if isinstance(pod.get("spec"), dict) else {}
+    meta = as_dict(pod.get("metadata"))
+    spec = as_dict(pod.get("spec"))
     slim_meta = {k: meta[k] for k in _META if k in meta}
     annotations = meta.get("annotations")
     if isinstance(annotations, dict):

@@ -30,7 +30,7 @@ def _merge(base: dict, overlay: dict) -> dict:
 
 def example_inventory(example: Example, now: datetime) -> tuple[Inventory, dict]:
     """The inventory an example describes: its pod (over a minimal skeleton), events, logs, objects."""
-    skeleton = {
+    skeleton: dict = {
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": {

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from k8sdoctor.core.facts import ContainerFact, EventFact, PodFacts
@@ -163,12 +164,17 @@ CONTAINER_FIELDS: dict[str, Callable[[MatchContext], Values]] = {
     ),
     "container.restarts": lambda x: [(_c(x).restarts, f"{_c(x).status_path}.restartCount")],
     "container.ready": lambda x: [(_c(x).ready, None)],
-    "container.running_for": lambda x: [((x.facts.now - _c(x).started_at).total_seconds(), None)] if _c(x).started_at else [],
+    "container.running_for": lambda x: _running_for(_c(x), x.facts.now),
     "container.liveness_probe": lambda x: [(bool(_c(x).spec.get("livenessProbe")), None)],
     "container.readiness_probe": lambda x: [(bool(_c(x).spec.get("readinessProbe")), None)],
     "container.startup_probe": lambda x: [(bool(_c(x).spec.get("startupProbe")), None)],
     "container.has_logs": lambda x: [(bool(_c(x).logs), None)],
 }
+
+
+def _running_for(c: ContainerFact, now: datetime) -> Values:
+    return [((now - c.started_at).total_seconds(), None)] if c.started_at else []
+
 
 CONDITION_PARTS = ("status", "reason", "message")
 EVENT_FIELDS = ("type", "reason", "message", "count", "source", "age")

@@ -55,7 +55,7 @@ class Example:
     """An inline test: a pod (partial, merged over a minimal skeleton), its events and logs."""
 
     name: str
-    expect: Expectation | dict
+    expect: Expectation
     source: str | None = None
     pod: dict = field(default_factory=dict)
     events: list = field(default_factory=list)
@@ -63,7 +63,7 @@ class Example:
     objects: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if isinstance(self.expect, dict):
+        if isinstance(self.expect, dict):  # as read from YAML
             object.__setattr__(self, "expect", Expectation(**self.expect))
 
 
