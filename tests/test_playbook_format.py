@@ -138,7 +138,7 @@ def test_a_bad_user_playbook_keeps_the_builtin_in_force_when_not_strict(tmp_path
     (tmp_path / "pending.yaml").write_text("id: pending\ncategory: Pending\n")
     with pytest.raises(PlaybookError) as exc:
         load_playbooks([str(tmp_path)], use_user_dir=False)
-    assert "pending.yaml: title: Field required" in str(exc.value)
+    assert "pending.yaml: causes: Field required" in str(exc.value)
     lenient = load_playbooks([str(tmp_path)], use_user_dir=False, strict=False)
     pending = {pb.id: pb for pb in lenient.playbooks}["pending"]
     assert pending.builtin and len(lenient.errors) == 1 and "built-in playbooks stay in force" in lenient.errors[0]
@@ -162,7 +162,7 @@ def test_cache_is_used_and_refreshed_when_a_file_changes(tmp_path, monkeypatch):
 
 def test_every_builtin_playbook_validates_from_its_file(playbooks):
     for pb in playbooks:
-        assert read_playbook(__import__("pathlib").Path(pb.path), builtin=True).id == pb.id
+        assert read_playbook(__import__("pathlib").Path(pb.path)).id == pb.id
 
 
 def test_a_corrupt_cache_entry_is_validated_again(tmp_path, monkeypatch):

@@ -13,12 +13,12 @@ from datetime import datetime, timezone
 
 from k8sdoctor.cli import report
 from k8sdoctor.cli.sources import inventory_for_pod, inventory_for_scan, load_engine
-from k8sdoctor.core.facts import workload_of
-from k8sdoctor.core.findings import PodDiagnosis
+from k8sdoctor.core.findings import Diagnosis
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.relations import workload_of
 
 
-def _workload_sizes(inventory: Inventory, results: list[PodDiagnosis]) -> dict[tuple[str, str], int]:
+def _workload_sizes(inventory: Inventory, results: list[Diagnosis]) -> dict[tuple[str, str], int]:
     """How many pods each workload with a problem has (for "3 of 3 pods")."""
     wanted = {(r.namespace, r.owner["kind"], r.owner["name"]) for r in results if r.findings and r.owner}
     if not wanted:
@@ -27,9 +27,9 @@ def _workload_sizes(inventory: Inventory, results: list[PodDiagnosis]) -> dict[t
     namespaces = {w[0] for w in wanted}
     for (ns, _name), pod in inventory.pods.items():
         if ns in namespaces:
-            kind, name, _rev = workload_of(inventory, pod)
-            if (ns, kind, name) in wanted:
-                sizes[(ns, f"{kind.lower()}/{name}")] += 1
+            workload = workload_of(inventory, "Pod", pod)
+            if workload is not None and (ns, workload.kind, workload.name) in wanted:
+                sizes[(ns, workload.ref)] += 1
     return dict(sizes)
 
 
@@ -37,7 +37,7 @@ def _notes(inventory: Inventory) -> list[str]:
     return [f"could not read {u.resource}{' in ' + u.namespace if u.namespace else ''}: {u.reason}" for u in inventory.unreadable]
 
 
-def emit(results: list[PodDiagnosis], inventory: Inventory, fmt: str, *, single: bool, show_healthy: bool = False) -> None:
+def emit(results: list[Diagnosis], inventory: Inventory, fmt: str, *, single: bool, show_healthy: bool = False) -> None:
     if fmt == "json":
         sys.stdout.buffer.write(report.to_json(report.payload_for(results, single)))
         sys.stdout.flush()
@@ -53,16 +53,16 @@ def emit(results: list[PodDiagnosis], inventory: Inventory, fmt: str, *, single:
     report.render_text(results, groups, notes, show_healthy=show_healthy, single=single)
 
 
-def _complete(args: Namespace, engine, inventory: Inventory, results: list[PodDiagnosis], now) -> list[PodDiagnosis]:
+def _complete(args: Namespace, engine, inventory: Inventory, results: list[Diagnosis], now) -> list[Diagnosis]:
     """Live only: read the objects findings asked for (a Secret's key names...), then diagnose the pods
     that asked again."""
-    wanting = [i for i, r in enumerate(results) if any(f.wants for f in r.findings)]
+    wanting = [i for i, r in enumerate(results) if r.wants or any(f.wants for f in r.findings)]
     if args.snapshot or not wanting:
         return results
     from k8sdoctor.cli.sources import open_client
     from k8sdoctor.cluster.live.fetch import LiveFetcher
 
-    wants = {w for i in wanting for f in results[i].findings for w in f.wants}
+    wants = {w for i in wanting for w in results[i].wants} | {w for i in wanting for f in results[i].findings for w in f.wants}
     LiveFetcher(open_client(args)).complete(inventory, wants)
     for i in wanting:
         r = results[i]

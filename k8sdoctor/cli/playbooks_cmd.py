@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from k8sdoctor.errors import PlaybookError, UserError
-from k8sdoctor.playbook_files import load_playbooks, playbook_paths, read_playbook
+from k8sdoctor.playbook_files import load_playbooks, playbook_paths, read_playbook, read_playbook_id
 from k8sdoctor.sanitize import printable
 
 
@@ -72,7 +72,7 @@ def cmd_validate(args: Namespace) -> int:
             failures += 1
             print(f"✖ {exc}")
             continue
-        print(f"✔ {path}: {pb.id} ({pb.spec.category}), {len(pb.causes)} causes, {len(pb.spec.examples)} examples")
+        print(f"✔ {path}: {pb.id} ({pb.spec.subject} {pb.spec.category}), {len(pb.causes)} causes, {len(pb.spec.examples)} examples")
     if not files:
         print("no playbook files found")
     return 2 if failures else 0
@@ -84,14 +84,17 @@ def cmd_test(args: Namespace) -> int:
 
     loaded = {pb.id: pb for pb in load_playbooks(args.playbooks).playbooks}
     selected = list(loaded.values())
+    origins: set[str] | None = None  # with paths: only the examples those files carry
     if args.paths:
-        selected = []
+        selected, origins = [], set()
         for path in _files(args.paths):
-            pb = read_playbook(path)
+            data_id = read_playbook_id(path)
+            pb = read_playbook(path, loaded)
             loaded[pb.id] = pb
-            selected.append(pb)
+            selected = [s for s in selected if s.id != pb.id] + [pb]
+            origins.add(data_id)
     engine = Engine(list(loaded.values()))
-    results = run_examples(engine, selected, datetime.now(timezone.utc))
+    results = run_examples(engine, selected, datetime.now(timezone.utc), origins)
     for r in results:
         mark = "✔" if r.ok else "✖"
         print(f"{mark} {r.playbook}: {printable(r.name)}" + ("" if r.ok else f" — {printable(r.detail)}"))

@@ -12,32 +12,31 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO
 
-from k8sdoctor.core.findings import Finding, PodDiagnosis
+from k8sdoctor.core.findings import SEVERITY_MARK, Diagnosis, Finding
 from k8sdoctor.sanitize import one_line, printable
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
-SEVERITY_MARK = {"critical": "✖", "warning": "▲", "info": "●"}
 
 
 @dataclass
 class PodGroup:
     """Pods of one workload with the same problem signature; the first one is shown in full."""
 
-    pods: list[PodDiagnosis]
+    pods: list[Diagnosis]
     workload: str | None  # "deployment/web"
     workload_total: int = 0  # pods the workload has in the scan
     extra: list[str] = field(default_factory=list)
 
     @property
-    def lead(self) -> PodDiagnosis:
+    def lead(self) -> Diagnosis:
         return self.pods[0]
 
 
-def signature(d: PodDiagnosis) -> tuple:
+def signature(d: Diagnosis) -> tuple:
     return tuple((f.category, f.cause, f.container, f.severity) for f in d.findings)
 
 
-def group_by_workload(results: list[PodDiagnosis], workload_sizes: dict[tuple[str, str], int]) -> list[PodGroup]:
+def group_by_workload(results: list[Diagnosis], workload_sizes: dict[tuple[str, str], int]) -> list[PodGroup]:
     """Group pods with findings by (namespace, workload, signature); bare pods stay alone."""
     groups: dict[tuple, PodGroup] = {}
     for d in results:
@@ -71,13 +70,13 @@ def to_yaml(payload: dict) -> str:
     return yaml.safe_dump(payload, sort_keys=False, allow_unicode=True, width=100)
 
 
-def payload_for(results: list[PodDiagnosis], single: bool) -> dict:
+def payload_for(results: list[Diagnosis], single: bool) -> dict:
     if single:
         return results[0].to_dict()
     return {"items": [r.to_dict() for r in results], "summary": summary_counts(results)}
 
 
-def summary_counts(results: list[PodDiagnosis]) -> dict:
+def summary_counts(results: list[Diagnosis]) -> dict:
     sev = Counter(r.worst_severity for r in results if r.findings)
     return {
         "pods": len(results),
@@ -96,7 +95,7 @@ def _md_code(text: str) -> str:
     return f"{fence}\n{text}\n{fence}"
 
 
-def to_markdown(results: list[PodDiagnosis], groups: list[PodGroup], notes: list[str]) -> str:
+def to_markdown(results: list[Diagnosis], groups: list[PodGroup], notes: list[str]) -> str:
     out = ["# k8sdoctor report", ""]
     counts = summary_counts(results)
     out.append(
@@ -177,7 +176,7 @@ class Printer:
 
 
 def render_text(
-    results: list[PodDiagnosis],
+    results: list[Diagnosis],
     groups: list[PodGroup],
     notes: list[str],
     *,

@@ -229,8 +229,9 @@ class LiveFetcher:
         return inv
 
     def complete(self, inv: Inventory, wants: set[tuple[str, str, str]]) -> None:
-        """Read the objects findings asked for (`Finding.wants`). A Secret is read whole only to take its
-        key names: `Inventory.put_secret` drops the values at once."""
+        """Read the evidence diagnoses asked for (`Diagnosis.wants`, `Finding.wants`): log tails a
+        playbook reads, ("logs", namespace, "pod/container/previous|current"), and objects. A Secret is
+        read whole only to take its key names: `Inventory.put_secret` drops the values at once."""
         paths = {"Secret": "secrets", "ConfigMap": "configmaps"}
         tasks = [
             lambda kind=kind, ns=ns, name=name: _degrade(
@@ -242,6 +243,14 @@ class LiveFetcher:
             for kind, ns, name in sorted(wants)
             if kind in paths
         ]
+        for kind, ns, target in sorted(wants):
+            if kind == "logs" and target.count("/") == 2:
+                pod, container, run = target.split("/")
+                tasks.append(
+                    lambda ns=ns, pod=pod, container=container, previous=run == "previous": _degrade(
+                        inv, "pods/log", ns, lambda: self._logs_into(inv, ns, pod, container, previous)
+                    )
+                )
         self._run(tasks)
 
     def pod_names(self, namespace: str) -> list[str]:

@@ -1,7 +1,7 @@
 """Smaller forms of objects, for views that hold a whole cluster in memory (the TUI).
 
 `slim_pod`: diagnosis skips healthy pods, and the cluster-wide indexes read only their names, labels,
-owners, placement, images, ports and resource requests; their status feeds the table. The rest of the
+owners, placement, images, ports, resource requests and claims; their status feeds the table. The rest of the
 spec (env, probes, mounts, volumes...) is most of a pod's size. When a pod turns unhealthy the watch
 delivers it whole again, and screens that show everything (describe) read the pod fresh from the API.
 
@@ -35,6 +35,9 @@ def slim_pod(pod: dict) -> dict:
         containers = spec.get(key)
         if isinstance(containers, list):
             slim_spec[key] = [{k: c[k] for k in _CONTAINER if k in c} if isinstance(c, dict) else c for c in containers]
+    claims = [v for v in spec.get("volumes") or () if isinstance(v, dict) and "persistentVolumeClaim" in v]
+    if claims:  # which pods use a claim
+        slim_spec["volumes"] = [{"name": v.get("name"), "persistentVolumeClaim": v["persistentVolumeClaim"]} for v in claims]
     out = {k: v for k, v in pod.items() if k not in ("metadata", "spec")}
     out["metadata"] = slim_meta
     out["spec"] = slim_spec

@@ -14,10 +14,18 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _ANY_BRACES = re.compile(r"\{\{|\{%")
 _SHELL_SAFE = re.compile(r"^[A-Za-z0-9._:/@=+,-]+$")
 
-#: Variables every template may use. Regex named groups from the matching clauses add to these.
-STANDARD_VARS = frozenset(
-    {"pod", "namespace", "container", "image", "node", "workload", "owner_kind", "owner_name", "exit_code", "restarts"}
-)
+#: Variables a template may use, by subject. Regex named groups from the matching clauses add to these.
+POD_VARS = frozenset({"pod", "namespace", "node", "workload", "owner_kind", "owner_name"})
+CONTAINER_VARS = POD_VARS | {"container", "image", "exit_code", "restarts"}
+#: For every other subject: `object` is how kubectl names it (`deployment/web`), `workload` the workload
+#: that manages it (a ReplicaSet's Deployment) or the object itself.
+OBJECT_VARS = frozenset({"namespace", "name", "kind", "object", "workload"})
+
+
+def standard_vars(subject: str, scope: str) -> frozenset[str]:
+    if subject != "Pod":
+        return OBJECT_VARS
+    return CONTAINER_VARS if scope == "container" else POD_VARS
 
 
 class TemplateError(ValueError):
