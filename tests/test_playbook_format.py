@@ -177,3 +177,14 @@ def test_a_corrupt_cache_entry_is_validated_again(tmp_path, monkeypatch):
     cache.write_bytes(orjson.dumps(entries))
     ids = sorted(pb.id for pb in load_playbooks(use_user_dir=False).playbooks)
     assert ids == ["container-creating", "crash-loop", "evicted", "image-pull", "not-ready", "pending", "run-container-error"]
+
+
+def test_every_analyzer_is_registered_for_a_cause_a_builtin_playbook_has(playbooks):
+    from k8sdoctor.core.analyzers import EVERY_CAUSE, registered
+
+    causes = {(pb.spec.category, c.spec.id) for pb in playbooks for c in (*pb.causes, pb.fallback)}
+    families = {pb.spec.category for pb in playbooks}
+    keys = registered()
+    assert keys, "no analyzer registered"
+    unknown = sorted(k for k in keys if (k[1] == EVERY_CAUSE and k[0] not in families) or (k[1] != EVERY_CAUSE and k not in causes))
+    assert unknown == []

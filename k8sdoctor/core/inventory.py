@@ -403,6 +403,12 @@ class Inventory:
         self.unreadable += [u for u in other.unreadable if (u.resource, u.namespace, u.reason) not in known]
         self.version += 1
 
+    def listed(self, kind: str, namespace: str) -> bool:
+        """Whether the objects of a kind were listed completely in a namespace ("" for cluster-scoped kinds),
+        so one missing from the inventory is missing from the cluster."""
+        scope = namespace if is_namespaced(kind) else ""
+        return (kind, scope) in self.listed_names or (kind, ALL_NAMESPACES) in self.listed_names
+
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
         if kind == "Pod":
             return self.pods.get((namespace, name))
