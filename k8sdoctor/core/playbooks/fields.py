@@ -17,6 +17,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts
+from k8sdoctor.core.facts import families  # noqa: F401 - registers the families' fields
+from k8sdoctor.core.facts.kind_fields import KIND_FIELDS, KindGetter
 from k8sdoctor.core.facts.objects import current_replicasets
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.raw import as_dict, as_str, dig
@@ -121,20 +123,9 @@ def _managed_by(facts: ObjectFacts) -> Values:
     return _one(facts.workload.kind if facts.workload is not None else None, "metadata.ownerReferences")
 
 
-#: Fields a family adds for its kinds: KIND_FIELDS[kind][name]. Modules register into it with
-#: `kind_field` (see core/facts for the values they compute).
-KIND_FIELDS: dict[str, dict[str, Getter]] = {}
 
-
-def kind_field(name: str, *kinds: str) -> Callable[[Callable[[ObjectFacts], Values]], Callable[[ObjectFacts], Values]]:
-    """Decorator: a field `name` for subjects of `kinds`, computed from their facts."""
-
-    def add(fn: Callable[[ObjectFacts], Values]) -> Callable[[ObjectFacts], Values]:
-        for kind in kinds:
-            KIND_FIELDS.setdefault(kind, {})[name] = lambda x: fn(_obj(x))
-        return fn
-
-    return add
+def _kind_getter(fn: KindGetter) -> Getter:
+    return lambda x: fn(_obj(x))
 
 
 def _path_values(value: Any, parts: list[str], where: str) -> Values:
@@ -185,7 +176,7 @@ def resolve_field(key: str, subject: str, scope: str) -> Getter | str:
     if key in OBJECT_FIELDS:
         return OBJECT_FIELDS[key]
     if key in KIND_FIELDS.get(subject, {}):
-        return KIND_FIELDS[subject][key]
+        return _kind_getter(KIND_FIELDS[subject][key])
     if key.startswith("object.") and len(key) > len("object.") and "" not in key.split("."):
         return _object_path(key[len("object.") :])
     if key.startswith(("pod.", "container.")):
