@@ -16,8 +16,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts
-from k8sdoctor.core.facts import families  # noqa: F401 - registers the families' fields
+from k8sdoctor.core.facts import (
+    ContainerFact,
+    ObjectFacts,
+    PodFacts,
+    families,  # noqa: F401 - registers the families' fields
+)
 from k8sdoctor.core.facts.kind_fields import KIND_FIELDS, KindGetter
 from k8sdoctor.core.facts.objects import current_replicasets
 from k8sdoctor.core.inventory import Inventory
@@ -121,7 +125,6 @@ OBJECT_FIELDS: dict[str, Getter] = {
 
 def _managed_by(facts: ObjectFacts) -> Values:
     return _one(facts.workload.kind if facts.workload is not None else None, "metadata.ownerReferences")
-
 
 
 def _kind_getter(fn: KindGetter) -> Getter:
