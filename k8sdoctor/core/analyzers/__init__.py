@@ -55,6 +55,7 @@ def per_container(explain: Callable[[Finding, Any, Any], None]) -> Analyzer:
 #: rollout goes last so its undo step leads.
 MODULES: dict[str, tuple[str, ...]] = {
     "CrashLoopBackOff": ("crash", "rollout"),
+    "Failed": ("crash",),
     "ImagePullBackOff": ("image_pull", "rollout"),
     "Pending": ("pending", "rollout"),
     "RunContainerError": ("run_container", "rollout"),

@@ -94,6 +94,7 @@ CONTAINER_FIELDS: dict[str, Getter] = {
     "container.kind": lambda x: _one(_c(x).kind, None),
     "container.image": lambda x: _one(_c(x).image, f"{_c(x).spec_path}.image"),
     "container.state": lambda x: _one(_c(x).state, None),
+    "container.reported": lambda x: [(bool(_c(x).status), None)],
     "container.waiting.reason": lambda x: _one(_c(x).waiting_reason, f"{_c(x).status_path}.state.waiting.reason"),
     "container.waiting.message": lambda x: _one(_c(x).waiting_message, f"{_c(x).status_path}.state.waiting.message"),
     "container.terminated.reason": lambda x: _one(_c(x).terminated_reason, f"{_c(x).status_path}.state.terminated.reason"),
@@ -113,6 +114,7 @@ CONTAINER_FIELDS: dict[str, Getter] = {
     "container.readiness_probe": lambda x: [(bool(_c(x).spec.get("readinessProbe")), None)],
     "container.startup_probe": lambda x: [(bool(_c(x).spec.get("startupProbe")), None)],
     "container.has_logs": lambda x: [(bool(_c(x).logs), None)],
+    "container.will_restart": lambda x: [(_c(x).will_restart(_pod(x).phase, _pod(x).restart_policy), None)],
 }
 
 OBJECT_FIELDS: dict[str, Getter] = {
