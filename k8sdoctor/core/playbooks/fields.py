@@ -26,13 +26,16 @@ from k8sdoctor.core.facts.kind_fields import KIND_FIELDS, KindGetter
 from k8sdoctor.core.facts.objects import current_replicasets
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.raw import as_dict, as_str, dig
+from k8sdoctor.core.kube.scheduler_message import reason_kinds
 from k8sdoctor.core.kube.selectors import string_map
 from k8sdoctor.core.relations import claims_of, owned_pods, scale_target, services_selecting
 
 if TYPE_CHECKING:
     from k8sdoctor.core.playbooks.matching import MatchContext
 
-Values = list[tuple[Any, "str | None"]]
+#: (value, where) or (value, where, quoted text): a derived value whose evidence is another text (the
+#: reason kinds of a scheduler verdict quote the verdict itself).
+Values = list[tuple[Any, ...]]
 Getter = Callable[["MatchContext"], Values]
 
 CONDITION_PARTS = ("status", "reason", "message")
@@ -66,12 +69,22 @@ def _scheduling_message(x: MatchContext) -> Values:
     return [found] if found is not None else []
 
 
+def _scheduler_reasons(x: MatchContext) -> Values:
+    """The kinds of reasons in the freshest scheduler verdict, each quoting the verdict."""
+    found = _pod(x).scheduling_message()
+    if found is None:
+        return []
+    message, where = found
+    return [(kind, where, message) for kind in reason_kinds(message)]
+
+
 def _running_for(c: ContainerFact, now: datetime) -> Values:
     return [((now - c.started_at).total_seconds(), None)] if c.started_at else []
 
 
 POD_FIELDS: dict[str, Getter] = {
     "pod.scheduling_message": _scheduling_message,
+    "pod.scheduler_reasons": _scheduler_reasons,
     "pod.phase": lambda x: _one(_pod(x).phase, None),
     "pod.reason": lambda x: _one(_pod(x).reason, "status.reason"),
     "pod.message": lambda x: _one(_pod(x).message, "status.message"),

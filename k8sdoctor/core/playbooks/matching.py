@@ -157,12 +157,12 @@ class FieldTest(Node):
         values = self.getter(ctx)
         if self.want_absent:
             return Hit() if not values else None
-        for value, where in values:
+        for value, where, *text in values:
             got = self.pred(value)
             if got is not None:
                 hit = Hit(captures=got)
                 if where is not None:
-                    hit.evidence.append(Evidence(where, quote(str(value))))
+                    hit.evidence.append(Evidence(where, quote(text[0] if text else str(value))))
                 return hit
         return None
 
