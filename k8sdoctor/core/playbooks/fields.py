@@ -26,8 +26,6 @@ from k8sdoctor.core.facts.kind_fields import KIND_FIELDS, KindGetter
 from k8sdoctor.core.facts.objects import current_replicasets
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.raw import as_dict, as_str, dig
-from k8sdoctor.core.kube.scheduler_message import reason_kinds
-from k8sdoctor.core.kube.selectors import string_map
 from k8sdoctor.core.relations import claims_of, owned_pods, scale_target, services_selecting
 
 if TYPE_CHECKING:
@@ -75,7 +73,7 @@ def _scheduler_reasons(x: MatchContext) -> Values:
     if found is None:
         return []
     message, where = found
-    return [(kind, where, message) for kind in reason_kinds(message)]
+    return [(kind, where, message) for kind in _pod(x).scheduler_reasons()]
 
 
 def _running_for(c: ContainerFact, now: datetime) -> Values:
@@ -220,6 +218,8 @@ Relation = tuple[str, Callable[[Subject, Inventory], list[dict]]]
 
 
 def _service_pods(facts: Subject, inv: Inventory) -> list[dict]:
+    from k8sdoctor.core.kube.selectors import string_map
+
     selector = string_map(dig(facts.raw, "spec", "selector"))
     return inv.pods_matching(facts.namespace, selector) if selector else []
 
