@@ -21,7 +21,7 @@ from typing import Any
 from k8sdoctor.core.facts import ContainerFact, EventFact, PodFacts
 from k8sdoctor.core.findings import Evidence
 from k8sdoctor.core.kube.timeutil import human_duration
-from k8sdoctor.core.playbooks.regex_safety import UnsafeRegex, bounded, compile_safe
+from k8sdoctor.core.playbooks.regex_safety import UnsafeRegex, bounded, compile_linear, compile_safe
 
 QUOTE_CHARS = 2000
 
@@ -37,11 +37,11 @@ class _LazyPattern:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self._compiled: re.Pattern[str] | None = None
+        self._compiled: Any = None
 
-    def search(self, text: str) -> re.Match[str] | None:
+    def search(self, text: str) -> Any:
         if self._compiled is None:
-            self._compiled = re.compile(self.source)
+            self._compiled = compile_linear(self.source)  # linear-time: see regex_safety
         return self._compiled.search(text)
 
 
