@@ -2,7 +2,10 @@
 
 No expressions, no attribute or item access, no filters: a placeholder is a bare name looked up in a
 flat mapping of strings. In commands, values that are not plainly safe are shell-quoted, so a hostile
-event message captured by a regex cannot inject shell syntax into a command the user copies.
+event message captured by a regex cannot inject shell syntax into a command the user copies; and a
+value that starts with `-` is left out (shown as `<name>`, like a missing one), so it cannot become an
+option either (`--server=https://evil.example` as a Secret name). Playbook commands put `--` before
+names where kubectl reads names after it.
 """
 
 from __future__ import annotations
@@ -49,12 +52,13 @@ def reflow(text: str) -> str:
 
 
 def render(template: str, values: dict[str, str], *, shell: bool = False) -> str:
-    """Fill placeholders. Missing values render as `<name>`. With shell=True, values are quoted."""
+    """Fill placeholders. Missing values render as `<name>`. With shell=True, values are quoted, and
+    values that would read as options render as `<name>` too."""
 
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
         value = values.get(name)
-        if value is None or value == "":
+        if value is None or value == "" or (shell and value.startswith("-")):
             return f"<{name}>"
         if shell and not _SHELL_SAFE.match(value):
             return shlex.quote(value)
