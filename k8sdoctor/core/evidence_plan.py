@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 LOG_TAIL_LINES = 200
+LOG_TAIL_BYTES = 1 << 20  # `limitBytes` of a tail read: one endless line costs no more than this
 _CONFIG_REASONS = {"CreateContainerConfigError", "CreateContainerError", "ContainerCreating"}
 
 

@@ -34,7 +34,9 @@ CONTINUE_EXPIRED = (
 
 
 class ApiError(Exception):
-    """An error the server answers with a Status body."""
+    """An error the server answers with a Status body (`retry_after`: its Retry-After header)."""
+
+    retry_after: str | None = None
 
     def __init__(
         self, code: int, message: str, *, reason: str | None = None, details: dict | None = None, continue_token: str | None = None

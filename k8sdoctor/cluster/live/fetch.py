@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient, path_segment
 from k8sdoctor.core.engine import is_plainly_healthy
-from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES, logs_to_fetch, needs_cluster_pods, needs_namespace_pods, needs_object_names
+from k8sdoctor.core.evidence_plan import LOG_TAIL_BYTES, LOG_TAIL_LINES, logs_to_fetch, needs_cluster_pods, needs_namespace_pods, needs_object_names
 from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory
 from k8sdoctor.errors import ClusterError, NotFoundError
 
@@ -98,6 +98,7 @@ class LiveFetcher:
             container=container,
             previous=previous,
             tailLines=LOG_TAIL_LINES,
+            limitBytes=LOG_TAIL_BYTES,
         )
         inv.put_logs(namespace, pod, container, previous, decode_log(data))
 
