@@ -146,8 +146,11 @@ class KubeClient:
             self.identity = ClusterIdentity("in-cluster", "in-cluster", cfg.host, ns)
         else:
             raise ClusterError(f"no kubeconfig at {path} (set KUBECONFIG or pass --kubeconfig), and not running inside a cluster")
-        # Retry refused connections briefly; never re-send a request whose answer was merely slow.
-        cfg.retries = Retry(total=2, connect=2, read=0, status=0, other=0, backoff_factor=0.2)
+        # Retry refused connections briefly; never re-send a request whose answer was merely slow. Status
+        # codes (429, 5xx) are retried by `request`, which honours Retry-After itself.
+        cfg.retries = Retry(
+            total=2, connect=2, read=0, status=0, other=0, backoff_factor=0.2, respect_retry_after_header=False, raise_on_status=False
+        )
         self.configuration = cfg
         self.rest = k8s.RESTClientObject(cfg)
         self._api_exception = k8s.ApiException
