@@ -30,7 +30,7 @@ from urllib.parse import quote, urlencode
 import orjson
 
 from k8sdoctor import __version__
-from k8sdoctor.cluster.live.kubernetes_import import client_parts
+from k8sdoctor.cluster.live.kubernetes_import import client_parts, exec_plugin_failures
 from k8sdoctor.errors import ClusterError, NotFoundError
 
 #: (connect, read) timeouts in seconds. Lists and watches get no total timeout: a big list may take long
@@ -122,6 +122,7 @@ class KubeClient:
         cfg = k8s.Configuration()
         path = _kubeconfig_path(kubeconfig)
         if any(os.path.exists(os.path.expanduser(p)) for p in path.split(os.pathsep) if p):
+            failures = len(exec_plugin_failures)
             try:
                 k8s.load_kube_config(config_file=path, context=context, client_configuration=cfg, persist_config=False)
                 contexts, active = k8s.list_kube_config_contexts(config_file=path)
@@ -131,6 +132,8 @@ class KubeClient:
                 raise ClusterError(f"kubeconfig {path}: cannot be read: {_first_line(str(exc)) or type(exc).__name__}") from None
             except Exception as exc:
                 raise ClusterError(f"kubeconfig {path}: cannot be loaded: {_reason(str(exc)) or type(exc).__name__}") from None
+            if len(exec_plugin_failures) > failures:
+                raise ClusterError(f"kubeconfig {path}: {exec_plugin_failures[-1]}")
             if context:
                 active = next((c for c in contexts if c.get("name") == context), active)
             ctx = (active or {}).get("context") or {}

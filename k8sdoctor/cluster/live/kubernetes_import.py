@@ -18,6 +18,11 @@ the legacy `oidc` auth provider: `ApiClient` (the full client), `requests_oauthl
 `oauthlib.oauth2` (requests, oauthlib and their dependencies: about 25 ms). It gets deferred stand-ins
 for those: calling one imports the real thing and returns what it would have, so that refresh still
 works, at its full import cost, for the users who need it.
+
+Exec credential plugins (`users[].user.exec`) run through the client's `ExecProvider`, which waits for
+the plugin with no time limit: a plugin that hangs would hang k8sdoctor. Its `subprocess` is given a
+`Popen` whose wait ends after `exec_plugin_timeout` seconds (config.yaml, default 60): the plugin is
+killed and the error names it (`exec_plugin_failures`).
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.util
+import subprocess
 import sys
+import threading
 import types
 from dataclasses import dataclass
 
@@ -131,6 +138,49 @@ def _lean_import() -> None:
         raise
 
 
+class ExecPluginTimeout(Exception):
+    """An exec credential plugin did not finish in time (it was killed)."""
+
+
+#: Why exec plugins failed, newest last (the client logs and swallows the error; KubeClient reports it).
+exec_plugin_failures: list[str] = []
+_failures_lock = threading.Lock()
+
+
+def _exec_plugin_timeout() -> float:
+    from k8sdoctor.config import load_settings
+
+    return load_settings().exec_plugin_timeout
+
+
+class _TimedPopen(subprocess.Popen):
+    """`Popen` whose `communicate` gives up, and kills the process, after the exec plugin timeout."""
+
+    def communicate(self, input=None, timeout=None):  # type: ignore[no-untyped-def]
+        limit = timeout if timeout is not None else _exec_plugin_timeout()
+        try:
+            return super().communicate(input, timeout=limit)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            with contextlib.suppress(Exception):
+                super().communicate(timeout=5)
+            command = self.args[0] if isinstance(self.args, (list, tuple)) and self.args else self.args
+            message = f"the exec credential plugin {command} did not finish within {limit:g} s (exec_plugin_timeout in config.yaml)"
+            with _failures_lock:
+                exec_plugin_failures.append(message)
+            raise ExecPluginTimeout(message) from None
+
+
+def _time_exec_plugins() -> None:
+    module = sys.modules.get("kubernetes.config.exec_provider")
+    if module is None or getattr(module.subprocess, "Popen", None) is _TimedPopen:
+        return
+    timed = types.ModuleType("subprocess")
+    timed.__dict__.update(subprocess.__dict__)
+    timed.Popen = _TimedPopen  # type: ignore[attr-defined]
+    module.subprocess = timed  # type: ignore[attr-defined]
+
+
 def client_parts() -> KubernetesClientParts:
     """The official client's configuration and REST pieces, imported as cheaply as possible."""
     if "kubernetes" not in sys.modules:
@@ -143,6 +193,7 @@ def client_parts() -> KubernetesClientParts:
     from kubernetes.config.incluster_config import load_incluster_config
     from kubernetes.config.kube_config import list_kube_config_contexts, load_kube_config
 
+    _time_exec_plugins()
     return KubernetesClientParts(
         Configuration,
         RESTClientObject,
