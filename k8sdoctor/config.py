@@ -14,7 +14,6 @@ from pathlib import Path
 
 from k8sdoctor.errors import UserError
 
-
 KNOWN = ("read_only", "exec_plugin_timeout")
 
 

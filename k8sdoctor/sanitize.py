@@ -92,7 +92,7 @@ def yaml_dump(data: object, **options: object) -> str:
     import yaml
 
     class Dumper(yaml.SafeDumper):
-        def analyze_scalar(self, scalar: str):  # type: ignore[no-untyped-def]
+        def analyze_scalar(self, scalar: str):
             with _ascii_only(self, scalar):
                 return super().analyze_scalar(scalar)
 

@@ -71,7 +71,8 @@ def without_deep_values(obj: dict) -> dict:
     while stack:  # the check walks without recursion; most objects end here
         item, depth = stack.pop()
         if depth > DEEPEST:
-            return _pruned(obj, 0)
+            pruned = _pruned(obj, 0)
+            return pruned if isinstance(pruned, dict) else {}
         if isinstance(item, dict):
             stack.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, list):
@@ -79,7 +80,7 @@ def without_deep_values(obj: dict) -> dict:
     return obj
 
 
-def _pruned(obj, depth: int):  # type: ignore[no-untyped-def]
+def _pruned(obj: object, depth: int) -> object:
     if isinstance(obj, (dict, list)) and depth >= DEEPEST:
         return TOO_DEEP
     if isinstance(obj, dict):

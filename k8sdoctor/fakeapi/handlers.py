@@ -30,8 +30,15 @@ from k8sdoctor.fakeapi.store import Store, Subscription
 from k8sdoctor.fakeapi.views import event_from_v1, event_to_v1
 from k8sdoctor.fakeapi.watch import WatchRequest, WatchStream
 
-NAMESPACES = lookup("", "v1", "namespaces")
-PODS = lookup("", "v1", "pods")
+
+def _known(plural: str) -> ResourceType:
+    rtype = lookup("", "v1", plural)
+    assert rtype is not None, plural
+    return rtype
+
+
+NAMESPACES = _known("namespaces")
+PODS = _known("pods")
 #: The caller when authentication is off: may do everything.
 NO_AUTH_USER = User("system:admin", ADMIN_RULES)
 _SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # what generateName suffixes are drawn from
@@ -292,6 +299,7 @@ class ApiHandler:
         elif code == 401:
             err = status.unauthorized()
         else:
+            assert code is not None  # a fault without a code answers nothing (see _faults)
             err = status.ApiError(code, _FAULT_MESSAGES.get(code, "injected fault"))
         if fault.message is not None and code != 500:
             err.message = fault.message

@@ -50,7 +50,14 @@ class ApiError(Exception):
 
     def status(self) -> dict:
         meta = {"continue": self.continue_token} if self.continue_token else {}
-        body = {"kind": "Status", "apiVersion": "v1", "metadata": meta, "status": "Failure", "message": self.message, "reason": self.reason}
+        body: dict[str, object] = {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": meta,
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+        }
         if self.details is not None:
             body["details"] = self.details
         body["code"] = self.code

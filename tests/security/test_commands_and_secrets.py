@@ -18,7 +18,9 @@ from tests.analyzers.builders import corpus_message
 #: "Error: couldn't find key VALUE in Secret default/aegis-secret-aegis-workload-demo"
 MISSING_KEY = corpus_message("aegis-missing-key-in-secret", "https://github.com/shieldworks/aegis/issues/293", contains="couldn't find key")
 #: 'Error: secret "secretpostgresql" not found'
-MISSING_SECRET = corpus_message("reportportal-missing-secret", "https://github.com/reportportal/kubernetes/issues/178", contains="not found")
+MISSING_SECRET = corpus_message(
+    "reportportal-missing-secret", "https://github.com/reportportal/kubernetes/issues/178", contains="not found"
+)
 #: 'Failed to pull image "ghcr.io/cloudnative-pg/cloudnative-pg:1.20.1": rpc error: code = NotFound ...'
 IMAGE_NOT_FOUND = corpus_message("cnpg-ghcr-manifest-not-found", "https://github.com/cloudnative-pg/cloudnative-pg/issues/2265")
 EVIL = "--server=https://evil.example"
@@ -28,7 +30,9 @@ def namespace(name: str) -> dict:
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
 
 
-def stuck_pod(name: str, ns: str, reason: str, image: str = "localhost:5000/aegis-workload-demo-using-init-container:0.15.6", env=()) -> dict:
+def stuck_pod(
+    name: str, ns: str, reason: str, image: str = "localhost:5000/aegis-workload-demo-using-init-container:0.15.6", env=()
+) -> dict:
     return {
         "apiVersion": "v1",
         "kind": "Pod",
@@ -36,7 +40,9 @@ def stuck_pod(name: str, ns: str, reason: str, image: str = "localhost:5000/aegi
         "spec": {"nodeName": "worker-1", "containers": [{"name": "app", "image": image, "env": list(env)}]},
         "status": {
             "phase": "Pending",
-            "containerStatuses": [{"name": "app", "image": image, "ready": False, "restartCount": 0, "state": {"waiting": {"reason": reason}}}],
+            "containerStatuses": [
+                {"name": "app", "image": image, "ready": False, "restartCount": 0, "state": {"waiting": {"reason": reason}}}
+            ],
         },
     }
 
@@ -85,7 +91,11 @@ def test_an_event_naming_another_namespaces_secret_reads_nothing(server, run_cli
     assert result.code == 1, result.err
     assert server.requests("GET", "/api/v1/namespaces/victim/secrets/topsecret") == []
     # victim's own pod has its namespace's Secret names listed, metadata only; never one read whole
-    assert all(r.headers.get("Accept", "").startswith("application/json;as=PartialObjectMetadataList") for r in server.requests("GET") if "/secrets" in r.path)
+    assert all(
+        r.headers.get("Accept", "").startswith("application/json;as=PartialObjectMetadataList")
+        for r in server.requests("GET")
+        if "/secrets" in r.path
+    )
     assert "API_KEY" not in result.out and "PASSWORD" not in result.out
 
 

@@ -23,7 +23,9 @@ def deep_pod_json() -> bytes:
     return (
         b'{"apiVersion":"v1","kind":"Pod","metadata":{"name":"deep","namespace":"rt","uid":"u-deep","resourceVersion":"5",'
         b'"creationTimestamp":"2026-01-01T00:00:00Z","annotations":{"note":' + deep + b'},"labels":{"app":' + deep + b"}},"
-        b'"spec":{"nodeName":"worker-1","containers":[{"name":"app","image":"nginx:1.27.2","env":[{"name":"MODE","value":' + deep + b"}]}]},"
+        b'"spec":{"nodeName":"worker-1","containers":[{"name":"app","image":"nginx:1.27.2","env":[{"name":"MODE","value":'
+        + deep
+        + b"}]}]},"
         b'"status":{"phase":"Pending","containerStatuses":[{"name":"app","image":"nginx:1.27.2","ready":false,"restartCount":0,'
         b'"state":{"waiting":{"reason":"CreateContainerConfigError","message":' + deep + b"}}}]}}"
     )

@@ -83,7 +83,9 @@ def hostile_inventory(example, payload: str) -> tuple[Inventory, str, str]:
         for obj in inventory.all(kind):
             planted.put(kind, plant(obj, payload))
     for key, lines in inventory.logs.items():
-        planted.put_logs(plant(key.namespace, payload), plant(key.pod, payload), plant(key.container, payload), key.previous, plant(lines, payload))
+        planted.put_logs(
+            plant(key.namespace, payload), plant(key.pod, payload), plant(key.container, payload), key.previous, plant(lines, payload)
+        )
     return planted, plant(EXAMPLE_NAMESPACE, payload), plant(EXAMPLE_POD, payload)
 
 

@@ -65,7 +65,9 @@ def pending_pod(name: str) -> dict:
         "spec": {"containers": [{"name": "app", "image": "nginx:1.27.2", "resources": {"requests": {"cpu": "2"}}}]},
         "status": {
             "phase": "Pending",
-            "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": "1" * 64_000 + " " + SCHEDULER_VERDICT}],
+            "conditions": [
+                {"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": "1" * 64_000 + " " + SCHEDULER_VERDICT}
+            ],
         },
     }
 
@@ -156,13 +158,17 @@ def test_insufficient_without_lookahead_matches_as_the_lookahead_did(message):
     assert (after.search(message) is not None) == (INSUFFICIENT_BEFORE.search(message) is not None)
 
 
-@given(st.sampled_from(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "Err", "Image", "x", ""]).flatmap(
-    lambda word: st.text(alphabet="ErImagePulBckOfInvdNNx: ", max_size=12).map(lambda tail: f"Error: {word}{tail}")
-))
+@given(
+    st.sampled_from(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "Err", "Image", "x", ""]).flatmap(
+        lambda word: st.text(alphabet="ErImagePulBckOfInvdNNx: ", max_size=12).map(lambda tail: f"Error: {word}{tail}")
+    )
+)
 def test_error_events_but_pull_errors_match_as_the_lookahead_did(message):
     from k8sdoctor.core.playbooks.matching import compile_predicate
 
-    predicate = compile_predicate({"regex": "^Error: ", "not": {"regex": "^Error: (?:ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull)"}}, "p")
+    predicate = compile_predicate(
+        {"regex": "^Error: ", "not": {"regex": "^Error: (?:ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull)"}}, "p"
+    )
     assert _playbook_regex("playbooks/run-container-error.yaml", "^Error: (?:ErrImagePull") in (
         "^Error: (?:ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull)",
     )

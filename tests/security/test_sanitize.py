@@ -59,14 +59,22 @@ def test_no_unsafe_character_survives_printable(text):
     assert not UNSAFE_CHARS.search(one_line(text)) and "\n" not in one_line(text)
 
 
-@given(st.dictionaries(st.text(max_size=8), st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x1b\x9b\x7f\u202e\u200b\U000e0001"))))
+@given(
+    st.dictionaries(
+        st.text(max_size=8), st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x1b\x9b\x7f\u202e\u200b\U000e0001"))
+    )
+)
 def test_json_is_valid_round_trips_and_carries_no_raw_unsafe_character(payload):
     text = json_escape(orjson.dumps(payload).decode())
     assert not UNSAFE_CHARS.search(text)
     assert orjson.loads(text) == payload
 
 
-@given(st.dictionaries(st.text(max_size=8), st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x1b\x9b\x7f\u202e\u200b\U000e0001"))))
+@given(
+    st.dictionaries(
+        st.text(max_size=8), st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x1b\x9b\x7f\u202e\u200b\U000e0001"))
+    )
+)
 def test_yaml_is_valid_round_trips_and_carries_no_raw_unsafe_character(payload):
     text = yaml_dump(payload)
     assert not UNSAFE_CHARS.search(text.replace("\n", ""))

@@ -165,7 +165,10 @@ def test_a_snapshot_too_large_to_hold_is_refused_before_it_is_read(tmp_path):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with pytest.raises(SnapshotError) as caught:
         load_snapshot(huge)
-    assert str(caught.value) == f"snapshot {huge}: is 2048 MiB; snapshots up to 512 MiB are read (save fewer namespaces, or one with kubectl get -n)"
+    assert (
+        str(caught.value)
+        == f"snapshot {huge}: is 2048 MiB; snapshots up to 512 MiB are read (save fewer namespaces, or one with kubectl get -n)"
+    )
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 64 << 10  # KiB: nothing was read
 
 

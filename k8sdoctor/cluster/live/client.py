@@ -31,7 +31,7 @@ import orjson
 
 from k8sdoctor import __version__
 from k8sdoctor.cluster.live.kubernetes_import import client_parts, exec_plugin_failures
-from k8sdoctor.errors import ClusterError, NotFoundError
+from k8sdoctor.errors import ClusterError, NotFoundError, UserError
 
 #: (connect, read) timeouts in seconds. Lists and watches get no total timeout: a big list may take long
 #: to stream, but the server must start answering, and keep the bytes coming, within the read timeout.
@@ -186,7 +186,7 @@ class KubeClient:
         for attempt in range(MAX_RETRIES + 1):
             try:
                 resp = self.rest.request(method, url, headers=headers, body=body, _request_timeout=timeout or self.timeout).response
-            except self._api_exception as exc:  # type: ignore[misc]
+            except self._api_exception as exc:
                 raise self._transport_error(exc) from None
             except Exception as exc:  # urllib3 / ssl / socket errors: one line, never a traceback
                 raise self._transport_error(exc) from None
@@ -203,7 +203,13 @@ class KubeClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def get_bytes(
-        self, path: str, *, accept: str = JSON, timeout: tuple[float, float] | None = None, max_bytes: int = MAX_RESPONSE_BYTES, **query: Any
+        self,
+        path: str,
+        *,
+        accept: str = JSON,
+        timeout: tuple[float, float] | None = None,
+        max_bytes: int = MAX_RESPONSE_BYTES,
+        **query: Any,
     ) -> bytes:
         """The body of a GET, at most `max_bytes` bytes (ResponseTooLarge beyond)."""
         resp = self.request("GET", path, query=query, accept=accept, timeout=timeout)
@@ -254,7 +260,7 @@ class KubeClient:
         return orjson.loads(data) if data else {}
 
     # ---- errors ----------------------------------------------------------------------------------
-    def _api_error(self, status: int, body: bytes | str, reason: str | None) -> ClusterError:
+    def _api_error(self, status: int, body: bytes | str, reason: str | None) -> UserError:
         message = ""
         if body:
             try:

@@ -30,22 +30,25 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.util
+import os
 import subprocess
 import sys
 import threading
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
 class KubernetesClientParts:
     Configuration: type
     RESTClientObject: type
-    ApiException: type
-    ConfigException: type
-    load_kube_config: object
-    list_kube_config_contexts: object
-    load_incluster_config: object
+    ApiException: type[Exception]
+    ConfigException: type[Exception]
+    load_kube_config: Callable[..., Any]
+    list_kube_config_contexts: Callable[..., Any]
+    load_incluster_config: Callable[..., Any]
 
 
 def _bare_package(name: str) -> types.ModuleType:
@@ -75,9 +78,9 @@ def _full_client_attribute(name: str):
             setattr(sys.modules[parent], child, module)
     for mod, stand_in in bare.items():
         stand_in.__dict__.update(sys.modules[mod].__dict__)
-        stand_in.__k8sdoctor_bare__ = False
+        setattr(stand_in, "__k8sdoctor_bare__", False)  # noqa: B010 (a module attribute mypy cannot know)
     real_client = sys.modules["kubernetes.client"]
-    sys.modules["kubernetes.config.kube_config"].ApiClient = real_client.ApiClient
+    setattr(sys.modules["kubernetes.config.kube_config"], "ApiClient", real_client.ApiClient)  # noqa: B010
     return getattr(real_client, name)
 
 
@@ -92,7 +95,7 @@ class _DeferredOAuth2Session:
     """`requests_oauthlib.OAuth2Session` as `kube_config` sees it: building one imports the real one."""
 
     def __new__(cls, *args, **kwargs):
-        from requests_oauthlib import OAuth2Session
+        from requests_oauthlib import OAuth2Session  # type: ignore[import-untyped]
 
         return OAuth2Session(*args, **kwargs)
 
@@ -121,7 +124,7 @@ def _lean_import() -> None:
     try:
         client = _bare_package("kubernetes.client")
         client.__k8sdoctor_bare__ = True  # type: ignore[attr-defined]
-        client.__getattr__ = _full_client_attribute  # type: ignore[attr-defined]
+        setattr(client, "__getattr__", _full_client_attribute)  # noqa: B010 (a module's __getattr__, PEP 562)
         root.client = client  # type: ignore[attr-defined]
         sys.modules["kubernetes.client"] = client
         for name in ("config", "utils"):  # rest.py needs two small modules of kubernetes.utils
@@ -156,7 +159,7 @@ def _exec_plugin_timeout() -> float:
 class _TimedPopen(subprocess.Popen):
     """`Popen` whose `communicate` gives up, and kills the process, after the exec plugin timeout."""
 
-    def communicate(self, input=None, timeout=None):  # type: ignore[no-untyped-def]
+    def communicate(self, input=None, timeout=None):
         limit = timeout if timeout is not None else _exec_plugin_timeout()
         try:
             return super().communicate(input, timeout=limit)
@@ -165,7 +168,7 @@ class _TimedPopen(subprocess.Popen):
             with contextlib.suppress(Exception):
                 super().communicate(timeout=5)
             command = self.args[0] if isinstance(self.args, (list, tuple)) and self.args else self.args
-            message = f"the exec credential plugin {command} did not finish within {limit:g} s (exec_plugin_timeout in config.yaml)"
+            message = f"the exec credential plugin {os.fsdecode(command) if isinstance(command, (str, bytes)) else command} did not finish within {limit:g} s (exec_plugin_timeout in config.yaml)"
             with _failures_lock:
                 exec_plugin_failures.append(message)
             raise ExecPluginTimeout(message) from None

@@ -74,7 +74,10 @@ def explain_missing_object(finding: Finding, facts: PodFacts, inventory: Invento
         pod = operands(facts.name)
         if facts.workload_kind:
             steps.append(
-                Step("To retry at once, delete the pod; its controller creates a new one.", pod and f"kubectl -n {quote(facts.namespace)} delete pod {pod}")
+                Step(
+                    "To retry at once, delete the pod; its controller creates a new one.",
+                    pod and f"kubectl -n {quote(facts.namespace)} delete pod {pod}",
+                )
             )
         lead_with(finding, steps)
         return

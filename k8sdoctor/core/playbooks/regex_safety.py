@@ -25,8 +25,8 @@ try:  # Python 3.11+
     import re._parser as _sre_parse  # type: ignore[import-not-found]
     from re._constants import MAXREPEAT  # type: ignore[import-not-found]
 except ImportError:  # Python 3.10
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
-    from sre_constants import MAXREPEAT  # type: ignore[no-redef]
+    import sre_parse as _sre_parse
+    from sre_constants import MAXREPEAT
 
 MAX_PATTERN_CHARS = 1000
 MAX_MATCH_CHARS = 16384
