@@ -167,7 +167,7 @@ def test_a_snapshot_too_large_to_hold_is_refused_before_it_is_read(tmp_path):
         load_snapshot(huge)
     assert (
         str(caught.value)
-        == f"snapshot {huge}: is 2048 MiB; snapshots up to 512 MiB are read (save fewer namespaces, or one with kubectl get -n)"
+        == f"snapshot {huge}: is 2048 MiB; snapshots up to 1024 MiB are read (save fewer namespaces, or one with kubectl get -n)"
     )
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 64 << 10  # KiB: nothing was read
 
@@ -179,6 +179,6 @@ def test_a_dump_directory_too_large_together_is_refused(tmp_path):
     for ns in ("a", "b"):
         (tmp_path / ns).mkdir()
         with open(tmp_path / ns / "pods.json", "wb") as fh:
-            fh.truncate(300 << 20)
-    with pytest.raises(SnapshotError, match="the dump's files together is 600 MiB"):
+            fh.truncate(600 << 20)
+    with pytest.raises(SnapshotError, match="the dump's files together is 1200 MiB"):
         load_snapshot(tmp_path)
