@@ -16,6 +16,10 @@ class UserError(Exception):
         self.hint = hint
 
 
+class UsageError(UserError):
+    """The command line asks for something k8sdoctor does not do (an unknown kind, a missing name)."""
+
+
 class SnapshotError(UserError):
     """A snapshot file or directory could not be read: says the path, where, and why."""
 

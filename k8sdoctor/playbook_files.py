@@ -1,7 +1,7 @@
 """Finding and reading playbook files: built-in ones, the user config dir, and `--playbooks DIR`.
 
-User playbooks add to the built-in ones, or replace one by using its id. A malformed file is reported
-as one line naming the file, the field and the reason. With `strict=False` (the TUI), a bad user file
+User playbooks add to the built-in ones, replace one by using its id, or add causes to one family with
+`extends: ID`. A malformed file is reported as one line naming the file, the field and the reason. With `strict=False` (the TUI), a bad user file
 is reported and skipped, and the built-in playbook it meant to override stays in force.
 
 Validated playbooks are cached (JSON, in the user cache dir) by path, size and modification time, so a
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from k8sdoctor import __version__
-from k8sdoctor.core.playbooks.model import Playbook, PlaybookSpecError, build_playbook
+from k8sdoctor.core.playbooks.model import Playbook, PlaybookSpecError, build_playbook, extend_playbook
 from k8sdoctor.errors import PlaybookError
 
 MAX_PLAYBOOK_BYTES = 1_000_000
@@ -78,15 +78,45 @@ def validate_file(path: Path) -> dict:
         raise PlaybookError(f"playbook {where}: invalid YAML{at}: {problem}") from None
     try:
         validated = validate_playbook(data)
-        build_playbook(validated, str(path))  # compile errors are file errors too
+        if validated.get("extends"):
+            extend_playbook(_builtin_base(validated["extends"], where), validated, str(path))
+        else:
+            build_playbook(validated, str(path))  # compile errors are file errors too
     except PlaybookSpecError as exc:
         raise PlaybookError(f"playbook {where}: {exc}") from None
     return validated
 
 
-def read_playbook(path: Path, builtin: bool = False) -> Playbook:
-    """Validate and compile one playbook file (no cache)."""
-    return build_playbook(validate_file(path), str(path), builtin)
+def _builtin_base(family: str, where: str) -> Playbook:
+    """The built-in family an `extends:` file names (to check that its causes compile against it)."""
+    cache = _Cache()
+    for path in playbook_paths(builtin_dir()):
+        data = cache.validated(path)
+        if data.get("id") == family:
+            return build_playbook(data, str(path), True, trusted=True)
+    raise PlaybookError(f"playbook {where}: extends: no built-in playbook has the id {family!r}")
+
+
+def read_playbook(path: Path, bases: dict[str, Playbook] | None = None) -> Playbook:
+    """Validate and compile one playbook file (no cache). A file that extends a family comes back as that
+    family (from `bases`, else the built-ins) with its causes and examples added."""
+    data = validate_file(path)
+    if data.get("extends"):
+        base = (bases or {}).get(data["extends"]) or _builtin_base(data["extends"], _display(path))
+        return _extend(base, data, path)
+    return build_playbook(data, str(path))
+
+
+def read_playbook_id(path: Path) -> str:
+    """The id a playbook file declares (validated)."""
+    return str(validate_file(path)["id"])
+
+
+def _extend(base: Playbook, data: dict, path: Path) -> Playbook:
+    try:
+        return extend_playbook(base, data, str(path))
+    except PlaybookSpecError as exc:
+        raise PlaybookError(f"playbook {_display(path)}: {exc}") from None
 
 
 def playbook_paths(directory: Path) -> list[Path]:
@@ -123,13 +153,16 @@ class _Cache:
         self.dirty = True
         return data
 
-    def playbook(self, path: Path, builtin: bool = False) -> Playbook:
-        """The compiled playbook; a cache entry that no longer compiles is validated again from the file."""
+    def playbook(self, path: Path, builtin: bool = False) -> Playbook | dict:
+        """The compiled playbook, or the validated data of one that extends a family (compiled once the
+        family is known); a cache entry that no longer compiles is validated again from the file."""
         try:
-            return build_playbook(self.validated(path), str(path), builtin, trusted=True)
+            data = self.validated(path)
+            return data if data.get("extends") else build_playbook(data, str(path), builtin, trusted=True)
         except (KeyError, TypeError, ValueError):
             self.entries.pop(str(path.resolve()), None)
-            return build_playbook(self.validated(path), str(path), builtin, trusted=True)
+            data = self.validated(path)
+            return data if data.get("extends") else build_playbook(data, str(path), builtin, trusted=True)
 
     def save(self) -> None:
         if not self.dirty:
@@ -153,17 +186,19 @@ def load_playbooks(extra_dirs: list[str] | None = None, *, use_user_dir: bool = 
     """Built-in playbooks, then the user config dir, then each `--playbooks DIR`; later ids override."""
     cache = _Cache()
     by_id: dict[str, Playbook] = {}
+    extensions: list[tuple[Path, dict]] = []
     for path in playbook_paths(builtin_dir()):
         pb = cache.playbook(path, builtin=True)
+        assert isinstance(pb, Playbook), f"built-in {path} extends a family"
         by_id[pb.id] = pb
     errors: list[str] = []
     dirs: list[Path] = []
     if use_user_dir and user_dir().is_dir():
         dirs.append(user_dir())
-    for d in extra_dirs or []:
-        p = Path(d)
+    for extra in extra_dirs or []:
+        p = Path(extra)
         if not p.is_dir():
-            raise PlaybookError(f"--playbooks {d}: not a directory")
+            raise PlaybookError(f"--playbooks {extra}: not a directory")
         dirs.append(p)
     for d in dirs:
         for path in playbook_paths(d):
@@ -175,6 +210,19 @@ def load_playbooks(extra_dirs: list[str] | None = None, *, use_user_dir: bool = 
                     raise
                 errors.append(f"{exc} (skipped; built-in playbooks stay in force)")
                 continue
-            by_id[pb.id] = pb
+            if isinstance(pb, dict):
+                extensions.append((path, pb))
+            else:
+                by_id[pb.id] = pb
     cache.save()
+    for path, data in extensions:
+        try:
+            base = by_id.get(data["extends"])
+            if base is None:
+                raise PlaybookError(f"playbook {_display(path)}: extends: no playbook has the id {data['extends']!r}")
+            by_id[base.id] = _extend(base, data, path)
+        except PlaybookError as exc:
+            if strict:
+                raise
+            errors.append(f"{exc} (skipped; built-in playbooks stay in force)")
     return PlaybookSet(list(by_id.values()), errors)

@@ -22,7 +22,7 @@ from pathlib import Path
 from k8sdoctor.core.playbooks.model import Example
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_CASES = REPO.parent / "shared" / "cases" / "real-failures.jsonl"
+SHARED_CASES = REPO / "tests" / "fixtures" / "shared" / "real-failures.jsonl"
 PUBLIC_MESSAGES = REPO / "tests" / "fixtures" / "public-messages.jsonl"
 
 #: The corpus labels some causes differently from k8sdoctor's taxonomy; this maps labels, not inputs.

@@ -22,7 +22,7 @@ def diagnose(engine, case):
 
 
 def test_shared_corpus_is_present():
-    assert len(SHARED) >= 40, "../shared/cases/real-failures.jsonl should sit beside the repository"
+    assert len(SHARED) >= 40, "tests/fixtures/shared/real-failures.jsonl holds the shared sample"
 
 
 def test_unclassifiable_rows_are_only_those_without_pod_data():

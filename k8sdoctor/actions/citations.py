@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from k8sdoctor.actions.describe_doc import DescribeDocument, DescribeLine
-from k8sdoctor.core.findings import Evidence, PodDiagnosis
+from k8sdoctor.core.findings import Diagnosis, Evidence
 
 _FIELD_PATH = re.compile(r"\b(?:spec|status|metadata)\.[^\s,+;()]+")
 _RELATIVE = re.compile(r"(?:,|\+)\s*\.([A-Za-z][\w]*)")
@@ -98,7 +98,7 @@ def lines_for_event(lines: list[DescribeLine], source: str, text: str) -> list[i
     return same or rows
 
 
-def describe_citations(doc: DescribeDocument, diagnosis: PodDiagnosis | None) -> dict[int, list[Citation]]:
+def describe_citations(doc: DescribeDocument, diagnosis: Diagnosis | None) -> dict[int, list[Citation]]:
     """Line index → the findings (problems first) whose evidence that line shows."""
     marks: dict[int, list[Citation]] = {}
     if diagnosis is None:
@@ -132,7 +132,7 @@ class LogCitation:
     title: str
 
 
-def log_citations(diagnosis: PodDiagnosis | None) -> list[LogCitation]:
+def log_citations(diagnosis: Diagnosis | None) -> list[LogCitation]:
     """The log lines findings quoted ("logs web (previous) line 12 of 40")."""
     out: list[LogCitation] = []
     for finding in diagnosis.findings if diagnosis else ():

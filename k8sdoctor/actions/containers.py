@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from k8sdoctor.core.findings import PodDiagnosis
+from k8sdoctor.core.findings import Diagnosis
 from k8sdoctor.core.suggest import close_names
 from k8sdoctor.errors import NotFoundError
 
@@ -84,7 +84,7 @@ def _trouble(ref: ContainerRef) -> int:
     return 0
 
 
-def failing_container(pod: dict, diagnosis: PodDiagnosis | None = None) -> str | None:
+def failing_container(pod: dict, diagnosis: Diagnosis | None = None) -> str | None:
     """The container the diagnosis blames, else the one in the worst state; None if all look fine."""
     names = {c.name for c in containers(pod)}
     for finding in diagnosis.findings if diagnosis else ():
@@ -94,7 +94,7 @@ def failing_container(pod: dict, diagnosis: PodDiagnosis | None = None) -> str |
     return worst.name if worst is not None and _trouble(worst) > 0 else None
 
 
-def default_container(pod: dict, diagnosis: PodDiagnosis | None = None) -> str:
+def default_container(pod: dict, diagnosis: Diagnosis | None = None) -> str:
     """The failing container, then the default-container annotation, then the first app container."""
     failing = failing_container(pod, diagnosis)
     if failing:

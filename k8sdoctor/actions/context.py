@@ -11,7 +11,7 @@ from k8sdoctor.core.kube.timeutil import utcnow
 
 if TYPE_CHECKING:
     from k8sdoctor.cluster.live.client import KubeClient
-    from k8sdoctor.core.findings import PodDiagnosis
+    from k8sdoctor.core.findings import Diagnosis
     from k8sdoctor.core.inventory import Inventory
 
 
@@ -30,7 +30,7 @@ class ActionContext:
     inventory: Inventory
     client: KubeClient | None
     read_only: bool
-    diagnosis: Callable[[str, str], PodDiagnosis | None]
+    diagnosis: Callable[[str, str], Diagnosis | None]
     clock: Callable[[], datetime] = utcnow
     rediagnose: Callable[[str, str], None] | None = None
 

@@ -22,7 +22,7 @@ from k8sdoctor.actions.profiles import ProfileChoice, choose_profile, security_c
 from k8sdoctor.cluster.live.client import STRATEGIC_MERGE_PATCH, Forbidden, KubeClient, path_segment
 from k8sdoctor.cluster.live.fetch import ns_path
 from k8sdoctor.cluster.live.informer import iter_watch_lines
-from k8sdoctor.core.findings import PodDiagnosis
+from k8sdoctor.core.findings import Diagnosis
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.errors import ClusterError, NotFoundError, UserError
 
@@ -118,7 +118,7 @@ def debugger_name(pod: dict, rng: random.Random | None = None) -> str:
             return name
 
 
-def default_target(pod: dict, diagnosis: PodDiagnosis | None = None) -> str | None:
+def default_target(pod: dict, diagnosis: Diagnosis | None = None) -> str | None:
     """The app container to share processes with: the failing one, else the first."""
     app = [c.name for c in containers(pod) if c.kind == "app"]
     failing = failing_container(pod, diagnosis)
@@ -133,7 +133,7 @@ def plan_debug(
     *,
     image: str | None = None,
     target: str | None = None,
-    diagnosis: PodDiagnosis | None = None,
+    diagnosis: Diagnosis | None = None,
     rng: random.Random | None = None,
 ) -> DebugPlan:
     """The ephemeral container kubectl debug would add, under the chosen profile."""
@@ -242,7 +242,7 @@ def prepare(
     namespace: str,
     name: str,
     *,
-    diagnosis: PodDiagnosis | None = None,
+    diagnosis: Diagnosis | None = None,
     image: str | None = None,
     target: str | None = None,
     profile: str | None = None,

@@ -10,6 +10,10 @@ from __future__ import annotations
 import contextlib
 import threading
 from argparse import Namespace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from k8sdoctor.demo.runner import DemoCluster
 
 
 class DemoSource:
@@ -19,15 +23,15 @@ class DemoSource:
     def __init__(self, port: int = 0, selector: str | None = None, **timeline_options: float) -> None:
         self.port = port
         self.selector = selector
-        self.timeline_options = timeline_options
-        self.cluster = None
+        self.timeline_options: dict = timeline_options
+        self.cluster: DemoCluster | None = None
 
     def __call__(self):
         from k8sdoctor.demo.runner import start_demo
         from k8sdoctor.model.live_source import LiveSource
 
-        self.cluster = start_demo(port=self.port, **self.timeline_options)
-        return LiveSource.connect(str(self.cluster.kubeconfig), None, self.selector)
+        cluster = self.cluster = start_demo(port=self.port, **self.timeline_options)
+        return LiveSource.connect(str(cluster.kubeconfig), None, self.selector)
 
     def close(self) -> None:
         if self.cluster is not None:

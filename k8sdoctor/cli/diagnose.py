@@ -1,6 +1,6 @@
-"""`k8sdoctor diagnose pod NAME` and `k8sdoctor diagnose pods`.
+"""`k8sdoctor diagnose`: one object or every object of a kind (pods, deployments, services...), or `all`.
 
-Exit codes, like diff(1): 0 when every pod is healthy, 1 when a problem (critical or warning
+Exit codes, like diff(1): 0 when everything diagnosed is healthy, 1 when a problem (critical or warning
 finding) was found, 2 for usage, connection, auth or input errors.
 """
 
@@ -12,24 +12,26 @@ from collections import Counter
 from datetime import datetime, timezone
 
 from k8sdoctor.cli import report
-from k8sdoctor.cli.sources import inventory_for_pod, inventory_for_scan, load_engine
-from k8sdoctor.core.facts import workload_of
-from k8sdoctor.core.findings import PodDiagnosis
+from k8sdoctor.cli.sources import inventory_for_kinds, inventory_for_object, inventory_for_pod, inventory_for_scan, load_engine
+from k8sdoctor.cli.targets import Target, parse_target
+from k8sdoctor.core.findings import Diagnosis
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.kube.kinds import WORKLOADS
+from k8sdoctor.core.relations import owned_pods, workload_of
 
 
-def _workload_sizes(inventory: Inventory, results: list[PodDiagnosis]) -> dict[tuple[str, str], int]:
+def _workload_sizes(inventory: Inventory, results: list[Diagnosis]) -> dict[tuple[str, str], int]:
     """How many pods each workload with a problem has (for "3 of 3 pods")."""
-    wanted = {(r.namespace, r.owner["kind"], r.owner["name"]) for r in results if r.findings and r.owner}
+    wanted = {(r.namespace, r.owner["kind"], r.owner["name"]) for r in results if r.kind == "Pod" and r.findings and r.owner}
     if not wanted:
         return {}
     sizes: Counter = Counter()
     namespaces = {w[0] for w in wanted}
     for (ns, _name), pod in inventory.pods.items():
         if ns in namespaces:
-            kind, name, _rev = workload_of(inventory, pod)
-            if (ns, kind, name) in wanted:
-                sizes[(ns, f"{kind.lower()}/{name}")] += 1
+            workload = workload_of(inventory, "Pod", pod)
+            if workload is not None and (ns, workload.kind, workload.name) in wanted:
+                sizes[(ns, workload.ref)] += 1
     return dict(sizes)
 
 
@@ -37,7 +39,7 @@ def _notes(inventory: Inventory) -> list[str]:
     return [f"could not read {u.resource}{' in ' + u.namespace if u.namespace else ''}: {u.reason}" for u in inventory.unreadable]
 
 
-def emit(results: list[PodDiagnosis], inventory: Inventory, fmt: str, *, single: bool, show_healthy: bool = False) -> None:
+def emit(results: list[Diagnosis], inventory: Inventory, fmt: str, *, single: bool, show_healthy: bool = False) -> None:
     if fmt == "json":
         sys.stdout.buffer.write(report.to_json(report.payload_for(results, single)))
         sys.stdout.flush()
@@ -53,16 +55,16 @@ def emit(results: list[PodDiagnosis], inventory: Inventory, fmt: str, *, single:
     report.render_text(results, groups, notes, show_healthy=show_healthy, single=single)
 
 
-def _complete(args: Namespace, engine, inventory: Inventory, results: list[PodDiagnosis], now) -> list[PodDiagnosis]:
-    """Live only: read the objects findings asked for (a Secret's key names...), then diagnose the pods
-    that asked again."""
-    wanting = [i for i, r in enumerate(results) if any(f.wants for f in r.findings)]
+def _complete(args: Namespace, engine, inventory: Inventory, results: list[Diagnosis], now) -> list[Diagnosis]:
+    """Live only: read the evidence diagnoses asked for (log tails a playbook reads, a Secret's key
+    names...), then diagnose again the pods that asked."""
+    wanting = [i for i, r in enumerate(results) if r.kind == "Pod" and (r.wants or any(f.wants for f in r.findings))]
     if args.snapshot or not wanting:
         return results
     from k8sdoctor.cli.sources import open_client
     from k8sdoctor.cluster.live.fetch import LiveFetcher
 
-    wants = {w for i in wanting for f in results[i].findings for w in f.wants}
+    wants = {w for i in wanting for w in results[i].wants} | {w for i in wanting for f in results[i].findings for w in f.wants}
     LiveFetcher(open_client(args)).complete(inventory, wants)
     for i in wanting:
         r = results[i]
@@ -70,15 +72,64 @@ def _complete(args: Namespace, engine, inventory: Inventory, results: list[PodDi
     return results
 
 
+def _labels_match(args: Namespace):
+    selector = getattr(args, "selector", None)
+    if not selector:
+        return None
+    from k8sdoctor.core.kube.selectors import SelectorError, parse_label_selector
+    from k8sdoctor.errors import UsageError
+
+    try:
+        return parse_label_selector(selector)
+    except SelectorError as exc:
+        raise UsageError(f"-l {selector}: {exc}") from None
+
+
+def _one(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[Diagnosis], Inventory]:
+    """One object; for a workload, its pods with problems come after it (the pods' own findings)."""
+    assert target.name is not None
+    if target.kind == "Pod":
+        inventory, ns = inventory_for_pod(args, target.name)
+        return _complete(args, engine, inventory, [engine.diagnose_pod(inventory, inventory.pods[(ns, target.name)], now)], now), inventory
+    inventory, obj = inventory_for_object(args, target.kind, target.name)
+    results = [engine.diagnose_object(inventory, target.kind, obj, now)]
+    if target.kind in WORKLOADS:
+        pods = [engine.diagnose_pod(inventory, p, now) for p in owned_pods(inventory, target.kind, obj)]
+        results += _complete(args, engine, inventory, [d for d in pods if not d.healthy], now)
+    return results, inventory
+
+
+def _many(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[Diagnosis], Inventory]:
+    if target.kinds == ("Pod",):
+        inventory, _ns = inventory_for_scan(args)
+        return _complete(args, engine, inventory, engine.diagnose_all(inventory, now, sorted(inventory.pods)), now), inventory
+    inventory, ns = inventory_for_kinds(args)
+    labels = _labels_match(args)
+    results: list[Diagnosis] = []
+    for kind in target.kinds:
+        if kind != "Pod" or labels is None:
+            found = engine.diagnose_kind(inventory, kind, now, ns)
+        else:  # the scan read only the pods the selector matches
+            found = engine.diagnose_all(inventory, now, sorted(k for k in inventory.pods if ns is None or k[0] == ns))
+        if labels is not None and kind != "Pod":
+            found = [d for d in found if labels(_labels_of(inventory, d))]
+        results += found
+    return _complete(args, engine, inventory, results, now), inventory
+
+
+def _labels_of(inventory: Inventory, d: Diagnosis) -> dict:
+    obj = inventory.get(d.kind, d.namespace, d.name) or {}
+    return (obj.get("metadata") or {}).get("labels") or {}
+
+
 def run_diagnose(args: Namespace) -> int:
+    target = parse_target(args.what, args.name)
     engine = load_engine(args)
     now = datetime.now(timezone.utc)
-    if args.target == "pod":
-        inventory, ns = inventory_for_pod(args, args.name)
-        results = _complete(args, engine, inventory, [engine.diagnose_pod(inventory, inventory.pods[(ns, args.name)], now)], now)
+    if target.single:
+        results, inventory = _one(args, engine, target, now)
         emit(results, inventory, args.output, single=True)
     else:
-        inventory, _ns = inventory_for_scan(args)
-        results = _complete(args, engine, inventory, engine.diagnose_all(inventory, now, sorted(inventory.pods)), now)
+        results, inventory = _many(args, engine, target, now)
         emit(results, inventory, args.output, single=False, show_healthy=args.show_healthy)
     return 0 if all(r.healthy for r in results) else 1

@@ -15,6 +15,13 @@ from typing import NoReturn
 from k8sdoctor import __version__
 
 FORMATS = ("text", "json", "yaml", "markdown")
+EXIT_CODES = (
+    "exit codes:\n"
+    "  0  everything diagnosed is healthy\n"
+    "  1  a problem was found (a critical or warning finding)\n"
+    "  2  usage, connection, auth or input error (one line on stderr)\n"
+    "  130  interrupted"
+)
 
 
 def _source_options(top: bool) -> argparse.ArgumentParser:
@@ -52,36 +59,55 @@ def build_parser() -> argparse.ArgumentParser:
     common = _source_options(top=False)
     parser = argparse.ArgumentParser(
         prog="k8sdoctor",
-        description="Find out why pods are broken: the cause, the evidence, and what to do next.",
+        description="Find out why pods and workloads are broken: the cause, the evidence, and what to do next.",
         parents=[_source_options(top=True)],
-        epilog="With no command, opens the interactive TUI. `k8sdoctor demo` tries it on a simulated cluster.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"With no command, opens the interactive TUI. `k8sdoctor demo` tries it on a simulated cluster.\n\n{EXIT_CODES}",
     )
     parser.add_argument("--version", action="version", version=f"k8sdoctor {__version__}")
     parser.add_argument("-A", "--all-namespaces", action="store_true", help="TUI: watch all namespaces")
     parser.add_argument("-l", "--selector", metavar="SELECTOR", help="TUI: label selector")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    diag = sub.add_parser("diagnose", help="diagnose one pod or many, print the findings", parents=[common])
-    dsub = diag.add_subparsers(dest="target", metavar="pod|pods", required=True)
-    one = dsub.add_parser("pod", help="diagnose one pod", parents=[common])
-    one.add_argument("name", metavar="NAME")
-    one.add_argument("-o", "--output", choices=FORMATS, default="text")
-    many = dsub.add_parser("pods", help="diagnose the pods of a namespace (or all, with -A)", parents=[common])
-    many.add_argument("-A", "--all-namespaces", action="store_true", default=argparse.SUPPRESS, help="all namespaces")
-    many.add_argument("-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="label selector, as kubectl get -l")
-    many.add_argument("-o", "--output", choices=FORMATS, default="text")
-    many.add_argument("--show-healthy", action="store_true", help="text output: also list healthy pods")
+    from k8sdoctor.cli.targets import kinds_help
 
-    pb = sub.add_parser("playbooks", help="list, show, validate and test playbooks", parents=[common])
+    diag = sub.add_parser(
+        "diagnose",
+        help="diagnose one object, every object of a kind, or all of them; print the findings",
+        description="Diagnose one object (KIND NAME or KIND/NAME, as kubectl takes them), every object of a kind "
+        "in the namespace (KIND without a name: pods, deploy, svc...), or every kind at once (all).",
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"kinds: {kinds_help()}\n\n"
+        "examples:\n"
+        "  k8sdoctor diagnose pod web-7d9f8b6c5d-x2x7q    one pod (also po NAME, pod/NAME)\n"
+        "  k8sdoctor diagnose deploy/web                   a Deployment, then its pods with problems\n"
+        "  k8sdoctor diagnose pods -A -o json              every pod of every namespace\n"
+        "  k8sdoctor diagnose all -n shop                  every kind in one namespace\n\n"
+        f"{EXIT_CODES}",
+    )
+    diag.add_argument("what", metavar="KIND[/NAME]|all", help="what to diagnose: a kind, KIND/NAME, or all")
+    diag.add_argument("name", metavar="NAME", nargs="?", help="the object's name (with KIND)")
+    diag.add_argument("-A", "--all-namespaces", action="store_true", default=argparse.SUPPRESS, help="all namespaces")
+    diag.add_argument("-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="label selector, as kubectl get -l")
+    diag.add_argument("-o", "--output", choices=FORMATS, default="text", help="text (default; respects NO_COLOR), json, yaml or markdown")
+    diag.add_argument("--show-healthy", action="store_true", help="text output: also list healthy objects")
+
+    playbook_dirs = argparse.ArgumentParser(add_help=False)
+    playbook_dirs.add_argument(
+        "--playbooks", metavar="DIR", action="append", default=argparse.SUPPRESS, help="extra playbook directory (repeatable)"
+    )
+    playbook_dirs.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="verbose logging to the log file")
+    pb = sub.add_parser("playbooks", help="list, show, validate and test playbooks", parents=[playbook_dirs])
     pbsub = pb.add_subparsers(dest="action", metavar="list|show|validate|test|schema", required=True)
-    pbsub.add_parser("list", help="id, category, causes and source of each playbook", parents=[common])
-    show = pbsub.add_parser("show", help="print one playbook", parents=[common])
+    pbsub.add_parser("list", help="id, subject, category, causes and source of each playbook", parents=[playbook_dirs])
+    show = pbsub.add_parser("show", help="print one playbook", parents=[playbook_dirs])
     show.add_argument("id", metavar="ID")
-    val = pbsub.add_parser("validate", help="check playbook files against the schema", parents=[common])
+    val = pbsub.add_parser("validate", help="check playbook files against the schema", parents=[playbook_dirs])
     val.add_argument("paths", nargs="*", metavar="PATH")
-    test = pbsub.add_parser("test", help="run the examples playbooks carry", parents=[common])
+    test = pbsub.add_parser("test", help="run the examples playbooks carry", parents=[playbook_dirs])
     test.add_argument("paths", nargs="*", metavar="PATH")
-    pbsub.add_parser("schema", help="print the playbook JSON Schema", parents=[common])
+    pbsub.add_parser("schema", help="print the playbook JSON Schema", parents=[playbook_dirs])
 
     describe = sub.add_parser("describe", help="everything kubectl describe pod shows, findings highlighted", parents=[common])
     describe.add_argument("kind", choices=["pod"], metavar="pod")

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from k8sdoctor.errors import PlaybookError, UserError
-from k8sdoctor.playbook_files import load_playbooks, playbook_paths, read_playbook
+from k8sdoctor.playbook_files import load_playbooks, playbook_paths, read_playbook, read_playbook_id
 from k8sdoctor.sanitize import printable
 
 
@@ -38,7 +38,9 @@ def cmd_list(args: Namespace) -> int:
     console = Printer(sys.stdout)
     for pb in sorted(load_playbooks(args.playbooks).playbooks, key=lambda p: (p.spec.priority, p.id)):
         source = "built-in" if pb.builtin else printable(pb.path)
-        console.print(Text.assemble((f"{pb.id:<20}", "bold"), f" {pb.spec.category:<18} {pb.spec.scope:<9} ", (source, "dim")))
+        console.print(
+            Text.assemble((f"{pb.id:<20}", "bold"), f" {pb.spec.subject:<12} {pb.spec.category:<18} {pb.spec.scope:<9} ", (source, "dim"))
+        )
         causes = ", ".join(c.spec.id for c in pb.causes) + f"; fallback: {pb.fallback.spec.id}"
         console.print(Padding(Text(causes), (0, 0, 0, 2)))
     console.flush()
@@ -72,7 +74,7 @@ def cmd_validate(args: Namespace) -> int:
             failures += 1
             print(f"✖ {exc}")
             continue
-        print(f"✔ {path}: {pb.id} ({pb.spec.category}), {len(pb.causes)} causes, {len(pb.spec.examples)} examples")
+        print(f"✔ {path}: {pb.id} ({pb.spec.subject} {pb.spec.category}), {len(pb.causes)} causes, {len(pb.spec.examples)} examples")
     if not files:
         print("no playbook files found")
     return 2 if failures else 0
@@ -84,14 +86,17 @@ def cmd_test(args: Namespace) -> int:
 
     loaded = {pb.id: pb for pb in load_playbooks(args.playbooks).playbooks}
     selected = list(loaded.values())
+    origins: set[str] | None = None  # with paths: only the examples those files carry
     if args.paths:
-        selected = []
+        selected, origins = [], set()
         for path in _files(args.paths):
-            pb = read_playbook(path)
+            data_id = read_playbook_id(path)
+            pb = read_playbook(path, loaded)
             loaded[pb.id] = pb
-            selected.append(pb)
+            selected = [s for s in selected if s.id != pb.id] + [pb]
+            origins.add(data_id)
     engine = Engine(list(loaded.values()))
-    results = run_examples(engine, selected, datetime.now(timezone.utc))
+    results = run_examples(engine, selected, datetime.now(timezone.utc), origins)
     for r in results:
         mark = "✔" if r.ok else "✖"
         print(f"{mark} {r.playbook}: {printable(r.name)}" + ("" if r.ok else f" — {printable(r.detail)}"))

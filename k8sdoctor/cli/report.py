@@ -12,43 +12,42 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO
 
-from k8sdoctor.core.findings import Finding, PodDiagnosis
+from k8sdoctor.core.findings import SEVERITY_MARK, Diagnosis, Finding
 from k8sdoctor.sanitize import json_escape, one_line, printable, yaml_dump
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
-SEVERITY_MARK = {"critical": "✖", "warning": "▲", "info": "●"}
 
 
 @dataclass
 class PodGroup:
     """Pods of one workload with the same problem signature; the first one is shown in full."""
 
-    pods: list[PodDiagnosis]
+    pods: list[Diagnosis]
     workload: str | None  # "deployment/web"
     workload_total: int = 0  # pods the workload has in the scan
     extra: list[str] = field(default_factory=list)
 
     @property
-    def lead(self) -> PodDiagnosis:
+    def lead(self) -> Diagnosis:
         return self.pods[0]
 
 
-def signature(d: PodDiagnosis) -> tuple:
+def signature(d: Diagnosis) -> tuple:
     return tuple((f.category, f.cause, f.container, f.severity) for f in d.findings)
 
 
-def group_by_workload(results: list[PodDiagnosis], workload_sizes: dict[tuple[str, str], int]) -> list[PodGroup]:
+def group_by_workload(results: list[Diagnosis], workload_sizes: dict[tuple[str, str], int]) -> list[PodGroup]:
     """Group pods with findings by (namespace, workload, signature); bare pods stay alone."""
     groups: dict[tuple, PodGroup] = {}
     for d in results:
         if not d.findings:
             continue
-        if d.owner and d.owner.get("kind") and d.owner.get("name"):
+        if d.kind == "Pod" and d.owner and d.owner.get("kind") and d.owner.get("name"):
             workload = f"{d.owner['kind'].lower()}/{d.owner['name']}"
-            key = (d.namespace, workload, signature(d))
+            key: tuple = (d.namespace, workload, signature(d))
         else:
             workload = None
-            key = (d.namespace, d.name, signature(d))
+            key = (d.namespace, d.kind, d.name, signature(d))
         group = groups.get(key)
         if group is None:
             total = workload_sizes.get((d.namespace, workload), 0) if workload else 1
@@ -69,21 +68,49 @@ def to_yaml(payload: dict) -> str:
     return yaml_dump(payload, sort_keys=False, width=100)
 
 
-def payload_for(results: list[PodDiagnosis], single: bool) -> dict:
+def payload_for(results: list[Diagnosis], single: bool) -> dict:
+    """One object's dict (for a workload, with its pods that have problems under `pods`), or
+    `{"items": [...], "summary": {...}}`."""
     if single:
-        return results[0].to_dict()
+        out = results[0].to_dict()
+        if len(results) > 1:
+            out["pods"] = [r.to_dict() for r in results[1:]]
+        return out
     return {"items": [r.to_dict() for r in results], "summary": summary_counts(results)}
 
 
-def summary_counts(results: list[PodDiagnosis]) -> dict:
+def summary_counts(results: list[Diagnosis]) -> dict:
+    """Objects by their worst finding. `pods` counts pods; `objects` and `kinds` count every kind."""
     sev = Counter(r.worst_severity for r in results if r.findings)
+    kinds = Counter(r.kind for r in results)
     return {
-        "pods": len(results),
+        "pods": kinds.get("Pod", 0),
+        "objects": len(results),
+        "kinds": dict(sorted(kinds.items())),
         "healthy": sum(1 for r in results if r.healthy),
         "critical": sev.get("critical", 0),
         "warning": sev.get("warning", 0),
         "info": sev.get("info", 0),
     }
+
+
+def display_name(d: Diagnosis) -> str:
+    """How a result is named in a report: `shop/web-7d9f8b6c5d-x2x7q` for a pod, `shop/deployment/web`,
+    `node/worker-1` (cluster-scoped)."""
+    name = d.name if d.kind == "Pod" else f"{d.kind.lower()}/{d.name}"
+    return f"{d.namespace}/{name}" if d.namespace else name
+
+
+def count_line(counts: dict) -> str:
+    """ "12 pods" or "3 deployments, 12 pods": what a report covered."""
+    from k8sdoctor.core.kube.kinds import BY_KIND
+
+    if not counts["kinds"]:
+        return "0 pods"
+    parts = [f"{n} {(BY_KIND[k].singular if n == 1 else BY_KIND[k].plural) if k in BY_KIND else k}" for k, n in counts["kinds"].items()]
+    if set(counts["kinds"]) == {"Pod"}:
+        return f"{counts['pods']} pods"
+    return parts[0] if len(parts) == 1 else f"{counts['objects']} objects ({', '.join(parts)})"
 
 
 # ---- markdown ---------------------------------------------------------------------------------------
@@ -94,16 +121,16 @@ def _md_code(text: str) -> str:
     return f"{fence}\n{text}\n{fence}"
 
 
-def to_markdown(results: list[PodDiagnosis], groups: list[PodGroup], notes: list[str]) -> str:
+def to_markdown(results: list[Diagnosis], groups: list[PodGroup], notes: list[str]) -> str:
     out = ["# k8sdoctor report", ""]
     counts = summary_counts(results)
     out.append(
-        f"{counts['pods']} pods: {counts['healthy']} healthy, {counts['critical']} critical, {counts['warning']} warning, {counts['info']} info."
+        f"{count_line(counts)}: {counts['healthy']} healthy, {counts['critical']} critical, {counts['warning']} warning, {counts['info']} info."
     )
     out.append("")
     for g in groups:
         lead = g.lead
-        title = f"{lead.namespace}/{lead.name}" if len(g.pods) == 1 else f"{lead.namespace}/{g.workload}"
+        title = display_name(lead) if len(g.pods) == 1 else f"{lead.namespace}/{g.workload}"
         out.append(f"## {one_line(title)} ({one_line(lead.status)})")
         if len(g.pods) > 1:
             out.append(f"{len(g.pods)} of {g.workload_total} pods fail the same way: {', '.join(one_line(p.name) for p in g.pods)}")
@@ -175,7 +202,7 @@ class Printer:
 
 
 def render_text(
-    results: list[PodDiagnosis],
+    results: list[Diagnosis],
     groups: list[PodGroup],
     notes: list[str],
     *,
@@ -223,8 +250,8 @@ def render_text(
             title.append(f"{printable(lead.namespace)}/{printable(g.workload or '')}", style="bold")
             title.append(f"  {len(g.pods)} of {g.workload_total} pods fail the same way", style="bold")
         else:
-            title.append(f"{printable(lead.namespace)}/{printable(lead.name)}", style="bold")
-            if g.workload:
+            title.append(printable(display_name(lead)), style="bold")
+            if g.workload and lead.kind == "Pod":
                 title.append(f"  {printable(g.workload)}", style="dim")
         title.append(f"  {printable(lead.status)}", style=SEVERITY_STYLE.get(lead.worst_severity or "", ""))
         if lead.revision:
@@ -244,19 +271,22 @@ def render_text(
         r = healthy[0]
         console.print(
             Text.assemble(
-                (f"{printable(r.namespace)}/{printable(r.name)}", "bold"), "  ", (f"{printable(r.status)}", "green"), "  no problems found"
+                (printable(display_name(r)), "bold"),
+                "  ",
+                (f"{printable(r.status)}", "green"),
+                "  no problems found",
             )
         )
         for note in r.notes:
             console.print(Padding(Text(f"note: {printable(note)}", style="yellow"), (0, 0, 0, 2)))
     elif show_healthy:
         for r in healthy:
-            console.print(Text.assemble(("✔ ", "green"), f"{printable(r.namespace)}/{printable(r.name)}  ", (printable(r.status), "green")))
+            console.print(Text.assemble(("✔ ", "green"), f"{printable(display_name(r))}  ", (printable(r.status), "green")))
     for note in notes:
         console.print(Text(f"note: {printable(note)}", style="yellow"))
     if not single:
         c = summary_counts(results)
-        line = Text(f"{c['pods']} pods: ")
+        line = Text(f"{count_line(c)}: ")
         line.append(f"{c['healthy']} healthy", style="green")
         for sev in ("critical", "warning", "info"):
             if c[sev]:

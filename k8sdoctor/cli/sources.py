@@ -82,3 +82,69 @@ def inventory_for_scan(args: Namespace) -> tuple[Inventory, str | None]:
     client = open_client(args)
     ns = None if all_ns else (args.namespace or client.identity.namespace)
     return LiveFetcher(client).scan(ns, selector), ns
+
+
+def _scope(args: Namespace, client=None) -> str | None:
+    """The namespace a command is about, None for all (-A)."""
+    if getattr(args, "all_namespaces", False):
+        return None
+    return args.namespace or (client.identity.namespace if client is not None else None)
+
+
+def inventory_for_kinds(args: Namespace) -> tuple[Inventory, str | None]:
+    """The inventory for `diagnose all` and `diagnose KINDS`: the pod scan plus every other kind in the
+    namespace (or all of them), and cluster-scoped kinds; returns (inventory, namespace or None)."""
+    if args.snapshot:
+        inv, ns = inventory_for_scan(args)
+        return inv, ns
+    from k8sdoctor.cluster.live.fetch import LiveFetcher
+    from k8sdoctor.cluster.live.fetch_kinds import kinds_into
+
+    client = open_client(args)
+    ns = _scope(args, client)
+    fetcher = LiveFetcher(client)
+    inv = fetcher.scan(ns, getattr(args, "selector", None))
+    kinds_into(fetcher, inv, ns)
+    return inv, ns
+
+
+def inventory_for_object(args: Namespace, kind: str, name: str) -> tuple[Inventory, dict]:
+    """The inventory holding one object of `kind` and what its diagnosis reads; returns (inventory, object)."""
+    from k8sdoctor.core.kube.kinds import BY_KIND
+
+    info = BY_KIND[kind]
+    if args.snapshot:
+        inv = _snapshot(args)
+        if info.namespaced:
+            matches = sorted({o["metadata"].get("namespace", "") for o in inv.all(kind) if (o.get("metadata") or {}).get("name") == name})
+            ns = args.namespace or (matches[0] if len(matches) == 1 else "default")
+            if not args.namespace and len(matches) > 1:
+                raise UserError(
+                    f'{info.singular} "{name}" is in several namespaces of the snapshot ({", ".join(matches)}); pick one with -n'
+                )
+        else:
+            ns = ""
+        obj = inv.get(kind, ns, name)
+        if obj is None:
+            where = f' in namespace "{ns}"' if info.namespaced else ""
+            raise NotFoundError(
+                f'{info.singular} "{name}" not found{where} of snapshot {args.snapshot}', close_names(name, inv.names(kind, ns))
+            )
+        return inv, obj
+    from k8sdoctor.cluster.live.fetch import LiveFetcher
+    from k8sdoctor.cluster.live.fetch_kinds import kinds_into, object_into
+
+    client = open_client(args)
+    ns = (args.namespace or client.identity.namespace) if info.namespaced else ""
+    fetcher = LiveFetcher(client)
+    probe = Inventory()
+    try:
+        object_into(fetcher, probe, kind, ns, name)  # fails fast, with close names, when it does not exist
+    except NotFoundError as exc:
+        raise NotFoundError(str(exc), close_names(name, exc.suggestions)) from None
+    inv = fetcher.scan(ns if info.namespaced else None)
+    kinds_into(fetcher, inv, ns if info.namespaced else None)
+    inv.merge(probe)
+    obj = inv.get(kind, ns, name)
+    assert obj is not None
+    return inv, obj

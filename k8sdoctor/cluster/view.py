@@ -15,7 +15,7 @@ from datetime import datetime
 
 from k8sdoctor.cluster.live.informer import Change, Delta, Replace, SourceState
 from k8sdoctor.core.engine import Engine
-from k8sdoctor.core.findings import PodDiagnosis
+from k8sdoctor.core.findings import Diagnosis
 from k8sdoctor.core.inventory import Inventory, Key, obj_key
 from k8sdoctor.core.kube.podstatus import ready_count, restarts
 from k8sdoctor.core.kube.timeutil import human_duration, parse_time
@@ -33,7 +33,7 @@ class PodRow:
     restarts: str  # "5 (3m ago)"
     restart_count: int
     created: datetime | None
-    diagnosis: PodDiagnosis
+    diagnosis: Diagnosis
 
     @property
     def severity(self) -> str | None:
@@ -71,7 +71,7 @@ class ConnectionStatus:
     per_kind: dict[str, SourceState] = field(default_factory=dict)
 
 
-def row_for(pod: dict, diagnosis: PodDiagnosis, now: datetime) -> PodRow:
+def row_for(pod: dict, diagnosis: Diagnosis, now: datetime) -> PodRow:
     count, last = restarts(pod)
     ready, total = ready_count(pod)
     restart_text = str(count)

@@ -1,12 +1,16 @@
-"""The diagnosis engine: runs compiled playbooks over a pod's facts and returns sorted findings.
+"""The diagnosis engine: runs compiled playbooks over an object's facts and returns sorted findings.
 
-Playbooks run in priority order. For a container-scoped playbook each container is a target; for a
-pod-scoped one the pod is. When a playbook's symptom (`match`) holds for a target, its causes are
-tried in order (`select: first`) or all together (`select: all`); if none holds, the fallback cause is
-reported. An `exclusive` playbook that produced a finding stops later playbooks for the same target
-(a crash-looping container is not reported again as merely "not ready").
+Playbooks run in priority order, each on the subjects of its kind. For a container-scoped pod playbook
+each container is a target; for a pod-scoped one the pod is; for any other kind the object is. When a
+playbook's symptom (`match`) holds for a target, its causes are tried in order (`select: first`) or all
+together (`select: all`); if none holds, the fallback cause is reported. An `exclusive` playbook that
+produced a finding stops later playbooks for the same target (a crash-looping container is not reported
+again as merely "not ready").
 
-Per-family analyzers (`k8sdoctor.core.analyzers`) then add evidence from related objects.
+When a symptom holds and the playbook's causes read logs the source does not have, the diagnosis asks for
+them (`Diagnosis.wants`); a live source fetches them and diagnoses again.
+
+Per-cause analyzers (`k8sdoctor.core.analyzers`) then add evidence from related objects.
 """
 
 from __future__ import annotations
@@ -15,17 +19,20 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from k8sdoctor.core.analyzers import analyzers_for
-from k8sdoctor.core.facts import ContainerFact, PodFacts, build_pod_facts, workload_of
-from k8sdoctor.core.findings import SEVERITY_RANK, Evidence, Finding, PodDiagnosis, Step
+from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts, build_object_facts, build_pod_facts
+from k8sdoctor.core.findings import SEVERITY_RANK, Diagnosis, Evidence, Finding, Step
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.kube.objstatus import object_status
 from k8sdoctor.core.kube.podstatus import pod_display_status
-from k8sdoctor.core.playbooks.matching import Hit, LogTest, MatchContext, Node
+from k8sdoctor.core.playbooks.matching import Hit, MatchContext
 from k8sdoctor.core.playbooks.model import CompiledCause, Playbook
-from k8sdoctor.core.playbooks.templates import reflow, render
+from k8sdoctor.core.playbooks.templates import MissingValue, reflow, render
+from k8sdoctor.core.relations import workload_of
 
 
 def is_plainly_healthy(pod: dict) -> bool:
-    """Fast triage on the raw pod: Succeeded, or Running with every container ready and never restarted.
+    """Fast triage on the raw pod: Succeeded, or Running with every container running, ready and never
+    restarted.
 
     Such pods need no facts and no playbooks. Anything else (including odd or partial objects) goes
     through the full diagnosis.
@@ -44,6 +51,9 @@ def is_plainly_healthy(pod: dict) -> bool:
     for cs in statuses:
         if not isinstance(cs, dict) or cs.get("ready") is not True or cs.get("restartCount"):
             return False
+        state = cs.get("state")
+        if not isinstance(state, dict) or "running" not in state:  # "ready" but not running says something is off
+            return False
     init = status.get("initContainerStatuses") or ()
     return all(isinstance(cs, dict) and not cs.get("restartCount") for cs in init)
 
@@ -59,58 +69,71 @@ def _event_scopes(facts: PodFacts) -> dict:
     return scopes
 
 
-def _uses_logs(node: Node | None) -> bool:
-    if node is None:
-        return False
-    if isinstance(node, LogTest):
-        return True
-    return any(_uses_logs(n) for n in getattr(node, "nodes", ())) or _uses_logs(getattr(node, "node", None))
+def _logs_wanted(pb: Playbook, c: ContainerFact) -> bool | None:
+    """Which run's logs a playbook wants for a container: True (previous), False (current), None (none)."""
+    if not pb.spec.logs or c.logs_known:
+        return None
+    if pb.spec.logs == "auto":
+        return c.restarts > 0 or c.last_finished_at is not None or bool(c.last_reason)
+    return pb.spec.logs == "previous"
 
 
-def _workload(facts: PodFacts) -> str:
-    if facts.workload_kind and facts.workload_name:
-        return f"{facts.workload_kind.lower()}/{facts.workload_name}"
-    return f"pod/{facts.name}"
+def _command(template: str | None, values: dict[str, str]) -> str | None:
+    """A remediation command, or none when a value it needs is missing (a pod not on a node yet)."""
+    if template is None:
+        return None
+    try:
+        return render(template, values, shell=True)
+    except MissingValue:
+        return None
 
 
 class Engine:
-    """Holds compiled playbooks; `diagnose` is pure and safe to call from any thread."""
+    """Holds compiled playbooks; the `diagnose*` methods are pure and safe to call from any thread."""
 
     def __init__(self, playbooks: Sequence[Playbook]) -> None:
         self.playbooks = sorted(playbooks, key=lambda p: (p.spec.priority, p.id))
-        self._reads_logs = {p.id: any(_uses_logs(c.match) for c in p.causes) for p in self.playbooks}
+        self.by_subject: dict[str, list[Playbook]] = {}
+        for pb in self.playbooks:
+            self.by_subject.setdefault(pb.spec.subject, []).append(pb)
+        self._order = {pb.id: i for i, pb in enumerate(self.playbooks)}
 
-    # ---- entry points --------------------------------------------------------------------------
-    def diagnose_pod(self, inventory: Inventory, pod: dict, now: datetime) -> PodDiagnosis:
+    @property
+    def subjects(self) -> list[str]:
+        """The kinds some playbook diagnoses."""
+        return list(self.by_subject)
+
+    # ---- pods ------------------------------------------------------------------------------------
+    def diagnose_pod(self, inventory: Inventory, pod: dict, now: datetime) -> Diagnosis:
         """Diagnose one raw pod against what the inventory knows. Never raises on odd objects."""
         if is_plainly_healthy(pod):
             meta = pod.get("metadata") or {}
             phase = (pod.get("status") or {}).get("phase") or ""
             # printPod's verdict for a Running pod whose containers all run ready is its phase
             status = ("Terminating" if meta.get("deletionTimestamp") else phase) if phase == "Running" else pod_display_status(pod)
-            kind, name, revision = workload_of(inventory, pod)
-            return PodDiagnosis(
+            workload = workload_of(inventory, "Pod", pod)
+            return Diagnosis(
                 namespace=meta.get("namespace") or "",
                 name=meta.get("name") or "",
                 phase=phase,
                 status=status,
-                owner={"kind": kind, "name": name} if kind else None,
-                revision=revision,
+                owner=workload.owner_dict() if workload else None,
+                revision=workload.revision if workload else None,
             )
         return self.diagnose(build_pod_facts(inventory, pod, now), inventory)
 
-    def diagnose_all(self, inventory: Inventory, now: datetime, keys: Iterable | None = None) -> list[PodDiagnosis]:
+    def diagnose_all(self, inventory: Inventory, now: datetime, keys: Iterable | None = None) -> list[Diagnosis]:
         pods = inventory.pods
         return [self.diagnose_pod(inventory, pods[k], now) for k in (keys if keys is not None else list(pods))]
 
-    def diagnose(self, facts: PodFacts, inventory: Inventory | None = None) -> PodDiagnosis:
-        result = PodDiagnosis(
+    def diagnose(self, facts: PodFacts, inventory: Inventory | None = None) -> Diagnosis:
+        result = Diagnosis(
             namespace=facts.namespace,
             name=facts.name,
             phase=facts.phase,
             status=pod_display_status(facts.raw),
-            owner={"kind": facts.workload_kind, "name": facts.workload_name} if facts.workload_kind else None,
-            revision=facts.revision,
+            owner=facts.workload.owner_dict() if facts.workload else None,
+            revision=facts.workload.revision if facts.workload else None,
         )
         for u in facts.unreadable:
             result.notes.append(f"could not read {u.resource}: {u.reason}")
@@ -121,11 +144,11 @@ class Engine:
         claimed: set[str] = set()
         scopes = _event_scopes(facts)
         memo: dict = {}
-        for pb in self.playbooks:
+        for pb in self.by_subject.get("Pod", ()):
             if pod_claimed:
                 break
             if pb.spec.scope == "pod":
-                found = self._run(pb, facts, None, scopes[None], memo)
+                found = self._run(pb, MatchContext(facts, None, scopes[None], memo, inventory), None)
                 findings.extend(found)
                 if found and pb.spec.exclusive:
                     pod_claimed = True
@@ -133,32 +156,87 @@ class Engine:
             for c in facts.containers:
                 if c.name in claimed or c.kind == "ephemeral":
                     continue
-                found = self._run(pb, facts, c, scopes.get(c.name, scopes["*"]), memo)
+                found = self._run(pb, MatchContext(facts, c, scopes.get(c.name, scopes["*"]), memo, inventory), c)
                 findings.extend(found)
                 if found and pb.spec.exclusive:
                     claimed.add(c.name)
-                if found and self._reads_logs[pb.id] and not c.logs_known:
-                    result.notes.append(
-                        f"no logs were available for container {c.name}; its cause may be in them: "
-                        f"kubectl logs -n {facts.namespace} {facts.name} -c {c.name} --previous"
-                    )
+                previous = _logs_wanted(pb, c) if found else None
+                if previous is not None:
+                    self._want_logs(result, facts, c, previous)
         if any(f.is_problem and not f.fallback for f in findings):
             # A pod-level "something is wrong, nothing says why" adds nothing next to a finding that
             # says why (an app container waits in PodInitializing because its init container fails).
             findings = [f for f in findings if not (f.fallback and f.container is None)]
-        order = {pb.id: i for i, pb in enumerate(self.playbooks)}
         index = {c.name: i for i, c in enumerate(facts.containers)}
-        findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], order[f.playbook], index.get(f.container or "", -1)))
+        findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], self._order[f.playbook], index.get(f.container or "", -1)))
         if inventory is not None:
-            for f in findings:
-                for analyzer in analyzers_for(f.category):
-                    analyzer(f, facts, inventory)
+            self._analyze(findings, facts, inventory)
         result.findings = findings
         return result
 
-    # ---- one playbook on one target -----------------------------------------------------------
-    def _run(self, pb: Playbook, facts: PodFacts, container: ContainerFact | None, events: list, memo: dict) -> list[Finding]:
-        ctx = MatchContext(facts, container, events, memo)
+    @staticmethod
+    def _want_logs(result: Diagnosis, facts: PodFacts, c: ContainerFact, previous: bool) -> None:
+        run = "previous" if previous else "current"
+        want = ("logs", facts.namespace, f"{facts.name}/{c.name}/{run}")
+        if want in result.wants:
+            return
+        result.wants.append(want)
+        flag = " --previous" if previous else ""
+        result.notes.append(
+            f"no logs were available for container {c.name}; its cause may be in them: "
+            f"kubectl logs -n {facts.namespace} {facts.name} -c {c.name}{flag}"
+        )
+
+    # ---- other kinds -------------------------------------------------------------------------------
+    def diagnose_object(self, inventory: Inventory, kind: str, obj: dict, now: datetime) -> Diagnosis:
+        """Diagnose one object of any kind against what the inventory knows. Never raises on odd objects."""
+        if kind == "Pod":
+            return self.diagnose_pod(inventory, obj, now)
+        return self.diagnose_facts(build_object_facts(inventory, kind, obj, now))
+
+    def diagnose_facts(self, facts: ObjectFacts) -> Diagnosis:
+        result = Diagnosis(
+            namespace=facts.namespace,
+            name=facts.name,
+            phase="",
+            status=object_status(facts.kind, facts.raw),
+            owner=facts.workload.owner_dict() if facts.workload else None,
+            kind=facts.kind,
+        )
+        for u in facts.unreadable:
+            result.notes.append(f"could not read {u.resource}: {u.reason}")
+        events = list(reversed(facts.events))
+        memo: dict = {}
+        findings: list[Finding] = []
+        for pb in self.by_subject.get(facts.kind, ()):
+            found = self._run(pb, MatchContext(facts, None, events, memo, facts.inventory), None)
+            findings.extend(found)
+            if found and pb.spec.exclusive:
+                break
+        findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], self._order[f.playbook]))
+        self._analyze(findings, facts, facts.inventory)
+        result.findings = findings
+        return result
+
+    def diagnose_kind(self, inventory: Inventory, kind: str, now: datetime, namespace: str | None = None) -> list[Diagnosis]:
+        """Every object of one kind (in one namespace, or all), in name order."""
+        if kind == "Pod":
+            keys = sorted(k for k in inventory.pods if namespace is None or k[0] == namespace)
+            return self.diagnose_all(inventory, now, keys)
+        objects = inventory.all(kind) if namespace is None else inventory.in_namespace(kind, namespace)
+        ordered = sorted(
+            objects, key=lambda o: ((o.get("metadata") or {}).get("namespace") or "", (o.get("metadata") or {}).get("name") or "")
+        )
+        return [self.diagnose_object(inventory, kind, obj, now) for obj in ordered]
+
+    # ---- shared ------------------------------------------------------------------------------------
+    @staticmethod
+    def _analyze(findings: list[Finding], facts: PodFacts | ObjectFacts, inventory: Inventory) -> None:
+        for f in findings:
+            for analyzer in analyzers_for(f.category, f.cause):
+                analyzer(f, facts, inventory)
+
+    def _run(self, pb: Playbook, ctx: MatchContext, container: ContainerFact | None) -> list[Finding]:
         symptom = pb.match.eval(ctx)
         if symptom is None:
             return []
@@ -173,12 +251,45 @@ class Engine:
         if not hits:
             hits = [(pb.fallback, Hit())]
         severity = next((sev for when, sev in pb.downgrade if when.eval(ctx) is not None), None)
-        return [self._finding(pb, facts, container, cause, hit, symptom, severity) for cause, hit in hits]
+        category = next((cat for when, cat in pb.variants if when.eval(ctx) is not None), pb.spec.category)
+        return [self._finding(pb, category, ctx.facts, container, cause, hit, symptom, severity) for cause, hit in hits]
+
+    @staticmethod
+    def _values(facts: PodFacts | ObjectFacts, container: ContainerFact | None) -> dict[str, str]:
+        """The template variables of a target (see templates.standard_vars)."""
+        if isinstance(facts, ObjectFacts):
+            ref = f"{facts.kind.lower()}/{facts.name}"
+            return {
+                "namespace": facts.namespace,
+                "name": facts.name,
+                "kind": facts.kind,
+                "object": ref,
+                "workload": facts.workload.ref if facts.workload else ref,
+            }
+        workload = facts.workload
+        values = {
+            "pod": facts.name,
+            "namespace": facts.namespace,
+            "node": facts.node_name,
+            "workload": workload.ref if workload else f"pod/{facts.name}",
+            "owner_kind": workload.kind if workload else "",
+            "owner_name": workload.name if workload else "",
+        }
+        if container is not None:
+            exit_code = container.exit_code
+            values.update(
+                container=container.name,
+                image=container.image,
+                restarts=str(container.restarts),
+                exit_code="" if exit_code is None else str(exit_code),
+            )
+        return values
 
     def _finding(
         self,
         pb: Playbook,
-        facts: PodFacts,
+        category: str,
+        facts: PodFacts | ObjectFacts,
         container: ContainerFact | None,
         cause: CompiledCause,
         hit: Hit,
@@ -190,39 +301,25 @@ class Engine:
         for ev in symptom.evidence:
             if ev not in evidence:
                 evidence.append(ev)
-        values = {
-            "pod": facts.name,
-            "namespace": facts.namespace,
-            "node": facts.node_name,
-            "workload": _workload(facts),
-            "owner_kind": facts.workload_kind,
-            "owner_name": facts.workload_name,
-        }
-        if container is not None:
-            exit_code = container.exit_code
-            values.update(
-                container=container.name,
-                image=container.image,
-                restarts=str(container.restarts),
-                exit_code="" if exit_code is None else str(exit_code),
-            )
+        captures = dict(symptom.captures)
+        captures.update(hit.captures)
+        values = self._values(facts, container)
         for k, v in symptom.captures.items():
             values.setdefault(k, v)
-        for k, v in hit.captures.items():
-            values[k] = v
+        values.update(hit.captures)
         severity = downgraded or spec.severity or pb.spec.severity
         return Finding(
-            category=pb.spec.category,
+            category=category,
             cause=spec.id,
             container=container.name if container is not None else None,
             severity=severity,
-            title=render(spec.title, values),
-            summary=render(spec.summary or spec.title, values),
-            explanation=reflow(render(spec.explanation, values)),
+            title=render(spec.title, values, lenient=True),
+            summary=render(spec.summary or spec.title, values, lenient=True),
+            explanation=reflow(render(spec.explanation, values, lenient=True)),
             evidence=evidence,
-            remediation=[
-                Step(render(s.text, values), render(s.command, values, shell=True) if s.command else None) for s in spec.remediation
-            ],
+            remediation=[Step(render(s.text, values, lenient=True), _command(s.command, values)) for s in spec.remediation],
             playbook=pb.id,
             fallback=cause.match is None,
+            about=hit.about or symptom.about,
+            captures=captures,
         )

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from k8sdoctor.core.kube.raw import as_dict, as_int, dicts
+from k8sdoctor.core.kube.scheduler_message import reason_kinds
+
 LOG_TAIL_LINES = 200
 LOG_TAIL_BYTES = 1 << 20  # `limitBytes` of a tail read: one endless line costs no more than this
 _CONFIG_REASONS = {"CreateContainerConfigError", "CreateContainerError", "ContainerCreating"}
@@ -21,30 +24,25 @@ class LogRequest:
 
 
 def _statuses(pod: dict) -> list[dict]:
-    status = pod.get("status") if isinstance(pod.get("status"), dict) else {}
-    out = []
-    for key in ("initContainerStatuses", "containerStatuses"):
-        value = status.get(key)
-        if isinstance(value, list):
-            out.extend(s for s in value if isinstance(s, dict))
-    return out
+    status = as_dict(pod.get("status"))
+    return dicts(status.get("initContainerStatuses")) + dicts(status.get("containerStatuses"))
 
 
 def logs_to_fetch(pod: dict) -> list[LogRequest]:
     """Containers whose log tail may name a crash cause."""
     wanted: list[LogRequest] = []
-    status = pod.get("status") if isinstance(pod.get("status"), dict) else {}
+    status = as_dict(pod.get("status"))
     if status.get("reason") == "Evicted":
         return wanted  # its containers are gone, and the eviction message says why
     for cs in _statuses(pod):
         name = cs.get("name")
         if not isinstance(name, str):
             continue
-        state = cs.get("state") if isinstance(cs.get("state"), dict) else {}
-        last = (cs.get("lastState") or {}).get("terminated") if isinstance(cs.get("lastState"), dict) else None
-        restarts = cs.get("restartCount") if isinstance(cs.get("restartCount"), int) else 0
-        waiting = state.get("waiting") if isinstance(state.get("waiting"), dict) else {}
-        terminated = state.get("terminated") if isinstance(state.get("terminated"), dict) else {}
+        state = as_dict(cs.get("state"))
+        last = as_dict(as_dict(cs.get("lastState")).get("terminated"))
+        restarts = as_int(cs.get("restartCount")) or 0
+        waiting = as_dict(state.get("waiting"))
+        terminated = as_dict(state.get("terminated"))
         if cs.get("ready") is True and not waiting and restarts == 0:
             continue
         if last and restarts > 0:
@@ -59,11 +57,11 @@ def logs_to_fetch(pod: dict) -> list[LogRequest]:
 def needs_cluster_pods(pod: dict) -> bool:
     """True for a Pending pod the scheduler says lacks resources: how far it is from fitting needs what
     every pod on the nodes requests (as `kubectl describe node` shows)."""
-    status = pod.get("status") if isinstance(pod.get("status"), dict) else {}
+    status = as_dict(pod.get("status"))
     if status.get("phase") != "Pending":
         return False
-    for cond in status.get("conditions") or ():
-        if isinstance(cond, dict) and cond.get("type") == "PodScheduled" and "Insufficient" in str(cond.get("message") or ""):
+    for cond in dicts(status.get("conditions")):
+        if cond.get("type") == "PodScheduled" and "insufficient-resources" in reason_kinds(str(cond.get("message") or "")):
             return True
     return False
 
@@ -75,19 +73,19 @@ def needs_namespace_pods(pod: dict) -> bool:
     """True for an image pull failure: the other pods of the namespace show which tags really exist
     ("did you mean the one the other replicas run")."""
     for cs in _statuses(pod):
-        waiting = (cs.get("state") or {}).get("waiting") if isinstance(cs.get("state"), dict) else None
-        if isinstance(waiting, dict) and waiting.get("reason") in _PULL_REASONS:
+        waiting = as_dict(as_dict(cs.get("state")).get("waiting"))
+        if waiting.get("reason") in _PULL_REASONS:
             return True
     return False
 
 
 def needs_object_names(pod: dict) -> bool:
     """True when Secret/ConfigMap names could explain the failure ("did you mean")."""
-    status = pod.get("status") if isinstance(pod.get("status"), dict) else {}
+    status = as_dict(pod.get("status"))
     if status.get("phase") == "Pending":
         return True
     for cs in _statuses(pod):
-        waiting = (cs.get("state") or {}).get("waiting") if isinstance(cs.get("state"), dict) else None
-        if isinstance(waiting, dict) and waiting.get("reason") in _CONFIG_REASONS:
+        waiting = as_dict(as_dict(cs.get("state")).get("waiting"))
+        if waiting.get("reason") in _CONFIG_REASONS:
             return True
     return False

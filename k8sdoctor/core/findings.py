@@ -1,4 +1,4 @@
-"""What the engine produces: findings with quoted evidence and remediation, per pod."""
+"""What the engine produces: findings with quoted evidence and remediation, per diagnosed object."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 SEVERITIES = ("critical", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+#: The mark that carries a severity where colour cannot (NO_COLOR, a pipe, a monochrome terminal).
+SEVERITY_MARK = {"critical": "✖", "warning": "▲", "info": "●"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +54,19 @@ class Finding:
     wants: list[tuple[str, str, str]] = field(default_factory=list)
     #: The playbook's fallback: its symptom matched but no specific cause did.
     fallback: bool = False
+    #: The object the evidence is about when it is not the diagnosed one (kind, namespace, name): a
+    #: Deployment's finding quoting its ReplicaSet's FailedCreate event.
+    about: tuple[str, str, str] | None = None
+    #: What the playbook's regexes captured (a Secret name, a quota's name): analyzers read these
+    #: instead of matching the quoted text again. Not part of the output.
+    captures: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_problem(self) -> bool:
         return self.severity in ("critical", "warning")
 
     def to_dict(self) -> dict:
-        return {
+        out: dict = {
             "category": self.category,
             "cause": self.cause,
             "container": self.container,
@@ -70,20 +78,32 @@ class Finding:
             "remediation": [s.to_dict() for s in self.remediation],
             "playbook": self.playbook,
         }
+        if self.about is not None:
+            kind, namespace, name = self.about
+            out["object"] = {"kind": kind, "namespace": namespace, "name": name}
+        return out
 
 
 @dataclass(slots=True)
-class PodDiagnosis:
-    """The result for one pod. `healthy` is False exactly when a critical or warning finding exists."""
+class Diagnosis:
+    """The result for one object. `healthy` is False exactly when a critical or warning finding exists.
+
+    Pods carry `phase` and `revision`; every kind carries `status`, as `kubectl get` shows it (a pod's
+    STATUS column, a Deployment's READY).
+    """
 
     namespace: str
     name: str
     phase: str
-    status: str  # as `kubectl get pods` prints STATUS
+    status: str
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # evidence we could not read, and why
     owner: dict | None = None  # {"kind", "name"} of the owning workload (Deployment over ReplicaSet)
     revision: str | None = None
+    kind: str = "Pod"
+    #: Evidence a source could read to complete this diagnosis (a container's logs, a Secret's key
+    #: names): ("logs", namespace, "pod/container/previous|current") or (kind, namespace, name).
+    wants: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
@@ -96,14 +116,14 @@ class PodDiagnosis:
         return min((f.severity for f in self.findings), key=SEVERITY_RANK.__getitem__)
 
     def to_dict(self) -> dict:
-        return {
-            "namespace": self.namespace,
-            "name": self.name,
-            "phase": self.phase,
-            "status": self.status,
-            "healthy": self.healthy,
-            "owner": self.owner,
-            "revision": self.revision,
-            "findings": [f.to_dict() for f in self.findings],
-            "notes": list(self.notes),
-        }
+        out: dict = {"kind": self.kind, "namespace": self.namespace, "name": self.name}
+        if self.kind == "Pod":
+            out["phase"] = self.phase
+        out["status"] = self.status
+        out["healthy"] = self.healthy
+        out["owner"] = self.owner
+        if self.kind == "Pod":
+            out["revision"] = self.revision
+        out["findings"] = [f.to_dict() for f in self.findings]
+        out["notes"] = list(self.notes)
+        return out

@@ -4,39 +4,40 @@ diagnosis needs. Snapshot loading, the one-shot live fetch and the TUI's watches
 Objects are stored as they come, less `metadata.managedFields` (server-side apply bookkeeping, often the
 biggest part of a real object, never read). Secrets are the exception: only their metadata, type and key
 names are kept (see `Inventory.put_secret`); values never enter the inventory.
+
+Relations are indexed as objects arrive, each update O(that object): events by the object they are about,
+owners and their children (pod → ReplicaSet → Deployment, pod → Job → CronJob), pods by label, namespace and
+node, objects by namespace, EndpointSlices by Service. Analyzers and facts read relations here and never scan
+every object (`relations.py` builds the joins on top: selectors, claims, scale targets).
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
+
+from k8sdoctor.core.kube.kinds import KINDS, is_namespaced
+from k8sdoctor.core.kube.raw import as_dict, as_list, as_str
 
 T = TypeVar("T")
 
 Key = tuple[str, str]  # (namespace, name); namespace is "" for cluster-scoped objects
+#: (kind, namespace, name): an object of any kind
+Ref = tuple[str, str, str]
 ALL_NAMESPACES = "*"
 #: listed_names entry (SECRET_REGISTRY_TYPES, namespace): the namespace's Secrets of the registry
 #: types (kubernetes.io/dockerconfigjson, kubernetes.io/dockercfg) were listed, so a Secret without a
 #: `type` there is known not to be one of them.
 SECRET_REGISTRY_TYPES = "Secret:registry-types"
 
-#: Kinds kept by (namespace, name). Pods and events have their own indexes.
-NAMESPACED_KINDS = (
-    "PersistentVolumeClaim",
-    "ConfigMap",
-    "Secret",
-    "ServiceAccount",
-    "ReplicaSet",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "CronJob",
-)
-CLUSTER_KINDS = ("Node", "StorageClass", "Namespace", "PersistentVolume")
+#: Kinds kept by (namespace, name) in `Inventory.objects`. Pods and events have their own tables.
+NAMESPACED_KINDS = tuple(k.kind for k in KINDS if k.namespaced and k.kind not in ("Pod", "Event"))
+CLUSTER_KINDS = tuple(k.kind for k in KINDS if not k.namespaced)
+#: The label EndpointSlices carry to name their Service.
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +57,13 @@ class Unreadable:
     reason: str  # one line, e.g. 'forbidden: cannot list resource "events" in namespace "shop"'
 
 
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def _meta(obj: dict) -> dict:
-    meta = obj.get("metadata")
-    return meta if isinstance(meta, dict) else {}
+    return as_dict(obj.get("metadata"))
 
 
 def obj_key(obj: dict) -> Key:
     meta = _meta(obj)
-    return (_text(meta.get("namespace")), _text(meta.get("name")))
+    return (as_str(meta.get("namespace")), as_str(meta.get("name")))
 
 
 def _drop_managed_fields(obj: dict) -> dict:
@@ -78,7 +74,7 @@ def _drop_managed_fields(obj: dict) -> dict:
 
 
 def _uid(obj: dict) -> str:
-    return _text(_meta(obj).get("uid"))
+    return as_str(_meta(obj).get("uid"))
 
 
 def _has_keys(obj: dict) -> bool:
@@ -88,19 +84,42 @@ def _has_keys(obj: dict) -> bool:
 
 def event_subject(event: dict) -> dict:
     """The object an event is about: core/v1 `involvedObject`, or events.k8s.io/v1 `regarding`."""
-    subject = event.get("involvedObject") or event.get("regarding")
-    return subject if isinstance(subject, dict) else {}
+    return as_dict(event.get("involvedObject") or event.get("regarding"))
+
+
+def event_subject_ref(event: dict) -> Ref:
+    """(kind, namespace, name) of the object an event is about; an event without a kind is about a pod."""
+    subject = event_subject(event)
+    kind = as_str(subject.get("kind")) or "Pod"
+    namespace = as_str(subject.get("namespace")) or (obj_key(event)[0] if is_namespaced(kind) else "")
+    return (kind, namespace if is_namespaced(kind) else "", as_str(subject.get("name")))
+
+
+def controller_ref(obj: dict) -> dict:
+    """The controller ownerReference (or the first owner when none is marked controller)."""
+    owners = [o for o in as_list(_meta(obj).get("ownerReferences")) if isinstance(o, dict)]
+    return next((o for o in owners if o.get("controller")), owners[0] if owners else {})
+
+
+def _owner_ref(kind: str, obj: dict) -> Ref | None:
+    owner = controller_ref(obj)
+    okind, oname = as_str(owner.get("kind")), as_str(owner.get("name"))
+    if not okind or not oname:
+        return None
+    return (okind, obj_key(obj)[0] if is_namespaced(okind) else "", oname)
+
+
+def _labels(obj: dict) -> dict:
+    return as_dict(_meta(obj).get("labels"))
 
 
 class Inventory:
-    """Raw objects by kind, with event→pod indexes so joining events to a pod is not a scan."""
+    """Raw objects by kind, with the relation indexes diagnosis reads (see the module docstring)."""
 
     def __init__(self) -> None:
         self.pods: dict[Key, dict] = {}
         self.pods_by_uid: dict[str, Key] = {}
         self.events: dict[str, dict] = {}  # by event uid (or ns/name when uid is absent)
-        self._events_by_pod_uid: dict[str, set[str]] = defaultdict(set)
-        self._events_by_pod_key: dict[Key, set[str]] = defaultdict(set)
         self.objects: dict[str, dict[Key, dict]] = {k: {} for k in NAMESPACED_KINDS + CLUSTER_KINDS}
         self.logs: dict[LogKey, list[str]] = {}
         self.unreadable: list[Unreadable] = []
@@ -113,6 +132,16 @@ class Inventory:
         #: changes many times a second sets a few seconds here, so analyzers stay O(pod) per event.
         self.derived_max_age = 0.0
         self._derived: dict[str, tuple[int, float, object]] = {}
+        # relation indexes
+        self._events_by_subject: dict[Ref, set[str]] = defaultdict(set)
+        self._events_by_uid: dict[str, set[str]] = defaultdict(set)
+        self._children: dict[Ref, set[Ref]] = defaultdict(set)
+        self._pods_by_label: dict[tuple[str, str, str], set[Key]] = defaultdict(set)
+        self._pods_by_namespace: dict[str, set[Key]] = defaultdict(set)
+        self._pods_by_node: dict[str, set[Key]] = defaultdict(set)
+        self._pods_by_claim: dict[Key, set[Key]] = defaultdict(set)
+        self._by_namespace: dict[str, dict[str, set[Key]]] = defaultdict(lambda: defaultdict(set))
+        self._slices_by_service: dict[Key, set[Key]] = defaultdict(set)
 
     # ---- derived indexes ----------------------------------------------------------------------
     def derived(self, name: str, build: Callable[[Inventory], T]) -> T:
@@ -129,6 +158,89 @@ class Inventory:
         self._derived[name] = (self.version, now, value)
         return value
 
+    # ---- relation indexes -----------------------------------------------------------------------
+    def _index(self, kind: str, obj: dict, key: Key, add: bool) -> None:
+        """Add an object to (or take it out of) the relation indexes: O(its labels)."""
+        op = set.add if add else set.discard
+        owner = _owner_ref(kind, obj)
+        if owner is not None:
+            op(self._children[owner], (kind, *key))
+        if kind == "Pod":
+            op(self._pods_by_namespace[key[0]], key)
+            for label, value in _labels(obj).items():
+                if isinstance(value, str):
+                    op(self._pods_by_label[(key[0], label, value)], key)
+            spec = as_dict(obj.get("spec"))
+            node = as_str(spec.get("nodeName"))
+            if node:
+                op(self._pods_by_node[node], key)
+            for volume in as_list(spec.get("volumes")):
+                claim = as_str(as_dict(as_dict(volume).get("persistentVolumeClaim")).get("claimName"))
+                if claim:
+                    op(self._pods_by_claim[(key[0], claim)], key)
+            return
+        if key[0]:
+            op(self._by_namespace[kind][key[0]], key)
+        if kind == "EndpointSlice":
+            service = _labels(obj).get(SERVICE_NAME_LABEL)
+            if isinstance(service, str):
+                op(self._slices_by_service[(key[0], service)], key)
+
+    def children(self, kind: str, namespace: str, name: str, child_kind: str | None = None) -> list[tuple[str, dict]]:
+        """Objects whose controller is this one (a Deployment's ReplicaSets, a ReplicaSet's pods)."""
+        out = []
+        for ckind, cns, cname in sorted(self._children.get((kind, namespace, name), ())):
+            if child_kind is not None and ckind != child_kind:
+                continue
+            obj = self.get(ckind, cns, cname)
+            if obj is not None:
+                out.append((ckind, obj))
+        return out
+
+    def owner(self, kind: str, obj: dict) -> tuple[str, dict] | None:
+        """The controller of an object, when the inventory holds it."""
+        ref = _owner_ref(kind, obj)
+        if ref is None:
+            return None
+        found = self.get(*ref)
+        return (ref[0], found) if found is not None else None
+
+    def pods_matching(self, namespace: str, labels: dict[str, str]) -> list[dict]:
+        """Pods of a namespace that carry every one of `labels` (a Service selector, `matchLabels`), found
+        through the label index: O(the smallest matching set). No labels: every pod of the namespace."""
+        if not labels:
+            keys: Iterable[Key] = self._pods_by_namespace.get(namespace, ())
+        else:
+            sets = sorted((self._pods_by_label.get((namespace, k, v), set()) for k, v in labels.items()), key=len)
+            keys = set.intersection(*sets) if sets[0] else ()
+        return [self.pods[k] for k in sorted(keys) if k in self.pods]
+
+    def pods_in(self, namespace: str) -> list[dict]:
+        return [self.pods[k] for k in sorted(self._pods_by_namespace.get(namespace, ())) if k in self.pods]
+
+    def pods_with_label(self, namespace: str, label: str) -> dict[str, int]:
+        """The values of one label across a namespace's pods, with how many pods carry each."""
+        return {v: len(keys) for (ns, k, v), keys in self._pods_by_label.items() if ns == namespace and k == label and keys}
+
+    def label_keys(self, namespace: str) -> dict[tuple[str, str], int]:
+        """Every (label, value) the pods of a namespace carry, with how many pods carry it."""
+        return {(k, v): len(keys) for (ns, k, v), keys in self._pods_by_label.items() if ns == namespace and keys}
+
+    def pods_on_node(self, node: str) -> list[dict]:
+        return [self.pods[k] for k in sorted(self._pods_by_node.get(node, ())) if k in self.pods]
+
+    def pods_using_claim(self, namespace: str, claim: str) -> list[dict]:
+        return [self.pods[k] for k in sorted(self._pods_by_claim.get((namespace, claim), ())) if k in self.pods]
+
+    def in_namespace(self, kind: str, namespace: str) -> list[dict]:
+        """Objects of a namespaced kind in one namespace (quotas, LimitRanges, Services...)."""
+        table = self.objects.get(kind, {})
+        return [table[k] for k in sorted(self._by_namespace.get(kind, {}).get(namespace, ())) if k in table]
+
+    def endpoint_slices(self, namespace: str, service: str) -> list[dict]:
+        table = self.objects["EndpointSlice"]
+        return [table[k] for k in sorted(self._slices_by_service.get((namespace, service), ())) if k in table]
+
     # ---- pods -------------------------------------------------------------------------------
     def put_pod(self, pod: dict) -> Key:
         self.version += 1
@@ -139,10 +251,12 @@ class Inventory:
             old_uid = _uid(old)
             if old_uid:
                 self.pods_by_uid.pop(old_uid, None)
+            self._index("Pod", old, key, add=False)
         self.pods[key] = pod
         uid = _uid(pod)
         if uid:
             self.pods_by_uid[uid] = key
+        self._index("Pod", pod, key, add=True)
         return key
 
     def delete_pod(self, pod: dict) -> Key:
@@ -153,6 +267,7 @@ class Inventory:
             uid = _uid(old)
             if uid:
                 self.pods_by_uid.pop(uid, None)
+            self._index("Pod", old, key, add=False)
         return key
 
     # ---- events -----------------------------------------------------------------------------
@@ -167,16 +282,12 @@ class Inventory:
         self.version += 1
         _drop_managed_fields(event)
         eid = self.event_id(event)
+        old = self.events.get(eid)
+        if old is not None:
+            self._index_event(eid, old, add=False)
         self.events[eid] = event
-        subject = event_subject(event)
-        if subject.get("kind") not in (None, "Pod"):
-            return None
-        key = (_text(subject.get("namespace")) or obj_key(event)[0], _text(subject.get("name")))
-        self._events_by_pod_key[key].add(eid)
-        uid = _text(subject.get("uid"))
-        if uid:
-            self._events_by_pod_uid[uid].add(eid)
-        return key
+        ref = self._index_event(eid, event, add=True)
+        return (ref[1], ref[2]) if ref[0] == "Pod" else None
 
     def delete_event(self, event: dict) -> Key | None:
         self.version += 1
@@ -184,36 +295,47 @@ class Inventory:
         old = self.events.pop(eid, None)
         if old is None:
             return None
-        subject = event_subject(old)
-        key = (_text(subject.get("namespace")) or obj_key(old)[0], _text(subject.get("name")))
-        self._events_by_pod_key.get(key, set()).discard(eid)
-        uid = _text(subject.get("uid"))
-        if uid:
-            self._events_by_pod_uid.get(uid, set()).discard(eid)
-        return key
+        ref = self._index_event(eid, old, add=False)
+        return (ref[1], ref[2]) if ref[0] == "Pod" else None
 
-    def events_for_pod(self, pod: dict) -> list[dict]:
-        """Events about this pod: matched by uid, or by namespace/name for events that carry no uid.
-
-        Events that name the same namespace/name but another uid belong to an earlier pod of the same
-        name (a StatefulSet replica, a recreated pod) and are left out.
-        """
-        uid = _uid(pod)
-        ids = set(self._events_by_pod_key.get(obj_key(pod), ()))
+    def _index_event(self, eid: str, event: dict, add: bool) -> Ref:
+        ref = event_subject_ref(event)
+        op = set.add if add else set.discard
+        op(self._events_by_subject[ref], eid)
+        uid = as_str(event_subject(event).get("uid"))
         if uid:
-            ids |= self._events_by_pod_uid.get(uid, set())
+            op(self._events_by_uid[uid], eid)
+        return ref
+
+    def events_about(self, kind: str, obj: dict) -> list[dict]:
+        """Events about one object: matched by uid, or by kind/namespace/name for events that carry no
+        uid. Events that name the same object but another uid were about an earlier object of that name (a
+        StatefulSet replica, a recreated pod) and are left out."""
+        namespace, name = obj_key(obj)
+        uid = _uid(obj)
+        ids = set(self._events_by_subject.get((kind, namespace if is_namespaced(kind) else "", name), ()))
+        if uid:
+            ids |= self._events_by_uid.get(uid, set())
         out = []
         for eid in ids:
             event = self.events.get(eid)
             if event is None:
                 continue
-            ev_uid = _text(event_subject(event).get("uid"))
+            ev_uid = as_str(event_subject(event).get("uid"))
             if uid and ev_uid and ev_uid != uid:
                 continue
             out.append(event)
         return out
 
+    def events_for_pod(self, pod: dict) -> list[dict]:
+        """Events about this pod (see `events_about`)."""
+        return self.events_about("Pod", pod)
+
     # ---- other kinds ------------------------------------------------------------------------
+    def _table_key(self, kind: str, obj: dict) -> Key:
+        ns, name = obj_key(obj)
+        return ("" if kind in CLUSTER_KINDS else ns, name)
+
     def put(self, kind: str, obj: dict) -> None:
         if kind == "Pod":
             self.put_pod(obj)
@@ -222,10 +344,17 @@ class Inventory:
         elif kind == "Secret":
             self.put_secret(obj)
         elif kind in self.objects:
-            self.version += 1
             _drop_managed_fields(obj)
-            ns, name = obj_key(obj)
-            self.objects[kind][("" if kind in CLUSTER_KINDS else ns, name)] = obj
+            self._store(kind, self._table_key(kind, obj), obj)
+
+    def _store(self, kind: str, key: Key, obj: dict) -> None:
+        self.version += 1
+        table = self.objects[kind]
+        old = table.get(key)
+        if old is not None:
+            self._index(kind, old, key, add=False)
+        table[key] = obj
+        self._index(kind, obj, key, add=True)
 
     def delete(self, kind: str, obj: dict) -> None:
         if kind == "Pod":
@@ -234,8 +363,10 @@ class Inventory:
             self.delete_event(obj)
         elif kind in self.objects:
             self.version += 1
-            ns, name = obj_key(obj)
-            self.objects[kind].pop(("" if kind in CLUSTER_KINDS else ns, name), None)
+            key = self._table_key(kind, obj)
+            old = self.objects[kind].pop(key, None)
+            if old is not None:
+                self._index(kind, old, key, add=False)
 
     def put_secret(self, secret: dict) -> None:
         """Keep a Secret's metadata, type and key names. Values are dropped here, at once."""
@@ -244,7 +375,6 @@ class Inventory:
             values = secret.get(field_name)
             if isinstance(values, dict):
                 names.update(k for k in values if isinstance(k, str))
-        data_keys = sorted(names)
         meta = _meta(secret)
         kept = {
             "kind": "Secret",
@@ -252,10 +382,8 @@ class Inventory:
             "type": secret.get("type"),
         }
         if "data" in secret or "stringData" in secret:
-            kept["keyNames"] = data_keys  # [] for an empty Secret; absent when only metadata was read
-        ns, name = obj_key(secret)
-        self.version += 1
-        self.objects["Secret"][(ns, name)] = kept
+            kept["keyNames"] = sorted(names)  # [] for an empty Secret; absent when only metadata was read
+        self._store("Secret", obj_key(secret), kept)
 
     def merge(self, other: Inventory, *, skip: tuple[str, ...] = ()) -> None:
         """Take the objects, logs, listings and notes another inventory read (say, a one-pod fetch),
@@ -268,12 +396,18 @@ class Inventory:
             for key, obj in table.items():
                 if kind in ("Secret", "ConfigMap") and key in stored and _has_keys(stored[key]) and not _has_keys(obj):
                     continue
-                stored[key] = obj
+                self._store(kind, key, obj)
         self.logs.update(other.logs)
         self.listed_names |= other.listed_names
         known = {(u.resource, u.namespace, u.reason) for u in self.unreadable}
         self.unreadable += [u for u in other.unreadable if (u.resource, u.namespace, u.reason) not in known]
         self.version += 1
+
+    def listed(self, kind: str, namespace: str) -> bool:
+        """Whether the objects of a kind were listed completely in a namespace ("" for cluster-scoped kinds),
+        so one missing from the inventory is missing from the cluster."""
+        scope = namespace if is_namespaced(kind) else ""
+        return (kind, scope) in self.listed_names or (kind, ALL_NAMESPACES) in self.listed_names
 
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
         if kind == "Pod":
@@ -285,7 +419,11 @@ class Inventory:
 
     def names(self, kind: str, namespace: str) -> list[str]:
         """Names of objects of a kind in a namespace (for "did you mean")."""
-        return sorted(name for (ns, name) in self.objects.get(kind, {}) if ns == namespace)
+        if kind == "Pod":
+            return sorted(name for _ns, name in self._pods_by_namespace.get(namespace, ()))
+        if kind in CLUSTER_KINDS:
+            return sorted(name for _ns, name in self.objects.get(kind, {}))
+        return sorted(name for _ns, name in self._by_namespace.get(kind, {}).get(namespace, ()))
 
     def all(self, kind: str) -> Iterable[dict]:
         if kind == "Pod":
@@ -312,8 +450,3 @@ class Inventory:
 
     def unreadable_for(self, namespace: str) -> list[Unreadable]:
         return [u for u in self.unreadable if u.namespace in (None, namespace)]
-
-    def pod_keys(self, namespace: str | None = None) -> Iterator[Key]:
-        for key in self.pods:
-            if namespace is None or key[0] == namespace:
-                yield key

@@ -8,16 +8,20 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from k8sdoctor.demo.cluster import scenario
 from k8sdoctor.demo.timeline import DemoTimeline
+
+if TYPE_CHECKING:
+    from k8sdoctor.fakeapi.server import FakeApiServer
 
 DEMO_NAMESPACE = "shop"
 
 
 @dataclass
 class DemoCluster:
-    server: object  # k8sdoctor.fakeapi.server.FakeApiServer
+    server: FakeApiServer
     timeline: DemoTimeline | None
     kubeconfig: Path
     workdir: Path

@@ -29,8 +29,10 @@ def api_versions(server_address: str) -> dict:
 
 
 def _group(name: str) -> dict:
-    version = {"groupVersion": f"{name}/v1", "version": "v1"}
-    return {"name": name, "versions": [version], "preferredVersion": version}
+    """A group with the versions it serves (autoscaling serves v2 only), newest preferred."""
+    served = sorted({r.version for r in group_versions(name)}, reverse=True) or ["v1"]
+    versions = [{"groupVersion": f"{name}/{v}", "version": v} for v in served]
+    return {"name": name, "versions": versions, "preferredVersion": versions[0]}
 
 
 def api_group_list() -> dict:

@@ -220,6 +220,35 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         storage_group="",
         field_labels=tuple(f.replace("involvedObject.", "regarding.") for f in _EVENT_FIELDS),
     ),
+    ResourceType("", "v1", "resourcequotas", "ResourceQuota", True, ("quota",), subresources=(_status("ResourceQuota"),)),
+    ResourceType("", "v1", "limitranges", "LimitRange", True, ("limits",)),
+    ResourceType("", "v1", "endpoints", "Endpoints", True, ("ep",)),
+    # discovery.k8s.io/v1
+    ResourceType("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", True),
+    # networking.k8s.io/v1
+    ResourceType("networking.k8s.io", "v1", "ingresses", "Ingress", True, ("ing",), subresources=(_status("Ingress"),)),
+    ResourceType("networking.k8s.io", "v1", "ingressclasses", "IngressClass", False),
+    ResourceType("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", True, ("netpol",)),
+    # autoscaling/v2
+    ResourceType(
+        "autoscaling",
+        "v2",
+        "horizontalpodautoscalers",
+        "HorizontalPodAutoscaler",
+        True,
+        ("hpa",),
+        categories=_WORKLOAD,
+        subresources=(_status("HorizontalPodAutoscaler"),),
+    ),
+    # policy/v1
+    ResourceType(
+        "policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", True, ("pdb",), subresources=(_status("PodDisruptionBudget"),)
+    ),
+    # admissionregistration.k8s.io/v1
+    ResourceType("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", False),
+    ResourceType("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", False),
+    # apiregistration.k8s.io/v1
+    ResourceType("apiregistration.k8s.io", "v1", "apiservices", "APIService", False, subresources=(_status("APIService"),)),
     # authorization.k8s.io/v1: create-only review resources
     ResourceType("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", False, verbs=("create",)),
     ResourceType("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", False, verbs=("create",)),
@@ -228,7 +257,19 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
 )
 
 #: Groups in the order `/apis` lists them (core is served under `/api`).
-GROUPS: tuple[str, ...] = ("apps", "events.k8s.io", "authorization.k8s.io", "batch", "storage.k8s.io")
+GROUPS: tuple[str, ...] = (
+    "apiregistration.k8s.io",
+    "apps",
+    "events.k8s.io",
+    "authorization.k8s.io",
+    "autoscaling",
+    "batch",
+    "networking.k8s.io",
+    "policy",
+    "storage.k8s.io",
+    "admissionregistration.k8s.io",
+    "discovery.k8s.io",
+)
 
 _BY_PATH = {(r.group, r.version, r.plural): r for r in RESOURCE_TYPES}
 _BY_KIND = {(r.api_version, r.kind): r for r in RESOURCE_TYPES}

@@ -16,7 +16,7 @@ from itertools import islice
 
 from k8sdoctor.cluster.view import ClusterView, Flush, PodRow, row_for
 from k8sdoctor.core.engine import is_plainly_healthy
-from k8sdoctor.core.findings import PodDiagnosis
+from k8sdoctor.core.findings import Diagnosis
 from k8sdoctor.core.inventory import Key
 from k8sdoctor.core.kube.podstatus import pod_display_status
 
@@ -27,7 +27,7 @@ EVIDENCE_WAIT = 1.5  # seconds to wait for the event list before diagnosing with
 
 def provisional_row(pod: dict, now: datetime) -> PodRow:
     meta, status = pod.get("metadata") or {}, pod.get("status") or {}
-    diagnosis = PodDiagnosis(meta.get("namespace") or "", meta.get("name") or "", status.get("phase") or "", pod_display_status(pod))
+    diagnosis = Diagnosis(meta.get("namespace") or "", meta.get("name") or "", status.get("phase") or "", pod_display_status(pod))
     return row_for(pod, diagnosis, now)
 
 

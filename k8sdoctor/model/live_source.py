@@ -28,6 +28,16 @@ def _wants(row: PodRow) -> frozenset[tuple[str, str, str]]:
     return frozenset(w for f in row.diagnosis.findings for w in f.wants)
 
 
+def _wanted_logs(row: PodRow) -> list[tuple[str, bool]]:
+    """(container, previous) of the log tails the row's playbooks read and the view does not have."""
+    out = []
+    for kind, _ns, target in row.diagnosis.wants:
+        if kind == "logs" and target.count("/") == 2:
+            _pod, container, run = target.split("/")
+            out.append((container, run == "previous"))
+    return out
+
+
 def _restarts(pod: dict, container: str) -> int:
     status = pod.get("status") or {}
     for key in ("containerStatuses", "initContainerStatuses"):
@@ -100,8 +110,10 @@ class LiveSource:
             pod = view.inventory.pods.get(row.key)
             if pod is None or not row.problem:
                 continue
-            for req in logs_to_fetch(pod):
+            for req in logs_to_fetch(pod):  # a head start: the tails most crash causes read
                 tails.want((row.namespace, row.name, req.container, req.previous), _restarts(pod, req.container))
+            for container, previous in _wanted_logs(row):
+                tails.want((row.namespace, row.name, container, previous), _restarts(pod, container))
             wants = _wants(row)
             if wants:
                 related.want(row.key, wants)

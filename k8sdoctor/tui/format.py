@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from k8sdoctor.core.findings import SEVERITY_MARK
 from k8sdoctor.core.kube.timeutil import human_duration
 from k8sdoctor.sanitize import one_line
 
 if TYPE_CHECKING:
     from k8sdoctor.cluster.view import PodRow
     from k8sdoctor.core.facts import EventFact
-
-SEVERITY_MARK = {"critical": "✖", "warning": "▲", "info": "●"}
 
 
 def diagnosis_cell(row: PodRow) -> tuple[str, str]:

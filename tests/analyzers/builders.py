@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta, timezone
 
-from k8sdoctor.core.findings import Finding, PodDiagnosis
+from k8sdoctor.core.findings import Diagnosis, Finding
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.timeutil import format_time
 from tests.realcases import PUBLIC_MESSAGES, SHARED_CASES, load_cases
@@ -171,11 +171,11 @@ def cluster(*groups, listed=()) -> Inventory:
     return inv
 
 
-def diagnose(engine, inv: Inventory, target: dict) -> PodDiagnosis:
+def diagnose(engine, inv: Inventory, target: dict) -> Diagnosis:
     return engine.diagnose_pod(inv, target, NOW)
 
 
-def finding(diagnosis: PodDiagnosis, cause: str, container_name: str | None = None) -> Finding:
+def finding(diagnosis: Diagnosis, cause: str, container_name: str | None = None) -> Finding:
     found = [f for f in diagnosis.findings if f.cause == cause and (container_name is None or f.container == container_name)]
     assert found, f"no {cause} finding; got {[(f.category, f.cause) for f in diagnosis.findings]}"
     return found[0]

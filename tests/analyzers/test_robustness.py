@@ -178,8 +178,30 @@ CAUSES = {
 }
 
 
+@pytest.fixture(scope="module")
+def captures(engine):
+    """What the built-in playbooks capture from the cited messages (a Secret's name, a missing key...),
+    as findings carry it to the analyzers: each message diagnosed as the event of a waiting container."""
+    out: dict[str, str] = {}
+    for reason in ("CreateContainerConfigError", "ErrImagePull", "ContainerCreating"):
+        for i, message in enumerate(MESSAGES):
+            pod = {
+                "metadata": {"name": f"p{i}", "namespace": "shop", "uid": f"u{i}"},
+                "spec": {"containers": [{"name": "app", "image": "registry.example/app:1"}]},
+                "status": {"phase": "Pending", "containerStatuses": [{"name": "app", "state": {"waiting": {"reason": reason}}}]},
+            }
+            inv = Inventory()
+            inv.put_pod(pod)
+            inv.put_event(event(pod, message, type_="Warning", reason="Failed"))
+            for f in engine.diagnose_pod(inv, pod, NOW).findings:
+                for key, value in f.captures.items():
+                    out.setdefault(key, value)
+    assert {"secret", "configmap", "key", "ref_name"} <= set(out)
+    return out
+
+
 @pytest.mark.parametrize("seed", range(60))
-def test_analyzers_survive_odd_objects(seed):
+def test_analyzers_survive_odd_objects(seed, captures):
     rng = random.Random(seed)
     inv = Inventory()
     target = None
@@ -195,6 +217,7 @@ def test_analyzers_survive_odd_objects(seed):
     for category, causes in CAUSES.items():
         for cause in causes:
             for container_name in ("app", None, "missing"):
-                f = Finding(category, cause, container_name, "critical", "s", "e", [Evidence("event", m) for m in MESSAGES], [], "test")
-                for analyzer in analyzers_for(category):
+                evidence = [Evidence("event", m) for m in MESSAGES]
+                f = Finding(category, cause, container_name, "critical", "s", "e", evidence, [], "test", captures=dict(captures))
+                for analyzer in analyzers_for(category, cause):
                     analyzer(f, facts, inv)

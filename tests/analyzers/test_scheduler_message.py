@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from k8sdoctor.core.facts.pod import SCHEDULER_MESSAGE
 from k8sdoctor.core.kube.scheduler_message import parse_scheduler_message
-from k8sdoctor.core.playbooks.matching import SCHEDULER_MESSAGE
 from tests.realcases import PUBLIC_MESSAGES, SHARED_CASES, load_cases
 
 CASES = load_cases(SHARED_CASES) + load_cases(PUBLIC_MESSAGES)

@@ -84,7 +84,9 @@ def test_malformed_snapshot(run_cli, tmp_path):
     assert_one_line(result, "pods.json", "truncated")
 
 
-@pytest.mark.parametrize("argv", [["diagnose"], ["diagnose", "pod"], ["diagnose", "pods", "-o", "xml"]])
+@pytest.mark.parametrize(
+    "argv", [["diagnose"], ["diagnose", "podz"], ["diagnose", "pods", "-o", "xml"], ["diagnose", "all", "web"], ["diagnose", "deploy/"]]
+)
 def test_usage_errors_exit_2(run_cli, argv):
     result = run_cli(*argv)
     assert result.code == 2

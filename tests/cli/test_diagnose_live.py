@@ -82,7 +82,7 @@ def test_healthy_selection_exits_zero(run_cli, demo_kubeconfig):
     result = run_cli("diagnose", "pods", "-n", "shop", "-l", "app=frontend", "-o", "json", kubeconfig=demo_kubeconfig)
     assert result.code == 0, result.err
     payload = result.json()
-    assert payload["summary"] == {"pods": 3, "healthy": 3, "critical": 0, "warning": 0, "info": 0}
+    assert payload["summary"] == {"pods": 3, "objects": 3, "kinds": {"Pod": 3}, "healthy": 3, "critical": 0, "warning": 0, "info": 0}
     assert all(item["healthy"] and item["findings"] == [] for item in payload["items"])
 
 

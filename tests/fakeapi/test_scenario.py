@@ -100,8 +100,8 @@ def test_scenario_dict_into_a_server():
     ("document", "error"),
     [
         (
-            {"objects": [{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web"}}]},
-            "unsupported kind networking.k8s.io/v1 Ingress",
+            {"objects": [{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": "web"}}]},
+            "unsupported kind gateway.networking.k8s.io/v1 HTTPRoute",
         ),
         ({"objects": [{"apiVersion": "v1", "kind": "Pod", "metadata": {}}]}, "a Pod without metadata.name"),
         ({"logs": [{"pod": "web"}]}, "each logs entry needs pod, container and lines"),

@@ -113,7 +113,7 @@ def test_matching_is_linear_even_without_the_shape_check():
     """A trusted (cached) playbook skips the shape check: its pattern is still matched by RE2. In a
     subprocess, so that a backtracking engine would show as a timeout, not a hung test run."""
     code = (
-        "from k8sdoctor.core.playbooks.matching import TRUSTED, compile_predicate\n"
+        "from k8sdoctor.core.playbooks.predicates import TRUSTED, compile_predicate\n"
         "TRUSTED.set(True)\n"
         "for pattern in ['(a|aa)*c', '(?:a{1,16})*c', '.*.*.*=', '^(.*,){12}X']:\n"
         "    predicate = compile_predicate({'regex': pattern}, 'log')\n"
@@ -164,7 +164,7 @@ def test_insufficient_without_lookahead_matches_as_the_lookahead_did(message):
     )
 )
 def test_error_events_but_pull_errors_match_as_the_lookahead_did(message):
-    from k8sdoctor.core.playbooks.matching import compile_predicate
+    from k8sdoctor.core.playbooks.predicates import compile_predicate
 
     predicate = compile_predicate(
         {"regex": "^Error: ", "not": {"regex": "^Error: (?:ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull)"}}, "p"

@@ -234,14 +234,19 @@ class LiveFetcher:
         return inv
 
     def complete(self, inv: Inventory, wants: set[tuple[str, str, str]]) -> None:
-        """Read the objects findings asked for (`Finding.wants`). A Secret is read whole only to take its
-        key names: `Inventory.put_secret` drops the values at once."""
+        """Read the evidence diagnoses asked for (`Diagnosis.wants`, `Finding.wants`): log tails a
+        playbook reads, ("logs", namespace, "pod/container/previous|current"), and objects. A Secret is
+        read whole only to take its key names: `Inventory.put_secret` drops the values at once."""
         paths = {"Secret": "secrets", "ConfigMap": "configmaps"}
         tasks: list[Callable[[], None]] = [
             partial(_degrade, inv, paths[kind], ns, partial(self._object_into, inv, kind, ns, paths[kind], name))
             for kind, ns, name in sorted(wants)
             if kind in paths
         ]
+        for kind, ns, target in sorted(wants):
+            if kind == "logs" and target.count("/") == 2:
+                pod, container, run = target.split("/")
+                tasks.append(partial(_degrade, inv, "pods/log", ns, partial(self._logs_into, inv, ns, pod, container, run == "previous")))
         self._run(tasks)
 
     def _object_into(self, inv: Inventory, kind: str, namespace: str, resource: str, name: str) -> None:

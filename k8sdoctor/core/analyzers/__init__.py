@@ -1,40 +1,61 @@
-"""Per-family analyzers: after a playbook names a cause, an analyzer adds evidence from related objects
+"""Per-cause analyzers: after a playbook names a cause, an analyzer adds evidence from related objects
 (nodes, PVCs, other pods, Secret and ConfigMap names) and more specific remediation.
 
-One analyzer per failure family, all with one signature: `analyzer(finding, facts, inventory) -> None`,
-mutating the finding in place. They are pure: they read the inventory, never the network.
+Analyzers register by family and cause id (`register("Pending", "untolerated-taint")`), or for every
+cause of a family (`register("Pending")`). All have one signature, `analyzer(finding, facts, inventory)
+-> None`, mutating the finding in place. They are pure: they read the inventory, never the network.
+A test checks that every registered cause id exists in a built-in playbook.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from itertools import count
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from k8sdoctor.core.facts import PodFacts
     from k8sdoctor.core.findings import Finding
     from k8sdoctor.core.inventory import Inventory
 
-Analyzer = Callable[["Finding", "PodFacts", "Inventory"], None]
+Analyzer = Callable[["Finding", Any, "Inventory"], None]
+EVERY_CAUSE = "*"
 
-_REGISTRY: dict[str, list[Analyzer]] = {}
+#: (family, cause) → [(registration order, analyzer)]
+_REGISTRY: dict[tuple[str, str], list[tuple[int, Analyzer]]] = {}
+_ORDER = count()
 
 
-def register(category: str) -> Callable[[Analyzer], Analyzer]:
-    """Decorator: run this analyzer on every finding of `category`."""
+def register(category: str, *causes: str) -> Callable[[Analyzer], Analyzer]:
+    """Decorator: run this analyzer on findings of `category` whose cause is one of `causes` (on every
+    cause of the family when none is given)."""
 
     def add(fn: Analyzer) -> Analyzer:
-        _REGISTRY.setdefault(category, []).append(fn)
+        for cause in causes or (EVERY_CAUSE,):
+            _REGISTRY.setdefault((category, cause), []).append((next(_ORDER), fn))
         return fn
 
     return add
 
 
+def per_container(explain: Callable[[Finding, Any, Any], None]) -> Analyzer:
+    """An analyzer of the finding's container, `explain(finding, facts, container)`; it does nothing when
+    the finding has no container or the container is gone from the facts."""
+
+    def analyze(finding: Finding, facts: Any, inventory: Inventory) -> None:
+        container = facts.container(finding.container or "") if finding.container else None
+        if container is not None:
+            explain(finding, facts, container)
+
+    analyze.__module__ = explain.__module__  # ranked with the module that defines `explain`
+    return analyze
+
+
 #: Which modules hold each family's analyzers. They register themselves when imported, which happens
 #: the first time a finding of that family needs them: a one-shot diagnosis imports only what it uses.
 #: rollout goes last so its undo step leads.
-_MODULES = {
+MODULES: dict[str, tuple[str, ...]] = {
     "CrashLoopBackOff": ("crash", "rollout"),
+    "Failed": ("crash",),
     "ImagePullBackOff": ("image_pull", "rollout"),
     "Pending": ("pending", "rollout"),
     "RunContainerError": ("run_container", "rollout"),
@@ -44,15 +65,27 @@ _MODULES = {
 _loaded: set[str] = set()
 
 
-def analyzers_for(category: str) -> list[Analyzer]:
-    """The family's analyzers, in the order of `_MODULES` whatever order their modules were imported in."""
-    order = _MODULES.get(category, ())
-    if category not in _loaded:
-        from importlib import import_module
+def _load(category: str) -> None:
+    if category in _loaded:
+        return
+    from importlib import import_module
 
-        for module in order:
-            import_module(f"{__name__}.{module}")
-        _loaded.add(category)
-        rank = {f"{__name__}.{m}": i for i, m in enumerate(order)}
-        _REGISTRY.get(category, []).sort(key=lambda fn: rank.get(fn.__module__, len(rank)))
-    return _REGISTRY.get(category, [])
+    for module in MODULES.get(category, ()):
+        import_module(f"{__name__}.{module}")
+    _loaded.add(category)
+
+
+def analyzers_for(category: str, cause: str) -> list[Analyzer]:
+    """The analyzers of a finding, those for every cause of the family and those for its cause, in the
+    order of `MODULES` (whatever order their modules were imported in), then of registration."""
+    _load(category)
+    both = _REGISTRY.get((category, EVERY_CAUSE), []) + _REGISTRY.get((category, cause), [])
+    rank = {f"{__name__}.{m}": i for i, m in enumerate(MODULES.get(category, ()))}
+    return [fn for _seq, fn in sorted(both, key=lambda entry: (rank.get(entry[1].__module__, len(rank)), entry[0]))]
+
+
+def registered() -> set[tuple[str, str]]:
+    """Every (family, cause) an analyzer is registered for, all modules loaded (for the registry test)."""
+    for category in MODULES:
+        _load(category)
+    return set(_REGISTRY)

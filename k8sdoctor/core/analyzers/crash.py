@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import math
 
-from k8sdoctor.core.analyzers import register
-from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with, spec_path
+from k8sdoctor.core.analyzers import per_container, register
+from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
 from k8sdoctor.core.analyzers.flow_yaml import flow_yaml
-from k8sdoctor.core.analyzers.kubectl import container_list_key, target_of
+from k8sdoctor.core.analyzers.kubectl import target_of
 from k8sdoctor.core.analyzers.run_container import explain_command
 from k8sdoctor.core.facts import ContainerFact, PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.kube.container_kinds import spec_list
 from k8sdoctor.core.kube.exitcodes import explain_exit_code
 from k8sdoctor.core.kube.quantity import GI, format_bytes, parse_quantity, round_memory_up, to_quantity
 from k8sdoctor.core.kube.raw import as_dict, as_int
@@ -24,17 +25,15 @@ _PROBE_HANDLERS = ("httpGet", "tcpSocket", "exec", "grpc")
 DEFAULT_GRACE_SECONDS = 30
 
 
-@register("CrashLoopBackOff")
-def analyze_crash(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
-    container = facts.container(finding.container or "")
-    if container is None:
-        return
+#: A crash loop, and a container that ran to failure and will not restart (the same causes).
+FAMILIES = ("CrashLoopBackOff", "Failed")
+
+
+@register(FAMILIES[0])
+@register(FAMILIES[1])
+@per_container
+def _termination_evidence(finding: Finding, facts: PodFacts, container: ContainerFact) -> None:
     explain_termination(finding, container)
-    if finding.cause == "oom-killed":
-        explain_memory(finding, facts, container)
-    explain_liveness(finding, facts, container)
-    if finding.cause == "command-not-found":
-        explain_command(finding, facts)
 
 
 def _termination(container: ContainerFact) -> tuple[str, str, int | None, str]:
@@ -62,7 +61,7 @@ def explain_memory(finding: Finding, facts: PodFacts, container: ContainerFact) 
     resources = as_dict(container.spec.get("resources"))
     limit = parse_quantity(as_dict(resources.get("limits")).get("memory"))
     request = parse_quantity(as_dict(resources.get("requests")).get("memory"))
-    source = f"{spec_path(container)}.resources"
+    source = f"{container.spec_path}.resources"
     shown_request = format_bytes(request) if request else "not set"
     if not limit:
         add_evidence(
@@ -80,7 +79,7 @@ def explain_memory(finding: Finding, facts: PodFacts, container: ContainerFact) 
         command = target.set_resources(container.name, limits=f"memory={new_limit}")
     else:  # `kubectl set resources` may not reach init containers; a patch does
         command = target.patch_pod_spec(
-            {container_list_key(container.kind): [{"name": container.name, "resources": {"limits": {"memory": new_limit}}}]}
+            {spec_list(container.kind): [{"name": container.name, "resources": {"limits": {"memory": new_limit}}}]}
         )
     text = f"Raise the memory limit of {container.name} from {format_bytes(limit)} to {format_bytes(suggested)} ({factor:g}×), then watch its real peak and adjust"
     lead_with(
@@ -130,7 +129,7 @@ def explain_liveness(finding: Finding, facts: PodFacts, container: ContainerFact
     killed_at_deadline = run is not None and kill_at - period <= run <= kill_at + timeout + grace + 2
     signalled = container.last_exit_code in (137, 143) and container.last_reason not in _OOM
     probe_blamed = finding.cause == "liveness-probe-failure"
-    source = f"{spec_path(container)}.{name}Probe, {container.status_path}.lastState.terminated"
+    source = f"{container.spec_path}.{name}Probe, {container.status_path}.lastState.terminated"
     if killed_at_deadline and run is not None and (probe_blamed or signalled):
         text = f"{_probe_text(name, window)}; its last run lasted {_seconds(run)}, so it is killed before it ever becomes healthy ({container.restarts} restarts)"
         add_evidence(finding, source, text)
@@ -147,14 +146,14 @@ def explain_liveness(finding: Finding, facts: PodFacts, container: ContainerFact
         text = _probe_text("liveness", _window(liveness))
     if run is not None:
         text += f"; its last run lasted {_seconds(run)}: it started, then stopped answering later (a hang, overload or a slow dependency, not slow start-up)"
-    add_evidence(finding, f"{spec_path(container)}.livenessProbe, {container.status_path}.lastState.terminated", text)
+    add_evidence(finding, f"{container.spec_path}.livenessProbe, {container.status_path}.lastState.terminated", text)
 
 
 def _startup_steps(facts: PodFacts, container: ContainerFact, liveness: dict, startup: dict, period: int, run: float) -> list[Step]:
     needed = 2 * run
     threshold = max(math.ceil(needed / period), 1)
     target = target_of(facts)
-    list_key = container_list_key(container.kind)
+    list_key = spec_list(container.kind)
     if startup:
         patch = {list_key: [{"name": container.name, "startupProbe": {"failureThreshold": threshold}}]}
         text = f"Give start-up about {_seconds(needed)}: raise startupProbe.failureThreshold to {threshold} (× periodSeconds {period})."
@@ -171,3 +170,14 @@ def _startup_steps(facts: PodFacts, container: ContainerFact, liveness: dict, st
     delay_patch = {list_key: [{"name": container.name, "livenessProbe": {"initialDelaySeconds": math.ceil(needed)}}]}
     steps.append(Step(f"Or raise livenessProbe.initialDelaySeconds to {math.ceil(needed)}.", target.patch_pod_spec(delay_patch)))
     return steps
+
+
+for _family in FAMILIES:
+    register(_family, "oom-killed")(per_container(explain_memory))
+    register(_family)(per_container(explain_liveness))
+
+
+@register(FAMILIES[0], "command-not-found")
+@register(FAMILIES[1], "command-not-found")
+def _command(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    explain_command(finding, facts)

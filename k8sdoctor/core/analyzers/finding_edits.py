@@ -3,11 +3,8 @@ playbook's generic ones, find what the playbook quoted."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from k8sdoctor.core.analyzers.kubectl import container_list_key
-from k8sdoctor.core.facts import ContainerFact
 from k8sdoctor.core.findings import Evidence, Finding, Step
 
 
@@ -25,18 +22,4 @@ def lead_with(finding: Finding, steps: list[Step], *, replacing: Callable[[Step]
 
 def command_has(*fragments: str) -> Callable[[Step], bool]:
     """A `replacing` test: the step's command contains every fragment."""
-    return lambda step: bool(step.command) and all(f in step.command for f in fragments)
-
-
-def quoted_match(finding: Finding, pattern: re.Pattern[str]) -> re.Match[str] | None:
-    """The first match of `pattern` in the text the playbook quoted as evidence."""
-    for ev in finding.evidence:
-        m = pattern.search(ev.text)
-        if m:
-            return m
-    return None
-
-
-def spec_path(container: ContainerFact) -> str:
-    """ "spec.containers[web]", "spec.initContainers[migrate]"."""
-    return f"spec.{container_list_key(container.kind)}[{container.name}]"
+    return lambda step: step.command is not None and all(f in step.command for f in fragments)

@@ -9,41 +9,71 @@ from collections import Counter
 
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.cluster_images import collect, short_name, suggest
-from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with, quoted_match, spec_path
-from k8sdoctor.core.analyzers.kubectl import container_list_key, operands, quote, target_of, to_json
+from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
+from k8sdoctor.core.analyzers.kubectl import operands, quote, target_of, to_json
 from k8sdoctor.core.analyzers.object_names import Lookup, lookup
 from k8sdoctor.core.analyzers.wording import count
 from k8sdoctor.core.facts import ContainerFact, PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import SECRET_REGISTRY_TYPES, Inventory
+from k8sdoctor.core.kube.container_kinds import spec_list
 from k8sdoctor.core.kube.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image
 from k8sdoctor.core.kube.raw import as_dict, as_list, as_str, dicts, dig, name_of
 
 DOCKER_CONFIG_TYPES = ("kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg")
 DOCKER_HUB_SERVER = "https://index.docker.io/v1/"
-_PLATFORM = re.compile(r"no matching manifest for (\S+) in the manifest list")
 _PULL_FAILURES = ("ErrImagePull", "ImagePullBackOff")
 
 
+def _image(facts: PodFacts, finding: Finding) -> tuple[ContainerFact, ImageRef] | None:
+    """The finding's container and its image reference, parsed (None when there is none to parse)."""
+    container = facts.container(finding.container or "") if finding.container else None
+    if container is None or not container.image:
+        return None
+    try:
+        return container, parse_image(container.image)
+    except ImageRefError:
+        return None
+
+
 @register("ImagePullBackOff")
-def analyze_image_pull(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
-    container = facts.container(finding.container or "")
+def _image_reference(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    container = facts.container(finding.container or "") if finding.container else None
     if container is None or not container.image:
         return
     try:
         ref = parse_image(container.image)
     except ImageRefError as exc:
-        add_evidence(finding, f"{spec_path(container)}.image", f"{container.image!r} is not a valid image reference: {exc}")
+        add_evidence(finding, f"{container.spec_path}.image", f"{container.image!r} is not a valid image reference: {exc}")
         return
-    add_evidence(finding, f"{spec_path(container)}.image, parsed", ref.describe())
-    if finding.cause in ("image-not-found", "pull-error"):
-        explain_missing_image(finding, facts, inventory, container, ref)
-    elif finding.cause == "registry-auth":
-        explain_pull_secrets(finding, facts, inventory, ref)
-    elif finding.cause == "platform-mismatch":
+    add_evidence(finding, f"{container.spec_path}.image, parsed", ref.describe())
+
+
+@register("ImagePullBackOff", "image-not-found", "pull-error")
+def _missing_image(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    found = _image(facts, finding)
+    if found is not None:
+        explain_missing_image(finding, facts, inventory, *found)
+
+
+@register("ImagePullBackOff", "registry-auth")
+def _pull_secrets(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    found = _image(facts, finding)
+    if found is not None:
+        explain_pull_secrets(finding, facts, inventory, found[1])
+
+
+@register("ImagePullBackOff", "platform-mismatch")
+def _platform_mismatch(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    if _image(facts, finding) is not None:
         explain_platform(finding, facts, inventory)
-    elif finding.cause == "rate-limited":
-        explain_rate_limit(finding, facts, inventory, container, ref)
+
+
+@register("ImagePullBackOff", "rate-limited")
+def _rate_limited(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    found = _image(facts, finding)
+    if found is not None:
+        explain_rate_limit(finding, facts, inventory, *found)
 
 
 # ---- image not found ----------------------------------------------------------------------------
@@ -182,7 +212,7 @@ def explain_pull_secrets(finding: Finding, facts: PodFacts, inventory: Inventory
     elif renamed is None:
         steps += credential_steps(facts, ref, from_account or [])
     generic = ("--docker-server=REGISTRY", "patch serviceaccount default")
-    lead_with(finding, steps, replacing=lambda s: bool(s.command) and any(g in s.command for g in generic))
+    lead_with(finding, steps, replacing=lambda s: s.command is not None and any(g in s.command for g in generic))
 
 
 def _check_hosts_step(namespace: str, found: Lookup, ref: ImageRef) -> Step:
@@ -209,9 +239,9 @@ def explain_platform(finding: Finding, facts: PodFacts, inventory: Inventory) ->
     here = _platform(facts.node)
     if not here:
         return
-    wanted = quoted_match(finding, _PLATFORM)
+    wanted = finding.captures.get("platform")
     text = f"node {facts.node_name} is {here}"
-    text += f"; the image has no {wanted.group(1)} variant" if wanted else "; the image has no variant for it"
+    text += f"; the image has no {wanted} variant" if wanted else "; the image has no variant for it"
     add_evidence(finding, f"node {facts.node_name} status.nodeInfo", text)
     elsewhere: dict[str, list[str]] = {}
     for node in inventory.all("Node"):
@@ -317,13 +347,13 @@ def explain_rate_limit(finding: Finding, facts: PodFacts, inventory: Inventory, 
     if policy == "Always" or (not policy and ref.effective_tag == "latest"):
         add_evidence(
             finding,
-            f"{spec_path(container)}.imagePullPolicy",
+            f"{container.spec_path}.imagePullPolicy",
             f"{policy or 'Always (the default for :latest)'}: every container start pulls again",
         )
-        patch = {container_list_key(container.kind): [{"name": container.name, "imagePullPolicy": "IfNotPresent"}]}
+        patch = {spec_list(container.kind): [{"name": container.name, "imagePullPolicy": "IfNotPresent"}]}
         command = target_of(facts).patch_pod_spec(patch)
         steps.append(
             Step("Pin a version tag and use imagePullPolicy IfNotPresent, so restarts reuse the node's copy instead of pulling.", command)
         )
     generic = ("--docker-server=https://index.docker.io/v1/", "patch serviceaccount default")
-    lead_with(finding, steps, replacing=lambda s: bool(s.command) and any(g in s.command for g in generic))
+    lead_with(finding, steps, replacing=lambda s: s.command is not None and any(g in s.command for g in generic))

@@ -107,11 +107,6 @@ class Target:
 
 def target_of(facts: PodFacts) -> Target:
     """The workload a user manages (Deployment over ReplicaSet, CronJob over Job), else the pod."""
-    if facts.workload_kind and facts.workload_name:
-        return Target(facts.workload_kind, facts.workload_name, facts.namespace)
+    if facts.workload is not None:
+        return Target(facts.workload.kind, facts.workload.name, facts.namespace)
     return Target("Pod", facts.name, facts.namespace)
-
-
-def container_list_key(kind: str) -> str:
-    """The pod spec list a container of this ContainerFact kind lives in."""
-    return {"init": "initContainers", "sidecar": "initContainers", "ephemeral": "ephemeralContainers"}.get(kind, "containers")

@@ -15,32 +15,42 @@ from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.raw import as_str, dig
 from k8sdoctor.core.kube.scheduler_message import parse_scheduler_message
-from k8sdoctor.core.playbooks.matching import POD_FIELDS, MatchContext
 
 DEFAULT_SCHEDULER = "default-scheduler"
 
 
-def scheduling_message(facts: PodFacts) -> tuple[str, str] | None:
-    """(message, where) of the freshest scheduler verdict: the playbooks' `pod.scheduling_message`."""
-    found = POD_FIELDS["pod.scheduling_message"](MatchContext(facts, None, list(reversed(facts.events))))
-    return (str(found[0][0]), str(found[0][1])) if found else None
+def _nodes(inventory: Inventory) -> list[dict]:
+    return [n for n in inventory.all("Node") if isinstance(n, dict)]
 
 
 @register("Pending")
-def analyze_pending(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
-    found = scheduling_message(facts)
+def _verdict(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    found = facts.scheduling_message()
     verdict = parse_scheduler_message(found[0]) if found else None
     if found and verdict is not None:
         add_evidence(finding, f"{found[1]}, counted per reason", verdict.summary())
-    nodes = [n for n in inventory.all("Node") if isinstance(n, dict)]
-    if finding.cause == "insufficient-resources":
-        explain_fit(finding, facts, inventory, nodes)
-    elif finding.cause == "untolerated-taint":
-        explain_taints(finding, facts, nodes)
-    elif finding.cause == "node-selector-mismatch":
-        explain_selector(finding, facts, nodes)
-    elif finding.cause in ("unbound-pvc", "volume-node-affinity-conflict"):
-        explain_claims(finding, facts, inventory)
+
+
+@register("Pending", "insufficient-resources")
+def _fit(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    explain_fit(finding, facts, inventory, _nodes(inventory))
+
+
+@register("Pending", "untolerated-taint")
+def _taints(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    explain_taints(finding, facts, _nodes(inventory))
+
+
+@register("Pending", "node-selector-mismatch")
+def _selector(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    explain_selector(finding, facts, _nodes(inventory))
+
+
+register("Pending", "unbound-pvc", "volume-node-affinity-conflict")(explain_claims)
+
+
+@register("Pending")
+def _gates_and_silence(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
     if facts.scheduling_gates:
         gates = ", ".join(facts.scheduling_gates)
         add_evidence(
@@ -48,7 +58,7 @@ def analyze_pending(finding: Finding, facts: PodFacts, inventory: Inventory) -> 
             "spec.schedulingGates",
             f"{len(facts.scheduling_gates)} gate(s): {gates}; no scheduler looks at the pod until every gate is removed",
         )
-    elif found is None:
+    elif facts.scheduling_message() is None:
         explain_silence(finding, facts, inventory)
 
 

@@ -70,7 +70,7 @@ def explain_taints(finding: Finding, facts: PodFacts, nodes: list[dict]) -> None
         add_evidence(finding, f"spec.taints of {nodes_label(names)}", ", ".join(texts) + " — not tolerated by the pod")
     if clear:
         add_evidence(finding, "nodes' spec.taints", f"{clear} of {len(nodes)} nodes have no taint the pod does not tolerate")
-    kept = [t for t in tolerations if not (facts.workload_kind and _is_default_toleration(t))]
+    kept = [t for t in tolerations if not (facts.workload is not None and _is_default_toleration(t))]
     steps = []
     for texts, (taints, names) in ranked[:SHOWN]:
         conditions = [t for t in taints if as_str(t.get("key")) in CONDITION_TAINTS]

@@ -6,9 +6,9 @@ from __future__ import annotations
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
 from k8sdoctor.core.analyzers.kubectl import quote
-from k8sdoctor.core.facts import PodFacts, controller_of
+from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
-from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.inventory import Inventory, controller_ref
 from k8sdoctor.core.kube.raw import as_dict, as_int, as_str, dicts, dig, name_of
 
 REVISION = "deployment.kubernetes.io/revision"
@@ -18,15 +18,6 @@ CATEGORIES = ("ImagePullBackOff", "CrashLoopBackOff", "RunContainerError", "Cont
 
 def _revision(rs: dict) -> int | None:
     return as_int(dig(rs, "metadata", "annotations", REVISION))
-
-
-def _same_deployment(rs: dict, deployment: dict) -> bool:
-    owner = controller_of(as_dict(rs.get("metadata")))
-    if owner.get("kind") != "Deployment":
-        return False
-    if owner.get("uid") and deployment.get("uid"):
-        return owner.get("uid") == deployment.get("uid")
-    return owner.get("name") == deployment.get("name")
 
 
 def _healthy(pod: dict) -> bool:
@@ -40,10 +31,7 @@ def _ready_state(inventory: Inventory, namespace: str, rs: dict) -> tuple[int, i
     desired = as_int(dig(rs, "spec", "replicas")) or as_int(dig(rs, "status", "replicas")) or 0
     if ready is not None:
         return ready, desired
-    name = name_of(rs)
-    pods = [
-        p for (ns, _n), p in inventory.pods.items() if ns == namespace and controller_of(as_dict(p.get("metadata"))).get("name") == name
-    ]
+    pods = [p for _k, p in inventory.children("ReplicaSet", namespace, name_of(rs), "Pod")]
     return sum(_healthy(p) for p in pods), desired or len(pods)
 
 
@@ -79,14 +67,14 @@ def _previous(inventory: Inventory, facts: PodFacts) -> tuple[dict, dict, dict] 
     rs = inventory.get("ReplicaSet", facts.namespace, facts.owner_name)
     if rs is None:
         return None
-    deployment = controller_of(as_dict(rs.get("metadata")))
+    deployment = controller_ref(rs)
     current = _revision(rs)
     if deployment.get("kind") != "Deployment" or current is None:
         return None
     siblings = [
         r
-        for (ns, _n), r in inventory.objects.get("ReplicaSet", {}).items()
-        if ns == facts.namespace and isinstance(r, dict) and _same_deployment(r, deployment) and _revision(r) is not None
+        for _k, r in inventory.children("Deployment", facts.namespace, as_str(deployment.get("name")), "ReplicaSet")
+        if _revision(r) is not None
     ]
     if any((_revision(r) or 0) > current for r in siblings):
         return None
@@ -127,4 +115,4 @@ def analyze_rollout(finding: Finding, facts: PodFacts, inventory: Inventory) -> 
 
 
 for _category in CATEGORIES:
-    register(_category)(analyze_rollout)
+    register(_category)(analyze_rollout)  # every cause of every family a bad rollout shows up as

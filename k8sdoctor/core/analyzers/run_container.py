@@ -4,44 +4,49 @@ securityContext in effect when runAsNonRoot refuses the image."""
 
 from __future__ import annotations
 
-import re
-
 from k8sdoctor.core.analyzers import register
-from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with, quoted_match, spec_path
-from k8sdoctor.core.analyzers.kubectl import container_list_key, is_option_like, operands, quote, target_of, to_json
+from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
+from k8sdoctor.core.analyzers.kubectl import is_option_like, operands, quote, target_of, to_json
 from k8sdoctor.core.analyzers.object_names import lookup
 from k8sdoctor.core.analyzers.pod_refs import ObjectRef, object_refs
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.kube.container_kinds import spec_list
 from k8sdoctor.core.kube.raw import as_dict, as_list, as_str
 from k8sdoctor.core.suggest import close_matches
 
-_MISSING = {
-    "Secret": re.compile(r'secrets? "(?P<name>[^"]+)" not found'),
-    "ConfigMap": re.compile(r'(?i)configmaps? "(?P<name>[^"]+)" not found'),
-}
-_MISSING_KEY = re.compile(r"(?i)couldn't find key (?P<key>\S+) in (?P<kind>Secret|ConfigMap) (?P<ns>[^/\s]+)/(?P<name>\S+)")
-_EXEC = re.compile(r'exec: \\*"(?P<command>[^"\\]+)\\*"')
-_NON_NUMERIC_USER = re.compile(r"non-numeric user \((?P<user>[^)]*)\)")
 _SHELLS = ("sh", "bash", "ash", "dash", "zsh")
 _SECURITY_FIELDS = ("runAsNonRoot", "runAsUser", "runAsGroup")
 NON_ROOT_UID = 10001
 
 
-@register("RunContainerError")
-@register("ContainerCreating")  # a missing Secret or ConfigMap used as a volume
-def analyze_run_container(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
-    if finding.cause == "missing-secret":
-        explain_missing_object(finding, facts, inventory, "Secret")
-    elif finding.cause == "missing-configmap":
-        explain_missing_object(finding, facts, inventory, "ConfigMap")
-    elif finding.cause == "missing-key":
-        explain_missing_key(finding, facts, inventory)
-    elif finding.cause == "command-not-found":
-        explain_command(finding, facts)
-    elif finding.cause == "run-as-non-root":
-        explain_non_root(finding, facts)
+# A missing Secret or ConfigMap shows as RunContainerError (env) or ContainerCreating (a volume).
+@register("RunContainerError", "missing-secret")
+@register("ContainerCreating", "missing-secret")
+def _missing_secret(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    explain_missing_object(finding, facts, inventory, "Secret", finding.captures.get("secret", ""))
+
+
+@register("RunContainerError", "missing-configmap")
+@register("ContainerCreating", "missing-configmap")
+def _missing_configmap(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    explain_missing_object(finding, facts, inventory, "ConfigMap", finding.captures.get("configmap", ""))
+
+
+@register("RunContainerError", "missing-key")
+def _missing_key(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    explain_missing_key(finding, facts, inventory)
+
+
+@register("RunContainerError", "command-not-found")
+def _command(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    explain_command(finding, facts)
+
+
+@register("RunContainerError", "run-as-non-root")
+def _non_root(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    explain_non_root(finding, facts)
 
 
 def _rename_ops(refs: list[ObjectRef], path_of, old: str, new: str) -> list[dict]:
@@ -53,11 +58,11 @@ def _rename_ops(refs: list[ObjectRef], path_of, old: str, new: str) -> list[dict
 
 
 # ---- a Secret or ConfigMap that does not exist --------------------------------------------------
-def explain_missing_object(finding: Finding, facts: PodFacts, inventory: Inventory, kind: str) -> None:
-    m = quoted_match(finding, _MISSING[kind])
-    if m is None:
+def explain_missing_object(finding: Finding, facts: PodFacts, inventory: Inventory, kind: str, name: str) -> None:
+    """The references to a missing object (captured by the playbook), whether it exists now, and the
+    existing one it was probably meant to be."""
+    if not name:
         return
-    name = m.group("name")
     spec = as_dict(facts.raw.get("spec"))
     refs = [r for r in object_refs(spec, kind) if r.name == name]
     for ref in refs:
@@ -72,7 +77,7 @@ def explain_missing_object(finding: Finding, facts: PodFacts, inventory: Invento
             finding, source, f"{kind} {name} exists now: it was created after the error, and the kubelet picks it up on its next retry"
         )
         pod = operands(facts.name)
-        if facts.workload_kind:
+        if facts.workload is not None:
             steps.append(
                 Step(
                     "To retry at once, delete the pod; its controller creates a new one.",
@@ -111,11 +116,11 @@ def object_keys(kind: str, obj: dict) -> list[str] | None:
 
 
 def explain_missing_key(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
-    m = quoted_match(finding, _MISSING_KEY)
-    if m is None:
+    captured = finding.captures
+    if not all(captured.get(k) for k in ("ref_kind", "ref_namespace", "ref_name", "key")):
         return
-    kind = "Secret" if m.group("kind").lower() == "secret" else "ConfigMap"
-    namespace, name, key = m.group("ns"), m.group("name"), m.group("key")
+    kind = "Secret" if captured["ref_kind"].lower() == "secret" else "ConfigMap"
+    namespace, name, key = captured["ref_namespace"], captured["ref_name"], captured["key"]
     obj = inventory.get(kind, namespace, name)
     source = f"{kind.lower()} {namespace}/{name}"
     if obj is None:
@@ -159,25 +164,24 @@ def explain_command(finding: Finding, facts: PodFacts) -> None:
             text += " (no command: the image's ENTRYPOINT runs with these args)"
     else:
         text = "no command or args: the image's own ENTRYPOINT and CMD run"
-    add_evidence(finding, f"{spec_path(container)}.command, .args", text)
-    m = quoted_match(finding, _EXEC)
-    missing = m.group("command") if m else ""
+    add_evidence(finding, f"{container.spec_path}.command, .args", text)
+    missing = finding.captures.get("command", "")
     first = command[0] if command else ""
     if missing and missing in args and missing not in command:
         add_evidence(
             finding,
-            f"{spec_path(container)}.args",
+            f"{container.spec_path}.args",
             f"{missing} is an argument, yet the runtime ran it as the program: the image has no ENTRYPOINT to take it, so set command",
         )
     if first.rsplit("/", 1)[-1] in _SHELLS and (not missing or missing == first or missing.rsplit("/", 1)[-1] in _SHELLS):
         add_evidence(
             finding,
-            f"{spec_path(container)}.command",
+            f"{container.spec_path}.command",
             f"it starts with the shell {first}: distroless and scratch images have no shell, so run the binary directly",
         )
     elif "distroless" in container.image or container.image.split(":")[0].endswith("/scratch"):
         add_evidence(
-            finding, f"{spec_path(container)}.image", f"{container.image} has no shell: use an ephemeral debug container to look inside"
+            finding, f"{container.spec_path}.image", f"{container.image} has no shell: use an ephemeral debug container to look inside"
         )
     image = quote(container.image)
     inspect = f"docker pull {image} && docker image inspect {image} --format '{{{{json .Config.Entrypoint}}}} {{{{json .Config.Cmd}}}}'"
@@ -210,17 +214,17 @@ def explain_non_root(finding: Finding, facts: PodFacts) -> None:
         else:
             shown.append(f"{field}: not set")
     user = effective.get("runAsUser")
-    named = quoted_match(finding, _NON_NUMERIC_USER)
+    named = finding.captures.get("user")
     if user == 0:
         verdict = "runAsUser 0 is root, which runAsNonRoot forbids"
     elif user is None and named:
-        verdict = f"the image's USER decides, and it is {named.group('user')}, a name the kubelet cannot verify as non-root"
+        verdict = f"the image's USER decides, and it is {named}, a name the kubelet cannot verify as non-root"
     elif user is None:
         verdict = "the image's USER decides, and it is root"
     else:
         verdict = f"runAsUser {user} is set"
-    add_evidence(finding, f"spec.securityContext + {spec_path(container)}.securityContext", f"{', '.join(shown)} — {verdict}")
-    patch = {container_list_key(container.kind): [{"name": container.name, "securityContext": {"runAsUser": NON_ROOT_UID}}]}
+    add_evidence(finding, f"spec.securityContext + {container.spec_path}.securityContext", f"{', '.join(shown)} — {verdict}")
+    patch = {spec_list(container.kind): [{"name": container.name, "securityContext": {"runAsUser": NON_ROOT_UID}}]}
     command = target_of(facts).patch_pod_spec(patch)
     lead_with(
         finding,

@@ -115,3 +115,38 @@ def _value_set(tokens: list[str], pos: int) -> tuple[frozenset[str], int]:
     if pos == len(tokens):
         raise SelectorError("found '', expected: ')'")
     return frozenset(values), pos + 1
+
+
+def string_map(value: object) -> dict[str, str]:
+    """A labels-like mapping with only its string entries (a Service's `spec.selector`, `matchLabels`)."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def label_selector_matches(selector: object, labels: object) -> bool:
+    """A metav1.LabelSelector (`matchLabels` and `matchExpressions`) against a labels mapping, as the API
+    server evaluates it. An empty selector matches everything; a malformed requirement matches nothing."""
+    labels = labels if isinstance(labels, dict) else {}
+    if not isinstance(selector, dict):
+        return False
+    if any(labels.get(k) != v for k, v in string_map(selector.get("matchLabels")).items()):
+        return False
+    expressions = selector.get("matchExpressions")
+    for expr in expressions if isinstance(expressions, list) else ():
+        if not isinstance(expr, dict):
+            return False
+        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        if not isinstance(key, str) or not isinstance(values, list):
+            return False
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+        if op not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            return False
+    return True

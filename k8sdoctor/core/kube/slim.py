@@ -1,7 +1,7 @@
 """Smaller forms of objects, for views that hold a whole cluster in memory (the TUI).
 
 `slim_pod`: diagnosis skips healthy pods, and the cluster-wide indexes read only their names, labels,
-owners, placement, images, ports and resource requests; their status feeds the table. The rest of the
+owners, placement, images, ports, resource requests and claims; their status feeds the table. The rest of the
 spec (env, probes, mounts, volumes...) is most of a pod's size. When a pod turns unhealthy the watch
 delivers it whole again, and screens that show everything (describe) read the pod fresh from the API.
 
@@ -12,6 +12,8 @@ timestamp. Sharing one copy of each takes about a quarter off pods and events.
 
 from __future__ import annotations
 
+from k8sdoctor.core.kube.raw import as_dict
+
 _META = ("name", "namespace", "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "labels", "ownerReferences")
 _SPEC = ("nodeName", "schedulerName", "priority", "overhead", "restartPolicy", "hostNetwork")
 _CONTAINER = ("name", "image", "resources", "restartPolicy", "ports")
@@ -20,8 +22,8 @@ _ANNOTATIONS = ("kubectl.kubernetes.io/default-container",)
 
 def slim_pod(pod: dict) -> dict:
     """The pod without what only a diagnosis of an unhealthy pod, or describe, needs."""
-    meta = pod.get("metadata") if isinstance(pod.get("metadata"), dict) else {}
-    spec = pod.get("spec") if isinstance(pod.get("spec"), dict) else {}
+    meta = as_dict(pod.get("metadata"))
+    spec = as_dict(pod.get("spec"))
     slim_meta = {k: meta[k] for k in _META if k in meta}
     annotations = meta.get("annotations")
     if isinstance(annotations, dict):
@@ -33,6 +35,9 @@ def slim_pod(pod: dict) -> dict:
         containers = spec.get(key)
         if isinstance(containers, list):
             slim_spec[key] = [{k: c[k] for k in _CONTAINER if k in c} if isinstance(c, dict) else c for c in containers]
+    claims = [v for v in spec.get("volumes") or () if isinstance(v, dict) and "persistentVolumeClaim" in v]
+    if claims:  # which pods use a claim
+        slim_spec["volumes"] = [{"name": v.get("name"), "persistentVolumeClaim": v["persistentVolumeClaim"]} for v in claims]
     out = {k: v for k, v in pod.items() if k not in ("metadata", "spec")}
     out["metadata"] = slim_meta
     out["spec"] = slim_spec

@@ -69,7 +69,7 @@ def resolve_relative_times(value: object, now: datetime) -> object:
         return [resolve_relative_times(v, now) for v in value]
     if not isinstance(value, dict):
         return value
-    out = {}
+    out: dict = {}
     for key, item in value.items():
         if isinstance(item, str) and isinstance(key, str) and key.endswith(_TIME_KEY_SUFFIXES):
             moment = parse_relative(item, now)

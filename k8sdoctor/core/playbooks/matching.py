@@ -1,10 +1,10 @@
-"""The playbook match language: fields, predicates and clauses, compiled once, evaluated per pod.
+"""The playbook match language: clauses compiled once into trees, evaluated per subject.
 
 A clause is a mapping of field → predicate (all must hold), or `{all: [...]}`, `{any: [...]}`,
-`{not: clause}`. A predicate is a scalar (equals), a list (one of), or a mapping of operators:
-`equals`, `in`, `not_in`, `regex`, `contains`, `startswith`, `gt`, `gte`, `lt`, `lte`, `exists`,
-`not`. Three fields look at collections: `event` (a mapping of event sub-fields), `log` (each log line
-of the container), and `message` (every status and event message in scope).
+`{not: clause}`. Fields are listed in `fields.py`, predicates in `predicates.py`. Four keys look at
+collections: `event` (a mapping of event sub-fields), `log` (each log line of the container), `message`
+(every status and event message in scope) and `related.<name>` (the objects a subject is joined to:
+`{count: predicate, any: clause}`).
 
 Every test that holds records what it matched as `Evidence`, quoted verbatim, and regex named groups
 become template variables. See docs/playbooks.md for the full reference.
@@ -12,62 +12,52 @@ become template variables. See docs/playbooks.md for the full reference.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from k8sdoctor.core.facts import ContainerFact, EventFact, PodFacts
+from k8sdoctor.core.facts import ContainerFact, EventFact, ObjectFacts, PodFacts, build_object_facts, build_pod_facts
+from k8sdoctor.core.facts.events import cite_event
 from k8sdoctor.core.findings import Evidence
-from k8sdoctor.core.kube.timeutil import human_duration
-from k8sdoctor.core.playbooks.regex_safety import UnsafeRegex, bounded, compile_linear, compile_safe
+from k8sdoctor.core.inventory import Inventory, Ref, obj_key
+from k8sdoctor.core.playbooks.fields import (
+    EVENT_FIELDS,
+    RELATIONS,
+    Getter,
+    field_names,
+    related_kind,
+    resolve_field,
+)
+from k8sdoctor.core.playbooks.predicates import MatchSpecError, Predicate, compile_predicate, regex_captures
 
 QUOTE_CHARS = 2000
-
-#: Set while compiling playbooks that were validated before (the cache): their regexes are known to be
-#: safe, so they are compiled when first used, and capture names are not collected for template checks.
-TRUSTED: ContextVar[bool] = ContextVar("trusted_playbook", default=False)
-
-
-class _LazyPattern:
-    """A regex compiled on first use (a one-shot run evaluates few of the playbooks' patterns)."""
-
-    __slots__ = ("_compiled", "source")
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self._compiled: Any = None
-
-    def search(self, text: str) -> Any:
-        if self._compiled is None:
-            self._compiled = compile_linear(self.source)  # linear-time: see regex_safety
-        return self._compiled.search(text)
-
-
-class MatchSpecError(ValueError):
-    """A clause or predicate is malformed. `path` is the field path inside the playbook."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
+#: How many related objects a `related.*` clause looks at, at most (a Service over 5,000 pods).
+MAX_RELATED = 200
 
 
 @dataclass(slots=True)
 class MatchContext:
-    facts: PodFacts
+    facts: PodFacts | ObjectFacts
     container: ContainerFact | None
     events: list[EventFact]  # the events in scope, newest first
     #: Results of event rules, shared by the containers of one pod whose events in scope are the same
     #: list: a pod with many containers and many events is not rescanned once per container.
     memo: dict = field(default_factory=dict)
+    #: For `related.*` clauses; None where no inventory is at hand (they then match nothing).
+    inventory: Inventory | None = None
+
+    @property
+    def own_ref(self) -> Ref:
+        kind = self.facts.kind if isinstance(self.facts, ObjectFacts) else "Pod"
+        return (kind, self.facts.namespace, self.facts.name)
 
 
 @dataclass(slots=True)
 class Hit:
     evidence: list[Evidence] = field(default_factory=list)
     captures: dict[str, str] = field(default_factory=dict)
+    #: The object the evidence is about, when it is not the subject itself (a Deployment's ReplicaSet).
+    about: Ref | None = None
 
     def merge(self, other: Hit) -> None:
         for ev in other.evidence:
@@ -75,6 +65,8 @@ class Hit:
                 self.evidence.append(ev)
         for k, v in other.captures.items():
             self.captures.setdefault(k, v)
+        if self.about is None:
+            self.about = other.about
 
 
 def quote(text: str) -> str:
@@ -84,243 +76,21 @@ def quote(text: str) -> str:
     return f"{text[:QUOTE_CHARS]}… ({len(text) - QUOTE_CHARS} more characters)"
 
 
-# ---- fields -----------------------------------------------------------------------------------
-# A getter returns (value, where) pairs; `where` is None for derived values that are not quoted.
-Values = list[tuple[Any, "str | None"]]
+def _event_hit(ctx: MatchContext, e: EventFact, captures: dict[str, str]) -> Hit:
+    about = e.subject if e.subject != ctx.own_ref else None
+    source = cite_event(e, ctx.facts.now)
+    if about is not None:
+        source += f" on {about[0]} {about[2]}"
+    return Hit([Evidence(source, quote(e.message))], captures, about)
 
 
-def _c(ctx: MatchContext) -> ContainerFact:
-    assert ctx.container is not None
-    return ctx.container
-
-
-def _one(value: Any, where: str | None) -> Values:
-    if value is None or value == "":
-        return []
-    return [(value, where)]
-
-
-def _spec_path(c: ContainerFact) -> str:
-    key = {"init": "initContainers", "sidecar": "initContainers", "ephemeral": "ephemeralContainers"}
-    return f"spec.{key.get(c.kind, 'containers')}[{c.name}]"
-
-
-#: The shape of a scheduler verdict, across versions (see ../shared/notes/message-formats.md section 2).
-SCHEDULER_MESSAGE = re.compile(
-    r"nodes are (?:available|unavailable)|failed to fit in any node|No nodes are available that match"
-    r"|unbound immediate PersistentVolumeClaims|no nodes available to schedule pods"
-)
-
-
-def _scheduling_message(x: MatchContext) -> Values:
-    """The freshest scheduler verdict: the PodScheduled condition's message, else the newest
-    FailedScheduling (or scheduler-shaped) event. Older verdicts are stale and ignored."""
-    cond = x.facts.conditions.get("PodScheduled") or {}
-    msg = cond.get("message")
-    if cond.get("status") != "True" and isinstance(msg, str) and msg:
-        return [(msg, "status.conditions[PodScheduled].message")]
-    for e in x.events:
-        if e.reason == "FailedScheduling" or SCHEDULER_MESSAGE.search(e.message):
-            return [(e.message, event_source(e, x.facts.now))]
-    return []
-
-
-POD_FIELDS: dict[str, Callable[[MatchContext], Values]] = {
-    "pod.scheduling_message": _scheduling_message,
-    "pod.phase": lambda x: _one(x.facts.phase, None),
-    "pod.reason": lambda x: _one(x.facts.reason, "status.reason"),
-    "pod.message": lambda x: _one(x.facts.message, "status.message"),
-    "pod.node": lambda x: _one(x.facts.node_name, "spec.nodeName"),
-    "pod.scheduled": lambda x: [(x.facts.scheduled, None)],
-    "pod.event_count": lambda x: [(len(x.events), None)],
-    "pod.age": lambda x: _one(x.facts.age_seconds, None),
-    "pod.restart_policy": lambda x: _one(x.facts.restart_policy, "spec.restartPolicy"),
-    "pod.scheduler_name": lambda x: _one(x.facts.scheduler_name, "spec.schedulerName"),
-    "pod.scheduling_gates": lambda x: [(g, "spec.schedulingGates") for g in x.facts.scheduling_gates],
-    "pod.deleting": lambda x: [(x.facts.deleting, None)],
-    "pod.owner_kind": lambda x: _one(x.facts.owner_kind, "metadata.ownerReferences"),
-    "pod.waiting_reasons": lambda x: [
-        (c.waiting_reason, f"{c.status_path}.state.waiting.reason") for c in x.facts.containers if c.waiting_reason
-    ],
-}
-
-CONTAINER_FIELDS: dict[str, Callable[[MatchContext], Values]] = {
-    "container.name": lambda x: _one(_c(x).name, None),
-    "container.kind": lambda x: _one(_c(x).kind, None),
-    "container.image": lambda x: _one(_c(x).image, f"{_spec_path(_c(x))}.image"),
-    "container.state": lambda x: _one(_c(x).state, None),
-    "container.waiting.reason": lambda x: _one(_c(x).waiting_reason, f"{_c(x).status_path}.state.waiting.reason"),
-    "container.waiting.message": lambda x: _one(_c(x).waiting_message, f"{_c(x).status_path}.state.waiting.message"),
-    "container.terminated.reason": lambda x: _one(_c(x).terminated_reason, f"{_c(x).status_path}.state.terminated.reason"),
-    "container.terminated.exit_code": lambda x: _one(_c(x).terminated_exit_code, f"{_c(x).status_path}.state.terminated.exitCode"),
-    "container.terminated.message": lambda x: _one(_c(x).terminated_message, f"{_c(x).status_path}.state.terminated.message"),
-    "container.last.reason": lambda x: _one(_c(x).last_reason, f"{_c(x).status_path}.lastState.terminated.reason"),
-    "container.last.exit_code": lambda x: _one(_c(x).last_exit_code, f"{_c(x).status_path}.lastState.terminated.exitCode"),
-    "container.last.message": lambda x: _one(_c(x).last_message, f"{_c(x).status_path}.lastState.terminated.message"),
-    "container.exit_code": lambda x: (
-        _one(_c(x).terminated_exit_code, f"{_c(x).status_path}.state.terminated.exitCode")
-        or _one(_c(x).last_exit_code, f"{_c(x).status_path}.lastState.terminated.exitCode")
-    ),
-    "container.restarts": lambda x: [(_c(x).restarts, f"{_c(x).status_path}.restartCount")],
-    "container.ready": lambda x: [(_c(x).ready, None)],
-    "container.running_for": lambda x: [((x.facts.now - _c(x).started_at).total_seconds(), None)] if _c(x).started_at else [],
-    "container.liveness_probe": lambda x: [(bool(_c(x).spec.get("livenessProbe")), None)],
-    "container.readiness_probe": lambda x: [(bool(_c(x).spec.get("readinessProbe")), None)],
-    "container.startup_probe": lambda x: [(bool(_c(x).spec.get("startupProbe")), None)],
-    "container.has_logs": lambda x: [(bool(_c(x).logs), None)],
-}
-
-CONDITION_PARTS = ("status", "reason", "message")
-EVENT_FIELDS = ("type", "reason", "message", "count", "source", "age")
-SPECIAL_FIELDS = ("event", "log", "message")
-
-
-def field_names(scope: str) -> list[str]:
-    names = list(POD_FIELDS) + [f"condition.<Type>.{p}" for p in CONDITION_PARTS] + list(SPECIAL_FIELDS)
-    if scope == "container":
-        names += list(CONTAINER_FIELDS)
-    return names
-
-
-def _condition_getter(ctype: str, part: str) -> Callable[[MatchContext], Values]:
-    def get(x: MatchContext) -> Values:
-        cond = x.facts.conditions.get(ctype)
-        if not cond:
-            return []
-        value = cond.get(part)
-        return _one(value if isinstance(value, str) else None, f"status.conditions[{ctype}].{part}")
-
-    return get
-
-
-# ---- predicates -------------------------------------------------------------------------------
-Predicate = Callable[[Any], "dict[str, str] | None"]  # returns captures (maybe empty) when it holds
-
-_OPS = ("equals", "in", "not_in", "regex", "contains", "startswith", "gt", "gte", "lt", "lte", "exists", "not")
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    return None
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if _num(a) is not None and _num(b) is not None:
-        return a == b
-    return str(a) == str(b)
-
-
-def compile_predicate(spec: Any, path: str) -> Predicate:
-    if isinstance(spec, (str, int, float, bool)):
-        return lambda v: {} if _same(v, spec) else None
-    if isinstance(spec, list):
-        if not all(isinstance(s, (str, int, float, bool)) for s in spec):
-            raise MatchSpecError(path, "a list predicate may hold only plain values")
-        items = list(spec)
-        return lambda v: {} if any(_same(v, s) for s in items) else None
-    if not isinstance(spec, dict) or not spec:
-        raise MatchSpecError(path, f"expected a value, a list or a mapping of operators ({', '.join(_OPS)})")
-    tests: list[Predicate] = []
-    for op, arg in spec.items():
-        where = f"{path}.{op}"
-        if op not in _OPS:
-            raise MatchSpecError(where, f"unknown operator; expected one of {', '.join(_OPS)}")
-        tests.append(_compile_op(op, arg, where))
-    if len(tests) == 1:
-        return tests[0]
-
-    def all_of(v: Any) -> dict[str, str] | None:
-        captures: dict[str, str] = {}
-        for t in tests:
-            got = t(v)
-            if got is None:
-                return None
-            captures.update(got)
-        return captures
-
-    return all_of
-
-
-def _compile_op(op: str, arg: Any, path: str) -> Predicate:
-    if op == "equals":
-        return compile_predicate(arg if not isinstance(arg, (list, dict)) else _bad(path, "expects a plain value"), path)
-    if op in ("in", "not_in"):
-        if not isinstance(arg, list):
-            raise MatchSpecError(path, "expects a list")
-        inner = compile_predicate(arg, path)
-        return inner if op == "in" else (lambda v: {} if inner(v) is None else None)
-    if op == "regex":
-        if TRUSTED.get() and isinstance(arg, str):
-            rx: Any = _LazyPattern(arg)
-        else:
-            try:
-                rx = compile_safe(arg)
-            except UnsafeRegex as exc:
-                raise MatchSpecError(path, str(exc)) from None
-
-        def regex(v: Any) -> dict[str, str] | None:
-            if not isinstance(v, str):
-                return None
-            m = rx.search(bounded(v))
-            if m is None:
-                return None
-            return {k: val for k, val in m.groupdict().items() if val is not None}
-
-        return regex
-    if op in ("contains", "startswith"):
-        if not isinstance(arg, str):
-            raise MatchSpecError(path, "expects a string")
-        if op == "contains":
-            return lambda v: {} if isinstance(v, str) and arg in v else None
-        return lambda v: {} if isinstance(v, str) and v.startswith(arg) else None
-    if op in ("gt", "gte", "lt", "lte"):
-        if _num(arg) is None:
-            raise MatchSpecError(path, "expects a number")
-        cmp = {
-            "gt": lambda a: a > arg,
-            "gte": lambda a: a >= arg,
-            "lt": lambda a: a < arg,
-            "lte": lambda a: a <= arg,
-        }[op]
-        return lambda v: {} if _num(v) is not None and cmp(v) else None
-    if op == "exists":
-        if not isinstance(arg, bool):
-            raise MatchSpecError(path, "expects true or false")
-        # handled by FieldTest (it needs to see "no value"); as a predicate on a value, it holds.
-        return (lambda v: {}) if arg else (lambda v: None)
-    if op == "not":
-        inner = compile_predicate(arg, path)
-        return lambda v: {} if inner(v) is None else None
-    raise MatchSpecError(path, "unknown operator")  # pragma: no cover - guarded above
-
-
-def _bad(path: str, reason: str):
-    raise MatchSpecError(path, reason)
-
-
-def _regexes(spec: Any) -> Iterable[Any]:
-    """Compiled regexes inside a predicate spec (for listing capture names; none when trusted)."""
-    if TRUSTED.get():
-        return
-    if isinstance(spec, dict):
-        for op, arg in spec.items():
-            if op == "regex" and isinstance(arg, str):
-                yield compile_safe(arg)
-            elif isinstance(arg, (dict, list)):
-                yield from _regexes(arg)
-    elif isinstance(spec, list):
-        for item in spec:
-            yield from _regexes(item)
-
-
-# ---- clauses ----------------------------------------------------------------------------------
 class Node:
     captures: frozenset[str] = frozenset()
+
+    @property
+    def guaranteed(self) -> frozenset[str]:
+        """Captures every match of this node has (a template may use them outside `[[ ]]`)."""
+        return self.captures
 
     def eval(self, ctx: MatchContext) -> Hit | None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -336,6 +106,10 @@ class AllOf(Node):
         self.nodes = nodes
         self.captures = frozenset().union(*(n.captures for n in nodes))
 
+    @property
+    def guaranteed(self) -> frozenset[str]:
+        return frozenset().union(*(n.guaranteed for n in self.nodes))
+
     def eval(self, ctx: MatchContext) -> Hit | None:
         hit = Hit()
         for n in self.nodes:
@@ -350,6 +124,10 @@ class AnyOf(Node):
     def __init__(self, nodes: list[Node]) -> None:
         self.nodes = nodes
         self.captures = frozenset().union(*(n.captures for n in nodes))
+
+    @property
+    def guaranteed(self) -> frozenset[str]:
+        return frozenset.intersection(*(n.guaranteed for n in self.nodes))
 
     def eval(self, ctx: MatchContext) -> Hit | None:
         for n in self.nodes:
@@ -368,39 +146,25 @@ class NoneOf(Node):
 
 
 class FieldTest(Node):
-    def __init__(self, name: str, getter: Callable[[MatchContext], Values], pred: Predicate, spec: Any) -> None:
+    def __init__(self, name: str, getter: Getter, pred: Predicate, spec: Any, captures: frozenset[str]) -> None:
         self.name = name
         self.getter = getter
         self.pred = pred
         self.want_absent = isinstance(spec, dict) and spec.get("exists") is False
-        self.captures = frozenset(n for rx in _regexes(spec) for n in rx.groupindex)
+        self.captures = captures
 
     def eval(self, ctx: MatchContext) -> Hit | None:
         values = self.getter(ctx)
         if self.want_absent:
             return Hit() if not values else None
-        for value, where in values:
+        for value, where, *text in values:
             got = self.pred(value)
             if got is not None:
                 hit = Hit(captures=got)
                 if where is not None:
-                    hit.evidence.append(Evidence(where, quote(str(value))))
+                    hit.evidence.append(Evidence(where, quote(text[0] if text else str(value))))
                 return hit
         return None
-
-
-def event_source(e: EventFact, now) -> str:
-    """How an event is cited: "event Warning/Failed from kubelet (x4 over 3m, 20s ago)"."""
-    label = f"event {e.type or '?'}/{e.reason or '?'}"
-    if e.source:
-        label += f" from {e.source}"
-    extra = []
-    if e.count > 1:
-        span = human_duration((e.last - e.first).total_seconds()) if e.first and e.last else "?"
-        extra.append(f"x{e.count} over {span}")
-    if e.last:
-        extra.append(f"{human_duration((now - e.last).total_seconds())} ago")
-    return f"{label} ({', '.join(extra)})" if extra else label
 
 
 class EventTest(Node):
@@ -421,8 +185,11 @@ class EventTest(Node):
         for e in ctx.events:
             captures: dict[str, str] = {}
             for name, pred in self.preds.items():
+                value: object
                 if name == "age":
                     value = (now - e.last).total_seconds() if e.last else None
+                elif name == "object":
+                    value = e.subject[0]
                 else:
                     value = getattr(e, name)
                 got = pred(value)
@@ -430,7 +197,7 @@ class EventTest(Node):
                     break
                 captures.update(got)
             else:
-                return Hit([Evidence(event_source(e, ctx.facts.now), quote(e.message))], captures)
+                return _event_hit(ctx, e, captures)
         return None
 
 
@@ -470,7 +237,8 @@ class MessageTest(Node):
             yield c.waiting_message, f"{c.status_path}.state.waiting.message"
             yield c.terminated_message, f"{c.status_path}.state.terminated.message"
             yield c.last_message, f"{c.status_path}.lastState.terminated.message"
-        yield ctx.facts.message, "status.message"
+        if isinstance(ctx.facts, PodFacts):
+            yield ctx.facts.message, "status.message"
         for ctype, cond in ctx.facts.conditions.items():
             msg = cond.get("message")
             if isinstance(msg, str):
@@ -493,12 +261,58 @@ class MessageTest(Node):
             if e.message:
                 got = self.pred(e.message)
                 if got is not None:
-                    return Hit([Evidence(event_source(e, ctx.facts.now), quote(e.message))], got)
+                    return _event_hit(ctx, e, got)
         return None
 
 
-def compile_clause(spec: Any, path: str, scope: str) -> Node:
-    """Compile a clause; raise MatchSpecError naming the exact path on any problem."""
+class RelatedTest(Node):
+    """`related.<name>: {count: predicate, any: clause}`: how many objects the subject is joined to, and
+    whether one of them satisfies a clause (compiled for the related kind). Evidence from a related object
+    names it."""
+
+    def __init__(self, name: str, relation: tuple[str, Callable], count: Predicate | None, each: Node | None) -> None:
+        self.name = name
+        self.kind, self.fetch = relation
+        self.count = count
+        self.each = each
+        self.captures = each.captures if each is not None else frozenset()
+
+    def eval(self, ctx: MatchContext) -> Hit | None:
+        if ctx.inventory is None:
+            return None
+        key = (id(self), "related")
+        if key not in ctx.memo:
+            ctx.memo[key] = self.fetch(ctx.facts, ctx.inventory)
+        related: list[dict] = ctx.memo[key]
+        hit = Hit()
+        if self.count is not None:
+            got = self.count(len(related))
+            if got is None:
+                return None
+            hit.captures.update(got)
+        if self.each is None:
+            return hit
+        for obj in related[:MAX_RELATED]:
+            kind = related_kind(self.kind, obj)
+            facts: PodFacts | ObjectFacts
+            if kind == "Pod":
+                facts = build_pod_facts(ctx.inventory, obj, ctx.facts.now)
+            else:
+                facts = build_object_facts(ctx.inventory, kind, obj, ctx.facts.now)
+            sub = MatchContext(facts, None, list(reversed(facts.events)), {}, ctx.inventory)
+            got_hit = self.each.eval(sub)
+            if got_hit is not None:
+                name = obj_key(obj)[1]
+                hit.evidence += [Evidence(f"{kind} {name}: {ev.source}", ev.text) for ev in got_hit.evidence]
+                hit.captures.update({k: v for k, v in got_hit.captures.items() if k not in hit.captures})
+                hit.about = (kind, obj_key(obj)[0], name)
+                return hit
+        return None
+
+
+def compile_clause(spec: Any, path: str, subject: str, scope: str) -> Node:
+    """Compile a clause for a subject (and, for pods, a scope); raise MatchSpecError naming the exact
+    path on any problem."""
     if spec is True or spec == "always":
         return Always()
     if not isinstance(spec, dict) or not spec:
@@ -509,23 +323,34 @@ def compile_clause(spec: Any, path: str, scope: str) -> Node:
         if key in ("all", "any"):
             if not isinstance(value, list) or not value:
                 raise MatchSpecError(where, "expects a non-empty list of clauses")
-            subs = [compile_clause(v, f"{where}[{i}]", scope) for i, v in enumerate(value)]
+            subs = [compile_clause(v, f"{where}[{i}]", subject, scope) for i, v in enumerate(value)]
             nodes.append(AllOf(subs) if key == "all" else AnyOf(subs))
         elif key == "not":
-            nodes.append(NoneOf(compile_clause(value, where, scope)))
+            nodes.append(NoneOf(compile_clause(value, where, subject, scope)))
         else:
-            nodes.append(_compile_field(key, value, where, scope))
+            nodes.append(_compile_field(key, value, where, subject, scope))
     return nodes[0] if len(nodes) == 1 else AllOf(nodes)
 
 
-def _captures(spec: Any, path: str) -> frozenset[str]:
-    try:
-        return frozenset(n for rx in _regexes(spec) for n in rx.groupindex)
-    except UnsafeRegex as exc:  # pragma: no cover - compile_predicate reports it first
-        raise MatchSpecError(path, str(exc)) from None
+def _compile_related(key: str, value: Any, path: str, subject: str) -> Node:
+    name = key[len("related.") :]
+    relation = RELATIONS.get(subject, {}).get(name)
+    if relation is None:
+        known = ", ".join(f"related.{n}" for n in RELATIONS.get(subject, {})) or "none"
+        raise MatchSpecError(path, f"unknown relation for {subject}; available: {known}")
+    if not isinstance(value, dict) or not value or set(value) - {"count", "any"}:
+        raise MatchSpecError(path, "expects a mapping with count (a predicate) and/or any (a clause)")
+    count = compile_predicate(value["count"], f"{path}.count") if "count" in value else None
+    each = None
+    if "any" in value:
+        kind = relation[0]
+        if kind == "*":
+            raise MatchSpecError(f"{path}.any", "this relation's kind varies; only count applies")
+        each = compile_clause(value["any"], f"{path}.any", kind, "pod")
+    return RelatedTest(name, relation, count, each)
 
 
-def _compile_field(key: str, value: Any, path: str, scope: str) -> Node:
+def _compile_field(key: str, value: Any, path: str, subject: str, scope: str) -> Node:
     if key == "event":
         if not isinstance(value, dict) or not value:
             raise MatchSpecError(path, f"expects a mapping of event fields ({', '.join(EVENT_FIELDS)})")
@@ -534,26 +359,22 @@ def _compile_field(key: str, value: Any, path: str, scope: str) -> Node:
             if sub not in EVENT_FIELDS:
                 raise MatchSpecError(f"{path}.{sub}", f"unknown event field; expected one of {', '.join(EVENT_FIELDS)}")
             preds[sub] = compile_predicate(sub_spec, f"{path}.{sub}")
-        return EventTest(preds, _captures(value, path))
+        return EventTest(preds, regex_captures(value, path))
     if key == "log":
-        if scope != "container":
-            raise MatchSpecError(path, "log matching needs a container-scoped playbook")
-        return LogTest(compile_predicate(value, path), _captures(value, path))
+        if subject != "Pod" or scope != "container":
+            raise MatchSpecError(path, "log matching needs a container-scoped Pod playbook")
+        return LogTest(compile_predicate(value, path), regex_captures(value, path))
     if key == "message":
-        return MessageTest(compile_predicate(value, path), _captures(value, path))
-    getter = POD_FIELDS.get(key)
-    if getter is None and key.startswith("condition."):
-        parts = key.split(".")
-        if len(parts) == 3 and parts[1] and parts[2] in CONDITION_PARTS:
-            getter = _condition_getter(parts[1], parts[2])
-    if getter is None and key in CONTAINER_FIELDS:
-        if scope != "container":
-            raise MatchSpecError(path, "container fields need a container-scoped playbook (scope: container)")
-        getter = CONTAINER_FIELDS[key]
-    if getter is None:
+        return MessageTest(compile_predicate(value, path), regex_captures(value, path))
+    if key.startswith("related."):
+        return _compile_related(key, value, path, subject)
+    getter = resolve_field(key, subject, scope)
+    if isinstance(getter, str):
+        if getter:
+            raise MatchSpecError(path, getter)
         from rapidfuzz import process  # only on the error path
 
-        close = process.extractOne(key, field_names(scope), score_cutoff=70)
+        close = process.extractOne(key, field_names(subject, scope), score_cutoff=70)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise MatchSpecError(path, f"unknown field {key!r}{hint}")
-    return FieldTest(key, getter, compile_predicate(value, path), value)
+    return FieldTest(key, getter, compile_predicate(value, path), value, regex_captures(value, path))

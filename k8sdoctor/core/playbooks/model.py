@@ -1,18 +1,23 @@
 """Playbooks at run time: plain data compiled into match trees, ready for the engine.
 
-A playbook is one failure family (ImagePullBackOff, Pending, ...): what symptom makes it apply, and the
-causes that explain that symptom, each with its own match rules, explanation and remediation. Files are
-validated against the schema in `playbook_schema` (pydantic) when they are new or changed; this module
-works from the validated plain data, so it needs no pydantic. Match clauses and templates are compiled
-here, and every problem is reported as `field path: reason`.
+A playbook is one failure family (ImagePullBackOff, Pending, PodsNotCreated, ...) of one subject kind:
+what symptom makes it apply, and the causes that explain that symptom, each with its own match rules,
+explanation and remediation. Files are validated against the schema in `schema.py` (pydantic) when they
+are new or changed; this module works from the validated plain data, so it needs no pydantic. Match
+clauses and templates are compiled here, and every problem is reported as `field path: reason`.
+
+A playbook with `extends: ID` adds its causes to family ID (before its own, or after with
+`position: last`) instead of replacing it: `extend_playbook` compiles it against that family.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from k8sdoctor.core.playbooks.matching import TRUSTED, MatchSpecError, Node, compile_clause
-from k8sdoctor.core.playbooks.templates import STANDARD_VARS, TemplateError, placeholders
+from k8sdoctor.core.kube.kinds import is_namespaced
+from k8sdoctor.core.playbooks.matching import LogTest, Node, RelatedTest, compile_clause
+from k8sdoctor.core.playbooks.predicates import TRUSTED, MatchSpecError
+from k8sdoctor.core.playbooks.templates import TemplateError, always_vars, placeholders, required_placeholders, standard_vars
 
 
 class PlaybookSpecError(ValueError):
@@ -45,6 +50,7 @@ class Cause:
 @dataclass(frozen=True, slots=True)
 class Expectation:
     cause: str | None
+    category: str | None = None
     container: str | None = None
     severity: str | None = None
     evidence: str | None = None
@@ -52,18 +58,21 @@ class Expectation:
 
 @dataclass(frozen=True)
 class Example:
-    """An inline test: a pod (partial, merged over a minimal skeleton), its events and logs."""
+    """An inline test: a pod (partial, merged over a minimal skeleton) or, for other subjects, the object
+    itself; its events, logs and the other objects around it."""
 
     name: str
-    expect: Expectation | dict
+    expect: Expectation
     source: str | None = None
     pod: dict = field(default_factory=dict)
+    object: dict = field(default_factory=dict)
     events: list = field(default_factory=list)
     logs: dict = field(default_factory=dict)
     objects: list = field(default_factory=list)
+    origin: str = ""  # the playbook that carries it, when another playbook extends a family
 
     def __post_init__(self) -> None:
-        if isinstance(self.expect, dict):
+        if isinstance(self.expect, dict):  # as read from YAML
             object.__setattr__(self, "expect", Expectation(**self.expect))
 
 
@@ -72,13 +81,17 @@ class PlaybookInfo:
     id: str
     category: str
     title: str
-    scope: str
+    subject: str  # the kind it diagnoses: Pod, Deployment, Service...
+    scope: str  # container or pod for Pod; object for every other kind
     severity: str
     priority: int
     select: str
     exclusive: bool
     description: str | None
     examples: tuple[Example, ...]
+    #: Logs the causes read: "" (none), "auto" (the previous run when the container restarted, else the
+    #: current one), "previous", "current". Sources fetch them when a finding's symptom holds.
+    logs: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +107,7 @@ class Playbook:
     spec: PlaybookInfo
     match: Node
     downgrade: tuple[tuple[Node, str], ...]
+    variants: tuple[tuple[Node, str], ...]  # (when, category)
     causes: tuple[CompiledCause, ...]
     fallback: CompiledCause
     path: str  # the file it came from ("<memory>" when compiled from data)
@@ -104,7 +118,9 @@ class Playbook:
         return self.spec.id
 
 
-def _check_templates(texts: list[tuple[str, str]], allowed: frozenset[str]) -> None:
+def _check_templates(texts: list[tuple[str, str]], allowed: frozenset[str], always: frozenset[str]) -> None:
+    """Every placeholder is a variable the target can have; in prose, one that may be missing is inside
+    `[[ ]]` (a command that lacks a value is left out of the finding instead)."""
     for where, text in texts:
         try:
             used = placeholders(text)
@@ -113,6 +129,12 @@ def _check_templates(texts: list[tuple[str, str]], allowed: frozenset[str]) -> N
         unknown = sorted(used - allowed)
         if unknown:
             raise PlaybookSpecError(where, f"unknown template variable {unknown[0]!r}; available: {', '.join(sorted(allowed))}")
+        maybe_missing = sorted(required_placeholders(text) - always)
+        if maybe_missing and not where.endswith(".command"):  # a command that lacks a value is not offered
+            raise PlaybookSpecError(
+                where,
+                f"{{{{{maybe_missing[0]}}}}} may have no value here; put it inside an optional segment: [[ ... {{{{{maybe_missing[0]}}}}} ... ]]",
+            )
 
 
 def _template_texts(prefix: str, spec: Cause) -> list[tuple[str, str]]:
@@ -131,9 +153,20 @@ def _cause(data: dict) -> Cause:
     return Cause(data["id"], data["title"], data["explanation"], steps, data.get("summary"), data.get("severity"))
 
 
+def reads_logs(node: Node | None) -> bool:
+    """Whether a match tree tests log lines (for the evidence a playbook needs)."""
+    if node is None or isinstance(node, RelatedTest):
+        return False
+    if isinstance(node, LogTest):
+        return True
+    return any(reads_logs(n) for n in getattr(node, "nodes", ())) or reads_logs(getattr(node, "node", None))
+
+
 def build_playbook(data: dict, path: str = "<memory>", builtin: bool = False, *, trusted: bool = False) -> Playbook:
-    """Compile validated playbook data (`playbook_schema.validate_playbook`'s output). `trusted` data has
-    been compiled once before (the cache): regexes compile on first use and templates are not rechecked."""
+    """Compile validated playbook data (`schema.validate_playbook`'s output). `trusted` data has been
+    compiled once before (the cache): regexes compile on first use and templates are not rechecked."""
+    if data.get("extends"):
+        raise PlaybookSpecError("extends", "a playbook that extends another is compiled with extend_playbook")
     token = TRUSTED.set(trusted)
     try:
         return _build(data, path, builtin, trusted)
@@ -141,35 +174,81 @@ def build_playbook(data: dict, path: str = "<memory>", builtin: bool = False, *,
         TRUSTED.reset(token)
 
 
+def _compile_causes(data: list[dict], subject: str, scope: str, prefix: str = "causes") -> tuple[CompiledCause, ...]:
+    return tuple(CompiledCause(_cause(c), compile_clause(c["match"], f"{prefix}[{i}].match", subject, scope)) for i, c in enumerate(data))
+
+
+def _check_causes(causes: tuple[CompiledCause, ...], family: Node, subject: str, scope: str, prefix: str = "causes") -> None:
+    base = standard_vars(subject, scope) | family.captures
+    always = always_vars(subject, scope, is_namespaced(subject)) | family.guaranteed
+    for i, cause in enumerate(causes):
+        assert cause.match is not None
+        _check_templates(_template_texts(f"{prefix}[{i}]", cause.spec), base | cause.match.captures, always | cause.match.guaranteed)
+
+
+def _logs_needed(declared: str | None, causes: tuple[CompiledCause, ...]) -> str:
+    if declared:
+        return declared
+    return "auto" if any(reads_logs(c.match) for c in causes) else ""
+
+
 def _build(data: dict, path: str, builtin: bool, trusted: bool) -> Playbook:
+    subject = data.get("subject") or "Pod"
+    scope = data.get("scope") or ("container" if subject == "Pod" else "object")
+    try:
+        family = compile_clause(data["match"], "match", subject, scope)
+        downgrade = tuple(
+            (compile_clause(d["when"], f"downgrade[{i}].when", subject, scope), d["severity"])
+            for i, d in enumerate(data.get("downgrade") or ())
+        )
+        variants = tuple(
+            (compile_clause(v["when"], f"variants[{i}].when", subject, scope), v["category"])
+            for i, v in enumerate(data.get("variants") or ())
+        )
+        causes = _compile_causes(data["causes"], subject, scope)
+    except MatchSpecError as exc:
+        raise PlaybookSpecError(exc.path, exc.reason) from None
     info = PlaybookInfo(
         id=data["id"],
         category=data["category"],
         title=data["title"],
-        scope=data["scope"],
+        subject=subject,
+        scope=scope,
         severity=data["severity"],
         priority=data["priority"],
         select=data["select"],
         exclusive=data["exclusive"],
         description=data.get("description"),
-        examples=tuple(Example(**ex) for ex in data.get("examples") or ()),
+        examples=tuple(Example(**ex, origin=data["id"]) for ex in data.get("examples") or ()),
+        logs=_logs_needed(data.get("logs"), causes),
     )
-    try:
-        family = compile_clause(data["match"], "match", info.scope)
-        downgrade = tuple(
-            (compile_clause(d["when"], f"downgrade[{i}].when", info.scope), d["severity"])
-            for i, d in enumerate(data.get("downgrade") or ())
-        )
-        causes = tuple(
-            CompiledCause(_cause(c), compile_clause(c["match"], f"causes[{i}].match", info.scope)) for i, c in enumerate(data["causes"])
-        )
-    except MatchSpecError as exc:
-        raise PlaybookSpecError(exc.path, exc.reason) from None
     fallback = CompiledCause(_cause(data["fallback"]), None)
     if not trusted:
-        base = STANDARD_VARS | family.captures
-        for i, cause in enumerate(causes):
-            assert cause.match is not None
-            _check_templates(_template_texts(f"causes[{i}]", cause.spec), base | cause.match.captures)
-        _check_templates(_template_texts("fallback", fallback.spec), base)
-    return Playbook(info, family, downgrade, causes, fallback, path, builtin)
+        _check_causes(causes, family, subject, scope)
+        always = always_vars(subject, scope, is_namespaced(subject)) | family.guaranteed
+        _check_templates(_template_texts("fallback", fallback.spec), standard_vars(subject, scope) | family.captures, always)
+    return Playbook(info, family, downgrade, variants, causes, fallback, path, builtin)
+
+
+def extend_playbook(base: Playbook, data: dict, path: str = "<memory>", *, trusted: bool = False) -> Playbook:
+    """Family `base` with the causes (and examples) of an `extends:` playbook added: before its own
+    causes, or after them with `position: last`. Raise PlaybookSpecError when they do not compile
+    against that family (a field its subject lacks, a template variable it does not capture)."""
+    token = TRUSTED.set(trusted)
+    try:
+        try:
+            added = _compile_causes(data["causes"], base.spec.subject, base.spec.scope)
+        except MatchSpecError as exc:
+            raise PlaybookSpecError(exc.path, exc.reason) from None
+        if not trusted:
+            _check_causes(added, base.match, base.spec.subject, base.spec.scope)
+    finally:
+        TRUSTED.reset(token)
+    taken = {c.spec.id for c in base.causes} | {base.fallback.spec.id}
+    for i, cause in enumerate(added):
+        if cause.spec.id in taken:
+            raise PlaybookSpecError(f"causes[{i}].id", f"family {base.id} already has a cause {cause.spec.id!r}")
+    causes = added + base.causes if data.get("position", "first") == "first" else base.causes + added
+    examples = base.spec.examples + tuple(Example(**ex, origin=data["id"]) for ex in data.get("examples") or ())
+    logs = base.spec.logs or _logs_needed(data.get("logs"), added)
+    return replace(base, spec=replace(base.spec, examples=examples, logs=logs), causes=causes, path=f"{base.path} + {path}")

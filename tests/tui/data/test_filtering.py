@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from k8sdoctor.cluster.view import PodRow
-from k8sdoctor.core.findings import Finding, PodDiagnosis
+from k8sdoctor.core.findings import Diagnosis, Finding
 from k8sdoctor.model.filtering import PodFilter, haystack
 from k8sdoctor.model.sorting import SORTS, next_sort, sort_key
 
@@ -19,7 +19,7 @@ def row(
     if finding:
         category, cause, severity = finding
         findings.append(Finding(category, cause, None, severity, "", "", [], [], "test"))
-    diagnosis = PodDiagnosis(ns, name, "Running", status, findings)
+    diagnosis = Diagnosis(ns, name, "Running", status, findings)
     return PodRow((ns, name), ns, name, "1/1", status, str(restarts), restarts, NOW - timedelta(seconds=age), diagnosis)
 
 

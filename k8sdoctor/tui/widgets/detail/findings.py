@@ -15,7 +15,7 @@ from k8sdoctor.tui.format import SEVERITY_MARK
 from k8sdoctor.tui.palette import Palette
 
 if TYPE_CHECKING:
-    from k8sdoctor.core.findings import Finding, PodDiagnosis
+    from k8sdoctor.core.findings import Diagnosis, Finding
 
 MAX_QUOTE_LINES = 20
 
@@ -62,7 +62,7 @@ def finding_renderable(f: Finding, palette: Palette) -> Group:
     return Group(*parts)
 
 
-def findings_renderable(diagnosis: PodDiagnosis, palette: Palette) -> RenderableType:
+def findings_renderable(diagnosis: Diagnosis, palette: Palette) -> RenderableType:
     if not diagnosis.findings:
         return Text("✔ No problems found: every container is ready and none has restarted.", style=palette.success)
     parts: list[RenderableType] = []

@@ -30,9 +30,9 @@ def title_renderable(detail: PodDetailData, palette: Palette, now: datetime) -> 
     title = Text(f"{mark} ", style=style + Style(bold=True))
     title.append(printable(row.name), style=Style(bold=True))
     parts = [printable(row.namespace)]
-    if facts.workload_kind and facts.workload_name:
-        workload = f"{facts.workload_kind.lower()}/{printable(facts.workload_name)}"
-        parts.append(f"{workload} rev {printable(facts.revision)}" if facts.revision else workload)
+    if facts.workload is not None:
+        workload = f"{facts.workload.kind.lower()}/{printable(facts.workload.name)}"
+        parts.append(f"{workload} rev {printable(facts.workload.revision)}" if facts.workload.revision else workload)
     parts.append(f"node {printable(facts.node_name)}" if facts.node_name else "not scheduled")
     title.append("  " + " · ".join(parts), style=palette.muted)
     title.append("\n")

@@ -1,8 +1,4 @@
-"""Facts: a normalized, typed view of one pod and the objects around it, built from raw API dicts.
-
-Everything the engine and the playbooks look at is here, so matching never digs through raw JSON and
-never trips over a missing or oddly typed field: every accessor tolerates nulls and wrong types.
-"""
+"""Facts for one pod: its containers, events, node, claims and log tails, normalized from the raw pod."""
 
 from __future__ import annotations
 
@@ -10,54 +6,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from k8sdoctor.core.inventory import Inventory, Unreadable, event_subject
+from k8sdoctor.core.facts.events import EventFact, cite_event
+from k8sdoctor.core.inventory import Inventory, Unreadable, controller_ref
+from k8sdoctor.core.kube.container_kinds import CONTAINER_LISTS, spec_list, status_list
 from k8sdoctor.core.kube.raw import as_dict, as_int, as_list, as_str
 from k8sdoctor.core.kube.timeutil import parse_time
+from k8sdoctor.core.relations import WorkloadRef, workload_of
 
-_FIELD_PATH_CONTAINER = re.compile(r"spec\.(?:initContainers|containers|ephemeralContainers)\{([^}]*)\}")
-
-
-@dataclass(slots=True)
-class EventFact:
-    """One Kubernetes event about the pod (core/v1 or events.k8s.io/v1 shape)."""
-
-    type: str
-    reason: str
-    message: str
-    count: int
-    first: datetime | None
-    last: datetime | None
-    source: str
-    container: str | None  # from involvedObject.fieldPath "spec.containers{web}"
-
-    @classmethod
-    def from_raw(cls, raw: dict) -> EventFact:
-        series = as_dict(raw.get("series"))
-        count = as_int(series.get("count")) or as_int(raw.get("count")) or as_int(raw.get("deprecatedCount")) or 1
-        first = parse_time(raw.get("firstTimestamp")) or parse_time(raw.get("deprecatedFirstTimestamp")) or parse_time(raw.get("eventTime"))
-        last = (
-            parse_time(series.get("lastObservedTime"))
-            or parse_time(raw.get("lastTimestamp"))
-            or parse_time(raw.get("deprecatedLastTimestamp"))
-            or parse_time(raw.get("eventTime"))
-            or parse_time(as_dict(raw.get("metadata")).get("creationTimestamp"))
-            or first
-        )
-        src = as_dict(raw.get("source"))
-        component = as_str(src.get("component")) or as_str(raw.get("reportingComponent")) or as_str(raw.get("reportingController"))
-        host = as_str(src.get("host")) or as_str(raw.get("reportingInstance"))
-        source = f"{component}, {host}" if component and host and host != component else component or host
-        match = _FIELD_PATH_CONTAINER.search(as_str(event_subject(raw).get("fieldPath")))
-        return cls(
-            type=as_str(raw.get("type")),
-            reason=as_str(raw.get("reason")),
-            message=as_str(raw.get("message") if raw.get("message") is not None else raw.get("note")),
-            count=count,
-            first=first or last,
-            last=last,
-            source=source,
-            container=match.group(1) if match else None,
-        )
+#: The shape of a scheduler verdict, across versions (see ../shared/notes/message-formats.md section 2).
+SCHEDULER_MESSAGE = re.compile(
+    r"nodes are (?:available|unavailable)|failed to fit in any node|No nodes are available that match"
+    r"|unbound immediate PersistentVolumeClaims|no nodes available to schedule pods"
+)
 
 
 @dataclass(slots=True)
@@ -94,13 +54,30 @@ class ContainerFact:
 
     @property
     def status_path(self) -> str:
-        key = {"init": "initContainerStatuses", "sidecar": "initContainerStatuses", "ephemeral": "ephemeralContainerStatuses"}
-        return f"status.{key.get(self.kind, 'containerStatuses')}[{self.name}]"
+        """`status.containerStatuses[web]`: where evidence from its status is cited."""
+        return f"status.{status_list(self.kind)}[{self.name}]"
+
+    @property
+    def spec_path(self) -> str:
+        """`spec.initContainers[migrate]`: where evidence from its spec is cited."""
+        return f"spec.{spec_list(self.kind)}[{self.name}]"
 
     @property
     def exit_code(self) -> int | None:
         """The current termination's exit code, else the last one's."""
         return self.terminated_exit_code if self.terminated_exit_code is not None else self.last_exit_code
+
+    def will_restart(self, pod_phase: str, restart_policy: str) -> bool:
+        """Whether the kubelet will run this container again: not once the pod has failed or succeeded,
+        nor a terminated container under restartPolicy Never (or OnFailure after exit 0). A native
+        sidecar always restarts."""
+        if pod_phase in ("Failed", "Succeeded"):
+            return False
+        if self.state != "terminated" or self.kind == "sidecar":
+            return True
+        if restart_policy == "Never":
+            return False
+        return not (restart_policy == "OnFailure" and self.terminated_exit_code == 0)
 
 
 def _container_fact(spec: dict, status: dict, kind: str, index: int) -> ContainerFact:
@@ -168,9 +145,7 @@ class PodFacts:
     events: list[EventFact]  # oldest first by last-seen time
     owner_kind: str  # the direct controller (ReplicaSet, Job, StatefulSet...)
     owner_name: str
-    workload_kind: str  # the workload a user manages (Deployment over ReplicaSet, CronJob over Job)
-    workload_name: str
-    revision: str | None
+    workload: WorkloadRef | None  # the workload a user manages (Deployment over ReplicaSet, CronJob over Job)
     node: dict | None = None
     pvcs: list[dict] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
@@ -183,10 +158,26 @@ class PodFacts:
         return any(c.status for c in self.containers)
 
     @property
-    def age_seconds(self) -> float:
-        if self.created is None:
-            return float("inf")
-        return (self.now - self.created).total_seconds()
+    def age_seconds(self) -> float | None:
+        """Seconds since the pod was created (else started, else first seen in an event); None when
+        nothing says: an unknown age is unknown, not old."""
+        since = self.created or parse_time(as_dict(self.raw.get("status")).get("startTime"))
+        if since is None:
+            seen = [t for e in self.events for t in (e.first, e.last) if t is not None]
+            since = min(seen, default=None)
+        return None if since is None else (self.now - since).total_seconds()
+
+    def scheduling_message(self) -> tuple[str, str] | None:
+        """The freshest scheduler verdict and where it was read: the PodScheduled condition's message,
+        else the newest FailedScheduling (or scheduler-shaped) event. Older verdicts are stale."""
+        cond = self.conditions.get("PodScheduled") or {}
+        msg = cond.get("message")
+        if cond.get("status") != "True" and isinstance(msg, str) and msg:
+            return msg, "status.conditions[PodScheduled].message"
+        for e in reversed(self.events):
+            if e.reason == "FailedScheduling" or SCHEDULER_MESSAGE.search(e.message):
+                return e.message, cite_event(e, self.now)
+        return None
 
     def container(self, name: str) -> ContainerFact | None:
         for c in self.containers:
@@ -197,12 +188,7 @@ class PodFacts:
 
 def _containers(spec: dict, status: dict) -> list[ContainerFact]:
     out: list[ContainerFact] = []
-    groups = (
-        ("initContainers", "initContainerStatuses", "init"),
-        ("containers", "containerStatuses", "app"),
-        ("ephemeralContainers", "ephemeralContainerStatuses", "ephemeral"),
-    )
-    for spec_key, status_key, kind in groups:
+    for spec_key, status_key, kind in CONTAINER_LISTS:
         statuses = {as_str(s.get("name")): s for s in as_list(status.get(status_key)) if isinstance(s, dict)}
         specs = [s for s in as_list(spec.get(spec_key)) if isinstance(s, dict)]
         seen = set()
@@ -218,46 +204,12 @@ def _containers(spec: dict, status: dict) -> list[ContainerFact]:
     return out
 
 
-def controller_of(meta: dict) -> dict:
-    """The controller ownerReference (or the first owner when none is marked controller)."""
-    owners = [o for o in as_list(meta.get("ownerReferences")) if isinstance(o, dict)]
-    return next((o for o in owners if o.get("controller")), owners[0] if owners else {})
-
-
-def workload_of(inventory: Inventory, pod: dict) -> tuple[str, str, str | None]:
-    """(kind, name, revision) of the workload a user manages: ReplicaSet→Deployment, Job→CronJob."""
-    meta = as_dict(pod.get("metadata"))
-    return _workload(inventory, meta, controller_of(meta))
-
-
-def _workload(inventory: Inventory, meta: dict, owner: dict) -> tuple[str, str, str | None]:
-    kind, name = as_str(owner.get("kind")), as_str(owner.get("name"))
-    namespace = as_str(meta.get("namespace"))
-    labels = as_dict(meta.get("labels"))
-    if kind == "ReplicaSet":
-        rs = inventory.get("ReplicaSet", namespace, name)
-        if rs is not None:
-            rs_meta = as_dict(rs.get("metadata"))
-            revision = as_dict(rs_meta.get("annotations")).get("deployment.kubernetes.io/revision")
-            parent = next((o for o in as_list(rs_meta.get("ownerReferences")) if as_dict(o).get("controller")), None)
-            if parent and parent.get("kind") == "Deployment":
-                return "Deployment", as_str(parent.get("name")), as_str(revision) or None
-            return kind, name, as_str(revision) or None
-        template_hash = as_str(labels.get("pod-template-hash"))
-        if template_hash and name.endswith("-" + template_hash):
-            return "Deployment", name[: -len(template_hash) - 1], None
-        return kind, name, None
-    if kind == "Job":
-        job = inventory.get("Job", namespace, name)
-        parent = next(
-            (o for o in as_list(as_dict((job or {}).get("metadata")).get("ownerReferences")) if as_dict(o).get("controller")), None
-        )
-        if parent and parent.get("kind") == "CronJob":
-            return "CronJob", as_str(parent.get("name")), None
-        return kind, name, None
-    if kind in ("StatefulSet", "DaemonSet"):
-        return kind, name, as_str(labels.get("controller-revision-hash")) or None
-    return kind, name, None
+def _says_more(cond: dict, other: dict) -> bool:
+    """Of two conditions of one type (malformed, but seen), the one that explains: Unschedulable, else
+    one with a message; else the later one."""
+    rank = (cond.get("reason") == "Unschedulable", bool(cond.get("message")))
+    other_rank = (other.get("reason") == "Unschedulable", bool(other.get("message")))
+    return rank >= other_rank
 
 
 def build_pod_facts(inventory: Inventory, pod: dict, now: datetime) -> PodFacts:
@@ -267,7 +219,7 @@ def build_pod_facts(inventory: Inventory, pod: dict, now: datetime) -> PodFacts:
     status = as_dict(pod.get("status"))
     namespace = as_str(meta.get("namespace"))
     name = as_str(meta.get("name"))
-    owner = controller_of(meta)
+    owner = controller_ref(pod)
     events = [EventFact.from_raw(e) for e in inventory.events_for_pod(pod) if isinstance(e, dict)]
     events.sort(key=lambda e: (e.last is None, e.last or now))
     containers = _containers(spec, status)
@@ -284,11 +236,12 @@ def build_pod_facts(inventory: Inventory, pod: dict, now: datetime) -> PodFacts:
         if claim:
             pvc = inventory.get("PersistentVolumeClaim", namespace, as_str(claim))
             pvcs.append(pvc if pvc is not None else {"metadata": {"name": claim, "namespace": namespace}, "missing": True})
-    workload_kind, workload_name, revision = _workload(inventory, meta, owner)
-    conditions = {}
+    conditions: dict[str, dict] = {}
     for cond in as_list(status.get("conditions")):
         if isinstance(cond, dict) and cond.get("type"):
-            conditions[as_str(cond["type"])] = cond
+            ctype = as_str(cond["type"])
+            if ctype not in conditions or _says_more(cond, conditions[ctype]):
+                conditions[ctype] = cond
     return PodFacts(
         namespace=namespace,
         name=name,
@@ -309,9 +262,7 @@ def build_pod_facts(inventory: Inventory, pod: dict, now: datetime) -> PodFacts:
         events=events,
         owner_kind=as_str(owner.get("kind")),
         owner_name=as_str(owner.get("name")),
-        workload_kind=workload_kind,
-        workload_name=workload_name,
-        revision=revision,
+        workload=workload_of(inventory, "Pod", pod),
         node=node,
         pvcs=pvcs,
         unreadable=inventory.unreadable_for(namespace),

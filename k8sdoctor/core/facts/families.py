@@ -1,0 +1,4 @@
+"""Every module that registers fields for a family of subject kinds (see `kind_fields.py`). Importing this
+module registers them all."""
+
+from __future__ import annotations
