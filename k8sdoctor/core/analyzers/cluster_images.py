@@ -11,6 +11,7 @@ from k8sdoctor.core.analyzers.wording import SHOWN, listing
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image
 from k8sdoctor.core.kube.raw import dicts, dig, name_of
+from k8sdoctor.core.analyzers.work import WORK
 from k8sdoctor.core.suggest import close_matches
 
 
@@ -150,22 +151,73 @@ class Suggestion:
     same_repository: bool  # another tag of the wanted repository; else a near name, unverified
 
 
-def suggest(ref: ImageRef, images: ClusterImages) -> Suggestion | None:
+def suggest(ref: ImageRef, images: ClusterImages, inventory: Inventory) -> Suggestion | None:
     """The existing image most likely meant: another tag of the same repository (the closest tag, or
-    the most common), else the closest repository name with the wanted tag if it has it."""
+    the most common), else the nearest repository name with the wanted tag if it has it."""
     wanted = ref.effective_tag or ""
     tags = {t: s for t, s in images.tags(ref.name).items() if t != wanted}
+    WORK["repositories compared"] += 1
     if tags:
         tag = _pick_tag(wanted, tags)
         return Suggestion(f"{short_name(ref.name)}:{tag}", tags[tag], True)
-    names = {short_name(n): n for n in images.repos if n != ref.name and images.tags(n)}
-    matches = close_matches(short_name(ref.name), names, cutoff=80)
-    if not matches:
-        return None
-    name = names[matches[0]]
-    candidates = images.tags(name)
-    tag = wanted if wanted in candidates else _pick_tag(wanted, candidates)
-    return Suggestion(f"{short_name(name)}:{tag}", candidates[tag], False)
+    near = near_names(inventory, images.repos).near(ref.name)
+    WORK["repositories compared"] += len(near)
+    for name in near:
+        candidates = images.tags(name)
+        if candidates:
+            tag = wanted if wanted in candidates else _pick_tag(wanted, candidates)
+            return Suggestion(f"{short_name(name)}:{tag}", candidates[tag], False)
+    return None
+
+
+class NearNames:
+    """Repositories by near name: a typo's neighbours found without comparing it to every repository.
+
+    Two names are near when they differ in one path segment (`acme/paymemts`, `acme/payments`) by one
+    edit: a letter added, dropped or changed, or two neighbours swapped. Each segment is indexed under
+    itself and its one-letter deletions (a symmetric-delete index), so the candidates for a name are read
+    from a few keys, then ranked by similarity (rapidfuzz's ratio, at least 80, as before). Built once
+    per inventory state; each distinct question is answered once."""
+
+    def __init__(self, repos: dict[str, dict[str, Sighting]]) -> None:
+        self._keys: dict[tuple[int, str, str], set[str]] = {}
+        self._answers: dict[str, list[str]] = {}
+        for name in repos:
+            short = short_name(name).lower()
+            for key in _near_keys(short):
+                self._keys.setdefault(key, set()).add(name)
+        WORK["repositories indexed"] += len(repos)
+
+    def near(self, name: str) -> list[str]:
+        """Repositories near `name`, most similar first (ties by name), `name` itself left out."""
+        found = self._answers.get(name)
+        if found is None:
+            short = short_name(name).lower()
+            candidates = {c for key in _near_keys(short) for c in self._keys.get(key, ())} - {name}
+            scored = [(ratio(short, short_name(c).lower()), short_name(c), c) for c in candidates]
+            found = self._answers[name] = [c for score, _short, c in sorted(scored, key=lambda sc: (-sc[0], sc[1])) if score >= 80]
+        return found
+
+
+def _near_keys(short: str) -> list[tuple[int, str, str]]:
+    """(segment position, the other segments, the segment or one of its one-letter deletions)."""
+    segments = short.split("/")
+    keys = []
+    for i, segment in enumerate(segments):
+        rest = "/".join(segments[:i] + ["\0"] + segments[i + 1 :])
+        keys.append((i, rest, segment))
+        keys += [(i, rest, segment[:j] + segment[j + 1 :]) for j in range(len(segment))]
+    return keys
+
+
+def ratio(a: str, b: str) -> float:
+    from rapidfuzz import fuzz  # only once a near name is looked for
+
+    return fuzz.ratio(a, b)
+
+
+def near_names(inventory: Inventory, repos: dict[str, dict[str, Sighting]]) -> NearNames:
+    return inventory.derived("analyzers.image_near_names", lambda _inv: NearNames(repos))
 
 
 def _pick_tag(wanted: str, tags: dict[str, Sighting]) -> str:

@@ -11,6 +11,7 @@ from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.cluster_images import collect, short_name, suggest
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
 from k8sdoctor.core.analyzers.kubectl import operands, quote, target_of, to_json
+from k8sdoctor.core.analyzers.node_shapes import node_shapes
 from k8sdoctor.core.analyzers.object_names import Lookup, lookup
 from k8sdoctor.core.analyzers.wording import count
 from k8sdoctor.core.facts import ContainerFact, PodFacts
@@ -93,7 +94,7 @@ def explain_missing_image(finding: Finding, facts: PodFacts, inventory: Inventor
     if others:
         listed = ", ".join(sorted(others, key=lambda t: (-others[t].total, t))[:6])
         add_evidence(finding, source, f"other tags of {short_name(ref.name)} in the cluster: {listed}")
-    hint = suggest(ref, images)
+    hint = suggest(ref, images, inventory)
     if hint is None:
         return
     if not hint.same_repository:
@@ -243,14 +244,9 @@ def explain_platform(finding: Finding, facts: PodFacts, inventory: Inventory) ->
     text = f"node {facts.node_name} is {here}"
     text += f"; the image has no {wanted} variant" if wanted else "; the image has no variant for it"
     add_evidence(finding, f"node {facts.node_name} status.nodeInfo", text)
-    elsewhere: dict[str, list[str]] = {}
-    for node in inventory.all("Node"):
-        platform = _platform(node) if isinstance(node, dict) else ""
-        if platform and platform != here:
-            elsewhere.setdefault(platform, []).append(name_of(node))
-    if not elsewhere:
+    counts = Counter({p: n for p, n in node_shapes(inventory).platforms().items() if p != here})
+    if not counts:
         return
-    counts = Counter({p: len(names) for p, names in elsewhere.items()})
     listed = ", ".join(f"{p} ({count(n, 'node')})" for p, n in counts.most_common())
     add_evidence(finding, "nodes' status.nodeInfo", f"other platforms in the cluster: {listed}")
     best = counts.most_common(1)[0][0]

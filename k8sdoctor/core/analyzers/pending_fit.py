@@ -7,11 +7,13 @@ from k8sdoctor.core.analyzers.capacity import NodeRoom, capacity, container_requ
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
 from k8sdoctor.core.analyzers.kubectl import target_of
 from k8sdoctor.core.analyzers.node_filters import admits
+from k8sdoctor.core.analyzers.node_shapes import node_shapes, selector_keys
+from k8sdoctor.core.analyzers.work import WORK
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.quantity import format_quantity, to_quantity
-from k8sdoctor.core.kube.raw import as_dict, as_str, dicts, dig
+from k8sdoctor.core.kube.raw import as_dict, as_str, dicts
 
 _ORDER = {"cpu": 0, "memory": 1, "ephemeral-storage": 2}
 #: Requests `kubectl set resources` may lower for a user; GPUs and other devices are not a matter of tuning.
@@ -36,21 +38,28 @@ def _closeness(room: NodeRoom, want: dict[str, float]) -> tuple[int, float]:
     return len(lacks), sum(lack / want[r] for r, lack in lacks.items())
 
 
-def explain_fit(finding: Finding, facts: PodFacts, inventory: Inventory, nodes: list[dict]) -> None:
+def explain_fit(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
     spec = as_dict(facts.raw.get("spec"))
     want = pod_requests(spec)
-    if not nodes or not want:
+    shapes = node_shapes(inventory)
+    if not shapes.nodes or not want:
         return
     cluster = capacity(inventory)
     rooms = cluster.rooms
     tolerations = dicts(spec.get("tolerations"))
-    usable = [as_str(dig(n, "metadata", "name")) for n in nodes if admits(n, spec, tolerations)]
-    pool = [rooms[n] for n in (usable or rooms) if n in rooms]
+    groups = shapes.groups(selector_keys(spec))
+    admitted = [g for g in groups if admits(g.node, spec, tolerations)]
+    usable = sum(len(g.members) for g in admitted)
+    # Every node the pod may use (or, when it may use none, every node), as each shape's undominated
+    # rooms, in the inventory's order: the same answers as every room of the pool, ties included.
+    pool = [room for _i, room in sorted(r for g in (admitted or groups) for r in shapes.frontier(g, cluster))]
+    WORK["shapes examined"] += len(groups)
+    WORK["nodes examined"] += len(pool)
     if not pool:
         return
     where = "on any node"
-    if usable and len(usable) < len(rooms):
-        where = f"on the {len(usable)} of {len(rooms)} nodes it may use (the others are cordoned, tainted or outside its node selector)"
+    if usable and usable < len(rooms):
+        where = f"on the {usable} of {len(rooms)} nodes it may use (the others are cordoned, tainted or outside its node selector)"
     add_evidence(
         finding, "spec.containers[*].resources (with init containers, sidecars and overhead)", f"the pod requests {_describe(want)}"
     )
