@@ -475,9 +475,10 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
             out.pods.append(pod)
             if logs:
                 out.logs.append({"namespace": w.namespace, "pod": name, "container": "app", "previous": w.kind != "Job", "lines": logs})
+            recent = rng.randint(5, 60)  # the kubelet repeats its events in the same order: the last one is the newest
             for j, (type_, reason, message, container) in enumerate(events):
-                last = rollout_ago - r * 2 - rng.randint(0, 40) if reason != "FailedScheduling" else rng.randint(5, 60)
-                out.events.append(_event(pod, j, type_, reason, message, node_name, started, _t(max(1, min(last, rollout_ago))), rng.randint(3, 40), container))
+                last = recent + 5 * (len(events) - 1 - j)
+                out.events.append(_event(pod, j, type_, reason, message, node_name, started, _t(last), rng.randint(3, 40), container))
         out.objects += _workload_objects(w, labels, rs_name, template_hash, created_ago, ips)
     for node in nodes:
         node["status"]["images"] += [{"names": [image], "sizeBytes": 100_000_000} for image in sorted(node_images[node["metadata"]["name"]])]
