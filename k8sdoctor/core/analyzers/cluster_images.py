@@ -144,6 +144,16 @@ def collect(inventory: Inventory, skip_pod: tuple[str, str]) -> ClusterImages:
     return ClusterImages(repos, skip_pod, own)
 
 
+def listed_pods(inventory: Inventory) -> frozenset[tuple[str, str]]:
+    """The pods some sighting names (the first few users of an image)."""
+
+    def build(_inv: Inventory) -> frozenset[tuple[str, str]]:
+        repos = inventory.derived("analyzers.images", _build_index)
+        return frozenset(k for tags in repos.values() for s in tags.values() for k in s.pod_keys)
+
+    return inventory.derived("analyzers.images_listed", build)
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     image: str  # as a user would write it, e.g. "nginx:1.25"

@@ -4,6 +4,8 @@ has spoken at all, the scheduler the pod waits for."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
 from k8sdoctor.core.analyzers.kubectl import quote, target_of
@@ -23,9 +25,15 @@ SHOWN_RUNNERS = 5
 @register("Pending")
 def _verdict(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
     found = facts.scheduling_message()
-    verdict = parse_scheduler_message(found[0]) if found else None
-    if found and verdict is not None:
-        add_evidence(finding, f"{found[1]}, counted per reason", verdict.summary())
+    summary = verdict_summary(found[0]) if found else None
+    if found and summary is not None:
+        add_evidence(finding, f"{found[1]}, counted per reason", summary)
+
+
+@lru_cache(maxsize=1024)  # every Pending replica of a workload quotes the same verdict
+def verdict_summary(message: str) -> str | None:
+    verdict = parse_scheduler_message(message)
+    return verdict.summary() if verdict is not None else None
 
 
 @register("Pending", "insufficient-resources")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 
 from k8sdoctor.core.analyzers.capacity import pod_requests
-from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
+from k8sdoctor.core.analyzers.finding_edits import Edits, shared, spec_key
 from k8sdoctor.core.analyzers.flow_yaml import flow_yaml
-from k8sdoctor.core.analyzers.kubectl import quote, target_of
+from k8sdoctor.core.analyzers.kubectl import Target, quote, target_of
 from k8sdoctor.core.analyzers.node_filters import (
     CONDITION_TAINTS,
     blocking_taints,
@@ -37,11 +37,22 @@ def _is_default_toleration(t: dict) -> bool:
 
 
 def explain_taints(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    spec = as_dict(facts.raw.get("spec"))
+    target, owned = target_of(facts), facts.workload is not None
+    question = ("taints", spec_key(spec, _TAINT_FIELDS), target, owned)
+    shared(inventory, question, lambda: _taints(spec, target, owned, inventory)).apply(finding)
+
+
+#: What a taints answer reads from the pod spec: tolerations, and requests (too small to tolerate?).
+_TAINT_FIELDS = ("containers", "initContainers", "overhead", "tolerations")
+
+
+def _taints(spec: dict, target: Target, owned: bool, inventory: Inventory) -> Edits:
     shapes = node_shapes(inventory)
     total = len(shapes.nodes)
     if not total:
-        return
-    spec = as_dict(facts.raw.get("spec"))
+        return Edits(lead=False)
+    evidence: list[tuple[str, str]] = []
     tolerations = dicts(spec.get("tolerations"))
     # blocking taints (as kubectl writes them) → (those taints, the node groups that have them)
     blocked: dict[tuple[str, ...], tuple[list[dict], list[NodeGroup]]] = {}
@@ -60,22 +71,23 @@ def explain_taints(finding: Finding, facts: PodFacts, inventory: Inventory) -> N
         if lacking:
             too_small[id(group)] = ", ".join(lacking)
     if not blocked:
-        add_evidence(
-            finding,
-            "nodes' spec.taints",
-            f"none of the {total} nodes has a taint the pod does not tolerate now (the taint was removed after the scheduler's verdict?)",
+        evidence.append(
+            (
+                "nodes' spec.taints",
+                f"none of the {total} nodes has a taint the pod does not tolerate now (the taint was removed after the scheduler's verdict?)",
+            )
         )
-        return
+        return Edits(tuple(evidence), lead=False)
 
     def label(groups: list[NodeGroup]) -> str:
         return listing(sum(len(g.members) for g in groups), "node", shapes.first_names(groups, SHOWN))
 
     ranked = sorted(blocked.items(), key=lambda kv: (-sum(len(g.members) for g in kv[1][1]), kv[0]))
     for texts, (_taints, groups_with) in ranked[:5]:
-        add_evidence(finding, f"spec.taints of {label(groups_with)}", ", ".join(texts) + " — not tolerated by the pod")
+        evidence.append((f"spec.taints of {label(groups_with)}", ", ".join(texts) + " — not tolerated by the pod"))
     if clear:
-        add_evidence(finding, "nodes' spec.taints", f"{clear} of {total} nodes have no taint the pod does not tolerate")
-    kept = [t for t in tolerations if not (facts.workload is not None and _is_default_toleration(t))]
+        evidence.append(("nodes' spec.taints", f"{clear} of {total} nodes have no taint the pod does not tolerate"))
+    kept = [t for t in tolerations if not (owned and _is_default_toleration(t))]
     steps = []
     for texts, (taints, groups_with) in ranked[:SHOWN]:
         conditions = [t for t in taints if as_str(t.get("key")) in CONDITION_TAINTS]
@@ -92,18 +104,19 @@ def explain_taints(finding: Finding, facts: PodFacts, inventory: Inventory) -> N
         useful = [g for g in groups_with if id(g) not in too_small]
         if not useful:  # tolerating the taint would not help: the pod does not fit there at all
             first = min(groups_with, key=lambda g: g.members[0])
-            add_evidence(
-                finding,
-                f"status.allocatable of {label(groups_with)}",
-                f"tolerating {', '.join(texts)} would not help: {label(groups_with)} cannot hold the pod's request ({too_small[id(first)]})",
+            evidence.append(
+                (
+                    f"status.allocatable of {label(groups_with)}",
+                    f"tolerating {', '.join(texts)} would not help: {label(groups_with)} cannot hold the pod's request ({too_small[id(first)]})",
+                )
             )
             continue
         new = [toleration_for(t) for t in taints]
         yaml = ", ".join(flow_yaml(t) for t in new)
         what = "this toleration" if len(new) == 1 else "these tolerations"
-        command = target_of(facts).patch_pod_spec({"tolerations": kept + new}, allowed_on_pod=True)
+        command = target.patch_pod_spec({"tolerations": kept + new}, allowed_on_pod=True)
         steps.append(Step(f"If the pod belongs on {label(useful)}, add {what} to its spec.tolerations: {yaml}", command))
-    lead_with(finding, steps)
+    return Edits(tuple(evidence), tuple(steps))
 
 
 # ---- node selector and required node affinity ---------------------------------------------------
@@ -157,12 +170,18 @@ def _expression_problem(expr: dict, index: dict[str, Counter[str]]) -> tuple[str
 
 
 def explain_selector(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    spec = as_dict(facts.raw.get("spec"))
+    target = target_of(facts)
+    question = ("selector", spec_key(spec, ("nodeSelector", "affinity")), target)
+    shared(inventory, question, lambda: _selector(spec, target, inventory)).apply(finding)
+
+
+def _selector(spec: dict, target: Target, inventory: Inventory) -> Edits:
     shapes = node_shapes(inventory)
     if not shapes.nodes:
-        return
-    spec = as_dict(facts.raw.get("spec"))
+        return Edits(lead=False)
     index = shapes.label_index()
-    target = target_of(facts)
+    evidence: list[tuple[str, str]] = []
     steps: list[Step] = []
     selector_patch: dict = {}
     found_any = False
@@ -172,7 +191,7 @@ def explain_selector(finding: Finding, facts: PodFacts, inventory: Inventory) ->
             continue
         found_any = True
         text, patch = _missing_label(key, value, index)
-        add_evidence(finding, "spec.nodeSelector", text)
+        evidence.append(("spec.nodeSelector", text))
         selector_patch.update(patch)
     if selector_patch:
         shown = ", ".join(f"{k}={v}" for k, v in selector_patch.items() if v is not None)
@@ -189,7 +208,7 @@ def explain_selector(finding: Finding, facts: PodFacts, inventory: Inventory) ->
                 continue
             found_any = True
             text, fixes = _expression_problem(expr, index)
-            add_evidence(finding, f"{_TERMS_PATH}[{t}].matchExpressions[{e}]", text)
+            evidence.append((f"{_TERMS_PATH}[{t}].matchExpressions[{e}]", text))
             for field_path, old, new in fixes:
                 path = f"/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/{t}/matchExpressions/{e}/{field_path}"
                 command = target.json_patch_pod_spec(
@@ -201,11 +220,11 @@ def explain_selector(finding: Finding, facts: PodFacts, inventory: Inventory) ->
     WORK["shapes examined"] += len(groups)
     matching = [g for g in groups if selector_holds(spec, g.node)]
     if not found_any and not matching:
-        add_evidence(finding, "nodes' metadata.labels", "every label the pod asks for is on some node, but no node has all of them")
+        evidence.append(("nodes' metadata.labels", "every label the pod asks for is on some node, but no node has all of them"))
     elif matching:
         names = listing(sum(len(g.members) for g in matching), "node", shapes.first_names(matching, SHOWN))
-        add_evidence(finding, "nodes' metadata.labels", f"{names} match the pod's node selector and affinity now")
-    lead_with(finding, steps)
+        evidence.append(("nodes' metadata.labels", f"{names} match the pod's node selector and affinity now"))
+    return Edits(tuple(evidence), tuple(steps))
 
 
 def _some_node_meets(expr: dict, index: dict[str, Counter[str]], nodes: int) -> bool:
