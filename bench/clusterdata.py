@@ -92,6 +92,7 @@ DEPLOYMENT_FAILURES = [
     ("pending-taint", 3),
     ("pending-selector", 3),
     ("evicted", 4),
+    ("scheduler-down", 1),  # pods for a custom scheduler that is not running: no verdict, no event
 ]
 REPLICAS = [1, 2, 2, 3, 3, 3, 5, 5, 8, 10, 20]
 JOB_SHARE = 0.05  # of the pods, each its own Job
@@ -171,9 +172,9 @@ class Cluster:
         return sum(1 for p in self.pods if p["metadata"]["labels"].get("bench/failing") == "true")
 
 
-def _workloads(pods: int, failing: float, rng: random.Random) -> list[Workload]:
-    """Deployments (and one-pod Jobs) adding up to `pods`, the failing ones chosen so that `failing` of
-    the pods fail."""
+def _workloads(pods: int, failing: float, rng: random.Random, *, target: int) -> list[Workload]:
+    """Deployments (and one-pod Jobs) adding up to `pods`, the failing ones chosen so that `target` pods
+    fail (`failing`: the share asked for)."""
     workloads: list[Workload] = []
     total = 0
     jobs = int(pods * JOB_SHARE)
@@ -186,7 +187,6 @@ def _workloads(pods: int, failing: float, rng: random.Random) -> list[Workload]:
         workloads.append(Workload("Job", f"team-{j % NAMESPACES:02d}", f"batch-{j:05d}", 1))
     order = list(range(len(workloads)))
     rng.shuffle(order)
-    target = round(pods * failing)
     kinds = [k for k, weight in DEPLOYMENT_FAILURES for _ in range(weight)]
     failed = 0
     for i in order:
@@ -329,11 +329,12 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}")
     rng = random.Random(seed)
-    workloads = _workloads(pods, failing, rng)
     nodes = _nodes(max(1, pods // PODS_PER_NODE), rng)
+    system = _system_pods(nodes) if pods > 2 * len(nodes) + 2 else []
+    workloads = _workloads(pods - len(system), failing, rng, target=round(pods * failing))
     schedulable = [n for n in nodes if "taints" not in n["spec"]]
     node_images: dict[str, set[str]] = {n["metadata"]["name"]: set() for n in nodes}
-    out = Cluster(nodes, [], [], [])
+    out = Cluster(nodes, list(system), [], [])
     serial = 0
     for w in workloads:
         created_ago = rng.randint(3600, 30 * 86400)
@@ -349,7 +350,7 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
             node = schedulable[serial % len(schedulable)]["metadata"]["name"]
             started = _t(rollout_ago - r * 2)
             failure = w.failure
-            pending = failure in ("pending-cpu", "pending-taint", "pending-selector")
+            pending = failure in ("pending-cpu", "pending-taint", "pending-selector", "scheduler-down")
             app = _container(w, "app", w.image, 8080, size)
             containers = [app, _container(w, "proxy", "docker.io/envoyproxy/envoy:v1.31.2", 15000, size)]
             spec: dict = {
@@ -370,6 +371,8 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
             }
             if w.pvc:
                 spec["volumes"].append({"name": "data", "persistentVolumeClaim": {"claimName": w.pvc}})
+            if failure == "scheduler-down":
+                spec["schedulerName"] = "batch-scheduler"
             if failure == "pending-taint":
                 spec["nodeSelector"] = {"dedicated": "infra"}
             elif failure == "pending-selector":
@@ -417,6 +420,8 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
             elif failure == "not-ready":
                 app_status["ready"] = False
                 events = [("Warning", "Unhealthy", READINESS, "app")]
+            elif failure == "scheduler-down":
+                status = {"phase": "Pending", "qosClass": "Burstable"}
             elif pending:
                 message = {"pending-cpu": INSUFFICIENT_CPU, "pending-taint": UNTOLERATED_TAINT, "pending-selector": SELECTOR_MISMATCH}[failure]
                 status = {
@@ -483,6 +488,49 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
     for node in nodes:
         node["status"]["images"] += [{"names": [image], "sizeBytes": 100_000_000} for image in sorted(node_images[node["metadata"]["name"]])]
     return out
+
+
+def _system_pods(nodes: list[dict]) -> list[dict]:
+    """kube-system: kube-proxy on every node (a DaemonSet) and two CoreDNS replicas, all healthy."""
+    pods = []
+    for i, node in enumerate(nodes):
+        name = node["metadata"]["name"]
+        pods.append(_system_pod(f"kube-proxy-{i:05x}", "DaemonSet", "kube-proxy", "registry.k8s.io/kube-proxy:v1.30.4", name, {"k8s-app": "kube-proxy"}))
+    for i in range(2):
+        name = nodes[i % len(nodes)]["metadata"]["name"]
+        pods.append(
+            _system_pod(f"coredns-5d78c9869d-{i:05x}", "ReplicaSet", "coredns-5d78c9869d", "registry.k8s.io/coredns/coredns:v1.11.1", name, {"k8s-app": "kube-dns", "pod-template-hash": "5d78c9869d"})
+        )
+    return pods
+
+
+def _system_pod(name: str, owner_kind: str, owner: str, image: str, node: str, labels: dict) -> dict:
+    started = _t(40 * 86400)
+    container = {
+        "name": owner.split("-")[0] if owner_kind == "ReplicaSet" else owner,
+        "image": image,
+        "resources": {"requests": {"cpu": "100m", "memory": "70Mi"}},
+        "securityContext": {"privileged": owner_kind == "DaemonSet"},
+    }
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": name,
+            "namespace": "kube-system",
+            "uid": f"kube-system-{name}",
+            "creationTimestamp": started,
+            "labels": {**labels, "bench/failing": "false"},
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": owner_kind, "name": owner, "uid": f"{owner_kind.lower()}-kube-system-{owner}", "controller": True}],
+        },
+        "spec": {"containers": [container], "nodeName": node, "priorityClassName": "system-node-critical", "tolerations": [{"operator": "Exists"}]},
+        "status": {
+            "phase": "Running",
+            "startTime": started,
+            "conditions": [{"type": t, "status": "True", "lastTransitionTime": started} for t in ("Initialized", "Ready", "ContainersReady", "PodScheduled")],
+            "containerStatuses": [_running(container["name"], image, started)],
+        },
+    }
 
 
 def _workload_objects(w: Workload, labels: dict, rs_name: str, template_hash: str, created_ago: int, ips: list) -> list[dict]:

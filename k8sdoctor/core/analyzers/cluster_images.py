@@ -97,6 +97,8 @@ def _build_index(inventory: Inventory) -> dict[str, dict[str, Sighting]]:
                     sighting.pod_keys.append(key)
     node_images.keep_only(nodes)
     pod_images.keep_only(inventory.pods.values())
+    WORK["pods indexed"] += len(inventory.pods)
+    WORK["nodes indexed"] += len(nodes)
     return repos
 
 
