@@ -92,7 +92,7 @@ DEPLOYMENT_FAILURES = [
     ("pending-taint", 3),
     ("pending-selector", 3),
     ("evicted", 4),
-    ("scheduler-down", 1),  # pods for a custom scheduler that is not running: no verdict, no event
+    ("scheduler-silent", 1),  # pods for a custom scheduler that does not place them: no verdict, no event
 ]
 REPLICAS = [1, 2, 2, 3, 3, 3, 5, 5, 8, 10, 20]
 JOB_SHARE = 0.05  # of the pods, each its own Job
@@ -237,7 +237,12 @@ def _nodes(count: int, rng: random.Random) -> list[dict]:
                 "capacity": {"cpu": cpu, "memory": memory, "pods": "110", "ephemeral-storage": "100Gi"},
                 "allocatable": {"cpu": cpu, "memory": memory, "pods": "110", "ephemeral-storage": "95Gi"},
                 "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status"}],
-                "nodeInfo": {"architecture": "amd64", "operatingSystem": "linux", "kubeletVersion": "v1.30.4", "containerRuntimeVersion": "containerd://1.7.20"},
+                "nodeInfo": {
+                    "architecture": "amd64",
+                    "operatingSystem": "linux",
+                    "kubeletVersion": "v1.30.4",
+                    "containerRuntimeVersion": "containerd://1.7.20",
+                },
                 "images": [
                     {"names": ["docker.io/envoyproxy/envoy:v1.31.2"], "sizeBytes": 60_000_000},
                     {"names": ["registry.k8s.io/pause:3.9"], "sizeBytes": 300_000},
@@ -271,12 +276,14 @@ def _container(w: Workload, name: str, image: str, port: int, size: str) -> dict
         for key in ("env", "readinessProbe", "volumeMounts", "terminationMessagePath", "terminationMessagePolicy"):
             container.pop(key)
     if size != "3k":
-        container["livenessProbe"] = {"httpGet": {"path": "/healthz", "port": port, "scheme": "HTTP"}, "periodSeconds": 10, "failureThreshold": 3}
+        container["livenessProbe"] = {
+            "httpGet": {"path": "/healthz", "port": port, "scheme": "HTTP"},
+            "periodSeconds": 10,
+            "failureThreshold": 3,
+        }
         container["volumeMounts"].append({"name": "config", "mountPath": "/etc/app"})
     if name == "app" and w.failure == "missing-secret":
-        container["env"].append(
-            {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "secretpostgresql", "key": "password"}}}
-        )
+        container["env"].append({"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "secretpostgresql", "key": "password"}}})
     if name == "app" and w.failure == "pending-cpu":
         container["resources"] = {"limits": {"cpu": "40", "memory": "8Gi"}, "requests": {"cpu": "40", "memory": "8Gi"}}
     return container
@@ -296,14 +303,22 @@ def _running(name: str, image: str, started: str, ready: bool = True) -> dict:
     }
 
 
-def _event(pod: dict, j: int, type_: str, reason: str, message: str, node: str | None, first: str, last: str, count: int, container: str | None) -> dict:
+def _event(
+    pod: dict, j: int, type_: str, reason: str, message: str, node: str | None, first: str, last: str, count: int, container: str | None
+) -> dict:
     meta = pod["metadata"]
     ns, name = meta["namespace"], meta["name"]
     component = "default-scheduler" if reason in ("FailedScheduling", "Scheduled") else "kubelet"
     return {
         "apiVersion": "v1",
         "kind": "Event",
-        "metadata": {"name": f"{name}.{j:016x}", "namespace": ns, "uid": f"ev-{meta['uid'][-12:]}-{j}", "resourceVersion": "1", "creationTimestamp": first},
+        "metadata": {
+            "name": f"{name}.{j:016x}",
+            "namespace": ns,
+            "uid": f"ev-{meta['uid'][-12:]}-{j}",
+            "resourceVersion": "1",
+            "creationTimestamp": first,
+        },
         "involvedObject": {
             "kind": "Pod",
             "namespace": ns,
@@ -330,7 +345,7 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
         raise ValueError(f"size must be one of {SIZES}")
     rng = random.Random(seed)
     nodes = _nodes(max(1, pods // PODS_PER_NODE), rng)
-    system = _system_pods(nodes) if pods > 2 * len(nodes) + 2 else []
+    system = _system_pods(nodes) if pods > 2 * len(nodes) + 3 else []
     workloads = _workloads(pods - len(system), failing, rng, target=round(pods * failing))
     schedulable = [n for n in nodes if "taints" not in n["spec"]]
     node_images: dict[str, set[str]] = {n["metadata"]["name"]: set() for n in nodes}
@@ -350,7 +365,7 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
             node = schedulable[serial % len(schedulable)]["metadata"]["name"]
             started = _t(rollout_ago - r * 2)
             failure = w.failure
-            pending = failure in ("pending-cpu", "pending-taint", "pending-selector", "scheduler-down")
+            pending = failure in ("pending-cpu", "pending-taint", "pending-selector", "scheduler-silent")
             app = _container(w, "app", w.image, 8080, size)
             containers = [app, _container(w, "proxy", "docker.io/envoyproxy/envoy:v1.31.2", 15000, size)]
             spec: dict = {
@@ -361,7 +376,10 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
                 "terminationGracePeriodSeconds": 30,
                 "dnsPolicy": "ClusterFirst",
                 "volumes": [
-                    {"name": "kube-api-access", "projected": {"sources": [{"serviceAccountToken": {"path": "token", "expirationSeconds": 3607}}]}},
+                    {
+                        "name": "kube-api-access",
+                        "projected": {"sources": [{"serviceAccountToken": {"path": "token", "expirationSeconds": 3607}}]},
+                    },
                     {"name": "config", "configMap": {"name": f"{w.name}-config"}},
                 ],
                 "tolerations": [
@@ -371,7 +389,7 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
             }
             if w.pvc:
                 spec["volumes"].append({"name": "data", "persistentVolumeClaim": {"claimName": w.pvc}})
-            if failure == "scheduler-down":
+            if failure == "scheduler-silent":
                 spec["schedulerName"] = "batch-scheduler"
             if failure == "pending-taint":
                 spec["nodeSelector"] = {"dedicated": "infra"}
@@ -385,7 +403,11 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
                 "startTime": started,
                 "qosClass": "Burstable",
                 "conditions": [
-                    {"type": t, "status": "True" if cond_ok or t in ("PodScheduled", "Initialized") else "False", "lastTransitionTime": started}
+                    {
+                        "type": t,
+                        "status": "True" if cond_ok or t in ("PodScheduled", "Initialized") else "False",
+                        "lastTransitionTime": started,
+                    }
                     for t in ("Initialized", "Ready", "ContainersReady", "PodScheduled")
                 ],
                 "containerStatuses": [_running("app", w.image, started), _running("proxy", containers[1]["image"], started)],
@@ -399,14 +421,23 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
                 app_status.update(ready=False, started=False, imageID="", state={"waiting": {"reason": "ImagePullBackOff"}})
                 app_status.pop("containerID")
                 message = TAG_NOT_FOUND if failure == "tag-not-found" else REPOSITORY_NOT_FOUND
-                events = [("Warning", "Failed", message, "app"), ("Warning", "Failed", "Error: ErrImagePull", "app"), ("Normal", "BackOff", f'Back-off pulling image "{w.image}"', "app")]
+                events = [
+                    ("Warning", "Failed", message, "app"),
+                    ("Warning", "Failed", "Error: ErrImagePull", "app"),
+                    ("Normal", "BackOff", f'Back-off pulling image "{w.image}"', "app"),
+                ]
             elif failure in ("crash-dependency", "oom"):
                 reason, code = ("Error", 1) if failure == "crash-dependency" else ("OOMKilled", 137)
                 app_status.update(
                     ready=False,
                     started=False,
                     restartCount=restarts,
-                    state={"waiting": {"reason": "CrashLoopBackOff", "message": f"back-off 5m0s restarting failed container=app pod={name}_{w.namespace}({uid})"}},
+                    state={
+                        "waiting": {
+                            "reason": "CrashLoopBackOff",
+                            "message": f"back-off 5m0s restarting failed container=app pod={name}_{w.namespace}({uid})",
+                        }
+                    },
                     lastState={"terminated": {"reason": reason, "exitCode": code, "startedAt": _t(200), "finishedAt": _t(170)}},
                 )
                 events = [("Warning", "BackOff", BACKOFF.format(container="app", pod=name, namespace=w.namespace, uid=uid), "app")]
@@ -414,39 +445,72 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
                     logs = [DEPENDENCY_LOG]
             elif failure == "missing-secret":
                 status["phase"] = "Pending"
-                app_status.update(ready=False, started=False, imageID="", state={"waiting": {"reason": "CreateContainerConfigError", "message": 'secret "secretpostgresql" not found'}})
+                app_status.update(
+                    ready=False,
+                    started=False,
+                    imageID="",
+                    state={"waiting": {"reason": "CreateContainerConfigError", "message": 'secret "secretpostgresql" not found'}},
+                )
                 app_status.pop("containerID")
                 events = [("Warning", "Failed", MISSING_SECRET, "app")]
             elif failure == "not-ready":
                 app_status["ready"] = False
                 events = [("Warning", "Unhealthy", READINESS, "app")]
-            elif failure == "scheduler-down":
+            elif failure == "scheduler-silent":
                 status = {"phase": "Pending", "qosClass": "Burstable"}
             elif pending:
-                message = {"pending-cpu": INSUFFICIENT_CPU, "pending-taint": UNTOLERATED_TAINT, "pending-selector": SELECTOR_MISMATCH}[failure]
+                message = {"pending-cpu": INSUFFICIENT_CPU, "pending-taint": UNTOLERATED_TAINT, "pending-selector": SELECTOR_MISMATCH}[
+                    failure
+                ]
                 status = {
                     "phase": "Pending",
                     "qosClass": "Burstable",
-                    "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": message, "lastTransitionTime": started}],
+                    "conditions": [
+                        {
+                            "type": "PodScheduled",
+                            "status": "False",
+                            "reason": "Unschedulable",
+                            "message": message,
+                            "lastTransitionTime": started,
+                        }
+                    ],
                 }
                 events = [("Warning", "FailedScheduling", message, None)]
             elif failure == "evicted":
                 status.update(phase="Failed", reason="Evicted", message=EVICTED)
                 for cs in status["containerStatuses"]:
-                    cs.update(ready=False, started=False, state={"terminated": {"reason": "ContainerStatusUnknown", "exitCode": 137, "startedAt": started, "finishedAt": _t(120)}})
+                    cs.update(
+                        ready=False,
+                        started=False,
+                        state={
+                            "terminated": {"reason": "ContainerStatusUnknown", "exitCode": 137, "startedAt": started, "finishedAt": _t(120)}
+                        },
+                    )
                 events = [("Warning", "Evicted", EVICTED, None)]
             elif failure == "job-failed":
                 status["phase"] = "Failed"
                 status["containerStatuses"] = [
-                    {**_running("app", w.image, started, ready=False), "state": {"terminated": {"reason": "Error", "exitCode": 1, "startedAt": started, "finishedAt": _t(60)}}, "started": False},
-                    {**_running("proxy", containers[1]["image"], started, ready=False), "state": {"terminated": {"reason": "Completed", "exitCode": 0, "startedAt": started, "finishedAt": _t(60)}}, "started": False},
+                    {
+                        **_running("app", w.image, started, ready=False),
+                        "state": {"terminated": {"reason": "Error", "exitCode": 1, "startedAt": started, "finishedAt": _t(60)}},
+                        "started": False,
+                    },
+                    {
+                        **_running("proxy", containers[1]["image"], started, ready=False),
+                        "state": {"terminated": {"reason": "Completed", "exitCode": 0, "startedAt": started, "finishedAt": _t(60)}},
+                        "started": False,
+                    },
                 ]
                 logs = [DEPENDENCY_LOG]
             elif w.kind == "Job":
                 status["phase"] = "Succeeded"
                 status["conditions"][1]["status"] = status["conditions"][2]["status"] = "False"
                 for cs in status["containerStatuses"]:
-                    cs.update(ready=False, started=False, state={"terminated": {"reason": "Completed", "exitCode": 0, "startedAt": started, "finishedAt": _t(60)}})
+                    cs.update(
+                        ready=False,
+                        started=False,
+                        state={"terminated": {"reason": "Completed", "exitCode": 0, "startedAt": started, "finishedAt": _t(60)}},
+                    )
             if pending:
                 node_name = None
             else:
@@ -465,16 +529,34 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
                     "resourceVersion": str(1000 + serial),
                     "creationTimestamp": started,
                     "generateName": f"{rs_name}-" if w.kind == "Deployment" else f"{w.name}-",
-                    "labels": {**labels, **({"pod-template-hash": template_hash} if w.kind == "Deployment" else {"job-name": w.name}), "bench/failing": "true" if failure else "false"},
+                    "labels": {
+                        **labels,
+                        **({"pod-template-hash": template_hash} if w.kind == "Deployment" else {"job-name": w.name}),
+                        "bench/failing": "true" if failure else "false",
+                    },
                     "annotations": {"kubectl.kubernetes.io/default-container": "app"},
-                    "ownerReferences": [{"apiVersion": "apps/v1" if w.kind == "Deployment" else "batch/v1", "kind": owner_kind, "name": owner_name, "uid": f"{owner_kind.lower()}-{w.namespace}-{owner_name}", "controller": True, "blockOwnerDeletion": True}],
+                    "ownerReferences": [
+                        {
+                            "apiVersion": "apps/v1" if w.kind == "Deployment" else "batch/v1",
+                            "kind": owner_kind,
+                            "name": owner_name,
+                            "uid": f"{owner_kind.lower()}-{w.namespace}-{owner_name}",
+                            "controller": True,
+                            "blockOwnerDeletion": True,
+                        }
+                    ],
                 },
                 "spec": spec,
                 "status": status,
             }
             if size != "3k":
                 pod["metadata"]["annotations"].update(
-                    {"prometheus.io/scrape": "true", "prometheus.io/port": "9090", "checksum/config": f"{serial:064x}", "kubectl.kubernetes.io/restartedAt": _t(created_ago)}
+                    {
+                        "prometheus.io/scrape": "true",
+                        "prometheus.io/port": "9090",
+                        "checksum/config": f"{serial:064x}",
+                        "kubectl.kubernetes.io/restartedAt": _t(created_ago),
+                    }
                 )
                 pod["metadata"]["managedFields"] = _managed_fields(pod)
             out.pods.append(pod)
@@ -486,28 +568,53 @@ def cluster(pods: int, *, failing: float = 0.12, size: str = "3k", seed: int = 7
                 out.events.append(_event(pod, j, type_, reason, message, node_name, started, _t(last), rng.randint(3, 40), container))
         out.objects += _workload_objects(w, labels, rs_name, template_hash, created_ago, ips)
     for node in nodes:
-        node["status"]["images"] += [{"names": [image], "sizeBytes": 100_000_000} for image in sorted(node_images[node["metadata"]["name"]])]
+        node["status"]["images"] += [
+            {"names": [image], "sizeBytes": 100_000_000} for image in sorted(node_images[node["metadata"]["name"]])
+        ]
     return out
 
 
 def _system_pods(nodes: list[dict]) -> list[dict]:
-    """kube-system: kube-proxy on every node (a DaemonSet) and two CoreDNS replicas, all healthy."""
+    """kube-system: kube-proxy on every node (a DaemonSet), two CoreDNS replicas and a custom batch
+    scheduler, all running."""
     pods = []
     for i, node in enumerate(nodes):
         name = node["metadata"]["name"]
-        pods.append(_system_pod(f"kube-proxy-{i:05x}", "DaemonSet", "kube-proxy", "registry.k8s.io/kube-proxy:v1.30.4", name, {"k8s-app": "kube-proxy"}))
+        pods.append(
+            _system_pod(
+                f"kube-proxy-{i:05x}", "DaemonSet", "kube-proxy", "registry.k8s.io/kube-proxy:v1.30.4", name, {"k8s-app": "kube-proxy"}
+            )
+        )
     for i in range(2):
         name = nodes[i % len(nodes)]["metadata"]["name"]
         pods.append(
-            _system_pod(f"coredns-5d78c9869d-{i:05x}", "ReplicaSet", "coredns-5d78c9869d", "registry.k8s.io/coredns/coredns:v1.11.1", name, {"k8s-app": "kube-dns", "pod-template-hash": "5d78c9869d"})
+            _system_pod(
+                f"coredns-5d78c9869d-{i:05x}",
+                "ReplicaSet",
+                "coredns-5d78c9869d",
+                "registry.k8s.io/coredns/coredns:v1.11.1",
+                name,
+                {"k8s-app": "kube-dns", "pod-template-hash": "5d78c9869d"},
+            )
         )
+    name = nodes[0]["metadata"]["name"]
+    pods.append(
+        _system_pod(
+            "batch-scheduler-7c6b5d4f8-00000",
+            "ReplicaSet",
+            "batch-scheduler-7c6b5d4f8",
+            "registry.k8s.io/kube-scheduler:v1.30.4",
+            name,
+            {"component": "batch-scheduler"},
+        )
+    )
     return pods
 
 
 def _system_pod(name: str, owner_kind: str, owner: str, image: str, node: str, labels: dict) -> dict:
     started = _t(40 * 86400)
     container = {
-        "name": owner.split("-")[0] if owner_kind == "ReplicaSet" else owner,
+        "name": owner.rsplit("-", 1)[0] if owner_kind == "ReplicaSet" else owner,
         "image": image,
         "resources": {"requests": {"cpu": "100m", "memory": "70Mi"}},
         "securityContext": {"privileged": owner_kind == "DaemonSet"},
@@ -521,13 +628,29 @@ def _system_pod(name: str, owner_kind: str, owner: str, image: str, node: str, l
             "uid": f"kube-system-{name}",
             "creationTimestamp": started,
             "labels": {**labels, "bench/failing": "false"},
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": owner_kind, "name": owner, "uid": f"{owner_kind.lower()}-kube-system-{owner}", "controller": True}],
+            "ownerReferences": [
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": owner_kind,
+                    "name": owner,
+                    "uid": f"{owner_kind.lower()}-kube-system-{owner}",
+                    "controller": True,
+                }
+            ],
         },
-        "spec": {"containers": [container], "nodeName": node, "priorityClassName": "system-node-critical", "tolerations": [{"operator": "Exists"}]},
+        "spec": {
+            "containers": [container],
+            "nodeName": node,
+            "priorityClassName": "system-node-critical",
+            "tolerations": [{"operator": "Exists"}],
+        },
         "status": {
             "phase": "Running",
             "startTime": started,
-            "conditions": [{"type": t, "status": "True", "lastTransitionTime": started} for t in ("Initialized", "Ready", "ContainersReady", "PodScheduled")],
+            "conditions": [
+                {"type": t, "status": "True", "lastTransitionTime": started}
+                for t in ("Initialized", "Ready", "ContainersReady", "PodScheduled")
+            ],
             "containerStatuses": [_running(container["name"], image, started)],
         },
     }
@@ -551,7 +674,12 @@ def _workload_objects(w: Workload, labels: dict, rs_name: str, template_hash: st
                 "apiVersion": "batch/v1",
                 "kind": "Job",
                 "metadata": {**meta, "name": w.name, "uid": f"job-{w.namespace}-{w.name}"},
-                "spec": {"backoffLimit": 0, "completions": 1, "parallelism": 1, "template": {**template, "spec": {**template["spec"], "restartPolicy": "Never"}}},
+                "spec": {
+                    "backoffLimit": 0,
+                    "completions": 1,
+                    "parallelism": 1,
+                    "template": {**template, "spec": {**template["spec"], "restartPolicy": "Never"}},
+                },
                 "status": {"failed": 1, "conditions": [cond]} if failed else {"succeeded": 1, "conditions": [cond]},
             }
         )
@@ -560,7 +688,13 @@ def _workload_objects(w: Workload, labels: dict, rs_name: str, template_hash: st
         {
             "apiVersion": "apps/v1",
             "kind": "Deployment",
-            "metadata": {**meta, "name": w.name, "uid": f"deploy-{w.namespace}-{w.name}", "generation": 2, "annotations": {"deployment.kubernetes.io/revision": "2"}},
+            "metadata": {
+                **meta,
+                "name": w.name,
+                "uid": f"deploy-{w.namespace}-{w.name}",
+                "generation": 2,
+                "annotations": {"deployment.kubernetes.io/revision": "2"},
+            },
             "spec": {"replicas": w.replicas, "selector": {"matchLabels": labels}, "template": template},
             "status": {
                 "observedGeneration": 2,
@@ -568,7 +702,13 @@ def _workload_objects(w: Workload, labels: dict, rs_name: str, template_hash: st
                 "updatedReplicas": w.replicas,
                 "readyReplicas": ready,
                 "availableReplicas": ready,
-                "conditions": [{"type": "Available", "status": "True" if ready else "False", "reason": "MinimumReplicasAvailable" if ready else "MinimumReplicasUnavailable"}],
+                "conditions": [
+                    {
+                        "type": "Available",
+                        "status": "True" if ready else "False",
+                        "reason": "MinimumReplicasAvailable" if ready else "MinimumReplicasUnavailable",
+                    }
+                ],
             },
         }
     )
@@ -582,9 +722,21 @@ def _workload_objects(w: Workload, labels: dict, rs_name: str, template_hash: st
                 "uid": f"replicaset-{w.namespace}-{rs_name}",
                 "labels": {**labels, "pod-template-hash": template_hash},
                 "annotations": {"deployment.kubernetes.io/revision": "2"},
-                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": w.name, "uid": f"deploy-{w.namespace}-{w.name}", "controller": True}],
+                "ownerReferences": [
+                    {
+                        "apiVersion": "apps/v1",
+                        "kind": "Deployment",
+                        "name": w.name,
+                        "uid": f"deploy-{w.namespace}-{w.name}",
+                        "controller": True,
+                    }
+                ],
             },
-            "spec": {"replicas": w.replicas, "selector": {"matchLabels": {**labels, "pod-template-hash": template_hash}}, "template": template},
+            "spec": {
+                "replicas": w.replicas,
+                "selector": {"matchLabels": {**labels, "pod-template-hash": template_hash}},
+                "template": template,
+            },
             "status": {"replicas": w.replicas, "readyReplicas": ready, "availableReplicas": ready},
         }
     )
@@ -593,7 +745,11 @@ def _workload_objects(w: Workload, labels: dict, rs_name: str, template_hash: st
             "apiVersion": "v1",
             "kind": "Service",
             "metadata": {**meta, "name": w.name, "uid": f"svc-{w.namespace}-{w.name}"},
-            "spec": {"selector": labels, "ports": [{"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"}], "type": "ClusterIP"},
+            "spec": {
+                "selector": labels,
+                "ports": [{"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"}],
+                "type": "ClusterIP",
+            },
         }
     )
     objects.append(
@@ -603,7 +759,12 @@ def _workload_objects(w: Workload, labels: dict, rs_name: str, template_hash: st
             "metadata": {**meta, "name": f"{w.name}-{template_hash[:5]}", "labels": {"kubernetes.io/service-name": w.name}},
             "addressType": "IPv4",
             "endpoints": [
-                {"addresses": [ip], "conditions": {"ready": True}, "nodeName": node, "targetRef": {"kind": "Pod", "namespace": w.namespace, "name": pod}}
+                {
+                    "addresses": [ip],
+                    "conditions": {"ready": True},
+                    "nodeName": node,
+                    "targetRef": {"kind": "Pod", "namespace": w.namespace, "name": pod},
+                }
                 for pod, ip, node in ips
             ],
             "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}],
@@ -615,7 +776,12 @@ def _workload_objects(w: Workload, labels: dict, rs_name: str, template_hash: st
                 "apiVersion": "v1",
                 "kind": "PersistentVolumeClaim",
                 "metadata": {**meta, "name": w.pvc, "uid": f"pvc-{w.namespace}-{w.pvc}"},
-                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}}, "storageClassName": "gp3", "volumeName": f"pvc-{w.namespace}-{w.pvc}"},
+                "spec": {
+                    "accessModes": ["ReadWriteOnce"],
+                    "resources": {"requests": {"storage": "10Gi"}},
+                    "storageClassName": "gp3",
+                    "volumeName": f"pvc-{w.namespace}-{w.pvc}",
+                },
                 "status": {"phase": "Bound", "accessModes": ["ReadWriteOnce"], "capacity": {"storage": "10Gi"}},
             }
         )
@@ -633,4 +799,6 @@ def as_list_json(pods: int, *, failing: float = 0.12, size: str = "3k", kinds: b
     cluster (`kinds=False`: nodes, pods and events only)."""
     c = cluster(pods, failing=failing, size=size, seed=seed)
     items = c.items if kinds else c.nodes + c.pods + c.events
-    return orjson.dumps({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items}, option=orjson.OPT_INDENT_2)
+    return orjson.dumps(
+        {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items}, option=orjson.OPT_INDENT_2
+    )

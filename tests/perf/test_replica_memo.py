@@ -39,7 +39,11 @@ def _replicas(inventory, waiting_reason: str | None, ready: bool | None = None) 
         running = pod["status"].get("phase") == "Running"
         if running and reason == waiting_reason and (ready is None or app.get("ready") is ready) and pod["spec"].get("nodeName"):
             by_workload.setdefault(pod["metadata"]["labels"].get("app", ""), []).append(pod)
-    return next(pods[:2] for app, pods in by_workload.items() if app and len(pods) >= 2 and pods[0]["spec"]["nodeName"] != pods[1]["spec"]["nodeName"])
+    return next(
+        pods[:2]
+        for app, pods in by_workload.items()
+        if app and len(pods) >= 2 and pods[0]["spec"]["nodeName"] != pods[1]["spec"]["nodeName"]
+    )
 
 
 def test_replicas_get_their_own_names_and_event_citations(playbooks):

@@ -88,9 +88,10 @@ def _build_index(inventory: Inventory) -> dict[str, dict[str, Sighting]]:
                 sighting.nodes += 1
                 if len(sighting.node_names) < SHOWN:
                     sighting.node_names.append(name_of(node))
+    sightings: dict[str, Sighting | None] = {}  # image text → its sighting: parsed once, not once per pod
     for key, pod in inventory.pods.items():
         for text in pod_images(pod):
-            sighting = _sighting(repos, text)
+            sighting = sightings[text] if text in sightings else sightings.setdefault(text, _sighting(repos, text))
             if sighting is not None:
                 sighting.pods += 1
                 if len(sighting.pod_keys) <= SHOWN:

@@ -104,7 +104,10 @@ def _missing_image_edits(ref: ImageRef, images: ClusterImages, inventory: Invent
     if same is not None and same.nodes:
         where = images.describe(same, nodes_only=True)
         evidence.append(
-            (source, f"{ref.familiar} itself is {where}: it existed when they pulled it (deleted or re-tagged since, or this node may not pull it)")
+            (
+                source,
+                f"{ref.familiar} itself is {where}: it existed when they pulled it (deleted or re-tagged since, or this node may not pull it)",
+            )
         )
     tags = images.tags(ref.name)
     others = {t: s for t, s in tags.items() if t != ref.effective_tag}

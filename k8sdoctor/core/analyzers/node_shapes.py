@@ -69,7 +69,9 @@ class NodeShapes:
             wanted = sorted(k for k in keys if k != BY_NAME)
             for i, node in enumerate(self.nodes):
                 labels = as_dict(dig(node, "metadata", "labels"))
-                taints = tuple((as_str(t.get("key")), as_str(t.get("value")), as_str(t.get("effect"))) for t in dicts(dig(node, "spec", "taints")))
+                taints = tuple(
+                    (as_str(t.get("key")), as_str(t.get("value")), as_str(t.get("effect"))) for t in dicts(dig(node, "spec", "taints"))
+                )
                 allocatable = cached_allocatable(node)
                 shape = (
                     dig(node, "spec", "unschedulable") is True,

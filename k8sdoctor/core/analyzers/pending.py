@@ -95,8 +95,7 @@ def explain_silence(finding: Finding, facts: PodFacts, inventory: Inventory) -> 
             steps.append(Step("If the pod was meant for the default scheduler, drop spec.schedulerName.", command))
     else:
         schedulers = [
-            f"kube-system/{pod_name} ({phase or 'unknown phase'})"
-            for _ns, pod_name, phase in pod_names(inventory).default_schedulers(3)
+            f"kube-system/{pod_name} ({phase or 'unknown phase'})" for _ns, pod_name, phase in pod_names(inventory).default_schedulers(3)
         ]
         if schedulers:
             add_evidence(finding, "kube-system pods", "the default scheduler: " + ", ".join(schedulers))

@@ -94,7 +94,10 @@ def _fit(spec: dict, target: Target, inventory: Inventory) -> Edits:
     if not short and lacks:
         gap = ", ".join(format_quantity(r, lacks[r]) for r in _sorted(lacks))
         evidence.append(
-            (FREE_SOURCE, f"each resource is free on some node, but no node has all of it at once; the closest, {closest.name}, lacks {gap}")
+            (
+                FREE_SOURCE,
+                f"each resource is free on some node, but no node has all of it at once; the closest, {closest.name}, lacks {gap}",
+            )
         )
     elif not lacks:
         evidence.append(

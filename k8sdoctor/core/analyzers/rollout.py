@@ -64,6 +64,17 @@ def template_changes(old: dict, new: dict) -> list[str]:
     return [f"image {line}" for line in images] + others
 
 
+def _replicasets_by_deployment(inventory: Inventory) -> dict[tuple[str, str], list[dict]]:
+    """(namespace, Deployment) → its ReplicaSets, in name order: one pass over the ReplicaSets (the
+    inventory's relation index would index every pod too)."""
+    owned: dict[tuple[str, str], list[dict]] = {}
+    for (namespace, _name), rs in sorted(inventory.objects["ReplicaSet"].items()):
+        owner = controller_ref(rs)
+        if owner.get("kind") == "Deployment" and as_str(owner.get("name")):
+            owned.setdefault((namespace, as_str(owner.get("name"))), []).append(rs)
+    return owned
+
+
 def _previous(inventory: Inventory, namespace: str, owner: str) -> tuple[dict, dict, dict] | None:
     """(deployment ref, this ReplicaSet, the previous revision's ReplicaSet) when this is the newest."""
     rs = inventory.get("ReplicaSet", namespace, owner)
@@ -73,9 +84,8 @@ def _previous(inventory: Inventory, namespace: str, owner: str) -> tuple[dict, d
     current = _revision(rs)
     if deployment.get("kind") != "Deployment" or current is None:
         return None
-    siblings = [
-        r for _k, r in inventory.children("Deployment", namespace, as_str(deployment.get("name")), "ReplicaSet") if _revision(r) is not None
-    ]
+    owned = inventory.derived("analyzers.replicasets", _replicasets_by_deployment).get((namespace, as_str(deployment.get("name"))), [])
+    siblings = [r for r in owned if _revision(r) is not None]
     if any((_revision(r) or 0) > current for r in siblings):
         return None
     older = [r for r in siblings if (_revision(r) or 0) < current]
