@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from k8sdoctor.core.inventory import Inventory
-
 from bench.clusterdata import cluster
+from k8sdoctor.core.inventory import Inventory
 
 
 def bad_day(pods: int, *, failing: float, size: str = "3k", seed: int = 7) -> Inventory:

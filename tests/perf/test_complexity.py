@@ -57,7 +57,7 @@ def test_work_per_finding_is_the_same_at_50_times_the_cluster(small_and_large):
 def test_shared_indexes_cost_a_few_passes_over_the_cluster(small_and_large):
     """A pass per index, and per distinct node selector a grouping of the nodes: bounded, not per finding."""
     for work, _findings in small_and_large:
-        for what, size in zip(INDEXED, ("nodes", "pods", "repositories")):
+        for what, size in zip(INDEXED, ("nodes", "pods", "repositories"), strict=True):
             assert work[what] <= 8 * work[size], f"{what}: {work[what] / work[size]:.1f} passes over {work[size]} {size}"
 
 

@@ -8,10 +8,10 @@ from functools import lru_cache
 
 from k8sdoctor.core.analyzers.memo import IdentityMemo
 from k8sdoctor.core.analyzers.wording import SHOWN, listing
+from k8sdoctor.core.analyzers.work import WORK
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image
 from k8sdoctor.core.kube.raw import dicts, dig, name_of
-from k8sdoctor.core.analyzers.work import WORK
 from k8sdoctor.core.suggest import close_matches
 
 

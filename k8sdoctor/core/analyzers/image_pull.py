@@ -20,7 +20,7 @@ from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import SECRET_REGISTRY_TYPES, Inventory
 from k8sdoctor.core.kube.container_kinds import spec_list
 from k8sdoctor.core.kube.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image
-from k8sdoctor.core.kube.raw import as_dict, as_list, as_str, dicts, dig, name_of
+from k8sdoctor.core.kube.raw import as_dict, as_list, as_str, dicts, dig
 
 DOCKER_CONFIG_TYPES = ("kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg")
 DOCKER_HUB_SERVER = "https://index.docker.io/v1/"

@@ -17,6 +17,7 @@ Built once per inventory state (`Inventory.derived`); groups and frontiers are f
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -92,7 +93,7 @@ class NodeShapes:
     def first_names(self, groups: Iterable[NodeGroup], limit: int) -> list[str]:
         """The first `limit` names of the groups' members, in the inventory's order."""
         positions = heapq.merge(*(g.members for g in groups))
-        return [self.names[i] for _, i in zip(range(limit), positions)]
+        return [self.names[i] for i in itertools.islice(positions, limit)]
 
     def frontier(self, group: NodeGroup, cluster: Capacity) -> list[tuple[int, NodeRoom]]:
         """The group's (position, room) for named nodes that no earlier member dominates in free capacity."""
@@ -102,7 +103,7 @@ class NodeShapes:
             kept: list[tuple[int, NodeRoom, tuple[float, ...]]] = []
             for i, room in rooms:
                 free = tuple(room.free(r) for r in resources)
-                if not any(all(a >= b for a, b in zip(other, free)) for _j, _r, other in kept):
+                if not any(all(a >= b for a, b in zip(other, free, strict=True)) for _j, _r, other in kept):
                     kept.append((i, room, free))
             group.frontier = [(i, room) for i, room, _free in kept]
             group.frontier_of = cluster
