@@ -83,8 +83,12 @@ def json_escape(text: str) -> str:
     Valid only on serialized JSON: outside strings JSON has nothing but ASCII punctuation and
     whitespace, so every such character sits inside a string, where the escape means the same
     character. Parsing the result gives exactly the values that were serialized."""
+    # Checked in C first (the regex search costs about 40 ns a character, 1 s on 24 MB of JSON): every
+    # character it looks for is a control, format or separator character, which `isprintable` rejects.
     if text.isascii() and len(text.translate(_ASCII_UNSAFE)) == len(text):
-        return text  # the common case, checked in C (a regex search costs 0.3 s on 24 MB of JSON)
+        return text
+    if text.replace("\n", " ").isprintable():
+        return text
     if not UNSAFE_CHARS.search(text):
         return text
     return UNSAFE_CHARS.sub(_json_escape_char, text)

@@ -187,40 +187,53 @@ class NearNames:
     """Repositories by near name: a typo's neighbours found without comparing it to every repository.
 
     Two names are near when they differ in one path segment (`acme/paymemts`, `acme/payments`) by one
-    edit: a letter added, dropped or changed, or two neighbours swapped. Each segment is indexed under
-    itself and its one-letter deletions (a symmetric-delete index), so the candidates for a name are read
-    from a few keys, then ranked by similarity (rapidfuzz's ratio, at least 80, as before). Built once
+    edit: a letter added, dropped or changed, or two neighbours swapped. Repositories are grouped by all
+    their segments but one; a group's differing segments are indexed under themselves and their
+    one-letter deletions (a symmetric-delete index) the first time a name of that group is looked up.
+    The candidates are then ranked by similarity (rapidfuzz's ratio, at least 80, as before). Built once
     per inventory state; each distinct question is answered once."""
 
     def __init__(self, repos: dict[str, dict[str, Sighting]]) -> None:
-        self._keys: dict[tuple[int, str, str], set[str]] = {}
+        self._groups: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = {}
+        self._indexes: dict[tuple[int, tuple[str, ...]], dict[str, set[str]]] = {}
         self._answers: dict[str, list[str]] = {}
         for name in repos:
-            short = short_name(name).lower()
-            for key in _near_keys(short):
-                self._keys.setdefault(key, set()).add(name)
+            segments = short_name(name).lower().split("/")
+            for i, segment in enumerate(segments):
+                self._groups.setdefault((i, (*segments[:i], *segments[i + 1 :])), []).append((segment, name))
         WORK["repositories indexed"] += len(repos)
+
+    def _index(self, group: tuple[int, tuple[str, ...]]) -> dict[str, set[str]]:
+        index = self._indexes.get(group)
+        if index is None:
+            index = self._indexes[group] = {}
+            members = self._groups.get(group, ())
+            for segment, name in members:
+                for key in _deletions(segment):
+                    index.setdefault(key, set()).add(name)
+            WORK["repositories indexed"] += len(members)
+        return index
 
     def near(self, name: str) -> list[str]:
         """Repositories near `name`, most similar first (ties by name), `name` itself left out."""
         found = self._answers.get(name)
         if found is None:
             short = short_name(name).lower()
-            candidates = {c for key in _near_keys(short) for c in self._keys.get(key, ())} - {name}
+            segments = short.split("/")
+            candidates: set[str] = set()
+            for i, segment in enumerate(segments):
+                index = self._index((i, (*segments[:i], *segments[i + 1 :])))
+                for key in _deletions(segment):
+                    candidates.update(index.get(key, ()))
+            candidates.discard(name)
             scored = [(ratio(short, short_name(c).lower()), short_name(c), c) for c in candidates]
             found = self._answers[name] = [c for score, _short, c in sorted(scored, key=lambda sc: (-sc[0], sc[1])) if score >= 80]
         return found
 
 
-def _near_keys(short: str) -> list[tuple[int, str, str]]:
-    """(segment position, the other segments, the segment or one of its one-letter deletions)."""
-    segments = short.split("/")
-    keys = []
-    for i, segment in enumerate(segments):
-        rest = "/".join(segments[:i] + ["\0"] + segments[i + 1 :])
-        keys.append((i, rest, segment))
-        keys += [(i, rest, segment[:j] + segment[j + 1 :]) for j in range(len(segment))]
-    return keys
+def _deletions(segment: str) -> list[str]:
+    """The segment and every way to drop one letter of it."""
+    return [segment, *(segment[:j] + segment[j + 1 :] for j in range(len(segment)))]
 
 
 def ratio(a: str, b: str) -> float:
