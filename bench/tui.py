@@ -44,13 +44,13 @@ TARGETS = {"first paint": 0.5, "table filled": 2.0, "keystroke": 0.050, "rss": 3
 
 
 # ---- the API server process ----------------------------------------------------------------------
-def serve(pods: int, workdir: str, conn) -> None:
+def serve(pods: int, failing: float, workdir: str, conn) -> None:
     """Serve a generated cluster; on ("churn", rate, seconds) change pods at that rate and reply with
     (events sent, seconds taken, highest resourceVersion's pod names)."""
     from bench.clusterdata import NOW, generate
     from k8sdoctor.fakeapi.server import FakeApiServer
 
-    nodes, pod_list, events, logs = generate(pods)
+    nodes, pod_list, events, logs = generate(pods, failing=failing)
     server = FakeApiServer(record_requests=False, clock=lambda: NOW)
     server.apply_all(nodes + pod_list + events)
     for entry in logs:
@@ -87,10 +87,10 @@ def serve(pods: int, workdir: str, conn) -> None:
 
 
 class ApiServer:
-    def __init__(self, pods: int, workdir: str) -> None:
+    def __init__(self, pods: int, failing: float, workdir: str) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=serve, args=(pods, workdir, child), daemon=True)
+        self.process = ctx.Process(target=serve, args=(pods, failing, workdir, child), daemon=True)
         self.process.start()
         self.kubeconfig = self.conn.recv()
 
@@ -288,6 +288,7 @@ async def in_process(server: ApiServer, pods: int, rate: float, storm_rate: floa
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pods", type=int, default=10_000)
+    parser.add_argument("--failing", type=float, default=0.12, help="share of pods failing (bench/clusterdata.py's bad day)")
     parser.add_argument("--rate", type=float, default=200, help="pod events per second while keys are timed")
     parser.add_argument("--storm-rate", type=float, default=2000)
     parser.add_argument("--storm-seconds", type=float, default=10)
@@ -295,8 +296,8 @@ def main() -> int:
 
     workdir = tempfile.mkdtemp(prefix="k8sdoctor-bench-tui-")
     os.environ.setdefault("K8SDOCTOR_STATE_DIR", workdir)
-    print(f"serving {args.pods:,} generated pods from the local API server (own process)...", flush=True)
-    server = ApiServer(args.pods, workdir)
+    print(f"serving {args.pods:,} generated pods ({args.failing:.0%} failing) from the local API server (own process)...", flush=True)
+    server = ApiServer(args.pods, args.failing, workdir)
     results: dict = {}
     try:
         paint, filled, quit_took = first_paint(server.kubeconfig, args.pods)

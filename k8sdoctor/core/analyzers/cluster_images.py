@@ -186,8 +186,9 @@ def suggest(ref: ImageRef, images: ClusterImages, inventory: Inventory) -> Sugge
 class NearNames:
     """Repositories by near name: a typo's neighbours found without comparing it to every repository.
 
-    Two names are near when they differ in one path segment (`acme/paymemts`, `acme/payments`) by one
-    edit: a letter added, dropped or changed, or two neighbours swapped. Repositories are grouped by all
+    Two names are near when they differ in one path segment (`acme/paymemts`, `acme/payments`) and
+    dropping at most one letter from each makes that segment the same: a letter added, dropped or
+    changed, two neighbours swapped. Repositories are grouped by all
     their segments but one; a group's differing segments are indexed under themselves and their
     one-letter deletions (a symmetric-delete index) the first time a name of that group is looked up.
     The candidates are then ranked by similarity (rapidfuzz's ratio, at least 80, as before). Built once
