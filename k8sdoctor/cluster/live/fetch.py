@@ -134,7 +134,9 @@ class LiveFetcher:
         ("Job", "jobs", "apis/batch/v1"),
     )
 
-    def _namespace_tasks(self, inv: Inventory, namespace: str, names: bool, kinds: frozenset[str] | None = None) -> list[Callable[[], None]]:
+    def _namespace_tasks(
+        self, inv: Inventory, namespace: str, names: bool, kinds: frozenset[str] | None = None
+    ) -> list[Callable[[], None]]:
         """Lists of the namespace's kinds around its pods (only `kinds`, when given), and the names of
         its Secrets and ConfigMaps with `names`."""
         tasks: list[Callable[[], None]] = [

@@ -51,7 +51,7 @@ class Edits:
 def shared(inventory: Inventory, question: tuple, answer: Callable[[], Edits]) -> Edits:
     """`answer()` once per distinct question and inventory state: the replicas of a workload ask the
     same one. The question must hold everything the answer reads besides the inventory."""
-    answers = inventory.derived("analyzers.answers", lambda _inv: {})
+    answers: dict[tuple, Edits] = inventory.derived("analyzers.answers", lambda _inv: {})
     found = answers.get(question)
     if found is None:
         found = answers[question] = answer()

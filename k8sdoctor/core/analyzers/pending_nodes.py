@@ -103,11 +103,11 @@ def _taints(spec: dict, target: Target, owned: bool, inventory: Inventory) -> Ed
             continue
         useful = [g for g in groups_with if id(g) not in too_small]
         if not useful:  # tolerating the taint would not help: the pod does not fit there at all
-            first = min(groups_with, key=lambda g: g.members[0])
+            first_group = min(groups_with, key=lambda g: g.members[0])
             evidence.append(
                 (
                     f"status.allocatable of {label(groups_with)}",
-                    f"tolerating {', '.join(texts)} would not help: {label(groups_with)} cannot hold the pod's request ({too_small[id(first)]})",
+                    f"tolerating {', '.join(texts)} would not help: {label(groups_with)} cannot hold the pod's request ({too_small[id(first_group)]})",
                 )
             )
             continue
