@@ -297,6 +297,28 @@ class RelatedTest(Node):
         return None
 
 
+class BySubject(Node):
+    """A clause compiled once per subject kind of a playbook that diagnoses several (a PodsNotCreated
+    playbook for Deployments, StatefulSets, Jobs...): each kind evaluates its own tree, since the fields
+    and relations a clause names resolve per kind."""
+
+    def __init__(self, by_kind: dict[str, Node]) -> None:
+        self.by_kind = by_kind
+        self.nodes = list(by_kind.values())
+        self.captures = frozenset().union(*(n.captures for n in self.nodes))
+
+    def eval(self, ctx: MatchContext) -> Hit | None:
+        node = self.by_kind.get(ctx.own_ref[0])
+        return node.eval(ctx) if node is not None else None
+
+
+def compile_for(spec: Any, path: str, subjects: tuple[str, ...], scope: str) -> Node:
+    """Compile a clause for every subject kind of a playbook: one tree, or one per kind."""
+    if len(subjects) == 1:
+        return compile_clause(spec, path, subjects[0], scope)
+    return BySubject({kind: compile_clause(spec, path, kind, scope) for kind in subjects})
+
+
 def compile_clause(spec: Any, path: str, subject: str, scope: str) -> Node:
     """Compile a clause for a subject (and, for pods, a scope); raise MatchSpecError naming the exact
     path on any problem."""
