@@ -90,7 +90,10 @@ def pods_missing(facts: ObjectFacts) -> int:
     to create since its last run)."""
     raw, inv = facts.raw, facts.inventory
     if facts.kind == "Deployment":
-        return sum(max(0, _replicas(rs) - (as_int(dig(rs, "status", "replicas")) or 0)) for rs in current_replicasets(inv, raw))
+        sets = current_replicasets(inv, raw)
+        if not sets:  # no ReplicaSet at all: the Deployment could not create one (ReplicaSetCreateError)
+            return max(0, _replicas(raw) - (as_int(dig(raw, "status", "replicas")) or 0))
+        return sum(max(0, _replicas(rs) - (as_int(dig(rs, "status", "replicas")) or 0)) for rs in sets)
     if facts.kind in ("ReplicaSet", "StatefulSet"):
         return max(0, _replicas(raw) - (as_int(dig(raw, "status", "replicas")) or 0))
     if facts.kind == "DaemonSet":
