@@ -252,14 +252,20 @@ def _timeout_candidates(finding: Finding, facts: ObjectFacts, inventory: Invento
         else:
             add_evidence(finding, "admission webhooks", "could not be read: the webhook that timed out cannot be named")
         return
-    for hook in candidates[:3]:
+    down = []
+    for hook in candidates[:5]:
         service = hook.service
         target = f"service {service[0]}/{service[1]}" if service else "a url"
         add_evidence(finding, hook.where, f"intercepts pod creation here; failurePolicy {hook.failure_policy}; calls {target}")
-        if service:
-            _service_state(finding, inventory, service[0], service[1])
-    names = [h.name for h in candidates]
-    finding.summary = f"Pod creation timed out; {listing(len(names), 'webhook', names)} intercept pods in this namespace"
+        if service and _service_state(finding, inventory, service[0], service[1]) == 0:
+            down.append(hook.name)
+    if down:
+        verb = "intercepts" if len(down) == 1 else "intercept"
+        finding.summary = f"Pod creation timed out: {listing(len(down), 'webhook', down)} {verb} pods here, with no ready endpoints"
+    else:
+        names = [h.name for h in candidates]
+        verb = "intercepts" if len(names) == 1 else "intercept"
+        finding.summary = f"Pod creation timed out; {listing(len(names), 'webhook', names)} {verb} pods in this namespace"
 
 
 @register("PodsNotCreated", "webhook-denied")

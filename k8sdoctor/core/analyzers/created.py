@@ -15,7 +15,7 @@ from k8sdoctor.core.analyzers.wording import listing
 from k8sdoctor.core.facts import ObjectFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.kube.quantity import parse_quantity, to_quantity
+from k8sdoctor.core.kube.quantity import MI, parse_quantity, to_quantity
 from k8sdoctor.core.kube.raw import as_dict, as_int, as_str, dicts, dig, name_of
 from k8sdoctor.core.suggest import close_matches
 
@@ -45,7 +45,7 @@ def _amount(resource: str, value: float) -> str:
     if value == 0:
         return "0"
     base = _base(resource)
-    if base == "cpu" or base in ("memory", "ephemeral-storage", "storage") or base.startswith("hugepages-"):
+    if base == "cpu" or ((base in ("memory", "ephemeral-storage", "storage") or base.startswith("hugepages-")) and value >= MI):
         return to_quantity(base, value, round_up=False)
     return f"{value:g}"
 

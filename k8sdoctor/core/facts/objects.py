@@ -3,8 +3,8 @@
 `ObjectFacts` normalizes what every kind has (metadata, conditions, the events about it) and keeps the
 inventory at hand, so the fields and relations a playbook asks for (`core/playbooks/fields.py`) are
 computed on demand, once each (`memo`). Events in scope include those about the objects a kind acts
-through: a Deployment's current ReplicaSets, a CronJob's Jobs (see `EVENT_SCOPES`); evidence quoted
-from them names that object. A workload's fields may ask for its pods' own diagnoses
+through: a Deployment's current ReplicaSets, a CronJob's Jobs (see `EVENT_SCOPES`), and so do those
+objects' condition messages; evidence quoted from them names that object. A workload's fields may ask for its pods' own diagnoses
 (`pod_diagnosis`), which the engine that diagnoses the workload provides.
 """
 
@@ -44,6 +44,9 @@ class ObjectFacts:
     unreadable: list[Unreadable] = field(default_factory=list)
     #: Values computed on demand by fields and relations, once per facts.
     memo: dict = field(default_factory=dict)
+    #: Conditions of the objects in its event scope (a Deployment's current ReplicaSets' ReplicaFailure):
+    #: (the object, condition type, condition), for matching their messages.
+    scope_conditions: list[tuple[Ref, str, dict]] = field(default_factory=list)
     #: Diagnoses one of its pods through the engine diagnosing this object (None outside an engine).
     diagnose_pod: Callable[[dict], Diagnosis] | None = None
 
@@ -115,8 +118,11 @@ def build_object_facts(inventory: Inventory, kind: str, obj: dict, now: datetime
     namespace, name = obj_key(obj)
     raw_events = [e for e in inventory.events_about(kind, obj) if isinstance(e, dict)]
     scope = EVENT_SCOPES.get(kind)
+    scope_conditions: list[tuple[Ref, str, dict]] = []
     for other_kind, other in scope(inventory, obj) if scope is not None else ():
         raw_events += [e for e in inventory.events_about(other_kind, other) if isinstance(e, dict)]
+        ref = (other_kind, *obj_key(other))
+        scope_conditions += [(ref, ctype, cond) for ctype, cond in conditions_by_type(other).items()]
     events = [EventFact.from_raw(e) for e in raw_events]
     events.sort(key=lambda e: (e.last is None, e.last or now))
     return ObjectFacts(
@@ -133,4 +139,5 @@ def build_object_facts(inventory: Inventory, kind: str, obj: dict, now: datetime
         workload=workload_of(inventory, kind, obj),
         inventory=inventory,
         unreadable=inventory.unreadable_for(namespace),
+        scope_conditions=scope_conditions,
     )

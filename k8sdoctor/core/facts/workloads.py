@@ -168,6 +168,15 @@ def _categories(verdicts: list[PodVerdict]) -> Values:
     return [(v.top.category, None) for v in verdicts]
 
 
+@kind_field("pods.refused", *WORKLOAD_KINDS)
+def _pods_refused(facts: ObjectFacts) -> Values:
+    """ReplicaFailure: the controller says it fails to create pods (on the object, or for a Deployment on
+    one of its current ReplicaSets)."""
+    own = facts.conditions.get("ReplicaFailure", {}).get("status") == "True"
+    scoped = any(ctype == "ReplicaFailure" and cond.get("status") == "True" for _ref, ctype, cond in facts.scope_conditions)
+    return [(own or scoped, None)]
+
+
 @kind_field("pods.missing", *WORKLOAD_KINDS)
 def _pods_missing(facts: ObjectFacts) -> Values:
     return [(pods_missing(facts), None)]

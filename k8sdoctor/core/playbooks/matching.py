@@ -212,32 +212,38 @@ class LogTest(Node):
 
 
 class MessageTest(Node):
-    """Any status message (pod, conditions, the container's states) or event message in scope."""
+    """Any status message (pod, conditions, the container's states; for another kind, the conditions of
+    the objects in its scope too) or event message in scope."""
 
     def __init__(self, pred: Predicate, captures: frozenset[str]) -> None:
         self.pred = pred
         self.captures = captures
 
-    def _status_texts(self, ctx: MatchContext) -> Iterable[tuple[str, str]]:
+    def _status_texts(self, ctx: MatchContext) -> Iterable[tuple[str, str, Ref | None]]:
         c = ctx.container
         if c is not None:
-            yield c.waiting_message, f"{c.status_path}.state.waiting.message"
-            yield c.terminated_message, f"{c.status_path}.state.terminated.message"
-            yield c.last_message, f"{c.status_path}.lastState.terminated.message"
+            yield c.waiting_message, f"{c.status_path}.state.waiting.message", None
+            yield c.terminated_message, f"{c.status_path}.state.terminated.message", None
+            yield c.last_message, f"{c.status_path}.lastState.terminated.message", None
         if isinstance(ctx.facts, PodFacts):
-            yield ctx.facts.message, "status.message"
+            yield ctx.facts.message, "status.message", None
         for ctype, cond in ctx.facts.conditions.items():
             msg = cond.get("message")
             if isinstance(msg, str):
-                yield msg, f"status.conditions[{ctype}].message"
+                yield msg, f"status.conditions[{ctype}].message", None
+        if isinstance(ctx.facts, ObjectFacts):
+            for ref, ctype, cond in ctx.facts.scope_conditions:
+                msg = cond.get("message")
+                if isinstance(msg, str):
+                    yield msg, f"{ref[0]} {ref[2]}: status.conditions[{ctype}].message", ref
 
     def eval(self, ctx: MatchContext) -> Hit | None:
-        for text, where in self._status_texts(ctx):
+        for text, where, about in self._status_texts(ctx):
             if not text:
                 continue
             got = self.pred(text)
             if got is not None:
-                return Hit([Evidence(where, quote(text))], got)
+                return Hit([Evidence(where, quote(text))], got, about)
         key = (id(self), id(ctx.events))
         if key not in ctx.memo:
             ctx.memo[key] = self._first_event(ctx)
