@@ -144,7 +144,10 @@ def failing_pods(facts: ObjectFacts, pods: list[dict]) -> list[PodVerdict]:
 
 
 def running_pods(facts: ObjectFacts) -> list[dict]:
-    """The pods a workload runs now: a CronJob's active Jobs' pods, any other workload's own."""
+    """The pods a workload runs now: a CronJob's active Jobs' pods, a running Job's, any other workload's
+    own (a finished Job runs none)."""
+    if facts.kind == "Job" and is_finished(facts.raw):
+        return []
     if facts.kind == "CronJob":
         namespace = facts.namespace
         return [
