@@ -130,11 +130,19 @@ class PodVerdict:
         return next(f for f in self.diagnosis.findings if f.is_problem)
 
 
+#: Kinds whose finished pods are history the controller replaces (an evicted pod of a Deployment): only
+#: a Job's (or a CronJob's) failed pods are its failures.
+_REPLACED = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
+
+
 def failing_pods(facts: ObjectFacts, pods: list[dict]) -> list[PodVerdict]:
-    """Those of `pods` whose own diagnosis has a problem, oldest first."""
+    """Those of `pods` whose own diagnosis has a problem, oldest first; pods on their way out (deleting,
+    or finished in a workload that replaces them) are left out."""
     out = []
     for pod in pods:
         if dig(pod, "metadata", "deletionTimestamp"):
+            continue
+        if facts.kind in _REPLACED and dig(pod, "status", "phase") in ("Failed", "Succeeded"):
             continue
         diagnosis = facts.pod_diagnosis(pod)
         if diagnosis is not None and not diagnosis.healthy:
