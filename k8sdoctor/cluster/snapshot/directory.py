@@ -8,14 +8,17 @@ default, .yaml for -o yaml):
              replicasets.json, pods.json
     DIR/<ns>/<pod>/logs.txt      log blocks of each init container and container (see log_blocks.py)
 
-Every file is optional here; files of other names are ignored.
+The dump holds no claims, classes, quotas, Ingresses, autoscalers or Jobs; other `.json` and `.yaml` files
+at the top of the directory are read as `kubectl get ... -o json|yaml` output, so those kinds can be added
+beside a dump (`kubectl get pvc,sc,ingress,hpa,jobs -A -o json > DIR/more.json`). Every file is optional;
+files of other names are ignored.
 """
 
 from __future__ import annotations
 
 import os
 
-from .files import read_file, subdirectories
+from .files import read_file, regular_files, subdirectories
 from .fill import InventoryFiller
 from .problems import BadInput
 from .stream import read_stream
@@ -36,6 +39,7 @@ def read_dump_directory(root: str, filler: InventoryFiller) -> None:
 def _dump_files(root: str) -> list[str]:
     """Paths, relative to root and "/"-separated, of the dump files present, in the order kubectl writes them."""
     files = [f"nodes{ext}" for ext in _EXTENSIONS if os.path.isfile(os.path.join(root, f"nodes{ext}"))]
+    files += [name for name in regular_files(root, "") if name.endswith(_EXTENSIONS) and not name.startswith("nodes.")]
     for namespace in subdirectories(root, ""):
         ns_dir = os.path.join(root, namespace)
         files += [

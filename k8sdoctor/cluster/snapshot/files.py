@@ -25,5 +25,14 @@ def subdirectories(path: str, where: str) -> list[str]:
         raise BadInput(where, _reason(err)) from None
 
 
+def regular_files(path: str, where: str) -> list[str]:
+    """Names of the regular files in `path` (links not followed), sorted."""
+    try:
+        with os.scandir(path) as entries:
+            return sorted(entry.name for entry in entries if entry.is_file(follow_symlinks=False))
+    except OSError as err:
+        raise BadInput(where, _reason(err)) from None
+
+
 def _reason(err: OSError) -> str:
     return (err.strerror or type(err).__name__).lower()

@@ -11,7 +11,7 @@ from typing import Any
 
 from k8sdoctor.core.facts.objects import ObjectFacts
 
-Values = list[tuple[Any, "str | None"]]
+Values = list[tuple[Any, ...]]  # (value, where) or (value, where, quoted text); see core/playbooks/fields.py
 KindGetter = Callable[[ObjectFacts], Values]
 
 #: KIND_FIELDS[kind][field name] = getter

@@ -132,6 +132,17 @@ class SchedulerVerdict:
         return body
 
 
+def reason_kinds(message: str) -> list[str]:
+    """The kinds of reasons a scheduler verdict gives (`no-nodes` when there is no node at all), the
+    `preemption:` part left out: what the Pending playbook's causes match."""
+    verdict = parse_scheduler_message(message)
+    if verdict is None:
+        return []
+    if verdict.total == 0:
+        return ["no-nodes"]
+    return list(dict.fromkeys(r.kind for r in verdict.reasons))
+
+
 def classify(text: str) -> tuple[str, str]:
     """(kind, detail) of one reason's text."""
     text = _VOLCANO_PLUGIN.sub("", text)

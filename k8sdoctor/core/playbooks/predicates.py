@@ -65,11 +65,16 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def compile_predicate(spec: Any, path: str) -> Predicate:
-    if isinstance(spec, (str, int, float, bool)):
+    if isinstance(spec, str):  # the common case, kept cheap: a value equal as text (never a boolean)
+        return lambda v: {} if v == spec or (not isinstance(v, (str, bool)) and str(v) == spec) else None
+    if isinstance(spec, (int, float, bool)):
         return lambda v: {} if _same(v, spec) else None
     if isinstance(spec, list):
         if not all(isinstance(s, (str, int, float, bool)) for s in spec):
             raise MatchSpecError(path, "a list predicate may hold only plain values")
+        if all(isinstance(s, str) for s in spec):  # the common case, kept cheap
+            words = frozenset(spec)
+            return lambda v: {} if (v in words if isinstance(v, str) else not isinstance(v, bool) and str(v) in words) else None
         items = list(spec)
         return lambda v: {} if any(_same(v, s) for s in items) else None
     if not isinstance(spec, dict) or not spec:
