@@ -16,7 +16,12 @@ BEYOND_PODS_PUBLIC = FIXTURES / "beyond-pods-public.jsonl"
 
 @functools.cache
 def _rows() -> dict[str, dict]:
-    rows = [json.loads(line) for path in (BEYOND_PODS, BEYOND_PODS_PUBLIC) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for path in (BEYOND_PODS, BEYOND_PODS_PUBLIC)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     return {row["id"]: row for row in rows}
 
 

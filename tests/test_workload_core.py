@@ -91,7 +91,9 @@ def test_time_zones_and_missed_runs():
     assert every_minute.fires_between(datetime(2026, 11, 24, tzinfo=UTC), NOW, 101) == 101
 
 
-@pytest.mark.parametrize(("schedule", "zone"), [("0 0 * *", None), ("61 * * * *", None), ("0 0 31 2 *", None), ("0 2 * * *", "Mars/Olympus")])
+@pytest.mark.parametrize(
+    ("schedule", "zone"), [("0 0 * *", None), ("61 * * * *", None), ("0 0 31 2 *", None), ("0 2 * * *", "Mars/Olympus")]
+)
 def test_schedules_the_controller_would_refuse(schedule, zone):
     with pytest.raises(CronError):
         parse_schedule(schedule, zone).next_after(NOW)
@@ -99,19 +101,42 @@ def test_schedules_the_controller_would_refuse(schedule, zone):
 
 # ---- kubectl rollout status -------------------------------------------------------------------------
 def deploy(status: dict, generation: int = 2, replicas: int = 3) -> dict:
-    return {"metadata": {"name": "web", "generation": generation}, "spec": {"replicas": replicas}, "status": {"observedGeneration": 2, **status}}
+    return {
+        "metadata": {"name": "web", "generation": generation},
+        "spec": {"replicas": replicas},
+        "status": {"observedGeneration": 2, **status},
+    }
 
 
 @pytest.mark.parametrize(
     ("obj", "said"),
     [
         (deploy({}, generation=3), "Waiting for deployment spec update to be observed..."),
-        (deploy({"updatedReplicas": 1, "replicas": 3}), 'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...'),
-        (deploy({"updatedReplicas": 3, "replicas": 4}), 'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...'),
-        (deploy({"updatedReplicas": 3, "replicas": 3, "availableReplicas": 2}), 'Waiting for deployment "web" rollout to finish: 2 of 3 updated replicas are available...'),
+        (
+            deploy({"updatedReplicas": 1, "replicas": 3}),
+            'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...',
+        ),
+        (
+            deploy({"updatedReplicas": 3, "replicas": 4}),
+            'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...',
+        ),
+        (
+            deploy({"updatedReplicas": 3, "replicas": 3, "availableReplicas": 2}),
+            'Waiting for deployment "web" rollout to finish: 2 of 3 updated replicas are available...',
+        ),
         (deploy({"updatedReplicas": 3, "replicas": 3, "availableReplicas": 3}), None),
         # the last rollout finished; pods lost later are not a rollout
-        (deploy({"updatedReplicas": 3, "replicas": 3, "availableReplicas": 0, "conditions": [{"type": "Progressing", "reason": "NewReplicaSetAvailable"}]}), None),
+        (
+            deploy(
+                {
+                    "updatedReplicas": 3,
+                    "replicas": 3,
+                    "availableReplicas": 0,
+                    "conditions": [{"type": "Progressing", "reason": "NewReplicaSetAvailable"}],
+                }
+            ),
+            None,
+        ),
     ],
 )
 def test_a_deployments_rollout_reads_as_kubectl_rollout_status_says(obj, said):
@@ -119,10 +144,17 @@ def test_a_deployments_rollout_reads_as_kubectl_rollout_status_says(obj, said):
 
 
 def test_statefulset_and_daemonset_rollouts():
-    sts = {"metadata": {"name": "db", "generation": 2}, "spec": {"replicas": 2}, "status": {"observedGeneration": 2, "updatedReplicas": 1, "currentRevision": "db-1", "updateRevision": "db-2"}}
+    sts = {
+        "metadata": {"name": "db", "generation": 2},
+        "spec": {"replicas": 2},
+        "status": {"observedGeneration": 2, "updatedReplicas": 1, "currentRevision": "db-1", "updateRevision": "db-2"},
+    }
     assert rollout_waiting("StatefulSet", sts) == "waiting for statefulset rolling update to complete 1 pods at revision db-2..."
     assert rollout_waiting("StatefulSet", {**sts, "spec": {"updateStrategy": {"type": "OnDelete"}}}) is None
-    ds = {"metadata": {"name": "agent", "generation": 1}, "status": {"observedGeneration": 1, "desiredNumberScheduled": 3, "updatedNumberScheduled": 2}}
+    ds = {
+        "metadata": {"name": "agent", "generation": 1},
+        "status": {"observedGeneration": 1, "desiredNumberScheduled": 3, "updatedNumberScheduled": 2},
+    }
     assert rollout_waiting("DaemonSet", ds) == 'Waiting for daemon set "agent" rollout to finish: 2 out of 3 new pods have been updated...'
 
 
@@ -133,7 +165,12 @@ def test_a_pod_security_message_cut_short_keeps_its_last_check():
     assert row["source_url"] == "https://github.com/redhat-developer/intellij-kubernetes/issues/659"
     violations = row["events"][0]["message"].split('violates PodSecurity "restricted:latest": ', 1)[1]
     checks = pod_security_checks(violations)
-    assert [check for check, _detail in checks] == ["allowPrivilegeEscalation != false", "unrestricted capabilities", "runAsNonRoot != true", "seccompProfile"]
+    assert [check for check, _detail in checks] == [
+        "allowPrivilegeEscalation != false",
+        "unrestricted capabilities",
+        "runAsNonRoot != true",
+        "seccompProfile",
+    ]
     assert checks[-1][1].endswith('must set securityContext.seccompProfile.type to "RuntimeDefault" or')
 
 

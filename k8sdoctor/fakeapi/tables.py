@@ -388,7 +388,8 @@ def cronjob_cells(cj: dict, now: datetime) -> list:
 def resourcequota_cells(quota: dict, now: datetime) -> list:
     meta, status = quota.get("metadata") or {}, quota.get("status") or {}
     hard, used = status.get("hard") or {}, status.get("used") or {}
-    requests, limits = [], []
+    requests: list[str] = []
+    limits: list[str] = []
     for resource in sorted(hard):
         (limits if resource.startswith("limits.") else requests).append(f"{resource}: {used.get(resource, '0')}/{hard[resource]}")
     return [meta.get("name", ""), age(meta.get("creationTimestamp"), now), ", ".join(requests), ", ".join(limits)]

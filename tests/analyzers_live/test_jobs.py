@@ -29,7 +29,12 @@ KINDS = ("Job", "CronJob")
 
 
 def node() -> dict:
-    return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "worker-1"}, "status": {"conditions": [{"type": "Ready", "status": "True"}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": "worker-1"},
+        "status": {"conditions": [{"type": "Ready", "status": "True"}]},
+    }
 
 
 def failed_condition(case_id: str, source: str) -> dict:
@@ -39,8 +44,19 @@ def failed_condition(case_id: str, source: str) -> dict:
 
 
 def exited(c: dict, code: int, reason: str = "Error") -> dict:
-    state = {"terminated": {"reason": reason, "exitCode": code, "startedAt": "-50m", "finishedAt": "-49m", "containerID": f"containerd://{c['name']}"}}
-    return {"phase": "Failed", "containerStatuses": [{"name": c["name"], "image": c["image"], "ready": False, "restartCount": 0, "state": state}]}
+    state = {
+        "terminated": {
+            "reason": reason,
+            "exitCode": code,
+            "startedAt": "-50m",
+            "finishedAt": "-49m",
+            "containerID": f"containerd://{c['name']}",
+        }
+    }
+    return {
+        "phase": "Failed",
+        "containerStatuses": [{"name": c["name"], "image": c["image"], "ready": False, "restartCount": 0, "state": state}],
+    }
 
 
 def failed_jobs() -> list[dict]:
@@ -48,19 +64,55 @@ def failed_jobs() -> list[dict]:
     # https://github.com/kubernetes/kubernetes/issues/92245: every run exits 1, the Job hits its backoff limit
     backoff = failed_condition("k8s-92245-job-backoff-limit-exit-1", "https://github.com/kubernetes/kubernetes/issues/92245")
     c = {"name": "nginx", "image": "nginx", "command": ["sh", "-c", "exit 1"]}
-    demo = job(ns, "demo", template("demo", [c], restartPolicy="Never"), status={"failed": 5, "startTime": "-55m", "conditions": [{**backoff, "type": "Failed"}]}, backoffLimit=6)
+    demo = job(
+        ns,
+        "demo",
+        template("demo", [c], restartPolicy="Never"),
+        status={"failed": 5, "startTime": "-55m", "conditions": [{**backoff, "type": "Failed"}]},
+        backoffLimit=6,
+    )
     objects = [namespace(ns), demo]
     for suffix in ("ctvjt", "vjbvt"):
-        objects.append(pod(ns, f"demo-{suffix}", ("Job", "demo"), [c], exited(c, 1), labels={"job-name": "demo"}, restartPolicy="Never", nodeName="worker-1"))
+        objects.append(
+            pod(
+                ns,
+                f"demo-{suffix}",
+                ("Job", "demo"),
+                [c],
+                exited(c, 1),
+                labels={"job-name": "demo"},
+                restartPolicy="Never",
+                nodeName="worker-1",
+            )
+        )
     # https://github.com/zxspec/edu-slurm/blob/master/lecture11/readme.md: the deadline passed; the job
     # controller deleted the running pod
     row = beyond_case("edu-slurm-lecture11-job-deadline-pod-deleted")
     assert row["source_url"] == "https://github.com/zxspec/edu-slurm/blob/master/lecture11/readme.md"
     hello = [{"name": "hello", "image": "busybox", "command": ["sleep", "600"]}]
-    deadline = {"type": "Failed", "status": "True", "reason": "DeadlineExceeded", "message": row["events"][2]["message"], "lastTransitionTime": "-12m"}
-    objects.append(job(ns, "hello", template("hello", hello, restartPolicy="Never"), status={"startTime": "-13m", "conditions": [deadline]}, activeDeadlineSeconds=60, backoffLimit=10))
+    deadline = {
+        "type": "Failed",
+        "status": "True",
+        "reason": "DeadlineExceeded",
+        "message": row["events"][2]["message"],
+        "lastTransitionTime": "-12m",
+    }
+    objects.append(
+        job(
+            ns,
+            "hello",
+            template("hello", hello, restartPolicy="Never"),
+            status={"startTime": "-13m", "conditions": [deadline]},
+            activeDeadlineSeconds=60,
+            backoffLimit=10,
+        )
+    )
     for event in row["events"]:
-        objects.append(object_event("Job", ns, "hello", event["message"], reason=event["reason"], type_=event["type"], component="job-controller", last="-12m"))
+        objects.append(
+            object_event(
+                "Job", ns, "hello", event["message"], reason=event["reason"], type_=event["type"], component="job-controller", last="-12m"
+            )
+        )
     return objects
 
 
@@ -77,13 +129,19 @@ def cronjobs() -> list[dict]:
         job(ns, "nightly-report-29013780", tmpl, status={"failed": 1, "conditions": [backoff]}, owner="nightly-report", created="-20h"),
     ]
     # https://github.com/kyma-incubator/compass/issues/1155: the legacy controller gave up
-    legacy = case_message("kyma-compass-cronjob-deadlock", "https://github.com/kyma-incubator/compass/issues/1155", reason="FailedNeedsStart")
+    legacy = case_message(
+        "kyma-compass-cronjob-deadlock", "https://github.com/kyma-incubator/compass/issues/1155", reason="FailedNeedsStart"
+    )
     objects += [
         cronjob(ns, "compass-cleaner", "*/1 * * * *", tmpl, status={"lastScheduleTime": "-7d"}),
         object_event("CronJob", ns, "compass-cleaner", legacy, reason="FailedNeedsStart", component="cronjob-controller", count=62655),
     ]
     # https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/cronjob/utils.go: the v2 wording
-    v2 = case_message("k8s-source-cronjob-too-many-missed-times", "https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/cronjob/utils.go", reason="TooManyMissedTimes")
+    v2 = case_message(
+        "k8s-source-cronjob-too-many-missed-times",
+        "https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/cronjob/utils.go",
+        reason="TooManyMissedTimes",
+    )
     objects += [
         cronjob(ns, "sync", "*/5 * * * *", tmpl, status={"lastScheduleTime": "-10h"}),
         object_event("CronJob", ns, "sync", v2, reason="TooManyMissedTimes", component="cronjob-controller"),
@@ -91,16 +149,55 @@ def cronjobs() -> list[dict]:
     # https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/cronjob/cronjob_controllerv2.go: Forbid skips
     # runs while a Job is active; that Job's pod cannot pull its image (https://github.com/lachie83/k8s-kubectl/issues/157)
     skipped = case_message(
-        "k8s-source-cronjob-job-already-active", "https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/cronjob/cronjob_controllerv2.go", reason="JobAlreadyActive"
+        "k8s-source-cronjob-job-already-active",
+        "https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/cronjob/cronjob_controllerv2.go",
+        reason="JobAlreadyActive",
     )
     pull = corpus_message("k8s-kubectl-image-tag-manifest-unknown", "https://github.com/lachie83/k8s-kubectl/issues/157")
     k = [{"name": "kubectl", "image": "lachlanevenson/k8s-kubectl:v1.18.20"}]
-    stuck = {"phase": "Pending", "containerStatuses": [{"name": "kubectl", "image": k[0]["image"], "ready": False, "restartCount": 0, "state": {"waiting": {"reason": "ImagePullBackOff"}}}]}
+    stuck = {
+        "phase": "Pending",
+        "containerStatuses": [
+            {
+                "name": "kubectl",
+                "image": k[0]["image"],
+                "ready": False,
+                "restartCount": 0,
+                "state": {"waiting": {"reason": "ImagePullBackOff"}},
+            }
+        ],
+    }
     objects += [
-        cronjob(ns, "testjob", "0 * * * *", template("testjob", k, restartPolicy="Never"), status={"lastScheduleTime": "-5h", "active": [{"kind": "Job", "name": "testjob-1", "namespace": ns}]}, concurrencyPolicy="Forbid"),
-        job(ns, "testjob-1", template("testjob", k, restartPolicy="Never"), status={"active": 1, "startTime": "-5h"}, owner="testjob", created="-5h"),
-        pod(ns, "testjob-1-x7k2p", ("Job", "testjob-1"), k, stuck, created="-5h", labels={"job-name": "testjob-1"}, restartPolicy="Never", nodeName="worker-1"),
-        object_event("Pod", ns, "testjob-1-x7k2p", pull, reason="Failed", component="kubelet", count=60, field_path="spec.containers{kubectl}"),
+        cronjob(
+            ns,
+            "testjob",
+            "0 * * * *",
+            template("testjob", k, restartPolicy="Never"),
+            status={"lastScheduleTime": "-5h", "active": [{"kind": "Job", "name": "testjob-1", "namespace": ns}]},
+            concurrencyPolicy="Forbid",
+        ),
+        job(
+            ns,
+            "testjob-1",
+            template("testjob", k, restartPolicy="Never"),
+            status={"active": 1, "startTime": "-5h"},
+            owner="testjob",
+            created="-5h",
+        ),
+        pod(
+            ns,
+            "testjob-1-x7k2p",
+            ("Job", "testjob-1"),
+            k,
+            stuck,
+            created="-5h",
+            labels={"job-name": "testjob-1"},
+            restartPolicy="Never",
+            nodeName="worker-1",
+        ),
+        object_event(
+            "Pod", ns, "testjob-1-x7k2p", pull, reason="Failed", component="kubelet", count=60, field_path="spec.containers{kubectl}"
+        ),
         object_event("CronJob", ns, "testjob", skipped, reason="JobAlreadyActive", type_="Normal", component="cronjob-controller", count=4),
     ]
     # no event at all: the last run is long past its schedule
@@ -112,7 +209,12 @@ def controls() -> list[dict]:
     ns = "calm"
     c = [{"name": "work", "image": "registry.example/work:1"}]
     tmpl = template("work", c, restartPolicy="OnFailure")
-    complete = {"type": "Complete", "status": "True", "reason": "CompletionsReached", "message": "Reached expected number of succeeded pods"}
+    complete = {
+        "type": "Complete",
+        "status": "True",
+        "reason": "CompletionsReached",
+        "message": "Reached expected number of succeeded pods",
+    }
     return [
         namespace(ns),
         job(ns, "running", tmpl, status={"active": 1, "ready": 1, "startTime": "-5m"}),
@@ -181,9 +283,11 @@ def test_cronjobs_that_do_not_run(verdicts):
     assert evidence(legacy, "spec.startingDeadlineSeconds") == ["not set: every missed run since the last one counts"]
     assert legacy["summary"].endswith("(no run for 6d23h, 100+ missed)") or legacy["summary"].endswith("(no run for 7d, 100+ missed)")
     blocked = finding(verdicts.item("CronJob", "cron", "testjob"), "concurrency-blocked")
-    assert "CronJobNotRunning" == blocked["category"]
+    assert blocked["category"] == "CronJobNotRunning"
     assert evidence(blocked, "job testjob-1 (status.active of the CronJob)") == ["active for 5h"]
-    assert blocked["summary"].startswith("Runs are skipped: concurrencyPolicy Forbid waits on an active Job that does not finish (no run for ")
+    assert blocked["summary"].startswith(
+        "Runs are skipped: concurrencyPolicy Forbid waits on an active Job that does not finish (no run for "
+    )
     assert "5 missed): ImagePullBackOff › image-not-found" in blocked["summary"]
     assert blocked["remediation"][0]["command"] == "kubectl -n cron delete job testjob-1"
     overdue = finding(verdicts.item("CronJob", "cron", "hourly-export"), "schedule-overdue")

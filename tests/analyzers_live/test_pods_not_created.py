@@ -31,7 +31,9 @@ WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
 def quota_rollout() -> list[dict]:
     """A rolling update whose surge pod the quota refuses: the three old pods use it all."""
     # https://github.com/ministryofjustice/cloud-platform/issues/590
-    message = case_message("moj-cloud-platform-590-rs-exceeded-quota-rollout", "https://github.com/ministryofjustice/cloud-platform/issues/590")
+    message = case_message(
+        "moj-cloud-platform-590-rs-exceeded-quota-rollout", "https://github.com/ministryofjustice/cloud-platform/issues/590"
+    )
     ns, app = "offender-management", "allocation-manager"
     old_c = [{"name": app, "image": "registry.example/allocation-manager:1", "resources": {"limits": {"cpu": "2", "memory": "4Gi"}}}]
     new_c = [{"name": app, "image": "registry.example/allocation-manager:2", "resources": {"limits": {"cpu": "1", "memory": "2Gi"}}}]
@@ -39,7 +41,9 @@ def quota_rollout() -> list[dict]:
     objects = [
         namespace(ns),
         deployment(ns, app, template(app, new_c), replicas=3, status=status, generation=2),
-        replicaset(ns, f"{app}-5b7c9d8f4", template(app, old_c), replicas=3, status={"replicas": 3, "readyReplicas": 3}, owner=app, created="-3d"),
+        replicaset(
+            ns, f"{app}-5b7c9d8f4", template(app, old_c), replicas=3, status={"replicas": 3, "readyReplicas": 3}, owner=app, created="-3d"
+        ),
         replicaset(ns, f"{app}-6597bc46dc", template(app, new_c), replicas=1, status={"replicas": 0}, owner=app, revision=2),
         {
             "apiVersion": "v1",
@@ -74,7 +78,10 @@ def quota_never_fits() -> list[dict]:
             "kind": "ResourceQuota",
             "metadata": {"name": "app", "namespace": ns},
             "spec": {"hard": {"pods": "2", "requests.cpu": "2", "requests.memory": "500m"}},
-            "status": {"hard": {"pods": "2", "requests.cpu": "2", "requests.memory": "500m"}, "used": {"pods": "0", "requests.cpu": "0", "requests.memory": "0"}},
+            "status": {
+                "hard": {"pods": "2", "requests.cpu": "2", "requests.memory": "500m"},
+                "used": {"pods": "0", "requests.cpu": "0", "requests.memory": "0"},
+            },
         },
     ]
 
@@ -91,7 +98,12 @@ def quota_requires() -> list[dict]:
         "apiVersion": "apps/v1",
         "kind": "StatefulSet",
         "metadata": {"name": sts, "namespace": "fpl", "generation": 1},
-        "spec": {"replicas": 1, "serviceName": sts, "selector": {"matchLabels": {"app": sts}}, "template": template(sts, es, initContainers=init)},
+        "spec": {
+            "replicas": 1,
+            "serviceName": sts,
+            "selector": {"matchLabels": {"app": sts}},
+            "template": template(sts, es, initContainers=init),
+        },
         "status": {"observedGeneration": 1, "replicas": 0, "currentRevision": f"{sts}-6c9b7", "updateRevision": f"{sts}-6c9b7"},
     }
     crd = [{"name": "crd", "image": "haproxytech/kubernetes-ingress:1.7.10"}]
@@ -100,8 +112,16 @@ def quota_requires() -> list[dict]:
         statefulset,
         object_event("StatefulSet", "fpl", sts, sts_message, reason="FailedCreate", component="statefulset-controller", count=40),
         namespace("haproxy"),
-        job("haproxy", "hap-operator-kubernetes-ingress-crdjob-1", template("crdjob", crd, restartPolicy="Never"), status={"active": 0}, backoffLimit=0),
-        object_event("Job", "haproxy", "hap-operator-kubernetes-ingress-crdjob-1", job_message, reason="FailedCreate", component="job-controller"),
+        job(
+            "haproxy",
+            "hap-operator-kubernetes-ingress-crdjob-1",
+            template("crdjob", crd, restartPolicy="Never"),
+            status={"active": 0},
+            backoffLimit=0,
+        ),
+        object_event(
+            "Job", "haproxy", "hap-operator-kubernetes-ingress-crdjob-1", job_message, reason="FailedCreate", component="job-controller"
+        ),
     ]
 
 
@@ -109,19 +129,45 @@ def limitranges() -> list[dict]:
     # https://github.com/zalando-incubator/kubernetes-on-aws/issues/278 (a bare ReplicaSet, max per container)
     max_message = case_message("zalando-rs-limitrange-max-cpu", "https://github.com/zalando-incubator/kubernetes-on-aws/issues/278")
     # https://github.com/tnozicka/openshift-acme/issues/127 (limit/request ratio per container)
-    ratio_message = case_message("openshift-acme-127-rs-limitrange-ratio-container", "https://github.com/tnozicka/openshift-acme/issues/127")
+    ratio_message = case_message(
+        "openshift-acme-127-rs-limitrange-ratio-container", "https://github.com/tnozicka/openshift-acme/issues/127"
+    )
     hj = [{"name": "test", "image": "registry.example/hjacobs/test:1", "resources": {"requests": {"cpu": "17"}}}]
-    exposer = [{"name": "exposer", "image": "quay.io/tnozicka/openshift-acme:controller", "resources": {"limits": {"cpu": "2500m"}, "requests": {"cpu": "200m"}}}]
+    exposer = [
+        {
+            "name": "exposer",
+            "image": "quay.io/tnozicka/openshift-acme:controller",
+            "resources": {"limits": {"cpu": "2500m"}, "requests": {"cpu": "200m"}},
+        }
+    ]
     rs = "exposer-d51keecnpkmle6n94kvq4cbt0ceqtmp7ogbdtuiu3ldspjhpmokdsmv"
     return [
         namespace("hjacobs"),
         replicaset("hjacobs", "hjacobs-test-1668339668", template("hjacobs-test", hj), replicas=2, status={"replicas": 0}),
-        {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "limits", "namespace": "hjacobs"}, "spec": {"limits": [{"type": "Container", "max": {"cpu": "16", "memory": "64Gi"}}]}},
-        object_event("ReplicaSet", "hjacobs", "hjacobs-test-1668339668", max_message, reason="FailedCreate", component="replicaset-controller", count=9),
+        {
+            "apiVersion": "v1",
+            "kind": "LimitRange",
+            "metadata": {"name": "limits", "namespace": "hjacobs"},
+            "spec": {"limits": [{"type": "Container", "max": {"cpu": "16", "memory": "64Gi"}}]},
+        },
+        object_event(
+            "ReplicaSet",
+            "hjacobs",
+            "hjacobs-test-1668339668",
+            max_message,
+            reason="FailedCreate",
+            component="replicaset-controller",
+            count=9,
+        ),
         namespace("acme"),
         deployment("acme", "exposer", template("exposer", exposer), replicas=1, status={"replicas": 0}),
         replicaset("acme", rs, template("exposer", exposer), replicas=1, status={"replicas": 0}, owner="exposer"),
-        {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "resource-limits", "namespace": "acme"}, "spec": {"limits": [{"type": "Container", "maxLimitRequestRatio": {"cpu": "12"}}]}},
+        {
+            "apiVersion": "v1",
+            "kind": "LimitRange",
+            "metadata": {"name": "resource-limits", "namespace": "acme"},
+            "spec": {"limits": [{"type": "Container", "maxLimitRequestRatio": {"cpu": "12"}}]},
+        },
         object_event("ReplicaSet", "acme", rs, ratio_message, reason="FailedCreate", component="replicaset-controller", count=7),
     ]
 
@@ -133,22 +179,48 @@ def pod_security() -> list[dict]:
     baseline = case_message("proxmox-csi-241-ds-psa-baseline", "https://github.com/sergelogvinov/proxmox-csi-plugin/issues/241")
     app = "tekton-triggers-controller"
     ctrl = [{"name": app, "image": "gcr.io/tekton-releases/github.com/tektoncd/triggers/cmd/controller:v0.20.0"}]
-    node = [{"name": "proxmox-csi-plugin-node", "image": "ghcr.io/sergelogvinov/proxmox-csi-node:edge", "securityContext": {"privileged": True}}]
+    node = [
+        {"name": "proxmox-csi-plugin-node", "image": "ghcr.io/sergelogvinov/proxmox-csi-node:edge", "securityContext": {"privileged": True}}
+    ]
     ds = {
         "apiVersion": "apps/v1",
         "kind": "DaemonSet",
         "metadata": {"name": "proxmox-csi-plugin-node", "namespace": "csi-proxmox", "generation": 1},
         "spec": {"selector": {"matchLabels": {"app": "proxmox-csi-plugin-node"}}, "template": template("proxmox-csi-plugin-node", node)},
-        "status": {"observedGeneration": 1, "desiredNumberScheduled": 3, "currentNumberScheduled": 0, "numberReady": 0, "updatedNumberScheduled": 0},
+        "status": {
+            "observedGeneration": 1,
+            "desiredNumberScheduled": 3,
+            "currentNumberScheduled": 0,
+            "numberReady": 0,
+            "updatedNumberScheduled": 0,
+        },
     }
     return [
-        namespace("tekton-pipelines", {"pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest"}),
+        namespace(
+            "tekton-pipelines", {"pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest"}
+        ),
         deployment("tekton-pipelines", app, template(app, ctrl), replicas=1, status={"replicas": 0}),
         replicaset("tekton-pipelines", f"{app}-7887549bc5", template(app, ctrl), replicas=1, status={"replicas": 0}, owner=app),
-        object_event("ReplicaSet", "tekton-pipelines", f"{app}-7887549bc5", restricted, reason="FailedCreate", component="replicaset-controller", count=15),
+        object_event(
+            "ReplicaSet",
+            "tekton-pipelines",
+            f"{app}-7887549bc5",
+            restricted,
+            reason="FailedCreate",
+            component="replicaset-controller",
+            count=15,
+        ),
         namespace("csi-proxmox", {"pod-security.kubernetes.io/enforce": "baseline"}),
         ds,
-        object_event("DaemonSet", "csi-proxmox", "proxmox-csi-plugin-node", baseline, reason="FailedCreate", component="daemonset-controller", count=3),
+        object_event(
+            "DaemonSet",
+            "csi-proxmox",
+            "proxmox-csi-plugin-node",
+            baseline,
+            reason="FailedCreate",
+            component="daemonset-controller",
+            count=3,
+        ),
     ]
 
 
@@ -160,7 +232,9 @@ def webhooks() -> list[dict]:
     unreachable = beyond_case("eks-gmsa-6-rs-webhook-no-endpoints")
     assert unreachable["source_url"] == "https://github.com/aws-samples/amazon-eks-gmsa/issues/6"
     # https://github.com/stackrox/admission-controller-webhook-demo/issues/2 (a timeout that names no webhook)
-    timeout = case_message("stackrox-webhook-demo-2-rs-timeout-30s", "https://github.com/stackrox/admission-controller-webhook-demo/issues/2")
+    timeout = case_message(
+        "stackrox-webhook-demo-2-rs-timeout-30s", "https://github.com/stackrox/admission-controller-webhook-demo/issues/2"
+    )
     bad = [{"name": "bad", "image": "docker:dind", "volumeMounts": [{"name": "sock", "mountPath": "/var/run/docker.sock"}]}]
     gmsa = [{"name": "webhook", "image": "sigwindowstools/k8s-gmsa-webhook:latest"}]
     server = [{"name": "server", "image": "stackrox/admission-controller-webhook-demo:latest"}]
@@ -181,7 +255,12 @@ def webhooks() -> list[dict]:
     def service(ns: str, name: str, app: str, ready: int) -> list[dict]:
         endpoints = [{"addresses": [f"10.244.1.{i + 10}"], "conditions": {"ready": True}} for i in range(ready)]
         return [
-            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": ns}, "spec": {"selector": {"app": app}, "ports": [{"port": 443, "targetPort": 8443}]}},
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": name, "namespace": ns},
+                "spec": {"selector": {"app": app}, "ports": [{"port": 443, "targetPort": 8443}]},
+            },
             {
                 "apiVersion": "discovery.k8s.io/v1",
                 "kind": "EndpointSlice",
@@ -215,7 +294,14 @@ def webhooks() -> list[dict]:
         namespace("webhook-demo"),
         *service("webhook-demo", "webhook-server", "webhook-server", ready=0),
         deployment("webhook-demo", "webhook-server", template("webhook-server", server), replicas=1, status={"replicas": 0}),
-        replicaset("webhook-demo", "webhook-server-5d8b6c7f9", template("webhook-server", server), replicas=1, status={"replicas": 0}, owner="webhook-server"),
+        replicaset(
+            "webhook-demo",
+            "webhook-server-5d8b6c7f9",
+            template("webhook-server", server),
+            replicas=1,
+            status={"replicas": 0},
+            owner="webhook-server",
+        ),
         object_event("ReplicaSet", "webhook-demo", "webhook-server-5d8b6c7f9", timeout, reason="FailedCreate", count=6),
         webhook_config("MutatingWebhookConfiguration", "demo-webhook", "webhook-server.webhook-demo.svc", "webhook-demo", "webhook-server"),
     ]
@@ -223,7 +309,9 @@ def webhooks() -> list[dict]:
 
 def service_accounts() -> list[dict]:
     # https://github.com/giantswarm/kube-stresscheck/issues/7 (the ServiceAccount went to another namespace)
-    message = case_message("kube-stresscheck-7-rs-serviceaccount-other-namespace", "https://github.com/giantswarm/kube-stresscheck/issues/7")
+    message = case_message(
+        "kube-stresscheck-7-rs-serviceaccount-other-namespace", "https://github.com/giantswarm/kube-stresscheck/issues/7"
+    )
     app = "kube-stresscheck"
     c = [{"name": app, "image": "quay.io/giantswarm/kube-stresscheck:latest"}]
     tmpl = template(app, c, serviceAccountName=app)
@@ -231,7 +319,9 @@ def service_accounts() -> list[dict]:
         namespace("kube-system"),
         deployment("kube-system", app, tmpl, replicas=1, status={"replicas": 0}),
         replicaset("kube-system", f"{app}-7f75dbbcb7", tmpl, replicas=1, status={"replicas": 0}, owner=app),
-        object_event("ReplicaSet", "kube-system", f"{app}-7f75dbbcb7", message, reason="FailedCreate", component="replicaset-controller", count=17),
+        object_event(
+            "ReplicaSet", "kube-system", f"{app}-7f75dbbcb7", message, reason="FailedCreate", component="replicaset-controller", count=17
+        ),
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": app, "namespace": "default"}},
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "kube-stress-check", "namespace": "kube-system"}},
     ]
@@ -252,7 +342,13 @@ def no_reason_and_controls() -> list[dict]:
         namespace("operators"),
         deployment("operators", "example-operator", template("example-operator", op), replicas=1, status=status),
         namespace("smaug"),
-        deployment("smaug", "one", template("one", one), replicas=1, status={"replicas": 1, "updatedReplicas": 1, "readyReplicas": 1, "availableReplicas": 1}),
+        deployment(
+            "smaug",
+            "one",
+            template("one", one),
+            replicas=1,
+            status={"replicas": 1, "updatedReplicas": 1, "readyReplicas": 1, "availableReplicas": 1},
+        ),
         replicaset("smaug", "one-7b498b4b4", template("one", one), replicas=1, status={"replicas": 1, "readyReplicas": 1}, owner="one"),
         pod("smaug", "one-7b498b4b4-zs4g7", ("ReplicaSet", "one-7b498b4b4"), one, running(one), labels={"app": "one"}),
         object_event("ReplicaSet", "smaug", "one-7b498b4b4", old, reason="FailedCreate", component="replicaset-controller", last="-20m"),
@@ -261,7 +357,17 @@ def no_reason_and_controls() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def verdicts(server, kubeconfig, k8sdoctor, tmp_path_factory) -> Verdicts:
-    load(server, quota_rollout() + quota_never_fits() + quota_requires() + limitranges() + pod_security() + webhooks() + service_accounts() + no_reason_and_controls())
+    load(
+        server,
+        quota_rollout()
+        + quota_never_fits()
+        + quota_requires()
+        + limitranges()
+        + pod_security()
+        + webhooks()
+        + service_accounts()
+        + no_reason_and_controls(),
+    )
     return run_both(server, kubeconfig, k8sdoctor, tmp_path_factory.mktemp("snapshot"))
 
 
@@ -327,7 +433,9 @@ def test_quota_requires_requests_names_every_container_init_included(verdicts):
         "requests.memory is not set on 2 containers (sysctl (init container), elasticsearch)",
     ]
     commands = [s["command"] for s in f["remediation"] if s["command"]]
-    assert "kubectl -n fpl set resources statefulset/fpl-case-service-pr-3308-es-master -c sysctl --requests=cpu=100m,memory=128Mi" in commands
+    assert (
+        "kubectl -n fpl set resources statefulset/fpl-case-service-pr-3308-es-master -c sysctl --requests=cpu=100m,memory=128Mi" in commands
+    )
 
 
 def test_a_jobs_template_cannot_change_so_it_is_recreated(verdicts):
@@ -374,11 +482,17 @@ def test_webhooks_denied_and_unreachable(verdicts):
         "failurePolicy Fail; calls service k-rail/k-rail"
     ]
     down = finding(verdicts.item("ReplicaSet", "gmsa", "webhook-svc"), "webhook-unreachable")
-    assert down["summary"] == "Admission webhook admission-webhook.windows-gmsa.sigs.k8s.io cannot be reached (failurePolicy Fail): its Service has no ready endpoints"
+    assert (
+        down["summary"]
+        == "Admission webhook admission-webhook.windows-gmsa.sigs.k8s.io cannot be reached (failurePolicy Fail): its Service has no ready endpoints"
+    )
     assert evidence(down, "service gmsa/webhook-svc endpointslices") == ["0 ready of 0 endpoints"]
     assert evidence(down, "service gmsa/webhook-svc pods") == ["no pod matches its selector"]
     timeout = finding(verdicts.item("Deployment", "webhook-demo", "webhook-server"), "webhook-unreachable")
-    assert timeout["summary"] == "Pod creation timed out: webhook webhook-server.webhook-demo.svc intercepts pods here, with no ready endpoints"
+    assert (
+        timeout["summary"]
+        == "Pod creation timed out: webhook webhook-server.webhook-demo.svc intercepts pods here, with no ready endpoints"
+    )
     assert timeout["remediation"][-1]["command"] == "kubectl -n webhook-demo rollout restart deployment/webhook-server"
 
 
@@ -392,7 +506,9 @@ def test_serviceaccount_missing_says_where_it_is(verdicts):
 def test_one_workload_from_both_paths(k8sdoctor, verdicts):
     live = k8sdoctor("diagnose", "deploy/allocation-manager", "-n", "offender-management", "-o", "json")
     assert live.code == 1
-    offline = k8sdoctor("diagnose", "deploy/allocation-manager", "-n", "offender-management", "-o", "json", "--snapshot", str(verdicts.snapshot_path))
+    offline = k8sdoctor(
+        "diagnose", "deploy/allocation-manager", "-n", "offender-management", "-o", "json", "--snapshot", str(verdicts.snapshot_path)
+    )
     assert offline.code == 1, offline.err
     for out in (live.json(), offline.json()):
         assert [(f["category"], f["cause"]) for f in out["findings"]] == [("PodsNotCreated", "quota-exceeded")]

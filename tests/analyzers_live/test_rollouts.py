@@ -60,15 +60,52 @@ def deadline_with_failing_pods() -> list[dict]:
     ns, app = "istio-system", "istio-ingressgateway"
     old_c, new_c = [{"name": "kubectl", "image": f"{RUNNER}:v1.18.19"}], [{"name": "kubectl", "image": f"{RUNNER}:v1.18.20"}]
     status = {"replicas": 2, "updatedReplicas": 1, "readyReplicas": 1, "availableReplicas": 1, "conditions": [progressing]}
-    new_pod = pod(ns, f"{app}-f655c454-x2x7q", ("ReplicaSet", f"{app}-f655c454"), new_c, {"phase": "Pending", "containerStatuses": [waiting(new_c[0], "ImagePullBackOff")]}, created="-25m", labels={"app": app}, nodeName="worker-1")
+    new_pod = pod(
+        ns,
+        f"{app}-f655c454-x2x7q",
+        ("ReplicaSet", f"{app}-f655c454"),
+        new_c,
+        {"phase": "Pending", "containerStatuses": [waiting(new_c[0], "ImagePullBackOff")]},
+        created="-25m",
+        labels={"app": app},
+        nodeName="worker-1",
+    )
     return [
         namespace(ns),
         deployment(ns, app, template(app, new_c), replicas=1, status=status, generation=4),
-        replicaset(ns, f"{app}-7c9d8e6f5", template(app, old_c), replicas=1, status={"replicas": 1, "readyReplicas": 1}, owner=app, revision=3, created="-2d"),
-        replicaset(ns, f"{app}-f655c454", template(app, new_c), replicas=1, status={"replicas": 1, "readyReplicas": 0}, owner=app, revision=4),
-        pod(ns, f"{app}-7c9d8e6f5-a1b2c", ("ReplicaSet", f"{app}-7c9d8e6f5"), old_c, running(old_c), labels={"app": app}, nodeName="worker-2"),
+        replicaset(
+            ns,
+            f"{app}-7c9d8e6f5",
+            template(app, old_c),
+            replicas=1,
+            status={"replicas": 1, "readyReplicas": 1},
+            owner=app,
+            revision=3,
+            created="-2d",
+        ),
+        replicaset(
+            ns, f"{app}-f655c454", template(app, new_c), replicas=1, status={"replicas": 1, "readyReplicas": 0}, owner=app, revision=4
+        ),
+        pod(
+            ns,
+            f"{app}-7c9d8e6f5-a1b2c",
+            ("ReplicaSet", f"{app}-7c9d8e6f5"),
+            old_c,
+            running(old_c),
+            labels={"app": app},
+            nodeName="worker-2",
+        ),
         new_pod,
-        object_event("Pod", ns, new_pod["metadata"]["name"], pull, reason="Failed", component="kubelet", count=9, field_path="spec.containers{kubectl}"),
+        object_event(
+            "Pod",
+            ns,
+            new_pod["metadata"]["name"],
+            pull,
+            reason="Failed",
+            component="kubelet",
+            count=9,
+            field_path="spec.containers{kubectl}",
+        ),
     ]
 
 
@@ -79,20 +116,62 @@ def surge_unschedulable() -> list[dict]:
     assert row["source_url"] == "https://github.com/kubernetes/kubernetes/issues/116891"
     message = row["events"][0]["message"]
     ns, app = "web", "web"
-    affinity = {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{"labelSelector": {"matchLabels": {"app": app}}, "topologyKey": "kubernetes.io/hostname"}]}}
+    affinity = {
+        "podAntiAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": [
+                {"labelSelector": {"matchLabels": {"app": app}}, "topologyKey": "kubernetes.io/hostname"}
+            ]
+        }
+    }
     old_c, new_c = [{"name": "web", "image": "nginx:1.25"}], [{"name": "web", "image": "nginx:1.27"}]
-    status = {"replicas": 4, "updatedReplicas": 1, "readyReplicas": 3, "availableReplicas": 3, "conditions": [{"type": "Progressing", "status": "True", "reason": "ReplicaSetUpdated"}]}
+    status = {
+        "replicas": 4,
+        "updatedReplicas": 1,
+        "readyReplicas": 3,
+        "availableReplicas": 3,
+        "conditions": [{"type": "Progressing", "status": "True", "reason": "ReplicaSetUpdated"}],
+    }
     objects = [
         namespace(ns),
         deployment(ns, app, template(app, new_c, affinity=affinity), replicas=3, status=status, generation=2),
-        replicaset(ns, "web-5d8f7b6c9", template(app, old_c, affinity=affinity), replicas=3, status={"replicas": 3, "readyReplicas": 3}, owner=app, created="-2d"),
+        replicaset(
+            ns,
+            "web-5d8f7b6c9",
+            template(app, old_c, affinity=affinity),
+            replicas=3,
+            status={"replicas": 3, "readyReplicas": 3},
+            owner=app,
+            created="-2d",
+        ),
         replicaset(ns, "web-6c9f8d7b4", template(app, new_c, affinity=affinity), replicas=1, status={"replicas": 1}, owner=app, revision=2),
     ]
     for i in range(3):
-        objects.append(pod(ns, f"web-5d8f7b6c9-{i}", ("ReplicaSet", "web-5d8f7b6c9"), old_c, running(old_c), labels={"app": app}, nodeName=f"worker-{i + 1}"))
+        objects.append(
+            pod(
+                ns,
+                f"web-5d8f7b6c9-{i}",
+                ("ReplicaSet", "web-5d8f7b6c9"),
+                old_c,
+                running(old_c),
+                labels={"app": app},
+                nodeName=f"worker-{i + 1}",
+            )
+        )
     conditions = [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": message, "lastTransitionTime": "-20m"}]
-    surge = pod(ns, "web-6c9f8d7b4-q7w8e", ("ReplicaSet", "web-6c9f8d7b4"), new_c, {"phase": "Pending", "conditions": conditions}, created="-20m", labels={"app": app}, affinity=affinity)
-    objects += [surge, object_event("Pod", ns, surge["metadata"]["name"], message, reason="FailedScheduling", component="default-scheduler", count=12)]
+    surge = pod(
+        ns,
+        "web-6c9f8d7b4-q7w8e",
+        ("ReplicaSet", "web-6c9f8d7b4"),
+        new_c,
+        {"phase": "Pending", "conditions": conditions},
+        created="-20m",
+        labels={"app": app},
+        affinity=affinity,
+    )
+    objects += [
+        surge,
+        object_event("Pod", ns, surge["metadata"]["name"], message, reason="FailedScheduling", component="default-scheduler", count=12),
+    ]
     return objects
 
 
@@ -102,24 +181,87 @@ def not_ready_and_paused() -> list[dict]:
     ns = "notify"
     old_c = [{"name": "apprise", "image": "caronc/apprise:1.1", "readinessProbe": {"httpGet": {"path": "/status", "port": 8000}}}]
     new_c = [{"name": "apprise", "image": "caronc/apprise:1.2", "readinessProbe": {"httpGet": {"path": "/status", "port": 8000}}}]
-    status = {"replicas": 3, "updatedReplicas": 1, "readyReplicas": 2, "availableReplicas": 2, "conditions": [{"type": "Progressing", "status": "True", "reason": "ReplicaSetUpdated"}]}
-    unready = {"phase": "Running", "containerStatuses": [{"name": "apprise", "image": new_c[0]["image"], "ready": False, "restartCount": 0, "state": {"running": {"startedAt": "-10m"}}}]}
-    new_pod = pod(ns, "apprise-7b9c8d6f5-z9x8c", ("ReplicaSet", "apprise-7b9c8d6f5"), new_c, unready, created="-11m", labels={"app": "apprise"}, nodeName="worker-1")
-    paused_status = {"replicas": 2, "updatedReplicas": 0, "readyReplicas": 2, "availableReplicas": 2, "conditions": [{"type": "Progressing", "status": "Unknown", "reason": "DeploymentPaused"}]}
+    status = {
+        "replicas": 3,
+        "updatedReplicas": 1,
+        "readyReplicas": 2,
+        "availableReplicas": 2,
+        "conditions": [{"type": "Progressing", "status": "True", "reason": "ReplicaSetUpdated"}],
+    }
+    unready = {
+        "phase": "Running",
+        "containerStatuses": [
+            {"name": "apprise", "image": new_c[0]["image"], "ready": False, "restartCount": 0, "state": {"running": {"startedAt": "-10m"}}}
+        ],
+    }
+    new_pod = pod(
+        ns,
+        "apprise-7b9c8d6f5-z9x8c",
+        ("ReplicaSet", "apprise-7b9c8d6f5"),
+        new_c,
+        unready,
+        created="-11m",
+        labels={"app": "apprise"},
+        nodeName="worker-1",
+    )
+    paused_status = {
+        "replicas": 2,
+        "updatedReplicas": 0,
+        "readyReplicas": 2,
+        "availableReplicas": 2,
+        "conditions": [{"type": "Progressing", "status": "Unknown", "reason": "DeploymentPaused"}],
+    }
     cache_old = [{"name": "cache", "image": "redis:7.0"}]
     objects = [
         namespace(ns),
         deployment(ns, "apprise", template("apprise", new_c), replicas=2, status=status, generation=2),
-        replicaset(ns, "apprise-5c6d7e8f9", template("apprise", old_c), replicas=2, status={"replicas": 2, "readyReplicas": 2}, owner="apprise", created="-5d"),
+        replicaset(
+            ns,
+            "apprise-5c6d7e8f9",
+            template("apprise", old_c),
+            replicas=2,
+            status={"replicas": 2, "readyReplicas": 2},
+            owner="apprise",
+            created="-5d",
+        ),
         replicaset(ns, "apprise-7b9c8d6f5", template("apprise", new_c), replicas=1, status={"replicas": 1}, owner="apprise", revision=2),
         new_pod,
-        object_event("Pod", ns, new_pod["metadata"]["name"], probe, reason="Unhealthy", component="kubelet", count=40, field_path="spec.containers{apprise}"),
-        deployment(ns, "cache", template("cache", [{"name": "cache", "image": "redis:7.2"}]), replicas=2, status=paused_status, generation=3, paused=True),
-        replicaset(ns, "cache-6f7d8c9b5", template("cache", cache_old), replicas=2, status={"replicas": 2, "readyReplicas": 2}, owner="cache", created="-9d"),
+        object_event(
+            "Pod",
+            ns,
+            new_pod["metadata"]["name"],
+            probe,
+            reason="Unhealthy",
+            component="kubelet",
+            count=40,
+            field_path="spec.containers{apprise}",
+        ),
+        deployment(
+            ns,
+            "cache",
+            template("cache", [{"name": "cache", "image": "redis:7.2"}]),
+            replicas=2,
+            status=paused_status,
+            generation=3,
+            paused=True,
+        ),
+        replicaset(
+            ns,
+            "cache-6f7d8c9b5",
+            template("cache", cache_old),
+            replicas=2,
+            status={"replicas": 2, "readyReplicas": 2},
+            owner="cache",
+            created="-9d",
+        ),
     ]
     for i in range(2):
-        objects.append(pod(ns, f"apprise-5c6d7e8f9-{i}", ("ReplicaSet", "apprise-5c6d7e8f9"), old_c, running(old_c), labels={"app": "apprise"}))
-        objects.append(pod(ns, f"cache-6f7d8c9b5-{i}", ("ReplicaSet", "cache-6f7d8c9b5"), cache_old, running(cache_old), labels={"app": "cache"}))
+        objects.append(
+            pod(ns, f"apprise-5c6d7e8f9-{i}", ("ReplicaSet", "apprise-5c6d7e8f9"), old_c, running(old_c), labels={"app": "apprise"})
+        )
+        objects.append(
+            pod(ns, f"cache-6f7d8c9b5-{i}", ("ReplicaSet", "cache-6f7d8c9b5"), cache_old, running(cache_old), labels={"app": "cache"})
+        )
     return objects
 
 
@@ -134,13 +276,37 @@ def statefulset_rollout() -> list[dict]:
         "kind": "StatefulSet",
         "metadata": {"name": app, "namespace": ns, "generation": 2},
         "spec": {"replicas": 2, "serviceName": app, "selector": {"matchLabels": {"app": app}}, "template": template(app, c)},
-        "status": {"observedGeneration": 2, "replicas": 2, "readyReplicas": 1, "updatedReplicas": 1, "currentRevision": f"{app}-5d8c7b6f4", "updateRevision": f"{app}-7f9b8c6d5"},
+        "status": {
+            "observedGeneration": 2,
+            "replicas": 2,
+            "readyReplicas": 1,
+            "updatedReplicas": 1,
+            "currentRevision": f"{app}-5d8c7b6f4",
+            "updateRevision": f"{app}-7f9b8c6d5",
+        },
     }
     return [
         namespace(ns),
         sts,
-        pod(ns, f"{app}-1", ("StatefulSet", app), c, crashing, created="-15m", labels={"app": app, "controller-revision-hash": f"{app}-7f9b8c6d5"}, nodeName="worker-3"),
-        pod(ns, f"{app}-0", ("StatefulSet", app), c, running(c), created="-3d", labels={"app": app, "controller-revision-hash": f"{app}-5d8c7b6f4"}),
+        pod(
+            ns,
+            f"{app}-1",
+            ("StatefulSet", app),
+            c,
+            crashing,
+            created="-15m",
+            labels={"app": app, "controller-revision-hash": f"{app}-7f9b8c6d5"},
+            nodeName="worker-3",
+        ),
+        pod(
+            ns,
+            f"{app}-0",
+            ("StatefulSet", app),
+            c,
+            running(c),
+            created="-3d",
+            labels={"app": app, "controller-revision-hash": f"{app}-5d8c7b6f4"},
+        ),
     ]
 
 
@@ -153,12 +319,37 @@ def pods_failing() -> list[dict]:
     done = {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}
     objects = [
         namespace(ns),
-        deployment(ns, "kestra", template("kestra", c), replicas=3, status={"replicas": 3, "updatedReplicas": 3, "readyReplicas": 0, "availableReplicas": 0, "conditions": [done]}),
-        replicaset(ns, "kestra-6d5c4b3a2", template("kestra", c), replicas=3, status={"replicas": 3, "readyReplicas": 0}, owner="kestra", created="-2d"),
+        deployment(
+            ns,
+            "kestra",
+            template("kestra", c),
+            replicas=3,
+            status={"replicas": 3, "updatedReplicas": 3, "readyReplicas": 0, "availableReplicas": 0, "conditions": [done]},
+        ),
+        replicaset(
+            ns,
+            "kestra-6d5c4b3a2",
+            template("kestra", c),
+            replicas=3,
+            status={"replicas": 3, "readyReplicas": 0},
+            owner="kestra",
+            created="-2d",
+        ),
     ]
     for suffix in ("k2j4h", "m5n6b", "q8w9e"):
         crashing = {"phase": "Running", "containerStatuses": [waiting(c[0], "CrashLoopBackOff", restarts=7, last=last)]}
-        objects.append(pod(ns, f"kestra-6d5c4b3a2-{suffix}", ("ReplicaSet", "kestra-6d5c4b3a2"), c, crashing, created="-2d", labels={"app": "kestra"}, nodeName="worker-2"))
+        objects.append(
+            pod(
+                ns,
+                f"kestra-6d5c4b3a2-{suffix}",
+                ("ReplicaSet", "kestra-6d5c4b3a2"),
+                c,
+                crashing,
+                created="-2d",
+                labels={"app": "kestra"},
+                nodeName="worker-2",
+            )
+        )
     # https://github.com/gimlet-io/gimlet/issues/649 (OOMKilled, exit code 137)
     oom = {"reason": "OOMKilled", "exitCode": 137, "startedAt": "-9m", "finishedAt": "-8m"}
     agent = [{"name": "agent", "image": "registry.example/log-agent:3.1", "resources": {"limits": {"memory": "128Mi"}}}]
@@ -167,12 +358,33 @@ def pods_failing() -> list[dict]:
         "kind": "DaemonSet",
         "metadata": {"name": "log-agent", "namespace": ns, "generation": 1},
         "spec": {"selector": {"matchLabels": {"app": "log-agent"}}, "template": template("log-agent", agent)},
-        "status": {"observedGeneration": 1, "desiredNumberScheduled": 3, "currentNumberScheduled": 3, "numberReady": 2, "updatedNumberScheduled": 3, "numberAvailable": 2},
+        "status": {
+            "observedGeneration": 1,
+            "desiredNumberScheduled": 3,
+            "currentNumberScheduled": 3,
+            "numberReady": 2,
+            "updatedNumberScheduled": 3,
+            "numberAvailable": 2,
+        },
     }
     objects.append(ds)
     for i in range(3):
-        status = running(agent) if i else {"phase": "Running", "containerStatuses": [waiting(agent[0], "CrashLoopBackOff", restarts=4, last=oom)]}
-        objects.append(pod(ns, f"log-agent-{i}", ("DaemonSet", "log-agent"), agent, status, labels={"app": "log-agent", "pod-template-generation": "1"}, nodeName=f"worker-{i + 1}"))
+        status = (
+            running(agent)
+            if i
+            else {"phase": "Running", "containerStatuses": [waiting(agent[0], "CrashLoopBackOff", restarts=4, last=oom)]}
+        )
+        objects.append(
+            pod(
+                ns,
+                f"log-agent-{i}",
+                ("DaemonSet", "log-agent"),
+                agent,
+                status,
+                labels={"app": "log-agent", "pod-template-generation": "1"},
+                nodeName=f"worker-{i + 1}",
+            )
+        )
     return objects
 
 
@@ -183,18 +395,58 @@ def controls() -> list[dict]:
     ns = "steady"
     c = [{"name": "app", "image": "nginx:1.27"}]
     finished = {"replicas": 1, "updatedReplicas": 1, "readyReplicas": 1, "availableReplicas": 1, "conditions": [row["conditions"][0]]}
-    starting = {"replicas": 2, "updatedReplicas": 1, "readyReplicas": 1, "availableReplicas": 1, "conditions": [{"type": "Progressing", "status": "True", "reason": "ReplicaSetUpdated"}]}
+    starting = {
+        "replicas": 2,
+        "updatedReplicas": 1,
+        "readyReplicas": 1,
+        "availableReplicas": 1,
+        "conditions": [{"type": "Progressing", "status": "True", "reason": "ReplicaSetUpdated"}],
+    }
     creating = {"phase": "Pending", "containerStatuses": [waiting(c[0], "ContainerCreating")]}
     return [
         namespace(ns),
         deployment(ns, "finished", template("finished", c), replicas=1, status=finished, generation=2),
-        replicaset(ns, "finished-5f6d7c8b9", template("finished", c), replicas=1, status={"replicas": 1, "readyReplicas": 1}, owner="finished", revision=2),
+        replicaset(
+            ns,
+            "finished-5f6d7c8b9",
+            template("finished", c),
+            replicas=1,
+            status={"replicas": 1, "readyReplicas": 1},
+            owner="finished",
+            revision=2,
+        ),
         pod(ns, "finished-5f6d7c8b9-a", ("ReplicaSet", "finished-5f6d7c8b9"), c, running(c), labels={"app": "finished"}),
         deployment(ns, "rolling", template("rolling", c), replicas=1, status=starting, generation=2),
-        replicaset(ns, "rolling-4d5c6b7a8", template("rolling", [{"name": "app", "image": "nginx:1.25"}]), replicas=1, status={"replicas": 1, "readyReplicas": 1}, owner="rolling", created="-3d"),
-        replicaset(ns, "rolling-9a8b7c6d5", template("rolling", c), replicas=1, status={"replicas": 1}, owner="rolling", revision=2, created="-30s"),
-        pod(ns, "rolling-4d5c6b7a8-a", ("ReplicaSet", "rolling-4d5c6b7a8"), [{"name": "app", "image": "nginx:1.25"}], running([{"name": "app", "image": "nginx:1.25"}]), labels={"app": "rolling"}),
-        pod(ns, "rolling-9a8b7c6d5-b", ("ReplicaSet", "rolling-9a8b7c6d5"), c, creating, created="-20s", labels={"app": "rolling"}, nodeName="worker-1"),
+        replicaset(
+            ns,
+            "rolling-4d5c6b7a8",
+            template("rolling", [{"name": "app", "image": "nginx:1.25"}]),
+            replicas=1,
+            status={"replicas": 1, "readyReplicas": 1},
+            owner="rolling",
+            created="-3d",
+        ),
+        replicaset(
+            ns, "rolling-9a8b7c6d5", template("rolling", c), replicas=1, status={"replicas": 1}, owner="rolling", revision=2, created="-30s"
+        ),
+        pod(
+            ns,
+            "rolling-4d5c6b7a8-a",
+            ("ReplicaSet", "rolling-4d5c6b7a8"),
+            [{"name": "app", "image": "nginx:1.25"}],
+            running([{"name": "app", "image": "nginx:1.25"}]),
+            labels={"app": "rolling"},
+        ),
+        pod(
+            ns,
+            "rolling-9a8b7c6d5-b",
+            ("ReplicaSet", "rolling-9a8b7c6d5"),
+            c,
+            creating,
+            created="-20s",
+            labels={"app": "rolling"},
+            nodeName="worker-1",
+        ),
     ]
 
 
@@ -203,9 +455,22 @@ def verdicts(server, kubeconfig, k8sdoctor, tmp_path_factory) -> Verdicts:
     nodes = [node(f"worker-{i}") for i in (1, 2, 3)]
     # https://github.com/kestra-io/helm-charts/issues/8
     log = corpus_logs("kestra-hikari-postgres-connection-refused", "https://github.com/kestra-io/helm-charts/issues/8")
-    logs = [{"namespace": "shop", "pod": f"kestra-6d5c4b3a2-{s}", "container": "kestra", "previous": True, "lines": log} for s in ("k2j4h", "m5n6b", "q8w9e")]
+    logs = [
+        {"namespace": "shop", "pod": f"kestra-6d5c4b3a2-{s}", "container": "kestra", "previous": True, "lines": log}
+        for s in ("k2j4h", "m5n6b", "q8w9e")
+    ]
     logs.append({"namespace": "kestra", "pod": "kestra-db-migrate-1", "container": "kestra", "previous": True, "lines": log})
-    load(server, nodes + deadline_with_failing_pods() + surge_unschedulable() + not_ready_and_paused() + statefulset_rollout() + pods_failing() + controls(), logs)
+    load(
+        server,
+        nodes
+        + deadline_with_failing_pods()
+        + surge_unschedulable()
+        + not_ready_and_paused()
+        + statefulset_rollout()
+        + pods_failing()
+        + controls(),
+        logs,
+    )
     return run_both(server, kubeconfig, k8sdoctor, tmp_path_factory.mktemp("snapshot"))
 
 
@@ -230,7 +495,9 @@ def test_the_deadline_is_answered_from_the_new_pods_with_the_rollback(verdicts):
     assert f["severity"] == "warning"  # the previous revision's pod still serves
     assert f["summary"].startswith("The new revision's pods fail: ImagePullBackOff › image-not-found")
     assert f["object"] == {"kind": "Pod", "namespace": "istio-system", "name": "istio-ingressgateway-f655c454-x2x7q"}
-    assert evidence(f, "status.conditions[Progressing].message") == ['ReplicaSet "istio-ingressgateway-f655c454" has timed out progressing.']
+    assert evidence(f, "status.conditions[Progressing].message") == [
+        'ReplicaSet "istio-ingressgateway-f655c454" has timed out progressing.'
+    ]
     assert any("manifest for lachlanevenson/k8s-kubectl:v1.18.20 not found" in e["text"] for e in f["evidence"])
     assert evidence(f, "replicasets istio-ingressgateway-7c9d8e6f5 → istio-ingressgateway-f655c454 spec.template.spec") == [
         f"image kubectl: {RUNNER}:v1.18.19 → {RUNNER}:v1.18.20"
@@ -251,7 +518,9 @@ def test_not_ready_paused_and_statefulset_rollouts(verdicts):
     assert "NotReady › readiness-probe-failure" in nr["summary"]
     paused = finding(verdicts.item("Deployment", "notify", "cache"), "rollout-paused")
     assert paused["severity"] == "warning"
-    assert evidence(paused, "replicaset cache-6f7d8c9b5 → deployment spec.template.spec (pending)") == ["image cache: redis:7.0 → redis:7.2"]
+    assert evidence(paused, "replicaset cache-6f7d8c9b5 → deployment spec.template.spec (pending)") == [
+        "image cache: redis:7.0 → redis:7.2"
+    ]
     sts = finding(verdicts.item("StatefulSet", "kestra", "kestra-db-migrate"), "new-pods-failing")
     assert sts["severity"] == "warning"  # kestra-db-migrate-0 still runs the current revision
     assert "CrashLoopBackOff › dependency-unreachable" in sts["summary"]

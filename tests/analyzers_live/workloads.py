@@ -100,7 +100,17 @@ def cronjob(ns: str, name: str, schedule: str, tmpl: dict, *, status: dict, crea
     }
 
 
-def pod(ns: str, name: str, owner: tuple[str, str], containers: list[dict], status: dict, *, created: str = "-1h", labels: dict | None = None, **spec) -> dict:
+def pod(
+    ns: str,
+    name: str,
+    owner: tuple[str, str],
+    containers: list[dict],
+    status: dict,
+    *,
+    created: str = "-1h",
+    labels: dict | None = None,
+    **spec,
+) -> dict:
     kind, owner_name = owner
     api = "batch/v1" if kind == "Job" else "apps/v1"
     return {
@@ -129,9 +139,28 @@ def running(containers: list[dict]) -> dict:
     }
 
 
-def object_event(kind: str, ns: str, name: str, message: str, *, reason: str, type_: str = "Warning", component: str = "", count: int = 1, last: str = "-2m", field_path: str = "") -> dict:
+def object_event(
+    kind: str,
+    ns: str,
+    name: str,
+    message: str,
+    *,
+    reason: str,
+    type_: str = "Warning",
+    component: str = "",
+    count: int = 1,
+    last: str = "-2m",
+    field_path: str = "",
+) -> dict:
     """An event about any object; `message` must come from a fixture row."""
-    api = {"ReplicaSet": "apps/v1", "Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "Job": "batch/v1", "CronJob": "batch/v1"}.get(kind, "v1")
+    api = {
+        "ReplicaSet": "apps/v1",
+        "Deployment": "apps/v1",
+        "StatefulSet": "apps/v1",
+        "DaemonSet": "apps/v1",
+        "Job": "batch/v1",
+        "CronJob": "batch/v1",
+    }.get(kind, "v1")
     involved = {"apiVersion": api, "kind": kind, "namespace": ns, "name": name}
     if field_path:
         involved["fieldPath"] = field_path
@@ -169,7 +198,9 @@ class Verdicts:
     def causes(self, kinds: tuple[str, ...], *, snapshot: bool = False) -> set[tuple[str, str, str, str, str]]:
         """(kind, namespace, name, category, cause) of every finding on objects of these kinds."""
         items = (self.snapshot if snapshot else self.live)["items"]
-        return {(i["kind"], i["namespace"], i["name"], f["category"], f["cause"]) for i in items if i["kind"] in kinds for f in i["findings"]}
+        return {
+            (i["kind"], i["namespace"], i["name"], f["category"], f["cause"]) for i in items if i["kind"] in kinds for f in i["findings"]
+        }
 
 
 def run_both(server, kubeconfig: Path, k8sdoctor, tmp: Path) -> Verdicts:

@@ -33,8 +33,17 @@ OBJECTS = [
         "apiVersion": "apps/v1",
         "kind": "DaemonSet",
         "metadata": {"name": "agent", "namespace": "work", "creationTimestamp": "-4h"},
-        "spec": {"selector": SELECTOR, "template": {**TEMPLATE, "spec": {**TEMPLATE["spec"], "nodeSelector": {"kubernetes.io/os": "linux"}}}},
-        "status": {"desiredNumberScheduled": 3, "currentNumberScheduled": 3, "numberReady": 2, "updatedNumberScheduled": 3, "numberAvailable": 2},
+        "spec": {
+            "selector": SELECTOR,
+            "template": {**TEMPLATE, "spec": {**TEMPLATE["spec"], "nodeSelector": {"kubernetes.io/os": "linux"}}},
+        },
+        "status": {
+            "desiredNumberScheduled": 3,
+            "currentNumberScheduled": 3,
+            "numberReady": 2,
+            "updatedNumberScheduled": 3,
+            "numberAvailable": 2,
+        },
     },
     {
         "apiVersion": "batch/v1",
@@ -55,7 +64,10 @@ OBJECTS = [
         "kind": "ResourceQuota",
         "metadata": {"name": "compute", "namespace": "work", "creationTimestamp": "-5d"},
         "spec": {"hard": {"pods": "10", "requests.cpu": "4", "limits.cpu": "8"}},
-        "status": {"hard": {"pods": "10", "requests.cpu": "4", "limits.cpu": "8"}, "used": {"pods": "6", "requests.cpu": "3500m", "limits.cpu": "7"}},
+        "status": {
+            "hard": {"pods": "10", "requests.cpu": "4", "limits.cpu": "8"},
+            "used": {"pods": "6", "requests.cpu": "3500m", "limits.cpu": "7"},
+        },
     },
     {
         "apiVersion": "v1",
@@ -68,8 +80,18 @@ OBJECTS = [
         "kind": "ValidatingWebhookConfiguration",
         "metadata": {"name": "policy"},
         "webhooks": [
-            {"name": "a.policy.example", "clientConfig": {"service": {"namespace": "work", "name": "policy"}}, "sideEffects": "None", "admissionReviewVersions": ["v1"]},
-            {"name": "b.policy.example", "clientConfig": {"service": {"namespace": "work", "name": "policy"}}, "sideEffects": "None", "admissionReviewVersions": ["v1"]},
+            {
+                "name": "a.policy.example",
+                "clientConfig": {"service": {"namespace": "work", "name": "policy"}},
+                "sideEffects": "None",
+                "admissionReviewVersions": ["v1"],
+            },
+            {
+                "name": "b.policy.example",
+                "clientConfig": {"service": {"namespace": "work", "name": "policy"}},
+                "sideEffects": "None",
+                "admissionReviewVersions": ["v1"],
+            },
         ],
     },
 ]
@@ -89,13 +111,19 @@ def table(text: str) -> list[list[str]]:
 
 
 def test_get_prints_each_kinds_columns(kubectl):
-    assert table(kubectl("get", "rs", "-n", "work").stdout) == [["NAME", "DESIRED", "CURRENT", "READY", "AGE"], ["app-5d8f7b6c9", "3", "2", "1", "120m"]]
+    assert table(kubectl("get", "rs", "-n", "work").stdout) == [
+        ["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+        ["app-5d8f7b6c9", "3", "2", "1", "120m"],
+    ]
     assert table(kubectl("get", "sts", "-n", "work").stdout) == [["NAME", "READY", "AGE"], ["db", "1/2", "3h"]]
     assert table(kubectl("get", "ds", "-n", "work").stdout) == [
         ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"],
         ["agent", "3", "3", "2", "3", "2", "kubernetes.io/os=linux", "4h"],
     ]
-    assert table(kubectl("get", "jobs", "-n", "work").stdout) == [["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["migrate", "Failed", "0/1", "60m", "60m"]]
+    assert table(kubectl("get", "jobs", "-n", "work").stdout) == [
+        ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+        ["migrate", "Failed", "0/1", "60m", "60m"],
+    ]
     assert table(kubectl("get", "cj", "-n", "work").stdout) == [
         ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"],
         ["report", "0 2 * * *", "Etc/UTC", "True", "0", "3d", "10d"],

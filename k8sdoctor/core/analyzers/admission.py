@@ -113,7 +113,12 @@ def _patch_steps(facts: ObjectFacts, template: PodTemplate | None, settings: dic
                 f"in its pod template: {to_json(lists)}"
             )
         ]
-    return [Step("Set the fields the Pod Security level asks for, per container (a strategic-merge patch of the pod template).", target.patch_pod_spec(lists))]
+    return [
+        Step(
+            "Set the fields the Pod Security level asks for, per container (a strategic-merge patch of the pod template).",
+            target.patch_pod_spec(lists),
+        )
+    ]
 
 
 def _namespace_level(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> None:
@@ -248,7 +253,9 @@ def _timeout_candidates(finding: Finding, facts: ObjectFacts, inventory: Invento
     if not candidates:
         if all(inventory.listed(kind, "") for kind in WEBHOOK_KINDS):
             add_evidence(finding, "admission webhooks", f"none intercepts pod creation in namespace {facts.namespace}")
-            finding.summary = "Pod creation timed out at the API server, and no admission webhook is in the way: the API server itself was slow"
+            finding.summary = (
+                "Pod creation timed out at the API server, and no admission webhook is in the way: the API server itself was slow"
+            )
         else:
             add_evidence(finding, "admission webhooks", "could not be read: the webhook that timed out cannot be named")
         return

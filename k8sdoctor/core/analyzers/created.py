@@ -53,7 +53,9 @@ def _amount(resource: str, value: float) -> str:
 def _milli_memory(resource: str, text: str) -> str | None:
     """A memory quantity in milli-units (`500m` is half a byte): almost always meant as `500Mi`."""
     if _base(resource) in ("memory", "ephemeral-storage", "storage") and re.fullmatch(r"\d+(?:\.\d+)?m", text.strip()):
-        return f"{text.strip()} of {_base(resource)} means {text.strip()[:-1]} thousandths of a byte; {text.strip()[:-1]}Mi was probably meant"
+        return (
+            f"{text.strip()} of {_base(resource)} means {text.strip()[:-1]} thousandths of a byte; {text.strip()[:-1]}Mi was probably meant"
+        )
     return None
 
 
@@ -73,8 +75,18 @@ def _fit_steps_to_kind(finding: Finding, facts: ObjectFacts, inventory: Inventor
         return not (facts.kind == "Job" and (" set resources " in command or " set serviceaccount " in command))
 
     finding.remediation = [s if applies(s) else Step(s.text) for s in finding.remediation]
-    if facts.kind == "Job" and finding.cause in ("quota-requires-requests", "limitrange-violation", "pod-security-violation", "serviceaccount-missing"):
-        finding.remediation.append(Step("A Job's pod template cannot change: delete the Job and create it again with the fix.", f"kubectl -n {quote(facts.namespace)} get job {quote(facts.name)} -o yaml"))
+    if facts.kind == "Job" and finding.cause in (
+        "quota-requires-requests",
+        "limitrange-violation",
+        "pod-security-violation",
+        "serviceaccount-missing",
+    ):
+        finding.remediation.append(
+            Step(
+                "A Job's pod template cannot change: delete the Job and create it again with the fix.",
+                f"kubectl -n {quote(facts.namespace)} get job {quote(facts.name)} -o yaml",
+            )
+        )
 
 
 # ---- quota exceeded ------------------------------------------------------------------------------
@@ -297,7 +309,10 @@ def _limitrange(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> N
     if target is not None and fix is not None:
         kind, value = fix
         command = target.set_resources(offenders[0].name, **{"limits" if kind == "limit" else "requests": f"{resource}={value}"})
-        lead_with(finding, [Step(f"Set the {kind} of {resource} of container {offenders[0].name} to {value}, inside the LimitRange's bounds.", command)])
+        lead_with(
+            finding,
+            [Step(f"Set the {kind} of {resource} of container {offenders[0].name} to {value}, inside the LimitRange's bounds.", command)],
+        )
 
 
 def _bound_words(c: dict[str, str]) -> str:
@@ -358,12 +373,26 @@ def _serviceaccount(finding: Finding, facts: ObjectFacts, inventory: Inventory) 
             add_evidence(finding, f"{template.where}.serviceAccountName", named)
     similar = close_matches(name, inventory.names("ServiceAccount", namespace))
     elsewhere = sorted(
-        as_str(dig(sa, "metadata", "namespace")) for sa in inventory.all("ServiceAccount") if name_of(sa) == name and as_str(dig(sa, "metadata", "namespace")) != namespace
+        as_str(dig(sa, "metadata", "namespace"))
+        for sa in inventory.all("ServiceAccount")
+        if name_of(sa) == name and as_str(dig(sa, "metadata", "namespace")) != namespace
     )
     if elsewhere:
-        add_evidence(finding, "serviceaccounts", f"a ServiceAccount named {name} exists in {listing(len(elsewhere), 'namespace', elsewhere)}, not in {namespace}")
+        add_evidence(
+            finding,
+            "serviceaccounts",
+            f"a ServiceAccount named {name} exists in {listing(len(elsewhere), 'namespace', elsewhere)}, not in {namespace}",
+        )
     if similar:
         add_evidence(finding, f"serviceaccounts in namespace {namespace}", f"did you mean {' or '.join(similar[:2])}?")
         target = template_target(facts)
         if target is not None:
-            lead_with(finding, [Step(f"Point the pod template at {similar[0]}, if that is the one meant.", target.kubectl("set", "serviceaccount", target.ref, similar[0]))])
+            lead_with(
+                finding,
+                [
+                    Step(
+                        f"Point the pod template at {similar[0]}, if that is the one meant.",
+                        target.kubectl("set", "serviceaccount", target.ref, similar[0]),
+                    )
+                ],
+            )

@@ -105,7 +105,11 @@ def _overdue(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> None
     )
     deadline = as_int(dig(facts.raw, "spec", "startingDeadlineSeconds"))
     if finding.cause == "too-many-missed-starts":
-        add_evidence(finding, "spec.startingDeadlineSeconds", str(deadline) if deadline is not None else "not set: every missed run since the last one counts")
+        add_evidence(
+            finding,
+            "spec.startingDeadlineSeconds",
+            str(deadline) if deadline is not None else "not set: every missed run since the last one counts",
+        )
     finding.summary = f"{finding.summary} (no run for {ago}, {missed} missed)"
 
 

@@ -60,7 +60,11 @@ def _rollback(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> Non
         newest = newest_replicaset(inventory, facts.raw)
         if newest is None:
             return
-        older = [rs for _k, rs in inventory.children("Deployment", facts.namespace, facts.name, "ReplicaSet") if revision_of(rs) < revision_of(newest)]
+        older = [
+            rs
+            for _k, rs in inventory.children("Deployment", facts.namespace, facts.name, "ReplicaSet")
+            if revision_of(rs) < revision_of(newest)
+        ]
         if not older:
             return
         previous = max(older, key=revision_of)
@@ -73,7 +77,15 @@ def _rollback(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> Non
         )
         runs = f", which still runs {count(ready, 'ready pod')}" if ready else ""
         command = f"kubectl rollout undo {quote(ref)} -n {quote(facts.namespace)} --to-revision={revision_of(previous)}"
-        lead_with(finding, [Step(f"Roll back to revision {revision_of(previous)} (replicaset {name_of(previous)}){runs}, while you fix the new one.", command)])
+        lead_with(
+            finding,
+            [
+                Step(
+                    f"Roll back to revision {revision_of(previous)} (replicaset {name_of(previous)}){runs}, while you fix the new one.",
+                    command,
+                )
+            ],
+        )
         return
     current = as_str(dig(facts.raw, "status", "currentRevision")) if facts.kind == "StatefulSet" else ""
     text = f"Roll back to the previous revision{f' ({current}, status.currentRevision)' if current else ''}, while you fix the new one."
@@ -130,9 +142,17 @@ def _deadline(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> Non
     """Say what is known when no new pod fails: none exists, or they run and the rollout is just slow."""
     new_pods = revision_pods(facts)[0]
     if not new_pods:
-        add_evidence(finding, "new revision's pods", "none in view: they were never created or are already gone; the new ReplicaSet's events say which")
+        add_evidence(
+            finding,
+            "new revision's pods",
+            "none in view: they were never created or are already gone; the new ReplicaSet's events say which",
+        )
     elif not new_pods_failing(facts):
-        add_evidence(finding, "new revision's pods", f"{count(len(new_pods), 'pod')} without a problem: the rollout may be slow (minReadySeconds, a slow start), not broken")
+        add_evidence(
+            finding,
+            "new revision's pods",
+            f"{count(len(new_pods), 'pod')} without a problem: the rollout may be slow (minReadySeconds, a slow start), not broken",
+        )
 
 
 # ---- PodsFailing -----------------------------------------------------------------------------------

@@ -294,7 +294,8 @@ def revision_pods(facts: ObjectFacts) -> tuple[list[dict], list[dict]]:
         if f.kind == "Deployment":
             newest = newest_replicaset(inv, raw)
             sets = [rs for _k, rs in inv.children("Deployment", namespace, f.name, "ReplicaSet")]
-            new, old = [], []
+            new: list[dict] = []
+            old: list[dict] = []
             for rs in sets:
                 pods = [p for _k, p in inv.children("ReplicaSet", namespace, name_of(rs), "Pod")]
                 (new if rs is newest else old).extend(pods)

@@ -25,7 +25,7 @@ _MACROS = {
     "@hourly": "0 * * * *",
 }
 #: (lowest, highest, names) of each field, in order.
-_FIELDS = ((0, 59, {}), (0, 23, {}), (1, 31, {}), (1, 12, _MONTHS), (0, 6, _WEEKDAYS))
+_FIELDS: tuple[tuple[int, int, dict[str, int]], ...] = ((0, 59, {}), (0, 23, {}), (1, 31, {}), (1, 12, _MONTHS), (0, 6, _WEEKDAYS))
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 #: How far ahead a schedule is searched before it is called impossible (robfig gives up after 5 years).
 _YEARS_AHEAD = 5
@@ -99,9 +99,9 @@ def parse_schedule(schedule: str, time_zone: str | None = None) -> Schedule:
     parts = text.split()
     if len(parts) != 5:
         raise CronError(f"expected 5 fields, found {len(parts)}")
-    values = [_field(part, *spec) for part, spec in zip(parts, _FIELDS, strict=True)]
+    minutes, hours, days, months, weekdays = (frozenset(_field(part, *spec)) for part, spec in zip(parts, _FIELDS, strict=True))
     star = [part in ("*", "?", "*/1", "?/1") for part in parts]
-    return Schedule(*(frozenset(v) for v in values), any_day=star[2] or star[4], zone=zone)
+    return Schedule(minutes, hours, days, months, weekdays, any_day=star[2] or star[4], zone=zone)
 
 
 def _zone(name: str | None) -> tzinfo:
