@@ -220,13 +220,18 @@ def _replicas_ready(facts: ObjectFacts) -> Values:
     return one(ready_replicas(facts.kind, facts.raw), None)
 
 
-@kind_field("replicas.unready", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
+@kind_field("replicas.unready", *WORKLOAD_KINDS)
 def _replicas_unready(facts: ObjectFacts) -> Values:
-    """Desired replicas that are not ready, from the status alone (a cheap first test)."""
-    if facts.kind == "DaemonSet":
-        desired = as_int(dig(facts.raw, "status", "desiredNumberScheduled")) or 0
-    else:
-        desired = _replicas(facts.raw)
+    """Pods it wants ready that are not, from the status alone (a cheap first test before its pods are
+    diagnosed): desired minus ready; a Job's active pods not ready; a CronJob's active Jobs."""
+    status = as_dict(facts.raw.get("status"))
+    if facts.kind == "CronJob":
+        return [(len(dicts(status.get("active"))), None)]
+    if facts.kind == "Job":
+        active = as_int(status.get("active")) or 0
+        ready = as_int(status.get("ready"))  # since 1.24; unknown before: every active pod is looked at
+        return [(active - ready if ready is not None else active, None)]
+    desired = as_int(status.get("desiredNumberScheduled")) or 0 if facts.kind == "DaemonSet" else _replicas(facts.raw)
     return [(max(0, desired - (ready_replicas(facts.kind, facts.raw) or 0)), None)]
 
 
