@@ -178,3 +178,45 @@ def test_a_pod_security_message_cut_short_keeps_its_last_check():
 def test_every_builtin_example_passes(playbooks, engine):
     failed = [f"{r.playbook}: {r.name}: {r.detail}" for r in run_examples(engine, playbooks, datetime.now(UTC)) if not r.ok]
     assert failed == []
+
+
+def test_a_name_from_a_message_that_reads_as_an_option_never_enters_a_command(engine):
+    """Hostile input: the never-fit quota message of
+    https://github.com/freqq/ckad-prep/blob/main/bmuschko-crash-course/05-defining-resource-requirements.md
+    with its quota name replaced by an option (anyone who can create Events controls such text)."""
+    from k8sdoctor.core.inventory import Inventory
+
+    row = beyond_case("ckad-prep-pod-request-above-quota-hard")
+    message = row["kubectl"][0].split('error when creating "pod.yaml": ', 1)[1]
+    hostile = message.replace("exceeded quota: app,", "exceeded quota: --server=https://evil.example,")
+    assert hostile != message
+    rs = {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {"name": "busybox", "namespace": "rq-demo", "uid": "rs-uid", "creationTimestamp": "2026-12-01T11:00:00Z"},
+        "spec": {"replicas": 1, "template": {"spec": {"containers": [{"name": "busybox", "image": "busybox"}]}}},
+        "status": {
+            "replicas": 0,
+            "conditions": [{"type": "ReplicaFailure", "status": "True", "reason": "FailedCreate", "message": hostile}],
+        },
+    }
+    inv = Inventory()
+    inv.put("ReplicaSet", rs)
+    found = engine.diagnose_object(inv, "ReplicaSet", rs, NOW).to_dict()["findings"]
+    assert found[0]["cause"] == "quota-exceeded"
+    assert "--server=https://evil.example" in found[0]["summary"]
+    commands = [s["command"] for f in found for s in f["remediation"] if s.get("command")]
+    assert commands and not any("evil" in c for c in commands)
+
+
+@pytest.mark.parametrize("text", [", a" * 6000, "a" * 18000, "a " * 9000, "a(" * 9000])
+def test_message_parsing_stays_linear_on_long_hostile_text(text):
+    """Pod Security and quota messages are parsed in linear time (a quadratic scan of 16 KB takes seconds)."""
+    import time
+
+    from k8sdoctor.core.analyzers.created import _required
+
+    started = time.perf_counter()
+    pod_security_checks(text)
+    _required({"missing": text})
+    assert time.perf_counter() - started < 0.5

@@ -216,18 +216,19 @@ def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
 
 def main(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
     from k8sdoctor.errors import NotFoundError, UserError
+    from k8sdoctor.sanitize import one_line, safe
 
     try:
         return run(argv, quick_exit=quick_exit)
     except NotFoundError as exc:
-        print(f"k8sdoctor: error: {exc}", file=sys.stderr)
+        print(f"k8sdoctor: error: {safe(exc)}", file=sys.stderr)
         if exc.suggestions:
-            print(f"did you mean: {', '.join(exc.suggestions)}?", file=sys.stderr)
+            print(f"did you mean: {', '.join(one_line(s) for s in exc.suggestions)}?", file=sys.stderr)
         return exc.exit_code
     except UserError as exc:
-        print(f"k8sdoctor: error: {exc}", file=sys.stderr)
+        print(f"k8sdoctor: error: {safe(exc)}", file=sys.stderr)
         if exc.hint:
-            print(exc.hint, file=sys.stderr)
+            print(safe(exc.hint), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -235,7 +236,7 @@ def main(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
         return 0
     except Exception as exc:
         path = _log_crash(exc)
-        print(f"k8sdoctor: internal error: {type(exc).__name__}: {exc} (details in {path})", file=sys.stderr)
+        print(f"k8sdoctor: internal error: {type(exc).__name__}: {safe(exc)} (details in {path})", file=sys.stderr)
         return 2
 
 

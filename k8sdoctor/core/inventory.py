@@ -60,12 +60,18 @@ class Unreadable:
 
 
 def _meta(obj: dict) -> dict:
-    return as_dict(obj.get("metadata"))
+    meta = obj.get("metadata")
+    return meta if type(meta) is dict else {}
+
+
+def _text(value: object) -> str:
+    """A string field, or "" (the hot path of every put: cheaper than raw.as_str)."""
+    return value if type(value) is str else ""
 
 
 def obj_key(obj: dict) -> Key:
     meta = _meta(obj)
-    return (as_str(meta.get("namespace")), as_str(meta.get("name")))
+    return (_text(meta.get("namespace")), _text(meta.get("name")))
 
 
 def _drop_managed_fields(obj: dict) -> dict:
@@ -76,7 +82,7 @@ def _drop_managed_fields(obj: dict) -> dict:
 
 
 def _uid(obj: dict) -> str:
-    return as_str(_meta(obj).get("uid"))
+    return _text(_meta(obj).get("uid"))
 
 
 def _has_keys(obj: dict) -> bool:
@@ -86,12 +92,14 @@ def _has_keys(obj: dict) -> bool:
 
 def event_subject(event: dict) -> dict:
     """The object an event is about: core/v1 `involvedObject`, or events.k8s.io/v1 `regarding`."""
-    return as_dict(event.get("involvedObject") or event.get("regarding"))
+    subject = event.get("involvedObject") or event.get("regarding")
+    return subject if type(subject) is dict else {}
 
 
-def event_subject_ref(event: dict) -> Ref:
+def event_subject_ref(event: dict, subject: dict | None = None) -> Ref:
     """(kind, namespace, name) of the object an event is about; an event without a kind is about a pod."""
-    subject = event_subject(event)
+    if subject is None:
+        subject = event_subject(event)
     kind = subject.get("kind")
     if type(kind) is not str or not kind:
         kind = "Pod"
@@ -338,10 +346,11 @@ class Inventory:
         return (ref[1], ref[2]) if ref[0] == "Pod" else None
 
     def _index_event(self, eid: str, event: dict, add: bool) -> Ref:
-        ref = event_subject_ref(event)
+        subject = event_subject(event)
+        ref = event_subject_ref(event, subject)
         op = set.add if add else set.discard
         op(self._events_by_subject[ref], eid)
-        uid = as_str(event_subject(event).get("uid"))
+        uid = _text(subject.get("uid"))
         if uid:
             op(self._events_by_uid[uid], eid)
         return ref

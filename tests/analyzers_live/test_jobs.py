@@ -257,7 +257,7 @@ def test_a_failed_job_quotes_its_failed_runs(verdicts):
     assert evidence(f, "job demo status and spec") == ["failed 5, succeeded 0; backoffLimit 6"]
     assert f["summary"].startswith("The Job failed: its pods failed more often than its backoff limit allows: ")
     assert evidence(f, "pods") == ["2 of 2 pods fail the same way"]
-    assert f["remediation"][0]["command"].startswith("kubectl -n batch logs demo-")
+    assert f["remediation"][0]["command"].startswith("kubectl -n batch logs -c nginx -- demo-")
 
 
 def test_a_job_whose_pods_are_gone_says_what_deleted_them(verdicts):
@@ -289,7 +289,7 @@ def test_cronjobs_that_do_not_run(verdicts):
         "Runs are skipped: concurrencyPolicy Forbid waits on an active Job that does not finish (no run for "
     )
     assert "5 missed): ImagePullBackOff › image-not-found" in blocked["summary"]
-    assert blocked["remediation"][0]["command"] == "kubectl -n cron delete job testjob-1"
+    assert blocked["remediation"][0]["command"] == "kubectl -n cron delete job -- testjob-1"
     overdue = finding(verdicts.item("CronJob", "cron", "hourly-export"), "schedule-overdue")
     assert overdue["severity"] == "warning" and "missed)" in overdue["summary"]
 

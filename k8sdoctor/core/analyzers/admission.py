@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
-from k8sdoctor.core.analyzers.kubectl import quote, to_json
+from k8sdoctor.core.analyzers.kubectl import is_option_like, operands, quote, to_json
 from k8sdoctor.core.analyzers.template import PodTemplate, refused_template, template_target
 from k8sdoctor.core.analyzers.wording import listing
 from k8sdoctor.core.facts import ObjectFacts
@@ -22,7 +22,9 @@ from k8sdoctor.core.kube.raw import as_dict, as_str, dicts, dig, name_of
 from k8sdoctor.core.kube.selectors import label_selector_matches, string_map
 
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
-_CHECK = re.compile(r"(?:^|, )([^(),][^()]*?) \(([^()]*)\)")
+#: check names hold no comma, so each try ends at the next one: linear in the message
+_CHECK = re.compile(r"(?:^|, )([^(),][^(),]*?) \(([^()]*)\)")
+MAX_MESSAGE = 16384
 _MUST_SET = re.compile(
     r'(?:pod or )?containers? (?P<names>"[^"]+"(?:, "[^"]+")*) must set securityContext\.(?P<field>[\w.]+)(?:=(?P<value>\S+)| to "(?P<choice>[^"]+)")'
 )
@@ -36,6 +38,7 @@ WEBHOOK_KINDS = ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration
 def pod_security_checks(violations: str) -> list[tuple[str, str]]:
     """(check, detail) pairs of a PodSecurity message: `runAsNonRoot != true (pod or container "a"
     must set ...)`. A message cut short keeps its last, unclosed detail."""
+    violations = violations[:MAX_MESSAGE]
     text = violations if violations.count("(") == violations.count(")") else violations + ")"
     return [(m.group(1).strip(), m.group(2).strip()) for m in _CHECK.finditer(text)]
 
@@ -232,7 +235,9 @@ def _webhook_unreachable(finding: Finding, facts: ObjectFacts, inventory: Invent
     steps = [
         Step(
             f"Look at the webhook's Service {service[0]}/{service[1]} and the pods behind it.",
-            f"kubectl -n {quote(service[0])} describe service {quote(service[1])}",
+            None
+            if is_option_like(service[0]) or operands(service[1]) is None
+            else f"kubectl -n {quote(service[0])} describe service {operands(service[1])}",
         )
     ]
     if hook is not None and hook.failure_policy == "Fail":

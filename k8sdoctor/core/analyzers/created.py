@@ -9,7 +9,7 @@ import re
 
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
-from k8sdoctor.core.analyzers.kubectl import Target, quote, to_json
+from k8sdoctor.core.analyzers.kubectl import Target, operands, quote, to_json
 from k8sdoctor.core.analyzers.template import TemplateContainer, refused_template, template_target
 from k8sdoctor.core.analyzers.wording import listing
 from k8sdoctor.core.facts import ObjectFacts
@@ -22,7 +22,8 @@ from k8sdoctor.core.suggest import close_matches
 #: Values offered in `kubectl set resources` steps where a quota wants a value the pod does not set;
 #: the step says to pick what fits the app.
 EXAMPLE_VALUES = {"requests.cpu": "100m", "requests.memory": "128Mi", "limits.cpu": "500m", "limits.memory": "256Mi"}
-_PER_CONTAINER = re.compile(r"([\w./-]+) for: ([^;]+)")
+#: a resource name starts after a non-name character, so no try rescans a long word: linear
+_PER_CONTAINER = re.compile(r"(?<![\w./-])([\w./-]+) for: ([^;]+)")
 
 
 def _base(resource: str) -> str:
@@ -84,7 +85,7 @@ def _fit_steps_to_kind(finding: Finding, facts: ObjectFacts, inventory: Inventor
         finding.remediation.append(
             Step(
                 "A Job's pod template cannot change: delete the Job and create it again with the fix.",
-                f"kubectl -n {quote(facts.namespace)} get job {quote(facts.name)} -o yaml",
+                f"kubectl -n {quote(facts.namespace)} get job -o yaml {operands(facts.name)}" if operands(facts.name) else None,
             )
         )
 
@@ -132,7 +133,8 @@ def _quota_exceeded(finding: Finding, facts: ObjectFacts, inventory: Inventory) 
                 Step(
                     f"Freeing usage cannot help: one pod asks more {', '.join(never)} than {quota_ref} allows. "
                     "Lower the request in the pod template, or ask an administrator to raise (or correct) the quota.",
-                    f"kubectl -n {quote(facts.namespace)} get resourcequota {quote(name)} -o yaml" if name else None,
+                    # the name comes from the message (free text): none that reads as an option
+                    f"kubectl -n {quote(facts.namespace)} get resourcequota -o yaml {operands(name)}" if name and operands(name) else None,
                 )
             ],
         )
@@ -207,7 +209,7 @@ def _required(captures: dict[str, str]) -> dict[str, list[str] | None]:
     if "resource" in captures:  # "cpu is limited by quota, must make explicit request"
         return {f"requests.{captures['resource']}": None}
     text = captures.get("missing", "").strip()
-    per_container = _PER_CONTAINER.findall(text)
+    per_container = _PER_CONTAINER.findall(text[:16384])
     if per_container:
         return {res: [c.strip() for c in names.split(",") if c.strip()] for res, names in per_container}
     return {res.strip(): None for res in text.split(",") if res.strip()}

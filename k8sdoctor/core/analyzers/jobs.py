@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
-from k8sdoctor.core.analyzers.kubectl import quote
+from k8sdoctor.core.analyzers.kubectl import operands, quote
 from k8sdoctor.core.analyzers.wording import listing
 from k8sdoctor.core.analyzers.workload_pods import quote_pods
 from k8sdoctor.core.facts import ObjectFacts
@@ -49,9 +49,11 @@ def _job_failed(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> N
         quote_pods(finding, verdicts, len(pods), "pod")
         first = verdicts[0]
         container = first.top.container
-        words = ["logs", first.name] + (["-c", container] if container else [])
-        previous = bool(dig(first.pod, "spec", "restartPolicy") == "OnFailure")
-        command = f"kubectl -n {quote(facts.namespace)} " + " ".join(quote(w) for w in words) + (" --previous" if previous else "")
+        words = ["logs"] + (["-c", container] if container else [])
+        if dig(first.pod, "spec", "restartPolicy") == "OnFailure":
+            words.append("--previous")
+        pod = operands(first.name)
+        command = pod and f"kubectl -n {quote(facts.namespace)} " + " ".join(quote(w) for w in words) + " " + pod
         generic = [s for s in finding.remediation if " logs " in (s.command or "")]
         lead_with(finding, [Step(f"Read the failed run's logs while pod {first.name} exists.", command)], replacing=lambda s: s in generic)
         return
@@ -132,7 +134,7 @@ def _blocked(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> None
             [
                 Step(
                     f"If job {name_of(jobs[0])} is stuck for good, delete it so the next run can start.",
-                    f"kubectl -n {quote(facts.namespace)} delete job {quote(name_of(jobs[0]))}",
+                    f"kubectl -n {quote(facts.namespace)} delete job {operands(name_of(jobs[0]))}" if operands(name_of(jobs[0])) else None,
                 )
             ],
         )

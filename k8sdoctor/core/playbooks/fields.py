@@ -22,7 +22,8 @@ from k8sdoctor.core.facts import (
     PodFacts,
     families,  # noqa: F401 - registers the families' fields
 )
-from k8sdoctor.core.facts.kind_fields import KIND_FIELDS, KindGetter
+from k8sdoctor.core.facts.kind_fields import KIND_FIELDS, KindGetter, Values
+from k8sdoctor.core.facts.kind_fields import one as _one
 from k8sdoctor.core.facts.objects import current_replicasets
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.raw import as_dict, as_str, dig
@@ -31,20 +32,11 @@ from k8sdoctor.core.relations import claims_of, owned_pods, scale_target, servic
 if TYPE_CHECKING:
     from k8sdoctor.core.playbooks.matching import MatchContext
 
-#: (value, where) or (value, where, quoted text): a derived value whose evidence is another text (the
-#: reason kinds of a scheduler verdict quote the verdict itself).
-Values = list[tuple[Any, ...]]
 Getter = Callable[["MatchContext"], Values]
 
 CONDITION_PARTS = ("status", "reason", "message")
 EVENT_FIELDS = ("type", "reason", "message", "count", "source", "age", "object")
 SPECIAL_FIELDS = ("event", "log", "message")
-
-
-def _one(value: Any, where: str | None) -> Values:
-    if value is None or value == "":
-        return []
-    return [(value, where)]
 
 
 def _pod(x: MatchContext) -> PodFacts:

@@ -7,12 +7,11 @@ the regex captures (maybe none) when it holds, None when it does not.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
-from k8sdoctor.core.playbooks.regex_safety import UnsafeRegex, bounded, compile_safe
+from k8sdoctor.core.playbooks.regex_safety import UnsafeRegex, bounded, compile_linear, compile_safe
 
 #: Set while compiling playbooks that were validated before (the cache): their regexes are known to be
 #: safe, so they are compiled when first used, and capture names are not collected for template checks.
@@ -35,11 +34,11 @@ class _LazyPattern:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self._compiled: re.Pattern[str] | None = None
+        self._compiled: Any = None
 
-    def search(self, text: str) -> re.Match[str] | None:
+    def search(self, text: str) -> Any:
         if self._compiled is None:
-            self._compiled = re.compile(self.source)
+            self._compiled = compile_linear(self.source)  # linear-time (RE2): see regex_safety
         return self._compiled.search(text)
 
 
