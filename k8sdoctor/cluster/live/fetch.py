@@ -270,7 +270,11 @@ class LiveFetcher:
         unhealthy = [p for p in inv.pods.values() if not is_plainly_healthy(p)]
         tasks: list[Callable[[], None]] = []
         if unhealthy:
-            tasks.append(lambda: _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"))))
+            tasks.append(
+                lambda: _degrade(
+                    inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), complete=scope)
+                )
+            )
             tasks += self._cluster_tasks(inv)
             for ns in sorted({(p.get("metadata") or {}).get("namespace", "") for p in unhealthy}):
                 names = any(needs_object_names(p) for p in unhealthy if (p.get("metadata") or {}).get("namespace") == ns)

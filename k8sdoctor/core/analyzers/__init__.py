@@ -63,6 +63,11 @@ MODULES: dict[str, tuple[str, ...]] = {
     "RunContainerError": ("run_container", "rollout"),
     "ContainerCreating": ("run_container", "rollout"),
     "NotReady": ("rollout",),
+    "PodsNotCreated": ("created", "admission"),
+    "RolloutStuck": ("workload_pods",),
+    "PodsFailing": ("workload_pods",),
+    "JobFailed": ("jobs",),
+    "CronJobNotRunning": ("jobs",),
 }
 _loaded: set[str] = set()
 
