@@ -140,10 +140,43 @@ def build_parser() -> argparse.ArgumentParser:
     debug.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     debug.add_argument("--no-attach", action="store_true", help="create the container, print the attach command, exit 0")
 
+    _add_integrations(sub, common)
+
     demo = sub.add_parser("demo", help="open the TUI on a built-in simulated cluster full of broken pods")
     demo.add_argument("--port", type=int, default=0, help="port for the local API server (default: any free port)")
     demo.add_argument("--serve-only", action="store_true", help="only run the demo API server and print a kubeconfig path")
     return parser
+
+
+def _add_integrations(sub, common: argparse.ArgumentParser) -> None:
+    """`wait`, `capture`, `completion` and `serve`: where people already work (CI, tickets, shells,
+    Prometheus)."""
+    from k8sdoctor.cli.wait import EXIT_CODES as WAIT_EXIT_CODES
+    from k8sdoctor.cli.wait import never_resolves_help
+
+    wait = sub.add_parser(
+        "wait",
+        help="wait until workloads are healthy (a Job: complete); on failure, say why (a CI gate)",
+        description="Watch workloads (list+watch) until they are healthy, a Job until it completes. Fails early, with "
+        "the diagnosis of the workload and its failing pods, when a cause waiting cannot resolve shows up.",
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  k8sdoctor wait deploy/web --timeout 5m          a rollout, as kubectl rollout status\n"
+        "  k8sdoctor wait sts/db ds/agent                   several objects\n"
+        "  k8sdoctor wait job/migrate --for complete        a Job\n"
+        "  k8sdoctor wait pods -l app=web --junit out.xml   every pod a selector matches, JUnit report\n\n"
+        "fails at once on these causes (waiting cannot resolve them):\n"
+        f"{never_resolves_help()}\n\n"
+        "With GITHUB_ACTIONS=true it also prints ::error annotations.\n\n"
+        f"{WAIT_EXIT_CODES}",
+    )
+    wait.add_argument("targets", nargs="*", metavar="KIND/NAME|KIND NAME", help="deploy/web, sts/db, ds/agent, rs/x, job/migrate, pod/x")
+    wait.add_argument("-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="every object of KIND it matches (pods without KIND)")
+    wait.add_argument("--for", dest="condition", choices=("healthy", "complete"), help="healthy (default; a Job: complete)")
+    wait.add_argument("--timeout", default="5m", metavar="DURATION", help="give up after this long: 90s, 5m, 1h (default 5m)")
+    wait.add_argument("-o", "--output", choices=("text", "json"), default="text", help="text (default) or json")
+    wait.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
 
 
 def _log_crash(exc: BaseException) -> str:
@@ -188,6 +221,10 @@ def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
         if quick_exit:
             _exit_without_teardown(code)
         return code
+    if args.command == "wait":
+        from k8sdoctor.cli.wait import run_wait
+
+        return run_wait(args)
     if args.command == "playbooks":
         from k8sdoctor.cli.playbooks_cmd import run_playbooks
 
