@@ -172,11 +172,34 @@ def _add_integrations(sub, common: argparse.ArgumentParser) -> None:
         f"{WAIT_EXIT_CODES}",
     )
     wait.add_argument("targets", nargs="*", metavar="KIND/NAME|KIND NAME", help="deploy/web, sts/db, ds/agent, rs/x, job/migrate, pod/x")
-    wait.add_argument("-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="every object of KIND it matches (pods without KIND)")
+    wait.add_argument(
+        "-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="every object of KIND it matches (pods without KIND)"
+    )
     wait.add_argument("--for", dest="condition", choices=("healthy", "complete"), help="healthy (default; a Job: complete)")
     wait.add_argument("--timeout", default="5m", metavar="DURATION", help="give up after this long: 90s, 5m, 1h (default 5m)")
     wait.add_argument("-o", "--output", choices=("text", "json"), default="text", help="text (default) or json")
     wait.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
+
+    capture = sub.add_parser(
+        "capture",
+        help="write a redacted bundle of what the diagnosis reads, for a bug report or a ticket",
+        description="Read what `diagnose all` reads (pods, events, workloads, every other kind, nodes, log tails of "
+        "failing containers, current and previous) into one .tar.gz. Secret values are never read (names and key "
+        "names only); env values, annotations, commands, termination messages and log lines go through redaction "
+        "rules (tokens, passwords, keys, connection strings, emails; IPs with --redact ips), and the bundle's "
+        "manifest lists the rules, what each removed, and what was cut.",
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  k8sdoctor capture -n shop -f shop.tar.gz\n"
+        "  k8sdoctor capture -A --redact ips -f cluster.tar.gz\n"
+        "  k8sdoctor diagnose all -A --snapshot cluster.tar.gz    read it back (or: k8sdoctor --snapshot cluster.tar.gz)",
+    )
+    capture.add_argument("-f", "--file", required=True, metavar="BUNDLE", help="where to write the bundle (.tar.gz)")
+    capture.add_argument("-A", "--all-namespaces", action="store_true", default=argparse.SUPPRESS, help="all namespaces")
+    capture.add_argument("-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="only the pods it matches")
+    capture.add_argument("--redact", action="append", default=[], metavar="GROUP", help="also redact an optional rule group: ips")
+    capture.add_argument("--redaction-rules", metavar="FILE", help="redaction rules to use instead of the built-in ones (YAML)")
 
 
 def _log_crash(exc: BaseException) -> str:
@@ -225,6 +248,10 @@ def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
         from k8sdoctor.cli.wait import run_wait
 
         return run_wait(args)
+    if args.command == "capture":
+        from k8sdoctor.cli.capture import run_capture
+
+        return run_capture(args)
     if args.command == "playbooks":
         from k8sdoctor.cli.playbooks_cmd import run_playbooks
 
