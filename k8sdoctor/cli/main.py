@@ -201,6 +201,35 @@ def _add_integrations(sub, common: argparse.ArgumentParser) -> None:
     capture.add_argument("--redact", action="append", default=[], metavar="GROUP", help="also redact an optional rule group: ips")
     capture.add_argument("--redaction-rules", metavar="FILE", help="redaction rules to use instead of the built-in ones (YAML)")
 
+    serve = sub.add_parser(
+        "serve",
+        help="run in a cluster: findings as Prometheus metrics, /healthz, /readyz, optionally Kubernetes Events",
+        description="Watch the cluster with the same informers and engine as the TUI and keep it diagnosed. Serves "
+        "/metrics (k8sdoctor_findings{namespace,kind,name,category,cause,severity}, counts by cause, watch health, "
+        "diagnosis latency), /healthz and /readyz. Uses the in-cluster config inside a pod, a kubeconfig elsewhere. "
+        "Manifests: deploy/in-cluster/.",
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="--emit-events is k8sdoctor's only write besides `debug`: it creates Events (reason Diagnosed) and needs\n"
+        "the events: create permission of deploy/in-cluster/rbac-events.yaml. Every event is logged as sent.",
+    )
+    serve.add_argument(
+        "--listen", default="127.0.0.1:8080", metavar="HOST:PORT", help="where to serve (default 127.0.0.1:8080; in a pod: 0.0.0.0:8080)"
+    )
+    serve.add_argument(
+        "-A", "--all-namespaces", action="store_true", default=argparse.SUPPRESS, help="all namespaces (the default without -n)"
+    )
+    serve.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="at most one diagnosis pass this often (default 2)")
+    serve.add_argument("--max-series", type=int, default=10_000, metavar="N", help="at most N k8sdoctor_findings series (default 10000)")
+    serve.add_argument(
+        "--emit-events",
+        action="store_true",
+        help="create a Kubernetes Event when an object's findings start or change (a write; off by default)",
+    )
+    serve.add_argument(
+        "--event-interval", type=float, default=300.0, metavar="SECONDS", help="at most one event per object this often (default 300)"
+    )
+
 
 def _log_crash(exc: BaseException) -> str:
     """Write the traceback to the state-dir log; return the log path."""
@@ -252,6 +281,10 @@ def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
         from k8sdoctor.cli.capture import run_capture
 
         return run_capture(args)
+    if args.command == "serve":
+        from k8sdoctor.cli.serve import run_serve
+
+        return run_serve(args)
     if args.command == "playbooks":
         from k8sdoctor.cli.playbooks_cmd import run_playbooks
 
