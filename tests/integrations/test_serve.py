@@ -103,7 +103,7 @@ def test_metrics_track_a_finding_appearing_then_clearing(demo_without_cnpg):
         by_cause = {(s.labels["cause"]): s.value for s in metrics["k8sdoctor_findings_by_cause"]}
         assert by_cause["image-not-found"] == 2
         assert {s.labels["kind"]: s.value for s in metrics["k8sdoctor_watch_up"]}["Pod"] == 1
-        assert [s for s in metrics["k8sdoctor_diagnosis_duration_seconds"] if s.name.endswith("_count")][0].value >= 2
+        assert next(s for s in metrics["k8sdoctor_diagnosis_duration_seconds"] if s.name.endswith("_count")).value >= 2
 
         DemoTimeline(server).fix_image()  # the demo's own step: revision 3 with the tag that exists rolls out
         served.until(lambda: key not in served.findings())
