@@ -105,6 +105,11 @@ def test_metrics_track_a_finding_appearing_then_clearing(demo_without_cnpg):
         assert {s.labels["kind"]: s.value for s in metrics["k8sdoctor_watch_up"]}["Pod"] == 1
         assert next(s for s in metrics["k8sdoctor_diagnosis_duration_seconds"] if s.name.endswith("_count")).value >= 2
 
+        from k8sdoctor.serve.metrics import __doc__ as documented
+
+        for name in set(re.findall(r"k8sdoctor_\w+", documented or "")):  # what the README and the alert rules name is served
+            assert name.removesuffix("_total") in metrics, name
+
         DemoTimeline(server).fix_image()  # the demo's own step: revision 3 with the tag that exists rolls out
         served.until(lambda: key not in served.findings())
     finally:
