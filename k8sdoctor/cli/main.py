@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     diag.add_argument("-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="label selector, as kubectl get -l")
     diag.add_argument("-o", "--output", choices=FORMATS, default="text", help="text (default; respects NO_COLOR), json, yaml or markdown")
     diag.add_argument("--show-healthy", action="store_true", help="text output: also list healthy objects")
+    diag.add_argument(
+        "--all-contexts",
+        action="store_true",
+        help="every context of the kubeconfig, concurrently (or --context a,b,c); adds a CONTEXT column",
+    )
 
     playbook_dirs = argparse.ArgumentParser(add_help=False)
     playbook_dirs.add_argument(
@@ -267,6 +272,12 @@ def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
 
     args.read_only = args.read_only or load_settings().read_only
     if args.command == "diagnose":
+        from k8sdoctor.cli.contexts import wants_several
+
+        if wants_several(args):
+            from k8sdoctor.cli.contexts import run_contexts
+
+            return run_contexts(args)
         from k8sdoctor.cli.diagnose import run_diagnose
 
         code = run_diagnose(args)
