@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from typing import NoReturn
 
@@ -235,6 +236,19 @@ def _add_integrations(sub, common: argparse.ArgumentParser) -> None:
         "--event-interval", type=float, default=300.0, metavar="SECONDS", help="at most one event per object this often (default 300)"
     )
 
+    completion = sub.add_parser(
+        "completion",
+        help="print the shell code for tab completion (bash, zsh, fish)",
+        description="Print the shell code that completes k8sdoctor's commands, options, namespaces, contexts, kinds and "
+        "object names (read from the cluster, cached briefly).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="setup, one line:\n"
+        '  bash  (~/.bashrc)   eval "$(k8sdoctor completion bash)"\n'
+        '  zsh   (~/.zshrc)    eval "$(k8sdoctor completion zsh)"      (after compinit)\n'
+        "  fish                k8sdoctor completion fish > ~/.config/fish/completions/k8sdoctor.fish",
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"))
+
 
 def _log_crash(exc: BaseException) -> str:
     """Write the traceback to the state-dir log; return the log path."""
@@ -264,7 +278,12 @@ def _exit_without_teardown(code: int) -> NoReturn:
 
 def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
     """Run one command; with `quick_exit`, a one-shot command's process ends as soon as it is done."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer, and exit
+        from k8sdoctor.cli.completion import autocomplete
+
+        autocomplete(parser)
+    args = parser.parse_args(argv)
     from k8sdoctor.logfile import configure_logging
 
     configure_logging(args.debug)
@@ -292,6 +311,11 @@ def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
         from k8sdoctor.cli.capture import run_capture
 
         return run_capture(args)
+    if args.command == "completion":
+        from k8sdoctor.cli.completion import script
+
+        sys.stdout.write(script(args.shell))
+        return 0
     if args.command == "serve":
         from k8sdoctor.cli.serve import run_serve
 
