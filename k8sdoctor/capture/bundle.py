@@ -41,15 +41,18 @@ class BundleStats:
 
 
 def _pod_spec(kind: str, obj: dict) -> dict | None:
+    """The pod spec of a pod, or of a workload's pod template."""
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         return None
     if kind == "Pod":
         return spec
     if kind == "CronJob":
-        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
-    template = (spec.get("template") or {}).get("spec") if isinstance(spec, dict) else None
-    return template if isinstance(template, dict) else None
+        job = (spec.get("jobTemplate") or {}).get("spec")
+        spec = job if isinstance(job, dict) else {}
+    template = spec.get("template")
+    pod_spec = template.get("spec") if isinstance(template, dict) else None
+    return pod_spec if isinstance(pod_spec, dict) else None
 
 
 def _redact_pod_spec(spec: dict, redactor: Redactor, where: str) -> None:
@@ -85,7 +88,7 @@ def bundle_object(kind: str, obj: dict, redactor: Redactor) -> dict:
         "kind": kind,
         **{k: v for k, v in obj.items() if k not in ("apiVersion", "kind")},
     }
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    meta: dict = obj["metadata"] if isinstance(obj.get("metadata"), dict) else {}
     where = f"{kind} {meta.get('namespace') or ''}/{meta.get('name')}".replace(" /", " ")
     if kind == "Secret":
         return {k: v for k, v in obj.items() if k not in ("data", "stringData")}
@@ -149,7 +152,7 @@ def write_bundle(path: str, inventory: Inventory, redactor: Redactor, scope: dic
         }
         for key, lines in sorted(inventory.logs.items(), key=lambda kv: (kv[0].namespace, kv[0].pod, kv[0].container, kv[0].previous))
     ]
-    state = {
+    state: dict[str, list] = {
         "listed": sorted([kind, ns] for kind, ns in inventory.listed_names),
         "unreadable": [{"resource": u.resource, "namespace": u.namespace, "reason": u.reason} for u in inventory.unreadable],
     }

@@ -84,7 +84,11 @@ class Redactor:
             )
             value = value[:MAX_VALUE_CHARS]
         for rule in self.enabled:
-            value = rule.pattern.sub(lambda m, rule=rule: self._replace(m, rule), value)
+
+            def replace(match: re.Match[str], rule: Rule = rule) -> str:
+                return self._replace(match, rule)
+
+            value = rule.pattern.sub(replace, value)
         return value
 
     def _replace(self, match: re.Match[str], rule: Rule) -> str:

@@ -14,6 +14,7 @@ import contextlib
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -111,8 +112,9 @@ def complete_contexts(prefix: str, parsed_args: argparse.Namespace, **_kw) -> li
     from k8sdoctor.cluster.live.kubernetes_import import client_parts
 
     path = getattr(parsed_args, "kubeconfig", None) or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")
+    parts: Any = client_parts()
     try:
-        contexts, _active = client_parts().list_kube_config_contexts(config_file=path)
+        contexts, _active = parts.list_kube_config_contexts(config_file=path)
     except Exception:  # an unreadable kubeconfig completes nothing
         return []
     head, _, last = prefix.rpartition(",")  # --context a,b,<TAB>
@@ -190,7 +192,7 @@ def _attach(parser: argparse.ArgumentParser, command: tuple[str, ...] = ()) -> N
             for name, sub in action.choices.items():
                 _attach(sub, (*command, name))
             continue
-        completer = by_dest.get(action.dest)
+        completer: Any = by_dest.get(action.dest)
         if action.dest in file_dests:
             completer = files
         elif command == ("diagnose",) and action.dest == "what":

@@ -50,8 +50,7 @@ class MetricsServer:
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
         await site.start()
         self._runner = runner
-        sockets = site._server.sockets if site._server is not None else []  # type: ignore[union-attr]
-        return sockets[0].getsockname()[1] if sockets else self.port
+        return int(runner.addresses[0][1]) if runner.addresses else self.port
 
     def start(self) -> int:
         self._thread.start()

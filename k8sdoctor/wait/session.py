@@ -323,7 +323,8 @@ class WaitSession:
         status = pod.get("status") or {}
         for cs in (status.get("containerStatuses") or []) + (status.get("initContainerStatuses") or []):
             if isinstance(cs, dict) and cs.get("name") == container:
-                return cs.get("restartCount") if isinstance(cs.get("restartCount"), int) else 0
+                count = cs.get("restartCount")
+                return count if isinstance(count, int) else 0
         return 0
 
     def _say(self, result: ObjectResult, message: str) -> None:

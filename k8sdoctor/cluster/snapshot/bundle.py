@@ -101,11 +101,12 @@ def read_bundle(data: bytes, filler: InventoryFiller) -> dict:
     inventory = filler.inventory
     logs = _json(members, LOGS)
     for i, entry in enumerate(logs if isinstance(logs, list) else ()):
-        fields = [entry.get(k) if isinstance(entry, dict) else None for k in ("namespace", "pod", "container")]
-        lines = entry.get("lines") if isinstance(entry, dict) else None
-        if not all(isinstance(f, str) for f in fields) or not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+        entry = entry if isinstance(entry, dict) else {}
+        namespace, pod, container, lines = entry.get("namespace"), entry.get("pod"), entry.get("container"), entry.get("lines")
+        if not (isinstance(namespace, str) and isinstance(pod, str) and isinstance(container, str) and isinstance(lines, list)):
             raise BadInput(f"{LOGS}: [{i}]", "expected namespace, pod, container (strings) and lines (a list of strings)")
-        namespace, pod, container = fields
+        if not all(isinstance(x, str) for x in lines):
+            raise BadInput(f"{LOGS}: [{i}]", "expected namespace, pod, container (strings) and lines (a list of strings)")
         inventory.put_logs(namespace, pod, container, entry.get("previous") is True, lines)
         filler.logs += 1
     state = _json(members, STATE)
