@@ -204,3 +204,13 @@ def test_pods_by_selector_time_out_in_json(run_cli, demo_kubeconfig):
     assert doc["result"] == "timed-out"
     assert len(doc["objects"]) == 3
     assert {o["kind"] for o in doc["objects"]} == {"Pod"}
+
+
+def test_the_readme_lists_the_causes_that_fail_at_once():
+    from pathlib import Path
+
+    from k8sdoctor.wait.never_resolves import documented
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme.split("| cause | why waiting will not help |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    assert table.splitlines() == [f"| `{cause}` | {why} |" for cause, why in documented()]
