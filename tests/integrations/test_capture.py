@@ -49,6 +49,12 @@ def test_a_capture_of_the_demo_diagnosed_offline_gives_the_same_findings_as_live
     assert {f["cause"] for p in pod.json()["pods"] for f in p["findings"]} == {"image-not-found"}
     manifest = orjson.loads(members(bundle)["k8sdoctor-capture/manifest.json"])
     assert manifest["format"] == "k8sdoctor-capture" and manifest["scope"]["allNamespaces"] is True
+    # the TUI's snapshot source (`k8sdoctor --snapshot BUNDLE`) reads it too
+    from k8sdoctor.model.snapshot_source import load_snapshot_source
+
+    source = load_snapshot_source(str(bundle))
+    assert source.info.snapshot == f"{bundle} (bundle)"
+    assert len(source.inventory.pods) == manifest["objects"]["Pod"]
     assert manifest["objects"]["Pod"] > 10 and manifest["logs"] > 0
 
 

@@ -214,3 +214,31 @@ def test_the_readme_lists_the_causes_that_fail_at_once():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     table = readme.split("| cause | why waiting will not help |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
     assert table.splitlines() == [f"| `{cause}` | {why} |" for cause, why in documented()]
+
+
+def test_on_a_terminal_progress_and_result_show_without_escape_garbage(demo_kubeconfig, tmp_path):
+    """The real program on a pseudo-terminal: the spinner draws, the progress line and the verdict read."""
+    import pty
+
+    primary, secondary = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "KUBECONFIG", "GITHUB_ACTIONS")}
+    env |= {"KUBECONFIG": str(demo_kubeconfig), "TERM": "xterm-256color", "COLUMNS": "160", "HOME": str(tmp_path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "k8sdoctor", "wait", "deploy/cloudnative-pg"], stdin=secondary, stdout=secondary, stderr=secondary, env=env
+    )
+    os.close(secondary)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    assert proc.wait(timeout=60) == 1
+    os.close(primary)
+    text = screen.decode("utf-8", "replace")
+    assert "deployment/cloudnative-pg: ImagePullBackOff › image-not-found" in text
+    assert "deployment/cloudnative-pg failed after" in text
+    assert "\x1b[" in text  # styled: it knew it was on a terminal
