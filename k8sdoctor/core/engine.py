@@ -22,7 +22,6 @@ from k8sdoctor.core.analyzers import analyzers_for
 from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts, build_object_facts, build_pod_facts
 from k8sdoctor.core.findings import SEVERITY_RANK, Diagnosis, Evidence, Finding, Step
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.kube.objstatus import object_status
 from k8sdoctor.core.kube.podstatus import pod_display_status
 from k8sdoctor.core.playbooks.matching import Hit, MatchContext
 from k8sdoctor.core.playbooks.model import CompiledCause, Playbook
@@ -54,8 +53,10 @@ def is_plainly_healthy(pod: dict) -> bool:
         state = cs.get("state")
         if not isinstance(state, dict) or "running" not in state:  # "ready" but not running says something is off
             return False
-    init = status.get("initContainerStatuses") or ()
-    return all(isinstance(cs, dict) and not cs.get("restartCount") for cs in init)
+    for cs in status.get("initContainerStatuses") or ():
+        if not isinstance(cs, dict) or cs.get("restartCount"):
+            return False
+    return True
 
 
 def _event_scopes(facts: PodFacts) -> dict:
@@ -195,6 +196,8 @@ class Engine:
         return self.diagnose_facts(build_object_facts(inventory, kind, obj, now))
 
     def diagnose_facts(self, facts: ObjectFacts) -> Diagnosis:
+        from k8sdoctor.core.kube.objstatus import object_status  # kinds other than pods only
+
         result = Diagnosis(
             namespace=facts.namespace,
             name=facts.name,

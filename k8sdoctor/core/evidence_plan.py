@@ -13,6 +13,7 @@ from k8sdoctor.core.kube.raw import as_dict, as_int, dicts
 from k8sdoctor.core.kube.scheduler_message import reason_kinds
 
 LOG_TAIL_LINES = 200
+LOG_TAIL_BYTES = 1 << 20  # `limitBytes` of a tail read: one endless line costs no more than this
 _CONFIG_REASONS = {"CreateContainerConfigError", "CreateContainerError", "ContainerCreating"}
 
 

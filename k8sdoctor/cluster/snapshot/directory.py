@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 
-from .files import read_file, regular_files, subdirectories
+from .files import MAX_SNAPSHOT_BYTES, read_file, regular_files, subdirectories, too_large, total_size
 from .fill import InventoryFiller
 from .problems import BadInput
 from .stream import read_stream
@@ -32,8 +32,14 @@ def read_dump_directory(root: str, filler: InventoryFiller) -> None:
     files = _dump_files(root)
     if not files:
         raise BadInput("", "no nodes.json, */pods.json or other cluster-info dump files found")
+    size = total_size(root, files)
+    if size > MAX_SNAPSHOT_BYTES:
+        raise BadInput("", f"the dump's files together {too_large(size)}")
+    budget = MAX_SNAPSHOT_BYTES
     for relative in files:
-        read_stream(read_file(os.path.join(root, relative), relative), filler, relative)
+        data = read_file(os.path.join(root, relative), relative, budget)
+        budget -= len(data)
+        read_stream(data, filler, relative)
 
 
 def _dump_files(root: str) -> list[str]:

@@ -51,16 +51,12 @@ class ContainerFact:
     logs: list[str] = field(default_factory=list)
     logs_previous: bool = False
     logs_known: bool = False  # False when the source had no logs for it (not fetched, or forbidden)
+    status_path: str = ""  # `status.containerStatuses[web]`: where evidence from its status is cited
+    spec_path: str = ""  # `spec.initContainers[migrate]`: where evidence from its spec is cited
 
-    @property
-    def status_path(self) -> str:
-        """`status.containerStatuses[web]`: where evidence from its status is cited."""
-        return f"status.{status_list(self.kind)}[{self.name}]"
-
-    @property
-    def spec_path(self) -> str:
-        """`spec.initContainers[migrate]`: where evidence from its spec is cited."""
-        return f"spec.{spec_list(self.kind)}[{self.name}]"
+    def __post_init__(self) -> None:
+        self.status_path = f"status.{status_list(self.kind)}[{self.name}]"
+        self.spec_path = f"spec.{spec_list(self.kind)}[{self.name}]"
 
     @property
     def exit_code(self) -> int | None:
@@ -149,6 +145,8 @@ class PodFacts:
     node: dict | None = None
     pvcs: list[dict] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
+    #: Values derived once per facts (the scheduler verdict and its reasons).
+    memo: dict = field(default_factory=dict)
 
     @property
     def scheduled(self) -> bool:
@@ -170,6 +168,20 @@ class PodFacts:
     def scheduling_message(self) -> tuple[str, str] | None:
         """The freshest scheduler verdict and where it was read: the PodScheduled condition's message,
         else the newest FailedScheduling (or scheduler-shaped) event. Older verdicts are stale."""
+        if "scheduling_message" not in self.memo:
+            self.memo["scheduling_message"] = self._scheduling_message()
+        return self.memo["scheduling_message"]
+
+    def scheduler_reasons(self) -> list[str]:
+        """The kinds of reasons the freshest verdict gives (see core/kube/scheduler_message.py)."""
+        if "scheduler_reasons" not in self.memo:
+            from k8sdoctor.core.kube.scheduler_message import reason_kinds  # only for pods the scheduler left
+
+            found = self.scheduling_message()
+            self.memo["scheduler_reasons"] = reason_kinds(found[0]) if found else []
+        return self.memo["scheduler_reasons"]
+
+    def _scheduling_message(self) -> tuple[str, str] | None:
         cond = self.conditions.get("PodScheduled") or {}
         msg = cond.get("message")
         if cond.get("status") != "True" and isinstance(msg, str) and msg:

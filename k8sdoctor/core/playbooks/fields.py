@@ -22,31 +22,21 @@ from k8sdoctor.core.facts import (
     PodFacts,
     families,  # noqa: F401 - registers the families' fields
 )
-from k8sdoctor.core.facts.kind_fields import KIND_FIELDS, KindGetter
+from k8sdoctor.core.facts.kind_fields import KIND_FIELDS, KindGetter, Values
+from k8sdoctor.core.facts.kind_fields import one as _one
 from k8sdoctor.core.facts.objects import current_replicasets
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.raw import as_dict, as_str, dig
-from k8sdoctor.core.kube.scheduler_message import reason_kinds
-from k8sdoctor.core.kube.selectors import string_map
 from k8sdoctor.core.relations import claims_of, owned_pods, scale_target, services_selecting
 
 if TYPE_CHECKING:
     from k8sdoctor.core.playbooks.matching import MatchContext
 
-#: (value, where) or (value, where, quoted text): a derived value whose evidence is another text (the
-#: reason kinds of a scheduler verdict quote the verdict itself).
-Values = list[tuple[Any, ...]]
 Getter = Callable[["MatchContext"], Values]
 
 CONDITION_PARTS = ("status", "reason", "message")
 EVENT_FIELDS = ("type", "reason", "message", "count", "source", "age", "object")
 SPECIAL_FIELDS = ("event", "log", "message")
-
-
-def _one(value: Any, where: str | None) -> Values:
-    if value is None or value == "":
-        return []
-    return [(value, where)]
 
 
 def _pod(x: MatchContext) -> PodFacts:
@@ -75,7 +65,7 @@ def _scheduler_reasons(x: MatchContext) -> Values:
     if found is None:
         return []
     message, where = found
-    return [(kind, where, message) for kind in reason_kinds(message)]
+    return [(kind, where, message) for kind in _pod(x).scheduler_reasons()]
 
 
 def _running_for(c: ContainerFact, now: datetime) -> Values:
@@ -220,6 +210,8 @@ Relation = tuple[str, Callable[[Subject, Inventory], list[dict]]]
 
 
 def _service_pods(facts: Subject, inv: Inventory) -> list[dict]:
+    from k8sdoctor.core.kube.selectors import string_map
+
     selector = string_map(dig(facts.raw, "spec", "selector"))
     return inv.pods_matching(facts.namespace, selector) if selector else []
 

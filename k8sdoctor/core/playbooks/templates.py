@@ -5,7 +5,10 @@ flat mapping of strings. A segment in `[[ ]]` is left out when a placeholder in 
 (`keeps exiting[[ (exit code {{exit_code}})]]`); a value a template needs outside such a segment must be
 one that always exists (checked when the playbook compiles), so a missing one never reaches the user as
 `<name>`. In commands, values that are not plainly safe are shell-quoted, so a hostile event message
-captured by a regex cannot inject shell syntax into a command the user copies.
+captured by a regex cannot inject shell syntax into a command the user copies; and a value that starts
+with `-` counts as missing, so it cannot become an option either (`--server=https://evil.example` as a
+Secret name): the command is left out. Playbook commands put `--` before names where kubectl reads names
+after it.
 """
 
 from __future__ import annotations
@@ -84,13 +87,14 @@ def reflow(text: str) -> str:
 
 def render(template: str, values: dict[str, str], *, shell: bool = False, lenient: bool = False) -> str:
     """Fill placeholders; an optional segment whose values are not all there is left out. A value missing
-    outside one raises MissingValue, or with `lenient` renders empty. With shell=True, values are quoted.
+    outside one raises MissingValue, or with `lenient` renders empty. With shell=True, values are quoted,
+    and a value that would read as an option (it starts with `-`) counts as missing.
     Values are inserted once: text inside a value is never read as a placeholder."""
 
     def fill(part: str, strict: bool) -> str:
         def sub(m: re.Match[str]) -> str:
             value = values.get(m.group(1))
-            if value is None or value == "":
+            if value is None or value == "" or (shell and value.startswith("-")):
                 if strict:
                     raise MissingValue(m.group(1))
                 return ""
