@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -16,14 +17,14 @@ from k8sdoctor.errors import UsageError
 
 #: Longest text one rule sees; longer values are cut to this first (and the cut is listed).
 MAX_VALUE_CHARS = 16384
-_KEEP = "keep"
+_KEEP, _TAIL = "keep", "tail"  # groups of a match that stay
 
 
 @dataclass(frozen=True)
 class Rule:
     name: str
     description: str
-    pattern: re.Pattern[str]
+    pattern: Any  # compiled by regex_safety.compile_safe (RE2): sub, groupindex
     group: str | None = None
 
     def manifest(self) -> dict:
@@ -77,7 +78,7 @@ class Redactor:
         self.cut: list[dict] = []
 
     def text(self, value: str, where: str) -> str:
-        """`value` with every match of the enabled rules replaced by <redacted:RULE> (a `keep` group stays)."""
+        """`value` with every match of the enabled rules replaced by <redacted:RULE> (`keep` and `tail` groups stay)."""
         if len(value) > MAX_VALUE_CHARS:
             self.cut.append(
                 {"what": where, "why": f"longer than {MAX_VALUE_CHARS} characters", "dropped_chars": len(value) - MAX_VALUE_CHARS}
@@ -94,7 +95,8 @@ class Redactor:
     def _replace(self, match: re.Match[str], rule: Rule) -> str:
         self.removed[rule.name] += 1
         keep = match.group(_KEEP) if _KEEP in rule.pattern.groupindex else None
-        return f"{keep or ''}<redacted:{rule.name}>"
+        tail = match.group(_TAIL) if _TAIL in rule.pattern.groupindex else None
+        return f"{keep or ''}<redacted:{rule.name}>{tail or ''}"
 
     def pair(self, key: str, value: str, where: str) -> str:
         """A value judged with its name (`PASSWORD=hunter2`, an annotation `example.com/token=...`): the

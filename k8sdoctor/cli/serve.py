@@ -55,7 +55,7 @@ def run_serve(args: Namespace) -> int:
         emitter = EventEmitter(
             client, diagnoser.view.inventory, per_object=args.event_interval, on_result=lambda r: metrics.events.labels(r).inc()
         )
-        diagnoser.on_pass = emitter.update
+        diagnoser.on_pass, diagnoser.on_tick = emitter.update, emitter.flush
     metrics.watch(diagnoser)
     server = MetricsServer(make_app(metrics.registry, diagnoser.healthy, diagnoser.ready), host, port)
     try:

@@ -81,6 +81,7 @@ class _NamesOnly:
 
     def __init__(self, client: KubeClient) -> None:
         self.client = client
+        self.timeout = client.timeout
 
     def pages(self, path: str, **query):
         return self.client.pages(path, accept=METADATA_ONLY, **query)
@@ -141,6 +142,7 @@ class ClusterDiagnoser(threading.Thread):
         max_series: int = 10_000,
         on_pass: Callable[[dict[tuple[str, str, str], Subject]], None] | None = None,
         on_duration: Callable[[float], None] | None = None,
+        on_tick: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(name="k8sdoctor-diagnoser", daemon=True)
         self.client = client
@@ -150,6 +152,7 @@ class ClusterDiagnoser(threading.Thread):
         self.max_series = max_series
         self.on_pass = on_pass or (lambda _s: None)
         self.on_duration = on_duration or (lambda _d: None)
+        self.on_tick = on_tick or (lambda: None)  # about once a second, changes or not (held-back events)
         self.deltas: queue.Queue = queue.Queue()
         self.view = ClusterView(engine)
         self.view.inventory.derived_max_age = 5.0
@@ -161,6 +164,7 @@ class ClusterDiagnoser(threading.Thread):
         self._reflectors: list[Reflector] = []
         self._tails: LogTails | None = None
         self._states: dict[str, SourceState] = {}
+        self._answered: set[str] = set()  # kinds whose watch reported something besides "syncing"
 
     # ---- lifecycle ---------------------------------------------------------------------------------
     def _spec(self, info: KindInfo) -> ResourceSpec:
@@ -191,7 +195,7 @@ class ClusterDiagnoser(threading.Thread):
         waiting = [k for k in ESSENTIAL if self._states.get(k, SourceState(k, "syncing")).state != "ready" and k not in self.view.synced]
         if waiting:
             return False, f"waiting for the first list of {', '.join(waiting)}"
-        silent = [r.spec.kind for r in self._reflectors if r.spec.kind not in self._states]
+        silent = [r.spec.kind for r in self._reflectors if r.spec.kind not in self._answered]
         if silent:
             return False, f"waiting for {len(silent)} watches to answer"
         if not self.passes:
@@ -207,7 +211,7 @@ class ClusterDiagnoser(threading.Thread):
 
     # ---- the loop ----------------------------------------------------------------------------------
     def run(self) -> None:
-        last_pass = 0.0
+        last_pass = last_tick = 0.0
         last_resync = time.monotonic()
         changed = False
         while not self._halt.is_set():
@@ -217,7 +221,15 @@ class ClusterDiagnoser(threading.Thread):
             if now - last_resync >= RESYNC_EVERY:
                 self.view.dirty |= set(self.view.inventory.pods)
                 last_resync, changed = now, True
-            if changed and now - last_pass >= self.interval and self.view.synced >= set(ESSENTIAL):
+            if self.passes and now - last_tick >= 1.0:
+                last_tick = now
+                try:
+                    self.on_tick()
+                except Exception:
+                    log.exception("tick failed")
+            # the first pass waits for every watch's first answer, so workloads are known when pods are reported
+            first_ready = self.passes or len(self._answered) == len(self._reflectors)
+            if changed and first_ready and now - last_pass >= self.interval and self.view.synced >= set(ESSENTIAL):
                 try:
                     self._pass()
                 except Exception:
@@ -252,6 +264,8 @@ class ClusterDiagnoser(threading.Thread):
                 self.errors[(delta.kind, delta.state)] += 1
                 log.warning("watch of %s: %s %s", delta.kind, delta.state, delta.message)
             self._states[delta.kind] = delta
+            if delta.state != "syncing":
+                self._answered.add(delta.kind)
         self.view.apply(delta)
         return not isinstance(delta, SourceState)
 
