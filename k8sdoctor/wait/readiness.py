@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from k8sdoctor.core.kube.raw import as_dict, as_int, as_str, dicts, dig
+from k8sdoctor.core.kube.rollout_status import ROLLOUT_KINDS, rollout_status
 
 #: The kinds `wait` follows, and what it waits for by default.
 WAITABLE = {
@@ -37,87 +38,13 @@ def _condition(obj: dict, ctype: str) -> dict:
     return next((c for c in dicts(dig(obj, "status", "conditions")) if c.get("type") == ctype), {})
 
 
-def _observed(obj: dict) -> bool:
-    """The controller has seen the latest spec (an object with no generation is taken as seen)."""
-    generation = as_int(dig(obj, "metadata", "generation"))
-    return generation is None or generation <= (as_int(dig(obj, "status", "observedGeneration")) or 0)
-
-
-def _replicas(obj: dict) -> int:
-    replicas = as_int(dig(obj, "spec", "replicas"))
-    return 1 if replicas is None else replicas
-
-
-def deployment(obj: dict) -> Progress:
-    name = as_str(dig(obj, "metadata", "name"))
-    if not _observed(obj):
-        return Progress("Waiting for deployment spec update to be observed...")
-    status = as_dict(obj.get("status"))
-    progressing = _condition(obj, "Progressing")
-    if progressing.get("reason") == "ProgressDeadlineExceeded":
-        return Progress(
-            f'deployment "{name}" exceeded its progress deadline', failed=as_str(progressing.get("message")) or "ProgressDeadlineExceeded"
-        )
-    replicas = _replicas(obj)
-    updated = as_int(status.get("updatedReplicas")) or 0
-    total = as_int(status.get("replicas")) or 0
-    available = as_int(status.get("availableReplicas")) or 0
-    if updated < replicas:
-        return Progress(f'Waiting for deployment "{name}" rollout to finish: {updated} out of {replicas} new replicas have been updated...')
-    if total > updated:
-        return Progress(f'Waiting for deployment "{name}" rollout to finish: {total - updated} old replicas are pending termination...')
-    if available < updated:
-        return Progress(f'Waiting for deployment "{name}" rollout to finish: {available} of {updated} updated replicas are available...')
-    return Progress(f'deployment "{name}" successfully rolled out', done=True)
-
-
-def statefulset(obj: dict) -> Progress:
-    if not _observed(obj):
-        return Progress("Waiting for statefulset spec update to be observed...")
-    status = as_dict(obj.get("status"))
-    replicas = _replicas(obj)
-    ready = as_int(status.get("readyReplicas")) or 0
-    if ready < replicas:
-        return Progress(f"Waiting for {replicas - ready} pods to be ready...")
-    partition = as_int(dig(obj, "spec", "updateStrategy", "rollingUpdate", "partition"))
-    updated = as_int(status.get("updatedReplicas")) or 0
-    if partition:
-        if updated < replicas - partition:
-            return Progress(
-                f"Waiting for partitioned roll out to finish: {updated} out of {replicas - partition} new pods have been updated..."
-            )
-        return Progress(f"partitioned roll out complete: {updated} new pods have been updated...", done=True)
-    update_rev, current_rev = as_str(status.get("updateRevision")), as_str(status.get("currentRevision"))
-    if update_rev != current_rev:
-        return Progress(f"waiting for statefulset rolling update to complete {updated} pods at revision {update_rev}...")
-    return Progress(f"statefulset rolling update complete {ready} pods at revision {current_rev}...", done=True)
-
-
-def daemonset(obj: dict) -> Progress:
-    name = as_str(dig(obj, "metadata", "name"))
-    if not _observed(obj):
-        return Progress("Waiting for daemon set spec update to be observed...")
-    status = as_dict(obj.get("status"))
-    desired = as_int(status.get("desiredNumberScheduled")) or 0
-    updated = as_int(status.get("updatedNumberScheduled"))
-    updated = desired if updated is None else updated
-    available = as_int(status.get("numberAvailable")) or 0
-    if updated < desired:
-        return Progress(f'Waiting for daemon set "{name}" rollout to finish: {updated} out of {desired} new pods have been updated...')
-    if available < desired:
-        return Progress(f'Waiting for daemon set "{name}" rollout to finish: {available} of {desired} updated pods are available...')
-    return Progress(f'daemon set "{name}" successfully rolled out', done=True)
-
-
-def replicaset(obj: dict) -> Progress:
-    name = as_str(dig(obj, "metadata", "name"))
-    if not _observed(obj):
-        return Progress("Waiting for replica set spec update to be observed...")
-    replicas = _replicas(obj)
-    ready = as_int(dig(obj, "status", "readyReplicas")) or 0
-    if ready < replicas:
-        return Progress(f'Waiting for replica set "{name}": {ready} of {replicas} pods are ready...')
-    return Progress(f'replica set "{name}" has {ready} ready pods', done=True)
+def rollout(kind: str, obj: dict) -> Progress:
+    """A Deployment, StatefulSet, DaemonSet or ReplicaSet, as `kubectl rollout status` judges it; a
+    Deployment past its progress deadline has failed (kubectl stops waiting there too)."""
+    status = rollout_status(kind, obj)
+    if status.deadline is not None:
+        return Progress(f'deployment "{as_str(dig(obj, "metadata", "name"))}" exceeded its progress deadline', failed=status.deadline)
+    return Progress(status.message, done=status.done)
 
 
 def job(obj: dict) -> Progress:
@@ -150,14 +77,8 @@ def pod(obj: dict, condition: str) -> Progress:
 
 def progress(kind: str, obj: dict, condition: str) -> Progress:
     """Where `obj` (of `kind`, one of WAITABLE) stands with respect to `condition` (healthy, complete)."""
-    if kind == "Deployment":
-        return deployment(obj)
-    if kind == "StatefulSet":
-        return statefulset(obj)
-    if kind == "DaemonSet":
-        return daemonset(obj)
-    if kind == "ReplicaSet":
-        return replicaset(obj)
+    if kind in ROLLOUT_KINDS:
+        return rollout(kind, obj)
     if kind == "Job":
         return job(obj)
     return pod(obj, condition)
