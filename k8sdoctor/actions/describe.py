@@ -8,7 +8,7 @@ references show names and keys only; no value is ever read. Times print in the r
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 from typing import TYPE_CHECKING
 
 from k8sdoctor.actions.describe_containers import write_containers, write_resources
@@ -25,7 +25,8 @@ from k8sdoctor.actions.describe_format import (
     write_tolerations,
 )
 from k8sdoctor.actions.describe_volumes import write_volumes
-from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.actions.gosort import go_sort
+from k8sdoctor.core.inventory import Inventory, event_subject, mirror_uid
 from k8sdoctor.core.kube.timeutil import parse_time
 from k8sdoctor.errors import NotFoundError
 
@@ -183,26 +184,56 @@ def _scheduling(w: DescribeWriter, pod: dict) -> None:
         w.line(0, f"{head}\t{text}", paths=("spec.topologySpreadConstraints",))
 
 
-def _event_time(event: dict) -> datetime | None:
-    """What kubectl 1.32 sorts events by: lastTimestamp only (events that carry just an eventTime or a
-    series sort first, in the order the API listed them)."""
-    return parse_time(event.get("lastTimestamp") or event.get("deprecatedLastTimestamp"))
+#: What Go's strings.TrimSpace removes (unicode.IsSpace); Python's str.strip() removes more.
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _core_v1(event: dict) -> bool:
+    """A core/v1 Event (kubectl's form); else an events.k8s.io/v1 one, whose fields are named otherwise."""
+    return "involvedObject" in event or "regarding" not in event
+
+
+def _event_time(event: dict) -> datetime:
+    """What kubectl 1.32 sorts events by: lastTimestamp alone (an event with only an eventTime or a
+    series counts as the zero time)."""
+    return parse_time(event.get("lastTimestamp" if _core_v1(event) else "deprecatedLastTimestamp")) or _NEVER
+
+
+def kubectl_events(inventory: Inventory, pod: dict) -> list[dict]:
+    """The pod's events as kubectl describe lists them: those recorded under the pod's uid (a static
+    pod's config hash), in the API's order (by name), then sorted by time with Go's unstable sort, so
+    events with the same time come out in kubectl's order."""
+    wanted = mirror_uid(pod) or str(d(pod.get("metadata")).get("uid") or "")
+    events = [without_deep_values(e) for e in inventory.events_for_pod(pod) if not wanted or event_subject(e).get("uid") == wanted]
+    events.sort(key=lambda e: str(d(e.get("metadata")).get("name", "")))
+    go_sort(events, lambda a, b: _event_time(a) < _event_time(b))
+    return events
 
 
 def event_age(event: dict, now: datetime) -> str:
     """The Age column: "3m (x5 over 9m)" for a repeated event, "9m" otherwise."""
+    core = _core_v1(event)
     first = (
         since(event["eventTime"], now)
         if event.get("eventTime")
-        else since(event.get("firstTimestamp") or event.get("deprecatedFirstTimestamp"), now)
+        else since(event.get("firstTimestamp" if core else "deprecatedFirstTimestamp"), now)
     )
     series = d(event.get("series"))
-    count = num(event.get("count")) or num(event.get("deprecatedCount"))
+    count = num(event.get("count" if core else "deprecatedCount"))
     if series:
         return f"{since(series.get('lastObservedTime'), now)} (x{num(series.get('count'))} over {first})"
     if count > 1:
-        return f"{since(event.get('lastTimestamp') or event.get('deprecatedLastTimestamp'), now)} (x{count} over {first})"
+        return f"{since(event.get('lastTimestamp' if core else 'deprecatedLastTimestamp'), now)} (x{count} over {first})"
     return first
+
+
+def event_source(event: dict) -> str:
+    """The From column: the source component, else the reporting controller (core/v1 names that field
+    `reportingComponent`; events.k8s.io/v1 calls them deprecatedSource and reportingController)."""
+    if _core_v1(event):
+        return str(d(event.get("source")).get("component") or event.get("reportingComponent") or "")
+    return str(d(event.get("deprecatedSource")).get("component") or event.get("reportingController") or "")
 
 
 def _events(w: DescribeWriter, inventory: Inventory, pod: dict, now: datetime) -> None:
@@ -212,10 +243,7 @@ def _events(w: DescribeWriter, inventory: Inventory, pod: dict, now: datetime) -
     if denied:
         w.line(0, f"Events:\t<could not read: {value(denied[0].reason)}>", paths=("events",), extra=True)
         return
-    events = sorted(
-        (without_deep_values(e) for e in inventory.events_for_pod(pod)),
-        key=lambda e: (_event_time(e) or datetime.min.replace(tzinfo=now.tzinfo), str(d(e.get("metadata")).get("name", ""))),
-    )
+    events = kubectl_events(inventory, pod)
     if not events:
         w.line(0, "Events:\t<none>", paths=("events",))
         return
@@ -224,9 +252,8 @@ def _events(w: DescribeWriter, inventory: Inventory, pod: dict, now: datetime) -
     w.line(1, "Type\tReason\tAge\tFrom\tMessage", paths=("events",))
     w.line(1, "----\t------\t----\t----\t-------", paths=("events",))
     for event in events:
-        source = d(event.get("source")) or d(event.get("deprecatedSource"))
-        component = str(source.get("component") or event.get("reportingComponent") or event.get("reportingController") or "")
-        message = str(event.get("message") if event.get("message") is not None else event.get("note") or "").strip()
+        component = event_source(event)
+        message = str(event.get("message" if _core_v1(event) else "note") or "").strip(_GO_SPACE)
         ref = EventRef(str(event.get("type", "")), str(event.get("reason", "")), component, message)
         w.line(
             1,
