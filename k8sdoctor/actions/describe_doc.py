@@ -70,7 +70,8 @@ class DescribeDocument:
         self._raw = raw  # the writer's lines before alignment; None is a flush
 
     def _without_extras(self) -> list[str | None]:
-        out, i = [], 0
+        out: list[str | None] = []
+        i = 0
         for raw in self._raw:
             if raw is None:
                 out.append(None)
