@@ -8,7 +8,9 @@ references show names and keys only; no value is ever read. Times print in the r
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone, tzinfo
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from k8sdoctor.actions.describe_containers import write_containers, write_resources
@@ -139,31 +141,53 @@ def _gates_and_conditions(w: DescribeWriter, spec: dict, status: dict) -> None:
             )
 
 
-def _cpu_memory(resources: object, key: str) -> dict:
-    return {k: v for k, v in d(d(resources).get(key)).items() if k in ("cpu", "memory")}
+_QOS_RESOURCES = ("cpu", "memory")
+_SUFFIXES = {
+    **{k: Fraction(1024) ** (i + 1) for i, k in enumerate(("Ki", "Mi", "Gi", "Ti", "Pi", "Ei"))},
+    **{
+        k: Fraction(10) ** e
+        for k, e in (("n", -9), ("u", -6), ("m", -3), ("", 0), ("k", 3), ("M", 6), ("G", 9), ("T", 12), ("P", 15), ("E", 18))
+    },
+}
+_QUANTITY = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:[eE]([+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]))?$")
+
+
+def _exact(quantity: object) -> Fraction:
+    """A quantity's exact value (0 for what is not one), so sums compare as apimachinery's do."""
+    match = _QUANTITY.match(str(quantity).strip())
+    if match is None:
+        return Fraction(0)
+    number, exponent, suffix = match.groups()
+    return Fraction(number) * (Fraction(10) ** int(exponent) if exponent else _SUFFIXES[suffix or ""])
 
 
 def qos_class(pod: dict) -> str:
-    """status.qosClass, or computed as the kubelet does: from pod-level resources when the pod sets
-    them, else from the cpu and memory of its app and init containers."""
+    """status.qosClass, or computed as kubectl computes it from the pod as served (v1qos.ComputePodQOS):
+    the cpu and memory requests and limits summed over the pod's containers (or taken from its
+    pod-level resources when it has them); Guaranteed when every one sets both limits and the sums of
+    requests and limits are equal, resource by resource."""
     status, spec = d(pod.get("status")), d(pod.get("spec"))
     if status.get("qosClass"):
         return str(status["qosClass"])
-    pod_level = spec.get("resources")
-    if _cpu_memory(pod_level, "requests") or _cpu_memory(pod_level, "limits"):
-        sources = [pod_level]
+    if isinstance(spec.get("resources"), dict):
+        sources = [spec["resources"]]
     else:
-        sources = [d(c).get("resources") for key in ("initContainers", "containers") for c in lst(spec.get(key))]
-    requested = guaranteed = False
-    guaranteed = bool(sources)
+        sources = [d(d(c).get("resources")) for key in ("containers", "initContainers") for c in lst(spec.get(key))]
+    requests: dict[str, Fraction] = {}
+    limits: dict[str, Fraction] = {}
+    guaranteed = True
     for res in sources:
-        req, lim = _cpu_memory(res, "requests"), _cpu_memory(res, "limits")
-        requested |= bool(req or lim)
-        if set(lim) != {"cpu", "memory"} or any(req.get(k, lim[k]) != lim[k] for k in lim):
+        for total, key in ((requests, "requests"), (limits, "limits")):
+            for name, amount in d(res.get(key)).items():
+                if name in _QOS_RESOURCES and _exact(amount) > 0:
+                    total[name] = total.get(name, Fraction(0)) + _exact(amount)
+        if not all(_exact(d(res.get("limits")).get(name, 0)) > 0 for name in _QOS_RESOURCES):
             guaranteed = False
-    if not requested:
+    if not requests and not limits:
         return "BestEffort"
-    return "Guaranteed" if guaranteed else "Burstable"
+    if guaranteed and len(requests) == len(limits) and all(limits.get(name) == amount for name, amount in requests.items()):
+        return "Guaranteed"
+    return "Burstable"
 
 
 def _scheduling(w: DescribeWriter, pod: dict) -> None:

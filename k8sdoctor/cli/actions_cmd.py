@@ -64,12 +64,31 @@ def write_bytes(out: TextIO, data: bytes) -> None:
 
 
 # ---- describe ---------------------------------------------------------------------------------------
-def run_describe(args: Namespace, out: TextIO | None = None) -> int:
-    from k8sdoctor.actions.describe import describe_pod
+def _describe_inventory(args: Namespace) -> tuple[Inventory, str]:
+    """What describe reads: kubectl's two requests (the pod, its events), or with --explain also what
+    the diagnosis reads; or the snapshot."""
     from k8sdoctor.cli.sources import inventory_for_pod
 
+    if args.snapshot or getattr(args, "explain", False):
+        return inventory_for_pod(args, args.name)
+    from k8sdoctor.actions.describe import read_for_describe
+    from k8sdoctor.cli.sources import open_client
+    from k8sdoctor.cluster.live.fetch import LiveFetcher
+    from k8sdoctor.core.suggest import close_names
+
+    client = open_client(args)
+    namespace = args.namespace or client.identity.namespace
+    try:
+        return read_for_describe(client, namespace, args.name), namespace
+    except NotFoundError as exc:
+        raise NotFoundError(str(exc), close_names(args.name, LiveFetcher(client).pod_names(namespace))) from None
+
+
+def run_describe(args: Namespace, out: TextIO | None = None) -> int:
+    from k8sdoctor.actions.describe import describe_pod
+
     out = out or sys.stdout
-    inventory, namespace = inventory_for_pod(args, args.name)
+    inventory, namespace = _describe_inventory(args)
     doc = describe_pod(inventory, namespace, args.name, _now())
     if getattr(args, "explain", False):
         _explained(args, doc, inventory, namespace, out)

@@ -162,3 +162,16 @@ def test_a_user_who_may_not_read_logs(tmp_path, capsys):
         'k8sdoctor: error: pods "kb-5c7d8f9b6-q4w2e" is forbidden: User "viewer" cannot get resource "pods/log" in '
         'API group "" in the namespace "shop"\n'
     )
+
+
+def test_describe_of_a_pod_that_is_not_there_reads_only_what_kubectl_reads(server, run):
+    assert run("describe", "pod", "memory-demo", "-n", "shop")[1:] == (
+        "",
+        'k8sdoctor: error: pod "memory-demo" not found in namespace "shop"\ndid you mean: memory-demo-2?\n',
+    )
+    server.clear_requests()
+    assert run("describe", "pod", "memory-demo-2", "-n", "shop")[0] == 0
+    assert [(r.method, r.path) for r in server.requests()] == [
+        ("GET", "/api/v1/namespaces/shop/pods/memory-demo-2"),
+        ("GET", "/api/v1/namespaces/shop/events"),
+    ]
