@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -200,3 +201,35 @@ def test_help_says_what_a_pipe_gets(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "Piped or redirected, the output is exactly the bytes kubectl writes for the same flags" in text
     assert "On a terminal, each line is made safe" in text and "folded to the terminal's width" in text
+
+
+@pytest.mark.kubectl
+def test_following_every_container_streams_the_same_lines_as_kubectl(served, tmp_path):
+    """kubectl follows the containers in parallel, whole lines interleaved as they come; so does
+    k8sdoctor. Lines appended while both follow reach both."""
+    if not has_kubectl():
+        pytest.skip("kubectl is not installed")
+    srv, kubeconfig, _boundary = served
+    flags = ["-n", NS, "--all-containers", "--prefix", "-f", "--tail", "1"]
+    env = {**os.environ, "HOME": str(tmp_path)}
+    procs = [
+        subprocess.Popen([KUBECTL, "--kubeconfig", str(kubeconfig), "logs", POD, *flags], stdout=subprocess.PIPE, env=env),
+        subprocess.Popen(
+            [sys.executable, "-m", "k8sdoctor", "--kubeconfig", str(kubeconfig), "logs", "pod", POD, *flags],
+            stdout=subprocess.PIPE,
+            env=env,
+        ),
+    ]
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(srv.logbook.followers()) < 2 * 3:  # proxy, app, shipper run
+            time.sleep(0.1)
+        srv.append_log(NS, POD, "app", ['{"level":"info","msg":"followed"}'])
+        srv.append_log(NS, POD, "shipper", [b"[ info] followed \xfe"])
+        time.sleep(1.5)
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGINT)
+    kubectl, ours = (proc.communicate(timeout=20)[0] for proc in procs)
+    assert sorted(ours.splitlines(keepends=True)) == sorted(kubectl.splitlines(keepends=True))
+    assert b'[pod/ingest-0/app] {"level":"info","msg":"followed"}\n' in ours and b"[pod/ingest-0/shipper] [ info] followed \xfe\n" in ours
