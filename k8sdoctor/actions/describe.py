@@ -265,7 +265,8 @@ def _events(w: DescribeWriter, inventory: Inventory, pod: dict, now: datetime) -
     namespace = d(pod.get("metadata")).get("namespace", "")
     denied = [u for u in inventory.unreadable_for(namespace) if u.resource == "events"]
     if denied:
-        w.line(0, f"Events:\t<could not read: {value(denied[0].reason)}>", paths=("events",), extra=True)
+        # kubectl prints "<none>" here, which reads as "nothing happened": the one line that says otherwise
+        w.line(0, f"Events:\t<could not read: {value(denied[0].reason)}>", paths=("events",))
         return
     events = kubectl_events(inventory, pod)
     if not events:

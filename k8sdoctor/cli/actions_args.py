@@ -7,9 +7,10 @@ import argparse
 
 DESCRIBE_HELP = """\
 Everything `kubectl describe pod` shows. Piped or redirected, the output is exactly kubectl 1.32's, byte
-for byte (`k8sdoctor describe pod X | diff - <(kubectl describe pod X)` is empty); on a terminal, control
-characters in the cluster's text are shown as escapes. --explain adds what k8sdoctor knows: a waiting
-container's message, and a mark on every line the diagnosis cites as evidence."""
+for byte (`k8sdoctor describe pod X | diff - <(kubectl describe pod X)` is empty), but for one line: where
+kubectl prints `Events: <none>` for events it was not allowed to read, k8sdoctor says it could not read
+them. On a terminal, control characters in the cluster's text are shown as escapes. --explain adds what
+k8sdoctor knows: a waiting container's message, and a mark on every line the diagnosis cites as evidence."""
 
 LOGS_HELP = """\
 A container's logs, as `kubectl logs` reads them, with the same flags.

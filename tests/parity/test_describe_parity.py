@@ -126,3 +126,24 @@ def test_piped_through_a_shell_diff_is_empty(cluster, tmp_path, namespace, name)
         env={**os.environ, "HOME": str(tmp_path), "TZ": "UTC"},
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
+
+
+def test_events_it_may_not_read_are_the_one_line_that_differs(tmp_path, capsysbinary, utc):
+    """kubectl prints `Events: <none>` when it may not list events; k8sdoctor says it could not read
+    them. Every other line is kubectl's."""
+    if not has_kubectl():
+        pytest.skip("kubectl is not installed")
+    from k8sdoctor.fakeapi import Rule
+
+    with FakeApiServer(tls=True) as srv:  # kubectl sends a token over TLS only
+        srv.load_scenario(SCENARIOS[0])
+        token = srv.add_user("viewer", [Rule(("get", "list"), ("pods",))])
+        kubeconfig = srv.write_kubeconfig(tmp_path / "viewer", token=token)
+        theirs = kubectl_describe(kubeconfig, tmp_path, "shop", "memory-demo-2")
+        assert main(["--kubeconfig", str(kubeconfig), "describe", "pod", "memory-demo-2", "-n", "shop"]) == 0
+    ours = capsysbinary.readouterr().out
+    (*theirs_before, theirs_events), (*ours_before, ours_events) = theirs.splitlines(), ours.splitlines()
+    assert theirs_before == ours_before
+    column, none = theirs_events.split(b"<", 1)
+    assert column.rstrip() == b"Events:" and none == b"none>"
+    assert ours_events.startswith(column + b"<could not read: ") and b'cannot list resource "events"' in ours_events
