@@ -176,7 +176,20 @@ def test_a_corrupt_cache_entry_is_validated_again(tmp_path, monkeypatch):
         entry["data"] = {"id": "broken"}  # stamps still match: the data is what is wrong
     cache.write_bytes(orjson.dumps(entries))
     ids = sorted(pb.id for pb in load_playbooks(use_user_dir=False).playbooks)
-    assert ids == ["container-creating", "crash-loop", "evicted", "image-pull", "not-ready", "pending", "run-container-error"]
+    assert ids == [
+        "autoscaler-failing",
+        "claim-pending",
+        "container-creating",
+        "crash-loop",
+        "evicted",
+        "image-pull",
+        "ingress-backends",
+        "node-not-ready",
+        "not-ready",
+        "pending",
+        "run-container-error",
+        "service-endpoints",
+    ]
 
 
 def test_every_analyzer_is_registered_for_a_cause_a_builtin_playbook_has(playbooks):

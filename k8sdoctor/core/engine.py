@@ -251,7 +251,14 @@ class Engine:
                     continue
                 kind, namespace, name = ref
                 f.underlying.append(
-                    {"kind": kind, "namespace": namespace, "name": name, "category": top.category, "cause": top.cause, "severity": top.severity}
+                    {
+                        "kind": kind,
+                        "namespace": namespace,
+                        "name": name,
+                        "category": top.category,
+                        "cause": top.cause,
+                        "severity": top.severity,
+                    }
                 )
                 where = f"{kind.lower()} {namespace + '/' if namespace else ''}{name}"
                 add_evidence(f, f"{where}: {top.category} › {top.cause}", top.summary)
@@ -260,8 +267,8 @@ class Engine:
                     for ev in top.evidence[:2]:
                         add_evidence(f, f"{where} {ev.source}", ev.text)
             if lead is not None:
-                steps = [s for s in lead.remediation[:2] if s not in f.remediation]
-                f.remediation = [*steps, *f.remediation]
+                steps = lead.remediation[:2]
+                f.remediation = [*steps, *(s for s in f.remediation if s not in steps)]
 
     def _diagnose_ref(self, inventory: Inventory, ref: Ref, obj: dict, now: datetime, trail: frozenset[Ref]) -> Diagnosis:
         if ref[0] == "Pod":

@@ -15,6 +15,7 @@ from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient, 
 from k8sdoctor.core.engine import is_plainly_healthy
 from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES, logs_to_fetch, needs_cluster_pods, needs_namespace_pods, needs_object_names
 from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory
+from k8sdoctor.core.kube.kinds import BY_KIND
 from k8sdoctor.errors import ClusterError, NotFoundError
 
 log = logging.getLogger("k8sdoctor.fetch")
@@ -251,7 +252,28 @@ class LiveFetcher:
                         inv, "pods/log", ns, lambda: self._logs_into(inv, ns, pod, container, previous)
                     )
                 )
+            elif kind == "Event" and target.count("/") == 1:
+                about, name = target.split("/")
+                selector = f"involvedObject.kind={about},involvedObject.name={name}"
+                tasks.append(
+                    lambda ns=ns, selector=selector: _degrade(
+                        inv, "events", ns, lambda: self._list_into(inv, "Event", ns_path(ns, "events"), fieldSelector=selector)
+                    )
+                )
+            elif kind in BY_KIND and kind not in paths and (target == "" or target.startswith(("label:", "field:"))):
+                tasks.append(lambda kind=kind, ns=ns, target=target: self._listing_into(inv, kind, ns, target))
         self._run(tasks)
+
+    def _listing_into(self, inv: Inventory, kind: str, namespace: str, target: str) -> None:
+        """A list a diagnosis asked for (`evidence_plan.listing`). Only a whole list of a kind other than
+        pods and events is recorded as complete: pods and events are the watches' to keep."""
+        from k8sdoctor.cluster.live.fetch_kinds import collection_path
+
+        info = BY_KIND[kind]
+        scope = None if namespace in ("*", "") else namespace
+        query = {"labelSelector": target[6:]} if target.startswith("label:") else {"fieldSelector": target[6:]} if target else {}
+        complete = None if target or kind in ("Pod", "Event") else (namespace if info.namespaced else "")
+        _degrade(inv, info.resource, scope, lambda: self._list_into(inv, kind, collection_path(info, scope), complete=complete, **query))
 
     def pod_names(self, namespace: str) -> list[str]:
         try:
@@ -271,7 +293,11 @@ class LiveFetcher:
         unhealthy = [p for p in inv.pods.values() if not is_plainly_healthy(p)]
         tasks: list[Callable[[], None]] = []
         if unhealthy:
-            tasks.append(lambda: _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"))))
+            tasks.append(
+                lambda: _degrade(
+                    inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), complete=scope)
+                )
+            )
             tasks += self._cluster_tasks(inv)
             for ns in sorted({(p.get("metadata") or {}).get("namespace", "") for p in unhealthy}):
                 names = any(needs_object_names(p) for p in unhealthy if (p.get("metadata") or {}).get("namespace") == ns)

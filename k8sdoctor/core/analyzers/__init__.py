@@ -60,7 +60,13 @@ MODULES: dict[str, tuple[str, ...]] = {
     "RunContainerError": ("run_container", "rollout"),
     "ContainerCreating": ("run_container", "pod_network", "rollout"),
     "NotReady": ("pod_network", "rollout"),
-    **{"NoEndpoints": ("services",), "IngressBackend": ("ingress",), "PVCPending": ("claims",), "NodeNotReady": ("nodes",), "AutoscalerFailing": ("autoscaling",)},
+    **{
+        "NoEndpoints": ("services",),
+        "IngressBackend": ("ingress",),
+        "PVCPending": ("claims",),
+        "NodeNotReady": ("nodes",),
+        "AutoscalerFailing": ("autoscaling",),
+    },
 }
 _loaded: set[str] = set()
 

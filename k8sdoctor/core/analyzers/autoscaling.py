@@ -24,7 +24,11 @@ SIDECAR_REQUESTS = {
     "daprd": ("dapr.io/sidecar-cpu-request", "dapr.io/sidecar-memory-request"),
 }
 #: The APIService that serves each kind of metric the autoscaler reads.
-METRICS_APIS = {"resource": "v1beta1.metrics.k8s.io", "custom": "v1beta1.custom.metrics.k8s.io", "external": "v1beta1.external.metrics.k8s.io"}
+METRICS_APIS = {
+    "resource": "v1beta1.metrics.k8s.io",
+    "custom": "v1beta1.custom.metrics.k8s.io",
+    "external": "v1beta1.external.metrics.k8s.io",
+}
 SCALABLE = ("Deployment", "StatefulSet", "ReplicaSet")
 
 
@@ -59,7 +63,11 @@ def _requests(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> Non
     for pod, container, injected in lacking:
         seen.setdefault(container + (" (injected, not in the pod template)" if injected else ""), []).append(name_of(pod))
     text = "; ".join(f"container {c}: {len(p)} pod(s), e.g. {p[0]}" for c, p in list(seen.items())[:SHOWN])
-    add_evidence(finding, f"pods matching {kind.lower()}/{name}'s selector, spec.containers[*].resources.requests.{resource}", f"no {resource} request: {text}")
+    add_evidence(
+        finding,
+        f"pods matching {kind.lower()}/{name}'s selector, spec.containers[*].resources.requests.{resource}",
+        f"no {resource} request: {text}",
+    )
     foreign = [p for p, _c, _i in lacking if (w := workload_of(inventory, "Pod", p)) is not None and (w.kind, w.name) != (kind, name)]
     if foreign:
         owner = workload_of(inventory, "Pod", foreign[0])
@@ -109,14 +117,20 @@ def _metrics_api(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> 
         service = inventory.get("APIService", "", api)
         if service is None:
             if exists(inventory, "APIService", "", api) is False:
-                add_evidence(finding, f"apiservice {api}", "is not registered: nothing serves this metrics API (no metrics-server or adapter is installed)")
+                add_evidence(
+                    finding,
+                    f"apiservice {api}",
+                    "is not registered: nothing serves this metrics API (no metrics-server or adapter is installed)",
+                )
             continue
         available = next((c for c in dicts(dig(service, "status", "conditions")) if c.get("type") == "Available"), {})
         backend = as_dict(dig(service, "spec", "service"))
         where = f"service {as_str(backend.get('namespace'))}/{as_str(backend.get('name'))}" if backend else "the API server itself"
         status = as_str(available.get("status")) or "unknown"
         detail = " ".join(as_str(available.get(k)) for k in ("reason", "message") if available.get(k))
-        add_evidence(finding, f"apiservice {api}", f"registered, served by {where}; Available {status}" + (f" ({detail})" if detail else ""))
+        add_evidence(
+            finding, f"apiservice {api}", f"registered, served by {where}; Available {status}" + (f" ({detail})" if detail else "")
+        )
         if status != "True" and backend:
             finding.carries.append(("Service", as_str(backend.get("namespace")), as_str(backend.get("name"))))
 

@@ -47,16 +47,17 @@ def _class_list(inventory: Inventory, state: ClaimState) -> str:
 def default_class_step(name: str) -> Step:
     patch = {"metadata": {"annotations": {DEFAULT_CLASS_ANNOTATIONS[0]: "true"}}}
     return Step(
-        f"Make a StorageClass the default (for example {name}); the claim takes it only when it is created again.",
+        f"Make a StorageClass the default (for example {name}), so claims without storageClassName get provisioned; "
+        "a claim that already exists keeps no class: create it again.",
         f"kubectl patch storageclass {quote(name)} -p {quote(to_json(patch))}",
     )
 
 
-def recreate_step(facts: ObjectFacts, storage_class: str) -> Step:
+def recreate_step(namespace: str, claim: str, storage_class: str) -> Step:
     return Step(
         f"A claim's storageClassName cannot change: set storageClassName: {storage_class} in its manifest (or volumeClaimTemplate), "
-        f"then delete the Pending claim {facts.name} (it holds no data yet) and apply the manifest again.",
-        f"kubectl -n {quote(facts.namespace)} delete pvc {quote(facts.name)}",
+        f"then delete the Pending claim {claim} (it holds no data yet) and apply the manifest again.",
+        f"kubectl -n {quote(namespace)} delete pvc {quote(claim)}",
     )
 
 
@@ -82,7 +83,7 @@ def _missing_class(finding: Finding, facts: ObjectFacts, inventory: Inventory) -
     add_evidence(finding, "storageclasses", _class_list(inventory, state) + (f". Did you mean {similar[0]}?" if similar else ""))
     better = similar[0] if similar else (state.defaults[0] if state.defaults else "")
     if better:
-        lead_with(finding, [recreate_step(facts, better)])
+        lead_with(finding, [recreate_step(facts.namespace, facts.name, better)])
 
 
 @register("PVCPending", "no-default-storageclass")
@@ -95,7 +96,7 @@ def _no_default(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> N
             "storageclass " + state.defaults[0],
             "is the default now, but the claim was created without a class: the default is applied only when a claim is created",
         )
-        lead_with(finding, [recreate_step(facts, state.defaults[0])])
+        lead_with(finding, [recreate_step(facts.namespace, facts.name, state.defaults[0])])
     elif _classes(inventory):
         lead_with(finding, [default_class_step(sorted(_classes(inventory))[0])])
 

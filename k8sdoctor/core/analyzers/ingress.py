@@ -28,7 +28,9 @@ def _did_you_mean(name: str, choices: list[str]) -> str:
 def _missing(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> None:
     names = inventory.names("Service", facts.namespace)
     for b in _state(facts).missing:
-        add_evidence(finding, b.where, f"Service {b.service} does not exist in namespace {facts.namespace}{_did_you_mean(b.service, names)}")
+        add_evidence(
+            finding, b.where, f"Service {b.service} does not exist in namespace {facts.namespace}{_did_you_mean(b.service, names)}"
+        )
 
 
 @register("IngressBackend", "service-port-missing")

@@ -104,7 +104,11 @@ def _pressure(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> Non
     kind = {"disk-pressure": "DiskPressure", "memory-pressure": "MemoryPressure", "pid-pressure": "PIDPressure"}[finding.cause]
     cond = facts.conditions.get(kind) or {}
     if cond.get("message"):
-        add_evidence(finding, f"status.conditions[{kind}]", f"{as_str(cond.get('status'))} {as_str(cond.get('reason'))}: {as_str(cond.get('message'))}")
+        add_evidence(
+            finding,
+            f"status.conditions[{kind}]",
+            f"{as_str(cond.get('status'))} {as_str(cond.get('reason'))}: {as_str(cond.get('message'))}",
+        )
     reclaim = [e for e in facts.events if e.reason in ("EvictionThresholdMet", "FreeDiskSpaceFailed")]
     for e in reclaim[-2:]:
         add_evidence(finding, f"event {e.type}/{e.reason}", e.message)

@@ -70,7 +70,11 @@ def _closest_pods(finding: Finding, facts: ObjectFacts, inventory: Inventory) ->
             same_key = close_matches(value, [v for (k, v) in carried if k == key])
             same_value = close_matches(key, [k for (k, v) in carried if v == value])
             if same_key:
-                add_evidence(finding, source, f"pods carry {key}={same_key[0]} ({carried[(key, same_key[0])]} pod(s)). Did you mean {key}={same_key[0]}?")
+                add_evidence(
+                    finding,
+                    source,
+                    f"pods carry {key}={same_key[0]} ({carried[(key, same_key[0])]} pod(s)). Did you mean {key}={same_key[0]}?",
+                )
                 steps.append(_patch_selector(facts, (key, value), (key, same_key[0])))
             elif same_value:
                 add_evidence(finding, source, f"pods carry {same_value[0]}={value}. Did you mean {same_value[0]}={value}?")
