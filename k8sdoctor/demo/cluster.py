@@ -9,6 +9,7 @@ own format strings (pkg/kubelet/images/image_manager.go).
 
 from __future__ import annotations
 
+from k8sdoctor.demo.network import network
 from k8sdoctor.demo.objects import (
     container_status,
     event,
@@ -635,7 +636,9 @@ def harbor() -> list[dict]:
 
 def scenario() -> dict:
     """The objects and logs the demo's API server starts with."""
-    objects = nodes() + shop() + kube_system() + search() + observability() + mem_example() + config_errors() + storage() + harbor()
+    objects = (
+        nodes() + shop() + kube_system() + search() + observability() + mem_example() + config_errors() + storage() + harbor() + network()
+    )
     logs = [
         # https://github.com/rancher/rke2/issues/10640 (the start-up line of the nginx image)
         *(

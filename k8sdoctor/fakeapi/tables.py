@@ -1,7 +1,7 @@
 """Server-side printing: `meta.k8s.io/v1` Table responses, the columns `kubectl get` shows.
 
-Pods, events, nodes, namespaces and deployments get kubectl's real columns (ported from printers.go);
-other kinds get NAME and AGE. Cells are computed when the request is served, so AGE is fresh.
+Pods, events, nodes, namespaces and deployments get kubectl's real columns (ported from printers.go), and
+so do the kinds of `tables_network.py`; other kinds get NAME and AGE. Cells are computed when the request is served, so AGE is fresh.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import datetime
 
 from k8sdoctor.core.kube.podstatus import summarize
 from k8sdoctor.core.kube.timeutil import age, human_duration
+from k8sdoctor.fakeapi.tables_network import PRINTERS as NETWORK_PRINTERS
 from k8sdoctor.fakeapi.views import partial_metadata
 
 
@@ -220,6 +221,7 @@ _PRINTERS: dict[str, tuple[list[dict], Callable[[dict, datetime], list]]] = {
     "Node": (NODE_COLUMNS, node_cells),
     "Namespace": (NAMESPACE_COLUMNS, namespace_cells),
     "Deployment": (DEPLOYMENT_COLUMNS, deployment_cells),
+    **NETWORK_PRINTERS,
 }
 
 

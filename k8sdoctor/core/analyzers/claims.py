@@ -63,7 +63,7 @@ def recreate_step(namespace: str, claim: str, storage_class: str) -> Step:
 
 @register("PVCPending")
 def _waiting_pods(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> None:
-    """The pods that use the claim, and the first stuck one's own cause."""
+    """The pods that use the claim; when the claim waits for them, the first stuck one's own cause."""
     state = _state(facts)
     if not state.consumers:
         if read_completely(inventory, "Pod", facts.namespace):
@@ -71,8 +71,9 @@ def _waiting_pods(finding: Finding, facts: ObjectFacts, inventory: Inventory) ->
         return
     shown = ", ".join(f"{name_of(p)} ({pod_display_status(p)})" for p in state.consumers[:SHOWN])
     add_evidence(finding, "pods using the claim", shown)
-    for pod in state.stuck[:1]:
-        finding.carries.append(("Pod", facts.namespace, name_of(pod)))
+    if finding.cause == "waiting-for-first-consumer":  # the claim waits for the pod: the pod's own cause is the answer
+        for pod in state.stuck[:1]:
+            finding.carries.append(("Pod", facts.namespace, name_of(pod)))
 
 
 @register("PVCPending", "storageclass-not-found")

@@ -121,6 +121,13 @@ def _dedup(found: list[Backend]) -> Values:
     return list(seen.items())
 
 
+@kind_field("ingress.problems", "Ingress")
+def _problems(facts: ObjectFacts) -> Values:
+    state = _state(facts)
+    found = [state.missing, state.port_missing, state.unreachable, state.tls_missing, [state.class_missing] if state.class_missing else []]
+    return [(sum(len(f) for f in found), None)]
+
+
 @kind_field("ingress.services_missing", "Ingress")
 def _missing(facts: ObjectFacts) -> Values:
     return _dedup(_state(facts).missing)
