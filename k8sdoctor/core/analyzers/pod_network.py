@@ -75,7 +75,7 @@ def _service(finding: Finding, facts: PodFacts, inventory: Inventory, host: str)
         finding.wants.append(listing("Service", namespace))
         return
     similar = close_matches(service, inventory.names("Service", namespace), cutoff=60)
-    text = f"no Service {service} in namespace {namespace}" + (f". Did you mean {similar[0]}?" if similar else "")
+    text = f"no Service {service} in namespace {namespace}" + (f". Did you mean {' or '.join(similar[:2])}?" if similar else "")
     add_evidence(finding, source, text)
 
 

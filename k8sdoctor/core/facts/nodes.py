@@ -26,7 +26,7 @@ def heartbeat_age(facts: ObjectFacts) -> float | None:
 def _pressures(facts: ObjectFacts) -> Values:
     if as_str((facts.conditions.get("Ready") or {}).get("status")) == "Unknown":
         return []
-    return [(t, f"status.conditions[{t}].status") for t in PRESSURES if as_str((facts.conditions.get(t) or {}).get("status")) == "True"]
+    return [(t, None) for t in PRESSURES if as_str((facts.conditions.get(t) or {}).get("status")) == "True"]
 
 
 @kind_field("node.heartbeat_age", "Node")

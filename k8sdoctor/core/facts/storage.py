@@ -100,7 +100,9 @@ def claim_state(inventory: Inventory, pvc: dict, now_seconds: float | None = Non
     classes_read = read_completely(inventory, "StorageClass", "")
     defaults = default_classes(inventory)
     provisioner = as_str(storage_class.get("provisioner")) if storage_class else ""
-    static = class_name == "" or provisioner == NO_PROVISIONER or (class_name is None and classes_read and not defaults)
+    # Binds only pre-created volumes: no class, a class that provisions nothing, or a class name no
+    # StorageClass has (PersistentVolumes may carry any class name; `manual` in many tutorials).
+    static = class_name == "" or provisioner == NO_PROVISIONER or missing or (class_name is None and classes_read and not defaults)
     consumers = inventory.pods_using_claim(namespace, name)
     stuck = []
     for pod in consumers:
