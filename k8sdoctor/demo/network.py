@@ -1,7 +1,7 @@
 """The demo's path to the app, namespace `web`: a storefront whose Service selector has a typo, an Ingress
 that also routes to a Service that does not exist, an uploads claim naming a StorageClass the cluster
 does not have (its pod Pending on it), an autoscaler whose pods' injected linkerd-proxy sidecar has no
-CPU request; and a fifth node, NotReady because its CNI never came up (Calico runs on the others).
+CPU request; and a fifth node, NotReady because its CNI never came up.
 
 Every event and condition message is copied verbatim from the public report cited next to it. The
 Service, Ingress and claim failures have no message of their own: their evidence is how the objects
@@ -10,12 +10,11 @@ relate, as in the reports cited.
 
 from __future__ import annotations
 
-from k8sdoctor.demo.objects import container_status, event, node, pod, pod_status, replica_pods, running, stable_suffix, workload
+from k8sdoctor.demo.objects import container_status, event, node, pod_status, replica_pods, running, stable_suffix, workload
 
 NAMESPACE = "web"
 LINKERD = "cr.l5d.io/linkerd/proxy:stable-2.14.10"
 FRONTEND = "registry.example/web/frontend:4.2.0"
-CALICO = "docker.io/calico/node:v3.26.1"
 
 
 def _frontend() -> list[dict]:
@@ -181,7 +180,7 @@ def _volume(claim: str) -> dict:
 
 
 def _cni_node() -> list[dict]:
-    # worker-5 joined, but the CNI never initialised on it: calico-node runs on the other nodes only.
+    # worker-5 joined, but the CNI never initialised on it.
     # https://github.com/aws/karpenter-provider-aws/issues/1391
     worker = node("worker-5", labels={"topology.kubernetes.io/zone": "zone-b"}, created="-25m")
     worker["spec"]["taints"] = [{"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"}]
@@ -195,25 +194,7 @@ def _cni_node() -> list[dict]:
             "lastTransitionTime": "-25m",
         }
     ]
-    agents = []
-    for n in ("worker-1", "worker-2", "worker-3"):
-        name = f"calico-node-{stable_suffix('kube-system', 'calico-node', n)}"
-        status = pod_status("Running", [container_status("calico-node", CALICO, running("-30d"))], started="-30d")
-        owner = {"kind": "DaemonSet", "name": "calico-node"}
-        containers = [{"name": "calico-node", "image": CALICO, "resources": {"requests": {"cpu": "250m"}}}]
-        agents.append(
-            pod(
-                "kube-system",
-                name,
-                containers=containers,
-                status=status,
-                node_name=n,
-                owner=owner,
-                labels={"k8s-app": "calico-node"},
-                created="-30d",
-            )
-        )
-    return [worker, *agents]
+    return [worker]
 
 
 def _event(
