@@ -20,7 +20,7 @@ FRONTEND = "registry.example/web/frontend:4.2.0"
 def _frontend() -> list[dict]:
     # The Deployment's template has one container; the pods also carry the linkerd-proxy sidecar the
     # linkerd injector adds at admission, without requests. https://github.com/linkerd/linkerd2/issues/1480
-    app = {"name": "frontend", "image": FRONTEND, "ports": [{"name": "http", "containerPort": 8080}]}
+    app: dict = {"name": "frontend", "image": FRONTEND, "ports": [{"name": "http", "containerPort": 8080}]}
     app["resources"] = {"requests": {"cpu": "250m", "memory": "256Mi"}}
     proxy = {"name": "linkerd-proxy", "image": LINKERD, "ports": [{"name": "linkerd-proxy", "containerPort": 4143}]}
     dep, rs, h = workload(NAMESPACE, "web-frontend", replicas=2, containers=[app], created="-6d")

@@ -324,7 +324,7 @@ APISERVICE_COLUMNS = [
 def apiservice_cells(svc: dict, now: datetime) -> list:
     name, created = _name_age(svc, now)
     backend = (svc.get("spec") or {}).get("service") or {}
-    available = next((c for c in (svc.get("status") or {}).get("conditions") or () if c.get("type") == "Available"), {})
+    available: dict = next((c for c in (svc.get("status") or {}).get("conditions") or () if c.get("type") == "Available"), {})
     status = available.get("status") or "Unknown"
     shown = status if status == "True" or not available.get("reason") else f"{status} ({available['reason']})"
     return [name, f"{backend.get('namespace')}/{backend.get('name')}" if backend else "Local", shown, created]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient, path_segment
 from k8sdoctor.core.engine import is_plainly_healthy
@@ -234,35 +235,34 @@ class LiveFetcher:
         playbook reads, ("logs", namespace, "pod/container/previous|current"), and objects. A Secret is
         read whole only to take its key names: `Inventory.put_secret` drops the values at once."""
         paths = {"Secret": "secrets", "ConfigMap": "configmaps"}
-        tasks = [
-            lambda kind=kind, ns=ns, name=name: _degrade(
-                inv,
-                paths[kind],
-                ns,
-                lambda: inv.put(kind, {"kind": kind, **self.client.get(f"{ns_path(ns, paths[kind])}/{path_segment(name)}")}),
-            )
-            for kind, ns, name in sorted(wants)
-            if kind in paths
-        ]
+        tasks: list[Callable[[], None]] = []
         for kind, ns, target in sorted(wants):
-            if kind == "logs" and target.count("/") == 2:
+            if kind in paths:
+                tasks.append(partial(self._key_names_into, inv, kind, paths[kind], ns, target))
+            elif kind == "logs" and target.count("/") == 2:
                 pod, container, run = target.split("/")
-                tasks.append(
-                    lambda ns=ns, pod=pod, container=container, previous=run == "previous": _degrade(
-                        inv, "pods/log", ns, lambda: self._logs_into(inv, ns, pod, container, previous)
-                    )
-                )
+                tasks.append(partial(_degrade, inv, "pods/log", ns, partial(self._logs_into, inv, ns, pod, container, run == "previous")))
             elif kind == "Event" and target.count("/") == 1:
                 about, name = target.split("/")
-                selector = f"involvedObject.kind={about},involvedObject.name={name}"
-                tasks.append(
-                    lambda ns=ns, selector=selector: _degrade(
-                        inv, "events", ns, lambda: self._list_into(inv, "Event", ns_path(ns, "events"), fieldSelector=selector)
-                    )
+                read = partial(
+                    self._list_into,
+                    inv,
+                    "Event",
+                    ns_path(ns, "events"),
+                    fieldSelector=f"involvedObject.kind={about},involvedObject.name={name}",
                 )
-            elif kind in BY_KIND and kind not in paths and (target == "" or target.startswith(("label:", "field:"))):
-                tasks.append(lambda kind=kind, ns=ns, target=target: self._listing_into(inv, kind, ns, target))
+                tasks.append(partial(_degrade, inv, "events", ns, read))
+            elif kind in BY_KIND and (target == "" or target.startswith(("label:", "field:"))):
+                tasks.append(partial(self._listing_into, inv, kind, ns, target))
         self._run(tasks)
+
+    def _key_names_into(self, inv: Inventory, kind: str, resource: str, namespace: str, name: str) -> None:
+        _degrade(
+            inv,
+            resource,
+            namespace,
+            lambda: inv.put(kind, {"kind": kind, **self.client.get(f"{ns_path(namespace, resource)}/{path_segment(name)}")}),
+        )
 
     def _listing_into(self, inv: Inventory, kind: str, namespace: str, target: str) -> None:
         """A list a diagnosis asked for (`evidence_plan.listing`). Only a whole list of a kind other than

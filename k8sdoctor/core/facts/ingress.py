@@ -124,8 +124,8 @@ def _dedup(found: list[Backend]) -> Values:
 @kind_field("ingress.problems", "Ingress")
 def _problems(facts: ObjectFacts) -> Values:
     state = _state(facts)
-    found = [state.missing, state.port_missing, state.unreachable, state.tls_missing, [state.class_missing] if state.class_missing else []]
-    return [(sum(len(f) for f in found), None)]
+    count = len(state.missing) + len(state.port_missing) + len(state.unreachable) + len(state.tls_missing) + bool(state.class_missing)
+    return [(count, None)]
 
 
 @kind_field("ingress.services_missing", "Ingress")

@@ -26,7 +26,7 @@ from k8sdoctor.core.kube.raw import as_dict, as_int, as_str, dicts, dig
 from k8sdoctor.core.kube.selectors import string_map
 
 #: Where each workload kind keeps the labels of the pods it creates.
-TEMPLATE_LABELS = {kind: ("spec", "template", "metadata", "labels") for kind in WORKLOADS if kind != "CronJob"}
+TEMPLATE_LABELS: dict[str, tuple[str, ...]] = {kind: ("spec", "template", "metadata", "labels") for kind in WORKLOADS if kind != "CronJob"}
 TEMPLATE_LABELS["CronJob"] = ("spec", "jobTemplate", "spec", "template", "metadata", "labels")
 
 
