@@ -55,6 +55,17 @@ def _source_options(top: bool) -> argparse.ArgumentParser:
     return p
 
 
+class _DiagnoseHelp(argparse.RawDescriptionHelpFormatter):
+    """Fills in the kinds `diagnose` takes when help is shown, so parsing imports nothing for it."""
+
+    def add_text(self, text: str | None) -> None:
+        if text and "{kinds}" in text:
+            from k8sdoctor.cli.targets import kinds_help
+
+            text = text.replace("{kinds}", kinds_help())
+        super().add_text(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _source_options(top=False)
     parser = argparse.ArgumentParser(
@@ -69,16 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-l", "--selector", metavar="SELECTOR", help="TUI: label selector")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from k8sdoctor.cli.targets import kinds_help
-
     diag = sub.add_parser(
         "diagnose",
         help="diagnose one object, every object of a kind, or all of them; print the findings",
         description="Diagnose one object (KIND NAME or KIND/NAME, as kubectl takes them), every object of a kind "
         "in the namespace (KIND without a name: pods, deploy, svc...), or every kind at once (all).",
         parents=[common],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=f"kinds: {kinds_help()}\n\n"
+        formatter_class=_DiagnoseHelp,
+        epilog="kinds: {kinds}\n\n"
         "examples:\n"
         "  k8sdoctor diagnose pod web-7d9f8b6c5d-x2x7q    one pod (also po NAME, pod/NAME)\n"
         "  k8sdoctor diagnose deploy/web                   a Deployment, then its pods with problems\n"
@@ -207,18 +216,19 @@ def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
 
 def main(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
     from k8sdoctor.errors import NotFoundError, UserError
+    from k8sdoctor.sanitize import one_line, safe
 
     try:
         return run(argv, quick_exit=quick_exit)
     except NotFoundError as exc:
-        print(f"k8sdoctor: error: {exc}", file=sys.stderr)
+        print(f"k8sdoctor: error: {safe(exc)}", file=sys.stderr)
         if exc.suggestions:
-            print(f"did you mean: {', '.join(exc.suggestions)}?", file=sys.stderr)
+            print(f"did you mean: {', '.join(one_line(s) for s in exc.suggestions)}?", file=sys.stderr)
         return exc.exit_code
     except UserError as exc:
-        print(f"k8sdoctor: error: {exc}", file=sys.stderr)
+        print(f"k8sdoctor: error: {safe(exc)}", file=sys.stderr)
         if exc.hint:
-            print(exc.hint, file=sys.stderr)
+            print(safe(exc.hint), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -226,7 +236,7 @@ def main(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
         return 0
     except Exception as exc:
         path = _log_crash(exc)
-        print(f"k8sdoctor: internal error: {type(exc).__name__}: {exc} (details in {path})", file=sys.stderr)
+        print(f"k8sdoctor: internal error: {type(exc).__name__}: {safe(exc)} (details in {path})", file=sys.stderr)
         return 2
 
 

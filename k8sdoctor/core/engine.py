@@ -26,11 +26,10 @@ from k8sdoctor.core.analyzers.finding_edits import add_evidence
 from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts, build_object_facts, build_pod_facts
 from k8sdoctor.core.findings import SEVERITY_RANK, Diagnosis, Evidence, Finding, Step
 from k8sdoctor.core.inventory import Inventory, Ref
-from k8sdoctor.core.kube.objstatus import object_status
 from k8sdoctor.core.kube.podstatus import pod_display_status
 from k8sdoctor.core.playbooks.matching import Hit, MatchContext
 from k8sdoctor.core.playbooks.model import CompiledCause, Playbook
-from k8sdoctor.core.playbooks.templates import reflow, render
+from k8sdoctor.core.playbooks.templates import MissingValue, reflow, render
 from k8sdoctor.core.relations import workload_of
 
 #: How many objects a finding carries the findings of, at most, and how deep carrying goes (an Ingress
@@ -41,7 +40,8 @@ _NO_TRAIL: frozenset[Ref] = frozenset()
 
 
 def is_plainly_healthy(pod: dict) -> bool:
-    """Fast triage on the raw pod: Succeeded, or Running with every container ready and never restarted.
+    """Fast triage on the raw pod: Succeeded, or Running with every container running, ready and never
+    restarted.
 
     Such pods need no facts and no playbooks. Anything else (including odd or partial objects) goes
     through the full diagnosis.
@@ -60,8 +60,13 @@ def is_plainly_healthy(pod: dict) -> bool:
     for cs in statuses:
         if not isinstance(cs, dict) or cs.get("ready") is not True or cs.get("restartCount"):
             return False
-    init = status.get("initContainerStatuses") or ()
-    return all(isinstance(cs, dict) and not cs.get("restartCount") for cs in init)
+        state = cs.get("state")
+        if not isinstance(state, dict) or "running" not in state:  # "ready" but not running says something is off
+            return False
+    for cs in status.get("initContainerStatuses") or ():
+        if not isinstance(cs, dict) or cs.get("restartCount"):
+            return False
+    return True
 
 
 def _event_scopes(facts: PodFacts) -> dict:
@@ -82,6 +87,16 @@ def _logs_wanted(pb: Playbook, c: ContainerFact) -> bool | None:
     if pb.spec.logs == "auto":
         return c.restarts > 0 or c.last_finished_at is not None or bool(c.last_reason)
     return pb.spec.logs == "previous"
+
+
+def _command(template: str | None, values: dict[str, str]) -> str | None:
+    """A remediation command, or none when a value it needs is missing (a pod not on a node yet)."""
+    if template is None:
+        return None
+    try:
+        return render(template, values, shell=True)
+    except MissingValue:
+        return None
 
 
 class Engine:
@@ -198,6 +213,8 @@ class Engine:
         return self._diagnose_object(facts, _NO_TRAIL)
 
     def _diagnose_object(self, facts: ObjectFacts, trail: frozenset[Ref]) -> Diagnosis:
+        from k8sdoctor.core.kube.objstatus import object_status  # kinds other than pods only
+
         result = Diagnosis(
             namespace=facts.namespace,
             name=facts.name,
@@ -297,7 +314,8 @@ class Engine:
         if not hits:
             hits = [(pb.fallback, Hit())]
         severity = next((sev for when, sev in pb.downgrade if when.eval(ctx) is not None), None)
-        return [self._finding(pb, ctx.facts, container, cause, hit, symptom, severity) for cause, hit in hits]
+        category = next((cat for when, cat in pb.variants if when.eval(ctx) is not None), pb.spec.category)
+        return [self._finding(pb, category, ctx.facts, container, cause, hit, symptom, severity) for cause, hit in hits]
 
     @staticmethod
     def _values(facts: PodFacts | ObjectFacts, container: ContainerFact | None) -> dict[str, str]:
@@ -333,6 +351,7 @@ class Engine:
     def _finding(
         self,
         pb: Playbook,
+        category: str,
         facts: PodFacts | ObjectFacts,
         container: ContainerFact | None,
         cause: CompiledCause,
@@ -353,17 +372,15 @@ class Engine:
         values.update(hit.captures)
         severity = downgraded or spec.severity or pb.spec.severity
         return Finding(
-            category=pb.spec.category,
+            category=category,
             cause=spec.id,
             container=container.name if container is not None else None,
             severity=severity,
-            title=render(spec.title, values),
-            summary=render(spec.summary or spec.title, values),
-            explanation=reflow(render(spec.explanation, values)),
+            title=render(spec.title, values, lenient=True),
+            summary=render(spec.summary or spec.title, values, lenient=True),
+            explanation=reflow(render(spec.explanation, values, lenient=True)),
             evidence=evidence,
-            remediation=[
-                Step(render(s.text, values), render(s.command, values, shell=True) if s.command else None) for s in spec.remediation
-            ],
+            remediation=[Step(render(s.text, values, lenient=True), _command(s.command, values)) for s in spec.remediation],
             playbook=pb.id,
             fallback=cause.match is None,
             about=hit.about or symptom.about,

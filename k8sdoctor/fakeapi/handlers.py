@@ -30,8 +30,15 @@ from k8sdoctor.fakeapi.store import Store, Subscription
 from k8sdoctor.fakeapi.views import event_from_v1, event_to_v1
 from k8sdoctor.fakeapi.watch import WatchRequest, WatchStream
 
-NAMESPACES = lookup("", "v1", "namespaces")
-PODS = lookup("", "v1", "pods")
+
+def _known(plural: str) -> ResourceType:
+    rtype = lookup("", "v1", plural)
+    assert rtype is not None, plural
+    return rtype
+
+
+NAMESPACES = _known("namespaces")
+PODS = _known("pods")
 #: The caller when authentication is off: may do everything.
 NO_AUTH_USER = User("system:admin", ADMIN_RULES)
 _SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # what generateName suffixes are drawn from
@@ -97,9 +104,32 @@ def _json_response(body: bytes, code: int = 200) -> web.Response:
 
 def _error_response(err: status.ApiError) -> web.Response:
     response = _json_response(err.body(), err.code)
-    if err.code == 429:
-        response.headers["Retry-After"] = "1"
+    retry_after = err.retry_after or ("1" if err.code == 429 else None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = retry_after
     return response
+
+
+async def _misbehave(request: web.Request, fault: Fault, query: dict[str, str]) -> web.StreamResponse:
+    """What a proxy or a broken server answers instead of the API (see `faults`)."""
+    if fault.endless_continue:
+        token = f"again-{int(query.get('continue', 'again-0').rpartition('-')[2] or 0) + 1}"
+        page = {"kind": "List", "apiVersion": "v1", "metadata": {"resourceVersion": "1", "continue": token}, "items": []}
+        return _json_response(orjson.dumps(page))
+    if fault.endless is None:
+        return web.Response(status=200, body=fault.body or b"", headers={"Content-Type": JSON})
+    response = web.StreamResponse(status=200, headers={"Content-Type": JSON})
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    try:
+        if fault.body:
+            await response.write(fault.body)
+        chunk = fault.endless * max(1, 65536 // max(1, len(fault.endless)))
+        while True:
+            await response.write(chunk)
+            await asyncio.sleep(0)  # let the other requests run
+    except (ConnectionResetError, ConnectionError, RuntimeError):
+        return response
 
 
 def _read_json(body: bytes, content_type: str) -> dict:
@@ -178,7 +208,9 @@ class ApiHandler:
             target = route_resource(parts[1], parts[2], parts[3:])
         if target is None:
             attrs = Attributes(user.name, request.method.lower(), request.path)
-            await self._faults(attrs, None, query)
+            answer = await self._faults(attrs, None, query, request)
+            if isinstance(answer, web.StreamResponse):
+                return answer
             return self._non_resource(request, parts)
         attrs = self._attributes(user, request.method, target, query)
         if not authorize(user, attrs):
@@ -191,7 +223,9 @@ class ApiHandler:
             allowed = sub.verbs
         if attrs.verb not in allowed:
             raise status.method_not_allowed()
-        expired = await self._faults(attrs, target, query)
+        expired = await self._faults(attrs, target, query, request)
+        if isinstance(expired, web.StreamResponse):
+            return expired
         if expired is not None:
             return await WatchStream(
                 request,
@@ -219,8 +253,11 @@ class ApiHandler:
         return Attributes(user.name, verb, "", True, target.rtype.group, target.rtype.plural, target.subresource, namespace, target.name)
 
     # ---- faults ---------------------------------------------------------------------------------
-    async def _faults(self, attrs: Attributes, target: Target | None, query: dict[str, str]) -> status.ApiError | None:
-        """Apply a matching fault. Returns a 410 to deliver inside a watch stream, raises other codes."""
+    async def _faults(
+        self, attrs: Attributes, target: Target | None, query: dict[str, str], request: web.Request
+    ) -> status.ApiError | web.StreamResponse | None:
+        """Apply a matching fault. Returns a 410 to deliver inside a watch stream, or the misbehaving
+        answer already sent; raises other codes."""
         fault = self.faults.take(attrs)
         if fault is None:
             return None
@@ -233,9 +270,12 @@ class ApiHandler:
                 await forever
             finally:
                 self.settings.hanging.discard(forever)
+        if fault.misbehaves:
+            return await _misbehave(request, fault, query)
         if fault.code is None:
             return None
         err = self._fault_error(fault, attrs, target, query)
+        err.retry_after = fault.retry_after
         if attrs.verb == "watch" and fault.code == 410:
             return err
         raise err
@@ -259,6 +299,7 @@ class ApiHandler:
         elif code == 401:
             err = status.unauthorized()
         else:
+            assert code is not None  # a fault without a code answers nothing (see _faults)
             err = status.ApiError(code, _FAULT_MESSAGES.get(code, "injected fault"))
         if fault.message is not None and code != 500:
             err.message = fault.message

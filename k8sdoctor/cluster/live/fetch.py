@@ -14,7 +14,14 @@ from functools import partial
 
 from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient, path_segment
 from k8sdoctor.core.engine import is_plainly_healthy
-from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES, logs_to_fetch, needs_cluster_pods, needs_namespace_pods, needs_object_names
+from k8sdoctor.core.evidence_plan import (
+    LOG_TAIL_BYTES,
+    LOG_TAIL_LINES,
+    logs_to_fetch,
+    needs_cluster_pods,
+    needs_namespace_pods,
+    needs_object_names,
+)
 from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory
 from k8sdoctor.core.kube.kinds import BY_KIND
 from k8sdoctor.errors import ClusterError, NotFoundError
@@ -100,11 +107,12 @@ class LiveFetcher:
             container=container,
             previous=previous,
             tailLines=LOG_TAIL_LINES,
+            limitBytes=LOG_TAIL_BYTES,
         )
         inv.put_logs(namespace, pod, container, previous, decode_log(data))
 
     def _log_tasks(self, inv: Inventory, pods: list[dict]) -> list[Callable[[], None]]:
-        tasks = []
+        tasks: list[Callable[[], None]] = []
         skipped = 0
         for pod in pods:
             meta = pod.get("metadata") or {}
@@ -113,11 +121,7 @@ class LiveFetcher:
                 if len(tasks) >= MAX_LOG_FETCHES:
                     skipped += 1
                     continue
-                tasks.append(
-                    lambda ns=ns, name=name, req=req: _degrade(
-                        inv, "pods/log", ns, lambda: self._logs_into(inv, ns, name, req.container, req.previous)
-                    )
-                )
+                tasks.append(partial(_degrade, inv, "pods/log", ns, partial(self._logs_into, inv, ns, name, req.container, req.previous)))
         if skipped:
             inv.mark_unreadable("pods/log", None, f"log tails fetched for {MAX_LOG_FETCHES} containers; {skipped} more skipped")
         return tasks
@@ -235,11 +239,13 @@ class LiveFetcher:
         playbook reads, ("logs", namespace, "pod/container/previous|current"), and objects. A Secret is
         read whole only to take its key names: `Inventory.put_secret` drops the values at once."""
         paths = {"Secret": "secrets", "ConfigMap": "configmaps"}
-        tasks: list[Callable[[], None]] = []
+        tasks: list[Callable[[], None]] = [
+            partial(_degrade, inv, paths[kind], ns, partial(self._object_into, inv, kind, ns, paths[kind], name))
+            for kind, ns, name in sorted(wants)
+            if kind in paths
+        ]
         for kind, ns, target in sorted(wants):
-            if kind in paths:
-                tasks.append(partial(self._key_names_into, inv, kind, paths[kind], ns, target))
-            elif kind == "logs" and target.count("/") == 2:
+            if kind == "logs" and target.count("/") == 2:
                 pod, container, run = target.split("/")
                 tasks.append(partial(_degrade, inv, "pods/log", ns, partial(self._logs_into, inv, ns, pod, container, run == "previous")))
             elif kind == "Event" and target.count("/") == 1:
@@ -256,13 +262,8 @@ class LiveFetcher:
                 tasks.append(partial(self._listing_into, inv, kind, ns, target))
         self._run(tasks)
 
-    def _key_names_into(self, inv: Inventory, kind: str, resource: str, namespace: str, name: str) -> None:
-        _degrade(
-            inv,
-            resource,
-            namespace,
-            lambda: inv.put(kind, {"kind": kind, **self.client.get(f"{ns_path(namespace, resource)}/{path_segment(name)}")}),
-        )
+    def _object_into(self, inv: Inventory, kind: str, namespace: str, resource: str, name: str) -> None:
+        inv.put(kind, {"kind": kind, **self.client.get(f"{ns_path(namespace, resource)}/{path_segment(name)}")})
 
     def _listing_into(self, inv: Inventory, kind: str, namespace: str, target: str) -> None:
         """A list a diagnosis asked for (`evidence_plan.listing`). Only a whole list of a kind other than

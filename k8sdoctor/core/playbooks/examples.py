@@ -134,7 +134,13 @@ def run_example(engine: Engine, playbook: Playbook, example: Example, now: datet
     if want.cause is None:
         ok = not mine
         return ExampleResult(name, example.name, ok, f"expected nothing from {playbook.id}; got {got}")
-    candidates = [f for f in mine if f.cause == want.cause and (want.container is None or f.container == want.container)]
+    candidates = [
+        f
+        for f in mine
+        if f.cause == want.cause
+        and (want.container is None or f.container == want.container)
+        and (want.category is None or f.category == want.category)
+    ]
     problems = []
     if not candidates:
         order = [c.spec.id for c in playbook.causes]

@@ -87,6 +87,11 @@ def _event_hit(ctx: MatchContext, e: EventFact, captures: dict[str, str]) -> Hit
 class Node:
     captures: frozenset[str] = frozenset()
 
+    @property
+    def guaranteed(self) -> frozenset[str]:
+        """Captures every match of this node has (a template may use them outside `[[ ]]`)."""
+        return self.captures
+
     def eval(self, ctx: MatchContext) -> Hit | None:  # pragma: no cover - interface
         raise NotImplementedError
 
@@ -100,6 +105,10 @@ class AllOf(Node):
     def __init__(self, nodes: list[Node]) -> None:
         self.nodes = nodes
         self.captures = frozenset().union(*(n.captures for n in nodes))
+
+    @property
+    def guaranteed(self) -> frozenset[str]:
+        return frozenset().union(*(n.guaranteed for n in self.nodes))
 
     def eval(self, ctx: MatchContext) -> Hit | None:
         hit = Hit()
@@ -115,6 +124,10 @@ class AnyOf(Node):
     def __init__(self, nodes: list[Node]) -> None:
         self.nodes = nodes
         self.captures = frozenset().union(*(n.captures for n in nodes))
+
+    @property
+    def guaranteed(self) -> frozenset[str]:
+        return frozenset.intersection(*(n.guaranteed for n in self.nodes))
 
     def eval(self, ctx: MatchContext) -> Hit | None:
         for n in self.nodes:
@@ -144,12 +157,12 @@ class FieldTest(Node):
         values = self.getter(ctx)
         if self.want_absent:
             return Hit() if not values else None
-        for value, where in values:
+        for value, where, *text in values:
             got = self.pred(value)
             if got is not None:
                 hit = Hit(captures=got)
                 if where is not None:
-                    hit.evidence.append(Evidence(where, quote(str(value))))
+                    hit.evidence.append(Evidence(where, quote(text[0] if text else str(value))))
                 return hit
         return None
 

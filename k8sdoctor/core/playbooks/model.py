@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from k8sdoctor.core.kube.kinds import is_namespaced
 from k8sdoctor.core.playbooks.matching import LogTest, Node, RelatedTest, compile_clause
 from k8sdoctor.core.playbooks.predicates import TRUSTED, MatchSpecError
-from k8sdoctor.core.playbooks.templates import TemplateError, placeholders, standard_vars
+from k8sdoctor.core.playbooks.templates import TemplateError, always_vars, placeholders, required_placeholders, standard_vars
 
 
 class PlaybookSpecError(ValueError):
@@ -49,6 +50,7 @@ class Cause:
 @dataclass(frozen=True, slots=True)
 class Expectation:
     cause: str | None
+    category: str | None = None
     container: str | None = None
     severity: str | None = None
     evidence: str | None = None
@@ -105,6 +107,7 @@ class Playbook:
     spec: PlaybookInfo
     match: Node
     downgrade: tuple[tuple[Node, str], ...]
+    variants: tuple[tuple[Node, str], ...]  # (when, category)
     causes: tuple[CompiledCause, ...]
     fallback: CompiledCause
     path: str  # the file it came from ("<memory>" when compiled from data)
@@ -115,7 +118,9 @@ class Playbook:
         return self.spec.id
 
 
-def _check_templates(texts: list[tuple[str, str]], allowed: frozenset[str]) -> None:
+def _check_templates(texts: list[tuple[str, str]], allowed: frozenset[str], always: frozenset[str]) -> None:
+    """Every placeholder is a variable the target can have; in prose, one that may be missing is inside
+    `[[ ]]` (a command that lacks a value is left out of the finding instead)."""
     for where, text in texts:
         try:
             used = placeholders(text)
@@ -124,6 +129,12 @@ def _check_templates(texts: list[tuple[str, str]], allowed: frozenset[str]) -> N
         unknown = sorted(used - allowed)
         if unknown:
             raise PlaybookSpecError(where, f"unknown template variable {unknown[0]!r}; available: {', '.join(sorted(allowed))}")
+        maybe_missing = sorted(required_placeholders(text) - always)
+        if maybe_missing and not where.endswith(".command"):  # a command that lacks a value is not offered
+            raise PlaybookSpecError(
+                where,
+                f"{{{{{maybe_missing[0]}}}}} may have no value here; put it inside an optional segment: [[ ... {{{{{maybe_missing[0]}}}}} ... ]]",
+            )
 
 
 def _template_texts(prefix: str, spec: Cause) -> list[tuple[str, str]]:
@@ -167,10 +178,12 @@ def _compile_causes(data: list[dict], subject: str, scope: str, prefix: str = "c
     return tuple(CompiledCause(_cause(c), compile_clause(c["match"], f"{prefix}[{i}].match", subject, scope)) for i, c in enumerate(data))
 
 
-def _check_causes(causes: tuple[CompiledCause, ...], base: frozenset[str], prefix: str = "causes") -> None:
+def _check_causes(causes: tuple[CompiledCause, ...], family: Node, subject: str, scope: str, prefix: str = "causes") -> None:
+    base = standard_vars(subject, scope) | family.captures
+    always = always_vars(subject, scope, is_namespaced(subject)) | family.guaranteed
     for i, cause in enumerate(causes):
         assert cause.match is not None
-        _check_templates(_template_texts(f"{prefix}[{i}]", cause.spec), base | cause.match.captures)
+        _check_templates(_template_texts(f"{prefix}[{i}]", cause.spec), base | cause.match.captures, always | cause.match.guaranteed)
 
 
 def _logs_needed(declared: str | None, causes: tuple[CompiledCause, ...]) -> str:
@@ -187,6 +200,10 @@ def _build(data: dict, path: str, builtin: bool, trusted: bool) -> Playbook:
         downgrade = tuple(
             (compile_clause(d["when"], f"downgrade[{i}].when", subject, scope), d["severity"])
             for i, d in enumerate(data.get("downgrade") or ())
+        )
+        variants = tuple(
+            (compile_clause(v["when"], f"variants[{i}].when", subject, scope), v["category"])
+            for i, v in enumerate(data.get("variants") or ())
         )
         causes = _compile_causes(data["causes"], subject, scope)
     except MatchSpecError as exc:
@@ -207,10 +224,10 @@ def _build(data: dict, path: str, builtin: bool, trusted: bool) -> Playbook:
     )
     fallback = CompiledCause(_cause(data["fallback"]), None)
     if not trusted:
-        base = standard_vars(subject, scope) | family.captures
-        _check_causes(causes, base)
-        _check_templates(_template_texts("fallback", fallback.spec), base)
-    return Playbook(info, family, downgrade, causes, fallback, path, builtin)
+        _check_causes(causes, family, subject, scope)
+        always = always_vars(subject, scope, is_namespaced(subject)) | family.guaranteed
+        _check_templates(_template_texts("fallback", fallback.spec), standard_vars(subject, scope) | family.captures, always)
+    return Playbook(info, family, downgrade, variants, causes, fallback, path, builtin)
 
 
 def extend_playbook(base: Playbook, data: dict, path: str = "<memory>", *, trusted: bool = False) -> Playbook:
@@ -224,7 +241,7 @@ def extend_playbook(base: Playbook, data: dict, path: str = "<memory>", *, trust
         except MatchSpecError as exc:
             raise PlaybookSpecError(exc.path, exc.reason) from None
         if not trusted:
-            _check_causes(added, standard_vars(base.spec.subject, base.spec.scope) | base.match.captures)
+            _check_causes(added, base.match, base.spec.subject, base.spec.scope)
     finally:
         TRUSTED.reset(token)
     taken = {c.spec.id for c in base.causes} | {base.fallback.spec.id}

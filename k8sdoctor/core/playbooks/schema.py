@@ -57,8 +57,17 @@ class DowngradeSpec(_Strict):
     severity: Severity
 
 
+class VariantSpec(_Strict):
+    """When `when` holds for a target, its findings belong to another category (a container that ran to
+    failure and will not restart is Failed, not CrashLoopBackOff); causes and analysis stay the same."""
+
+    when: Any
+    category: str = Field(min_length=1)
+
+
 class ExampleExpectation(_Strict):
     cause: str | None = Field(description="Expected cause id, or null for 'no finding from this playbook'.")
+    category: str | None = Field(None, description="Expected category (for playbooks with variants).")
     container: str | None = None
     severity: Severity | None = None
     evidence: str | None = Field(None, description="A substring the evidence must contain.")
@@ -103,6 +112,7 @@ class PlaybookSpec(_Strict):
     )
     match: Any = Field(None, description="The symptom: when this family applies.")
     downgrade: list[DowngradeSpec] = Field(default_factory=list, description="First matching rule sets the severity.")
+    variants: list[VariantSpec] = Field(default_factory=list, description="First matching rule sets the category.")
     causes: list[CauseSpec] = Field(min_length=1)
     fallback: FallbackSpec | None = None
     examples: list[ExampleSpec] = Field(default_factory=list)
@@ -111,10 +121,9 @@ class PlaybookSpec(_Strict):
     def _complete(self) -> PlaybookSpec:
         if self.extends:
             extra = [name for name in ("category", "title", "match", "fallback", "scope", "description") if getattr(self, name) is not None]
-            if extra or self.downgrade:
-                raise ValueError(
-                    f"a playbook that extends {self.extends} gives only causes and examples, not {(extra or ['downgrade'])[0]}"
-                )
+            if extra or self.downgrade or self.variants:
+                more = extra or (["downgrade"] if self.downgrade else ["variants"])
+                raise ValueError(f"a playbook that extends {self.extends} gives only causes and examples, not {more[0]}")
             return self
         missing = [name for name in ("category", "title", "match", "fallback") if getattr(self, name) is None]
         if missing:

@@ -83,7 +83,7 @@ class DescribeScreen(Screen[None]):
             self.doc = describe_pod(inventory, self.namespace, self.pod_name, self.ctx.clock())
         except NotFoundError:
             self.doc = None
-            self.view.show([f"pod {self.namespace}/{self.pod_name} is no longer in the cluster"])
+            self.view.show([one_line(f"pod {self.namespace}/{self.pod_name} is no longer in the cluster")])
             self._status("the pod is gone")
             return
         self.citations = describe_citations(self.doc, self.ctx.diagnosis(self.namespace, self.pod_name))
