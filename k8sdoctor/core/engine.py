@@ -106,7 +106,8 @@ class Engine:
         self.playbooks = sorted(playbooks, key=lambda p: (p.spec.priority, p.id))
         self.by_subject: dict[str, list[Playbook]] = {}
         for pb in self.playbooks:
-            self.by_subject.setdefault(pb.spec.subject, []).append(pb)
+            for subject in pb.spec.subjects:
+                self.by_subject.setdefault(subject, []).append(pb)
         self._order = {pb.id: i for i, pb in enumerate(self.playbooks)}
 
     @property
@@ -207,7 +208,9 @@ class Engine:
         """Diagnose one object of any kind against what the inventory knows. Never raises on odd objects."""
         if kind == "Pod":
             return self.diagnose_pod(inventory, obj, now)
-        return self.diagnose_facts(build_object_facts(inventory, kind, obj, now))
+        facts = build_object_facts(inventory, kind, obj, now)
+        facts.diagnose_pod = lambda pod: self.diagnose_pod(inventory, pod, now)
+        return self.diagnose_facts(facts)
 
     def diagnose_facts(self, facts: ObjectFacts) -> Diagnosis:
         return self._diagnose_object(facts, _NO_TRAIL)
@@ -237,6 +240,11 @@ class Engine:
         self._analyze(findings, facts, facts.inventory)
         self._carry(findings, facts.ref, facts.now, facts.inventory, trail)
         result.findings = findings
+        # The pods whose findings it quotes may need evidence a source can read (their logs).
+        for pod in facts.pod_diagnoses:
+            for want in [*pod.wants, *(w for f in pod.findings for w in f.wants)]:
+                if want not in result.wants:
+                    result.wants.append(want)
         return result
 
     def diagnose_kind(self, inventory: Inventory, kind: str, now: datetime, namespace: str | None = None) -> list[Diagnosis]:

@@ -1,6 +1,7 @@
 """One-shot reads of every kind beyond pods: what `diagnose all` and `diagnose KIND NAME` diagnose and what
 their diagnosis reads (ReplicaSets, quotas, LimitRanges, EndpointSlices, classes, nodes, webhooks...), and
-the events of the namespace when the pod scan did not read them (a claim's FailedBinding, an autoscaler's
+the namespace's events when the pod scan did not read them (a workload whose pods were never created has
+none, and its FailedCreate events are the evidence; a claim's FailedBinding, an autoscaler's
 FailedGetResourceMetric).
 
 Each kind is listed once for the namespace (or all namespaces) and once cluster-wide for cluster-scoped
@@ -51,8 +52,8 @@ def kinds_into(fetcher: LiveFetcher, inv: Inventory, namespace: str | None) -> N
         return run
 
     tasks = [listing(info, namespace if info.namespaced else None) for info in KINDS if info.kind not in _NOT_LISTED]
-    if not inv.listed("Event", ALL_NAMESPACES if namespace is None else namespace):  # the scan reads them only for unhealthy pods
-        tasks.append(listing(BY_KIND["Event"], namespace))
+    if ("Event", ALL_NAMESPACES if namespace is None else namespace) not in inv.listed_names:
+        tasks.append(listing(BY_KIND["Event"], namespace))  # the pod scan lists them only for unhealthy pods
     namespaces = BY_KIND["Namespace"]
     if namespace is None:
         tasks.append(

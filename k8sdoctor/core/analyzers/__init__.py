@@ -63,13 +63,16 @@ MODULES: dict[str, tuple[str, ...]] = {
     "RunContainerError": ("run_container", "rollout"),
     "ContainerCreating": ("run_container", "pod_network", "rollout"),
     "NotReady": ("pod_network", "rollout"),
-    **{
-        "NoEndpoints": ("services",),
-        "IngressBackend": ("ingress",),
-        "PVCPending": ("claims",),
-        "NodeNotReady": ("nodes",),
-        "AutoscalerFailing": ("autoscaling",),
-    },
+    "PodsNotCreated": ("created", "admission"),
+    "RolloutStuck": ("workload_pods",),
+    "PodsFailing": ("workload_pods",),
+    "JobFailed": ("jobs",),
+    "CronJobNotRunning": ("jobs",),
+    "NoEndpoints": ("services",),
+    "IngressBackend": ("ingress",),
+    "PVCPending": ("claims",),
+    "NodeNotReady": ("nodes",),
+    "AutoscalerFailing": ("autoscaling",),
 }
 _loaded: set[str] = set()
 

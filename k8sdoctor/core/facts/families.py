@@ -3,4 +3,4 @@ module registers them all."""
 
 from __future__ import annotations
 
-from k8sdoctor.core.facts import autoscaling, ingress, nodes, services, storage  # noqa: F401  path to the app
+from k8sdoctor.core.facts import autoscaling, ingress, nodes, services, storage, workloads  # noqa: F401
