@@ -803,7 +803,7 @@ def hpa_controls() -> list[Scenario]:
 
 
 def cluster_wide() -> list[Scenario]:
-    return [*nodes(), pvc_static_too_small(), hpa_missing_request(), hpa_metrics_api(), hpa_target_kind(), *hpa_controls()]
+    return [*nodes(), pvc_static_too_small(), hpa_missing_request(), hpa_metrics_api(), hpa_heapster(), hpa_target_kind(), *hpa_controls()]
 
 
 # ---- pod networking -------------------------------------------------------------------------------
@@ -904,3 +904,435 @@ def pod_dns() -> Scenario:
 
 
 PODS: list[Callable[[], Scenario]] = [pod_cni, pod_dns]
+
+
+# ---- more real cases: each cause in more wordings, and more controls --------------------------------
+# Scenarios of `more()` share one cluster; `metrics_available()` is a cluster of its own (its metrics
+# APIService is Available, where `more()`'s is not).
+def metrics_apiservice(condition: dict) -> dict:
+    """The APIService metrics-server registers, with an Available condition."""
+    return {
+        "apiVersion": "apiregistration.k8s.io/v1",
+        "kind": "APIService",
+        "metadata": meta("v1beta1.metrics.k8s.io", None, age=86400 * 10, labels={"k8s-app": "metrics-server"}),
+        "spec": {
+            "service": {"name": "metrics-server", "namespace": "kube-system", "port": 443},
+            "group": "metrics.k8s.io",
+            "version": "v1beta1",
+            "insecureSkipTLSVerify": True,
+            "groupPriorityMinimum": 100,
+            "versionPriority": 100,
+        },
+        "status": {"conditions": [{**condition, "lastTransitionTime": ago(3600)}]},
+    }
+
+
+def svc_headless() -> Scenario:
+    # Control: a headless Service without ports whose Running pod matches (Kubernetes 1.3 created no
+    # endpoints for it; since kubernetes#67622 it gets them).
+    case = "k8s-32766-headless-service-no-ports"
+    ns = "svc-headless"
+    labels = {"service": "front-end", "app": "sockshop"}
+    objects = [
+        pod("front-end-1567472915-tei91", ns, [container("front-end", "weaveworksdemos/front-end:0.3.12")], labels=labels),
+        service("front-end", ns, {"service": "front-end"}, None, clusterIP="None"),
+    ]
+    del objects[-1]["spec"]["ports"]
+    return Scenario(ns, source(case), ("Service", "front-end"), None, objects)
+
+
+def pvc_class_standard_missing() -> Scenario:
+    # prometheus-data-prometheus-0 asks for StorageClass standard (a GCE default) on a cluster that has none.
+    case = "k8s-81714-storageclass-standard-not-found"
+    ns = "pvc-class-standard"
+    pvc = claim("prometheus-data-prometheus-0", ns, storage_class="standard", size="16Gi", age=7 * 3600)
+    prometheus = pod(
+        "prometheus-0",
+        ns,
+        [container("prometheus-server", "prom/prometheus:v2.2.1")],
+        node=None,
+        spec={"volumes": [{"name": "prometheus-data", "persistentVolumeClaim": {"claimName": pvc["metadata"]["name"]}}]},
+        status={"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable"}]},
+        age=7 * 3600,
+    )
+    return Scenario(
+        ns,
+        source(case),
+        ("PersistentVolumeClaim", pvc["metadata"]["name"]),
+        ("PVCPending", "storageclass-not-found", "critical"),
+        [pvc, prometheus, event(prometheus, case_event(case, "FailedScheduling"), count=800)],
+    )
+
+
+def pvc_in_tree_provisioner() -> Scenario:
+    # The in-tree GCE provisioner on a control plane without --cloud-provider.
+    case = "k8s-the-hard-way-gce-cloudprovider-missing"
+    ns = "pvc-in-tree-gce"
+    pvc = claim("mongodb-pvc", ns, storage_class="default", size="1Gi")
+    return Scenario(
+        ns,
+        source(case),
+        ("PersistentVolumeClaim", "mongodb-pvc"),
+        ("PVCPending", "provisioning-failed", "critical"),
+        [storage_class("default", "kubernetes.io/gce-pd"), pvc, event(pvc, case_event(case, "ProvisioningFailed"), count=12)],
+    )
+
+
+def pvc_selector_dynamic() -> Scenario:
+    # A claim with a selector on a dynamically provisioned class.
+    case = "helm-1911-aws-claim-selector-provisioning-failed"
+    ns = "pvc-selector-dynamic"
+    pvc = claim("jenkins", ns, storage_class="gp2", size="8Gi", selector={"matchLabels": {"app": "jenkins"}})
+    return Scenario(
+        ns,
+        source(case),
+        ("PersistentVolumeClaim", "jenkins"),
+        ("PVCPending", "provisioning-failed", "critical"),
+        [storage_class("gp2", "kubernetes.io/aws-ebs"), pvc, event(pvc, case_event(case, "ProvisioningFailed"), count=20)],
+    )
+
+
+def pvc_default_came_later() -> Scenario:
+    # No class and no default when the claim was created; a default exists now (nfs), which does not
+    # apply to an existing claim: it must be created again.
+    case = "k8s-44370-default-class-after-claim"
+    ns = "pvc-default-later"
+    pvc = claim("test-postgresql", ns, storage_class=None, size="8Gi", age=2 * 86400)
+    nfs = storage_class("nfs", "local.net/nfs", default=True)
+    nfs["metadata"]["creationTimestamp"] = ago(86400)
+    failed = next(e for e in beyond_case(case)["events"] if e["reason"] == "FailedBinding")
+    return Scenario(
+        ns,
+        source(case),
+        ("PersistentVolumeClaim", "test-postgresql"),
+        ("PVCPending", "no-default-storageclass", "critical"),
+        [nfs, pvc, event(pvc, failed, count=400)],
+    )
+
+
+def more_nodes() -> list[Scenario]:
+    return [
+        node_scenario(
+            "node-cni-karpenter",
+            "karpenter-1391-new-nodes-cni-not-initialized",
+            ("NodeNotReady", "network-not-ready", "critical"),
+            conditions_of("karpenter-1391-new-nodes-cni-not-initialized"),
+            taints=[{"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"}],
+        ),
+        node_scenario(
+            # Only the conditions the issue shows (no Ready condition): the node lifecycle controller's
+            # "stopped posting" on OutOfDisk, with the unreachable taint it adds.
+            "node-kubeadm-v14",
+            "k8s-34314-kubeadm-notready-v1.4",
+            ("NodeNotReady", "kubelet-not-posting", "critical"),
+            conditions_of("k8s-34314-kubeadm-notready-v1.4"),
+            taints=[{"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"}],
+        ),
+    ]
+
+
+def injected(app: dict, ns: str, name: str, sidecar: dict, suffixes=("k2j4h", "m5n6b")) -> list[dict]:
+    """A Deployment of `app` whose pods also run `sidecar` (injected at admission, not in the template)."""
+    objects = deployment(name, ns, [app])
+    objects += [
+        pod(
+            f"{name}-6d5c4b3a2-{s}",
+            ns,
+            [app, sidecar],
+            labels={"app": name, "pod-template-hash": "6d5c4b3a2"},
+            owner=("ReplicaSet", f"{name}-6d5c4b3a2"),
+        )
+        for s in suffixes
+    ]
+    return objects
+
+
+def hpa_memory_request() -> Scenario:
+    case = "k8s-88333-hpa-missing-request-memory"
+    ns = "hpa-memory-request"
+    app = container("api", "registry.example/api:1.4", requests={"cpu": "100m", "memory": "128Mi"})
+    proxy = container("istio-proxy", "docker.io/istio/proxyv2:1.4.3", requests={"cpu": "10m"})
+    memory = [{"type": "Resource", "resource": {"name": "memory", "target": {"type": "Utilization", "averageUtilization": 80}}}]
+    scaler = hpa("api", ns, ("Deployment", "api"), metrics=memory)
+    del scaler["status"]["conditions"]
+    objects = [
+        *injected(app, ns, "api", proxy),
+        scaler,
+        event(scaler, case_event(case, "FailedComputeMetricsReplicas"), count=30),
+        event(scaler, case_event(case, "FailedGetResourceMetric"), count=30, age=60),
+    ]
+    return Scenario(
+        ns, source(case), ("HorizontalPodAutoscaler", "api"), ("AutoscalerFailing", "missing-resource-request", "warning"), objects
+    )
+
+
+def hpa_condition_names_container(ns: str, case: str, name: str, app: dict, sidecar: dict | None) -> Scenario:
+    objects = injected(app, ns, name, sidecar) if sidecar else deployment(name, ns, [app])
+    if not sidecar:
+        objects += [
+            pod(
+                f"{name}-5cdb678c48-8bgbm",
+                ns,
+                [app],
+                labels={"app": name, "pod-template-hash": "5cdb678c48"},
+                owner=("ReplicaSet", f"{name}-6d5c4b3a2"),
+            )
+        ]
+    conditions = [{**c, "status": c.get("status") or "False"} for c in conditions_of(case)]
+    objects.append(hpa(name, ns, ("Deployment", name), conditions=conditions))
+    return Scenario(
+        ns, source(case), ("HorizontalPodAutoscaler", name), ("AutoscalerFailing", "missing-resource-request", "warning"), objects
+    )
+
+
+def hpa_envoy_sidecar() -> Scenario:
+    # The App Mesh injector adds envoy without a CPU request (the issue does not show the condition's status).
+    return hpa_condition_names_container(
+        "hpa-envoy-sidecar",
+        "app-mesh-inject-12-envoy-missing-cpu-request",
+        "frontend-primary",
+        container("frontend", "registry.example/frontend:1.0", requests={"cpu": "100m"}),
+        container("envoy", "111345817488.dkr.ecr.us-west-2.amazonaws.com/aws-appmesh-envoy:v1.8.0.2-beta"),
+    )
+
+
+def hpa_owncloud() -> Scenario:
+    # The chart's only container has no CPU request.
+    return hpa_condition_names_container(
+        "hpa-owncloud",
+        "k3s-8287-missing-request-in-container-of-pod",
+        "my-cloud-owncloud",
+        container("owncloud", "owncloud/server:10.12"),
+        None,
+    )
+
+
+def hpa_heapster() -> Scenario:
+    # Kubernetes 1.9 reads metrics.k8s.io; only Heapster runs, so the API is not registered.
+    case = "handbook-hpa-heapster-vs-metrics-api"
+    ns = "hpa-heapster"
+    scaler = hpa("nginx", ns, ("Deployment", "nginx"))
+    del scaler["status"]["conditions"]
+    objects = [
+        *deployment("nginx", ns, [container("nginx", "nginx:1.13", requests={"cpu": "100m"})]),
+        scaler,
+        event(scaler, case_event(case, "FailedGetResourceMetric"), count=40),
+        event(scaler, case_event(case, "FailedComputeMetricsReplicas"), count=40, age=60),
+    ]
+    return Scenario(
+        ns, source(case), ("HorizontalPodAutoscaler", "nginx"), ("AutoscalerFailing", "metrics-unavailable", "warning"), objects
+    )
+
+
+def hpa_metrics_not_available() -> Scenario:
+    # metrics.k8s.io is registered, but its APIService is not Available (see `more()`).
+    case = "k8s-102017-metrics-api-unable-to-handle"
+    ns = "hpa-metrics-down"
+    memory = [{"type": "Resource", "resource": {"name": "memory", "target": {"type": "Utilization", "averageUtilization": 80}}}]
+    scaler = hpa("web", ns, ("Deployment", "web"), metrics=memory)
+    del scaler["status"]["conditions"]
+    objects = [
+        *deployment("web", ns, [container("web", "registry.example/web:2.1", requests={"cpu": "250m", "memory": "256Mi"})]),
+        scaler,
+        event(scaler, case_event(case, "FailedGetResourceMetric"), count=25),
+    ]
+    return Scenario(ns, source(case), ("HorizontalPodAutoscaler", "web"), ("AutoscalerFailing", "metrics-unavailable", "warning"), objects)
+
+
+def hpa_pods_starting() -> Scenario:
+    # Control: no metrics yet for pods that are starting; the autoscaler says so itself (info at most).
+    case = "metrics-server-1641-did-not-receive-metrics"
+    ns = "hpa-pods-starting"
+    scaler = hpa("web", ns, ("Deployment", "web"))
+    del scaler["status"]["conditions"]
+    objects = [
+        *deployment("web", ns, [container("web", "registry.example/web:2.1", requests={"cpu": "250m"})]),
+        scaler,
+        event(scaler, case_event(case, "FailedGetResourceMetric"), count=2, age=60),
+    ]
+    return Scenario(ns, source(case), ("HorizontalPodAutoscaler", "web"), None, objects)
+
+
+def sandbox_pod(name: str, ns: str, node_name: str, image: str = "nginx:1.27.2", age: float = 900) -> dict:
+    """A pod on `node_name` whose container waits in ContainerCreating (its sandbox has no network)."""
+    return pod(
+        name,
+        ns,
+        [container("app", image)],
+        node=node_name,
+        status={
+            "phase": "Pending",
+            "conditions": [{"type": "PodScheduled", "status": "True"}, {"type": "Ready", "status": "False"}],
+            "containerStatuses": [
+                {"name": "app", "image": image, "ready": False, "restartCount": 0, "state": {"waiting": {"reason": "ContainerCreating"}}}
+            ],
+        },
+        age=age,
+    )
+
+
+def pod_network_case(ns: str, case: str, agent: dict | None, *, reason: str | None = None) -> Scenario:
+    """A pod whose sandbox gets no network (the row's event), on a Ready node with the CNI's agent pod."""
+    ready = {"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status"}
+    row_event = case_event(case, reason) if reason else beyond_case(case)["events"][0]
+    web = sandbox_pod(f"{ns}-7d9f8b6c5d-x2x7q", ns, ns)
+    objects = [node(ns, [ready]), web, event(web, row_event, component="kubelet", count=30)]
+    if agent:
+        objects.insert(1, agent)
+    return Scenario(ns, source(case), ("Pod", web["metadata"]["name"]), ("ContainerCreating", "network-setup-failure", "critical"), objects)
+
+
+def flannel_agent(ns_node: str, ready: bool) -> dict:
+    return pod(
+        "kube-flannel-ds-8xk2p",
+        "kube-flannel",
+        [container("kube-flannel", "docker.io/flannel/flannel:v0.26.1")],
+        labels={"app": "flannel"},
+        node=ns_node,
+        ready=ready,
+        owner=("DaemonSet", "kube-flannel-ds"),
+    )
+
+
+def more_pod_networks() -> list[Scenario]:
+    calico = pod(
+        "calico-node-7h2kd",
+        "kube-system",
+        [container("calico-node", "calico/node:v3.14.0")],
+        labels={"k8s-app": "calico-node"},
+        node="pod-cni-calico-rbac",
+        ready=True,
+        owner=("DaemonSet", "calico-node"),
+    )
+    return [
+        pod_network_case("pod-cni-calico-rbac", "calico-3538-cni-rbac-v3.14", calico),
+        pod_network_case(
+            "pod-cni-flannel", "flannel-2253-subnet-env-missing", flannel_agent("pod-cni-flannel", False), reason="FailedCreatePodSandBox"
+        ),
+        pod_network_case("pod-cni-flannel-old", "k8s-65526-flannel-dockershim-subnet-env", None),
+    ]
+
+
+def crashing(name: str, ns: str, image: str, container_name: str, *, restarts: int = 6) -> dict:
+    """A pod whose only container exits with an error and is restarted (CrashLoopBackOff)."""
+    return pod(
+        name,
+        ns,
+        [container(container_name, image)],
+        status={
+            "phase": "Running",
+            "conditions": [{"type": "PodScheduled", "status": "True"}, {"type": "Ready", "status": "False"}],
+            "containerStatuses": [
+                {
+                    "name": container_name,
+                    "image": image,
+                    "ready": False,
+                    "restartCount": restarts,
+                    "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                    "lastState": {
+                        "terminated": {
+                            "reason": "Error",
+                            "exitCode": 1,
+                            "startedAt": ago(400),
+                            "finishedAt": ago(340),
+                            "containerID": f"containerd://{uuid.uuid5(uuid.NAMESPACE_DNS, name).hex}",
+                        }
+                    },
+                }
+            ],
+        },
+    )
+
+
+def more_dns() -> list[Scenario]:
+    out = []
+    for ns, case, name, image, container_name in (
+        # the app looks up mysql; the chart's Services are named after the release
+        ("pod-dns-mysql", "docker-pdns-151-unknown-server-host-mysql", "pdns-admin-6f7d9c8b5-q2w3e", "pschiffe/pdns-admin", "pdns-admin"),
+        ("pod-dns-keycloak", "codecentric-49-keycloak-unknownhost-mysql", "keycloak-0", "jboss/keycloak:4.5.0.Final", "keycloak"),
+        # the controller builds a cluster.local name on a cluster whose domain is another
+        (
+            "pod-dns-domain",
+            "skupper-no-such-host-cluster-domain",
+            "skupper-service-controller-5b7f8c6d4-k2x9p",
+            "quay.io/skupper/service-controller:1.4.2",
+            "service-controller",
+        ),
+    ):
+        app = crashing(name, ns, image, container_name)
+        services = [service("mysql-release-mysql", ns, {"app": "mysql"}, [{"port": 3306}])] if "mysql" in case else []
+        if "skupper" in case:  # the Service is there; the name spells out a domain the cluster does not use
+            services = [service("skupper-router-local", "skupper", {"application": "skupper-router"}, [{"name": "amqp", "port": 5672}])]
+        out.append(
+            Scenario(
+                ns,
+                source(case),
+                ("Pod", name),
+                ("CrashLoopBackOff", "dns-failure", "critical"),
+                [app, *services],
+                [(name, container_name, beyond_case(case)["logs"])],
+            )
+        )
+    return out
+
+
+def coredns_upstream_timeouts() -> Scenario:
+    # Control: a ready CoreDNS logs that an upstream resolver did not answer; CoreDNS itself is healthy.
+    case = "coredns-5179-upstream-timeout-explained"
+    ns = "coredns-upstream"
+    dns = pod(
+        "coredns-558bd4d5db-7mx2q",
+        ns,
+        [container("coredns", "registry.k8s.io/coredns/coredns:v1.8.6", ports=[{"name": "dns", "containerPort": 53, "protocol": "UDP"}])],
+        labels={"k8s-app": "kube-dns"},
+    )
+    return Scenario(
+        ns,
+        source(case),
+        ("Pod", "coredns-558bd4d5db-7mx2q"),
+        None,
+        [dns],
+        [("coredns-558bd4d5db-7mx2q", "coredns", beyond_case(case)["logs"])],
+    )
+
+
+def more() -> list[Scenario]:
+    """One cluster: the metrics API registered but not Available, and what does not depend on it."""
+    scenarios = [
+        svc_headless(),
+        pvc_class_standard_missing(),
+        pvc_in_tree_provisioner(),
+        pvc_selector_dynamic(),
+        pvc_default_came_later(),
+        *more_nodes(),
+        hpa_memory_request(),
+        hpa_envoy_sidecar(),
+        hpa_owncloud(),
+        hpa_metrics_not_available(),
+        hpa_pods_starting(),
+        *more_pod_networks(),
+        *more_dns(),
+        coredns_upstream_timeouts(),
+    ]
+    # https://github.com/kubernetes-sigs/metrics-server/issues/208 (the API server cannot reach metrics-server)
+    scenarios[0].objects.append(metrics_apiservice(conditions_of("metrics-server-208-apiservice-no-route")[0]))
+    scenarios[0].objects.append(coredns())  # the cluster's DNS runs and is ready
+    return scenarios
+
+
+def metrics_available() -> list[Scenario]:
+    """Another cluster: metrics-server registered and Available, returning no metrics for the pods."""
+    case = "clearlinux-5-no-metrics-returned"
+    ns = "hpa-no-metrics"
+    # The issue does not show the APIService: registered and Available as kube-aggregator reports it
+    # (https://github.com/faudeltn/Kubernetes/blob/HEAD/HorizontalPodAutoscaler/README.md).
+    objects = [
+        metrics_apiservice(conditions_of("hpa-readme-metrics-apiservice-available")[0]),
+        *deployment("php-apache", ns, [container("php-apache", "k8s.gcr.io/hpa-example", requests={"cpu": "200m"})], replicas=1),
+        hpa("php-apache", ns, ("Deployment", "php-apache"), conditions=conditions_of(case)),
+    ]
+    return [
+        Scenario(
+            ns, source(case), ("HorizontalPodAutoscaler", "php-apache"), ("AutoscalerFailing", "metrics-unavailable", "warning"), objects
+        )
+    ]

@@ -10,7 +10,7 @@ import pytest
 from k8sdoctor.core.inventory import ALL_NAMESPACES, CLUSTER_KINDS, Inventory
 from k8sdoctor.core.kube.kinds import KINDS
 from k8sdoctor.core.kube.timeutil import utcnow
-from tests.pathcases import PODS, SERVICES, STORAGE, Scenario, cluster_wide
+from tests.pathcases import PODS, SERVICES, STORAGE, Scenario, cluster_wide, metrics_available, more
 
 
 def inventory_of(scenarios: list[Scenario]) -> Inventory:
@@ -30,6 +30,8 @@ GROUPS = {
     "storage": [make() for make in STORAGE],
     "cluster-wide": cluster_wide(),
     "pods": [make() for make in PODS],
+    "more": more(),
+    "metrics-available": metrics_available(),
 }
 CASES = [(group, s) for group, scenarios in GROUPS.items() for s in scenarios]
 

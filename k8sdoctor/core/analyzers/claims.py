@@ -131,6 +131,12 @@ def _provisioner(finding: Finding, facts: ObjectFacts, inventory: Inventory) -> 
             f"no provisioner has acted on the claim in {human_duration(facts.age_seconds)}: nothing answers to provisioner "
             f"{provisioner or 'of its class'} (it is not running, or runs under another name)",
         )
+    if provisioner.startswith("kubernetes.io/") and provisioner != "kubernetes.io/no-provisioner":
+        # in-tree: kube-controller-manager provisions these itself, no pod of its own to look for
+        add_evidence(
+            finding, f"provisioner {provisioner}", "in-tree: kube-controller-manager provisions it (cloud ones need its --cloud-provider)"
+        )
+        return
     pods = _provisioner_pods(inventory, provisioner) if provisioner else None
     if pods is not None:
         text = ", ".join(f"{as_str(dig(p, 'metadata', 'namespace'))}/{name_of(p)} ({pod_display_status(p)})" for p in pods)

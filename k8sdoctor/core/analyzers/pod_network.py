@@ -70,6 +70,15 @@ def _service(finding: Finding, facts: PodFacts, inventory: Inventory, host: str)
     source = f"services in namespace {namespace}"
     if known is True:
         add_evidence(finding, source, f"Service {service} exists: the name resolves unless DNS itself fails")
+        parts = host.lower().rstrip(".").split(".")
+        if len(parts) > 3 and parts[2] == "svc":  # the cluster domain spelled out
+            domain = ".".join(parts[3:])
+            add_evidence(
+                finding,
+                f"the name {host}",
+                f"spells out the cluster domain {domain}: on a cluster whose domain is another it does not resolve, "
+                f"and {service}.{namespace}.svc does (the search path adds the domain)",
+            )
         return
     if known is None:
         finding.wants.append(listing("Service", namespace))
