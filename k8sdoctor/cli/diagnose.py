@@ -124,6 +124,11 @@ def _labels_of(inventory: Inventory, d: Diagnosis) -> dict:
     return (obj.get("metadata") or {}).get("labels") or {}
 
 
+def diagnose_target(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[Diagnosis], Inventory]:
+    """What `diagnose` finds for a target, without printing it (one cluster: the arguments' context)."""
+    return _one(args, engine, target, now) if target.single else _many(args, engine, target, now)
+
+
 def run_diagnose(args: Namespace) -> int:
     target = parse_target(args.what, args.name)
     engine = load_engine(args)

@@ -22,6 +22,7 @@ from k8sdoctor.core.facts.objects import ObjectFacts, current_replicasets
 from k8sdoctor.core.inventory import Inventory, obj_key
 from k8sdoctor.core.kube.cron import CronError, Schedule, parse_schedule
 from k8sdoctor.core.kube.raw import as_dict, as_int, as_str, dicts, dig, name_of
+from k8sdoctor.core.kube.rollout_status import replicas, rollout_status
 from k8sdoctor.core.kube.timeutil import parse_time
 from k8sdoctor.core.relations import REVISION_ANNOTATION, owned_pods
 
@@ -43,12 +44,6 @@ def pod_template(kind: str, obj: dict) -> tuple[dict, str]:
     if kind == "CronJob":
         return as_dict(dig(obj, "spec", "jobTemplate", "spec", "template")), "spec.jobTemplate.spec.template"
     return as_dict(dig(obj, "spec", "template")), "spec.template"
-
-
-def _replicas(obj: dict) -> int:
-    """`spec.replicas`, defaulting to 1 as the API does."""
-    value = as_int(dig(obj, "spec", "replicas"))
-    return 1 if value is None else value
 
 
 def is_finished(job: dict) -> str | None:
@@ -92,10 +87,10 @@ def pods_missing(facts: ObjectFacts) -> int:
     if facts.kind == "Deployment":
         sets = current_replicasets(inv, raw)
         if not sets:  # no ReplicaSet at all: the Deployment could not create one (ReplicaSetCreateError)
-            return max(0, _replicas(raw) - (as_int(dig(raw, "status", "replicas")) or 0))
-        return sum(max(0, _replicas(rs) - (as_int(dig(rs, "status", "replicas")) or 0)) for rs in sets)
+            return max(0, replicas(raw) - (as_int(dig(raw, "status", "replicas")) or 0))
+        return sum(max(0, replicas(rs) - (as_int(dig(rs, "status", "replicas")) or 0)) for rs in sets)
     if facts.kind in ("ReplicaSet", "StatefulSet"):
-        return max(0, _replicas(raw) - (as_int(dig(raw, "status", "replicas")) or 0))
+        return max(0, replicas(raw) - (as_int(dig(raw, "status", "replicas")) or 0))
     if facts.kind == "DaemonSet":
         status = as_dict(raw.get("status"))
         return max(0, (as_int(status.get("desiredNumberScheduled")) or 0) - (as_int(status.get("currentNumberScheduled")) or 0))
@@ -208,7 +203,7 @@ def _pods_category(facts: ObjectFacts) -> Values:
     return _categories(workload_failing(facts))
 
 
-def ready_replicas(kind: str, obj: dict) -> int | None:
+def readyreplicas(kind: str, obj: dict) -> int | None:
     if kind == "CronJob":
         return None
     key = {"DaemonSet": "numberReady", "Job": "ready"}.get(kind, "readyReplicas")
@@ -217,7 +212,7 @@ def ready_replicas(kind: str, obj: dict) -> int | None:
 
 @kind_field("replicas.ready", *WORKLOAD_KINDS)
 def _replicas_ready(facts: ObjectFacts) -> Values:
-    return one(ready_replicas(facts.kind, facts.raw), None)
+    return one(readyreplicas(facts.kind, facts.raw), None)
 
 
 @kind_field("replicas.unready", *WORKLOAD_KINDS)
@@ -231,8 +226,8 @@ def _replicas_unready(facts: ObjectFacts) -> Values:
         active = as_int(status.get("active")) or 0
         ready = as_int(status.get("ready"))  # since 1.24; unknown before: every active pod is looked at
         return [(active - ready if ready is not None else active, None)]
-    desired = as_int(status.get("desiredNumberScheduled")) or 0 if facts.kind == "DaemonSet" else _replicas(facts.raw)
-    return [(max(0, desired - (ready_replicas(facts.kind, facts.raw) or 0)), None)]
+    desired = as_int(status.get("desiredNumberScheduled")) or 0 if facts.kind == "DaemonSet" else replicas(facts.raw)
+    return [(max(0, desired - (readyreplicas(facts.kind, facts.raw) or 0)), None)]
 
 
 # ---- rollouts ---------------------------------------------------------------------------------------
@@ -247,48 +242,20 @@ def newest_replicaset(inventory: Inventory, deployment: dict) -> dict | None:
 
 
 def rollout_waiting(kind: str, obj: dict) -> str | None:
-    """What `kubectl rollout status` says while a rollout is under way, None when there is none: its
-    checks, in its order (kubectl/pkg/polymorphichelpers/rollout_status.go). A Deployment whose last
-    rollout completed (Progressing: NewReplicaSetAvailable) and later lost available pods, a
-    StatefulSet or DaemonSet whose pods all run the current revision, are not rolling out: their
-    failing pods are another matter (PodsFailing)."""
-    meta, spec, status = as_dict(obj.get("metadata")), as_dict(obj.get("spec")), as_dict(obj.get("status"))
-    name = as_str(meta.get("name"))
-    generation = as_int(meta.get("generation")) or 0
-    observed = as_int(status.get("observedGeneration")) or 0
-    if kind == "Deployment":
-        if generation > observed:
-            return "Waiting for deployment spec update to be observed..."
-        replicas, updated = _replicas(obj), as_int(status.get("updatedReplicas")) or 0
-        total, available = as_int(status.get("replicas")) or 0, as_int(status.get("availableReplicas")) or 0
-        if updated < replicas:
-            return f'Waiting for deployment "{name}" rollout to finish: {updated} out of {replicas} new replicas have been updated...'
-        if total > updated:
-            return f'Waiting for deployment "{name}" rollout to finish: {total - updated} old replicas are pending termination...'
-        progressing = next((c for c in dicts(status.get("conditions")) if c.get("type") == "Progressing"), {})
-        if available < updated and progressing.get("reason") != "NewReplicaSetAvailable":
-            return f'Waiting for deployment "{name}" rollout to finish: {available} of {updated} updated replicas are available...'
-        return None
+    """What `kubectl rollout status` says while a rollout is under way, None when there is none (see
+    core/kube/rollout_status.py). A Deployment whose last rollout completed (Progressing:
+    NewReplicaSetAvailable) and later lost available pods, a StatefulSet or DaemonSet whose pods all run
+    the current revision, are not rolling out: their failing pods are another matter (PodsFailing)."""
+    status = rollout_status(kind, obj)
     if kind == "StatefulSet":
-        if as_str(dig(spec, "updateStrategy", "type")) not in ("", "RollingUpdate"):
-            return None
-        if generation > observed:
-            return "Waiting for statefulset spec update to be observed..."
-        current, update = as_str(status.get("currentRevision")), as_str(status.get("updateRevision"))
-        if update and current and update != current:
-            updated = as_int(status.get("updatedReplicas")) or 0
-            return f"waiting for statefulset rolling update to complete {updated} pods at revision {update}..."
+        return status.message if status.stage == "observe" else status.revision
+    under_way = {"Deployment": ("observe", "update", "old-replicas", "available")}
+    if status.stage not in under_way.get(kind, ("observe", "update")):
         return None
-    if kind == "DaemonSet":
-        if as_str(dig(spec, "updateStrategy", "type")) not in ("", "RollingUpdate"):
-            return None
-        if generation > observed:
-            return "Waiting for daemon set spec update to be observed..."
-        desired, updated = as_int(status.get("desiredNumberScheduled")) or 0, as_int(status.get("updatedNumberScheduled")) or 0
-        if updated < desired:
-            return f'Waiting for daemon set "{name}" rollout to finish: {updated} out of {desired} new pods have been updated...'
+    progressing = next((c for c in dicts(dig(obj, "status", "conditions")) if c.get("type") == "Progressing"), {})
+    if status.stage == "available" and progressing.get("reason") == "NewReplicaSetAvailable":
         return None
-    return None
+    return status.message
 
 
 def revision_pods(facts: ObjectFacts) -> tuple[list[dict], list[dict]]:
