@@ -25,6 +25,11 @@ def _rows() -> dict[str, dict]:
     return {row["id"]: row for row in rows}
 
 
+def beyond_cases(*classes: str) -> list[dict]:
+    """Every row of these classes (`service-no-endpoints`, `pvc-pending`, `node`, `hpa`, `pod-networking`...)."""
+    return [row for row in _rows().values() if row["class"] in classes]
+
+
 def beyond_case(case_id: str) -> dict:
     return _rows()[case_id]
 

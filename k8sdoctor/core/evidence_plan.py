@@ -14,6 +14,10 @@ from k8sdoctor.core.kube.scheduler_message import reason_kinds
 
 LOG_TAIL_LINES = 200
 LOG_TAIL_BYTES = 1 << 20  # `limitBytes` of a tail read: one endless line costs no more than this
+#: A piece of evidence a diagnosis asks a live source for (`Finding.wants`, `Diagnosis.wants`):
+#: (kind, namespace, name) reads one object; ("logs", namespace, "pod/container/previous|current") a
+#: log tail; the forms below, made by `events_about` and `listing`, events and lists.
+Want = tuple[str, str, str]
 _CONFIG_REASONS = {"CreateContainerConfigError", "CreateContainerError", "ContainerCreating"}
 
 
@@ -89,3 +93,14 @@ def needs_object_names(pod: dict) -> bool:
         if waiting.get("reason") in _CONFIG_REASONS:
             return True
     return False
+
+
+def events_about(kind: str, namespace: str, name: str) -> Want:
+    """Ask for the events about one object (a pod's claim: its FailedBinding says why it is Pending)."""
+    return ("Event", namespace, f"{kind}/{name}")
+
+
+def listing(kind: str, namespace: str, *, label: str = "", field: str = "") -> Want:
+    """Ask for every object of a kind in a namespace ("" for a cluster-scoped kind, "*" for all
+    namespaces), or those a label or field selector picks (`field="spec.nodeName=worker-1"`)."""
+    return (kind, namespace, f"label:{label}" if label else f"field:{field}" if field else "")

@@ -9,6 +9,7 @@ own format strings (pkg/kubelet/images/image_manager.go).
 
 from __future__ import annotations
 
+from k8sdoctor.demo.network import network
 from k8sdoctor.demo.objects import (
     container_status,
     event,
@@ -638,6 +639,7 @@ def scenario() -> dict:
     """The objects and logs the demo's API server starts with."""
     objects = nodes() + shop() + kube_system() + search() + observability() + mem_example() + config_errors() + storage() + harbor()
     objects += workloads()  # workloads that fail beyond their pods (demo/workloads.py)
+    objects += network()  # the path to the app: Services, Ingresses, claims, nodes, autoscalers (demo/network.py)
     logs = [
         # https://github.com/rancher/rke2/issues/10640 (the start-up line of the nginx image)
         *(

@@ -2,6 +2,7 @@
 
 Pods, events, nodes, namespaces, workloads (Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs,
 CronJobs), ResourceQuotas and webhook configurations get kubectl's real columns (ported from printers.go);
+the kinds of `tables_network.py` (Services, Ingresses, claims, autoscalers...) theirs too;
 LimitRanges the API server's default NAME and CREATED AT; other kinds NAME and AGE. Cells are computed
 when the request is served, so AGE is fresh.
 """
@@ -13,6 +14,7 @@ from datetime import datetime
 
 from k8sdoctor.core.kube.podstatus import summarize
 from k8sdoctor.core.kube.timeutil import age, format_time, human_duration, parse_time
+from k8sdoctor.fakeapi.tables_network import PRINTERS as NETWORK_PRINTERS
 from k8sdoctor.fakeapi.views import partial_metadata
 
 
@@ -426,6 +428,7 @@ _PRINTERS: dict[str, tuple[list[dict], Callable[[dict, datetime], list]]] = {
     "LimitRange": (DEFAULT_COLUMNS, default_cells),
     "MutatingWebhookConfiguration": (WEBHOOK_COLUMNS, webhook_cells),
     "ValidatingWebhookConfiguration": (WEBHOOK_COLUMNS, webhook_cells),
+    **NETWORK_PRINTERS,
 }
 
 

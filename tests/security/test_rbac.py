@@ -58,6 +58,51 @@ def test_readonly_roles_grant_no_writes_and_no_secrets():
             assert "secrets" not in rule["resources"], manifest
 
 
+#: The kinds on the path to an app and what their diagnosis reads, as `diagnose all` names them in a note
+#: when it may not read them.
+PATH_TO_APP = ("services", "endpointslices", "ingresses", "ingressclasses", "horizontalpodautoscalers", "apiservices")
+PATH_TO_APP += ("persistentvolumeclaims", "persistentvolumes", "storageclasses", "nodes", "events")
+
+
+def unreadable(result) -> set[str]:
+    """The resources (without their API group) a text diagnosis says it could not read."""
+    notes = [line.split("could not read ", 1)[1] for line in result.out.splitlines() if "could not read " in line]
+    return {note.split(":")[0].split(" in ")[0].split(".")[0] for note in notes}
+
+
+def test_readonly_clusterrole_reads_the_path_to_the_app(run_cli, demo_server, tmp_path):
+    token = demo_server.add_user("k8sdoctor-ro-all", rules_of("readonly-clusterrole.yaml"))
+    kubeconfig = demo_server.write_kubeconfig(tmp_path / "kc", token=token, namespace="web")
+    result = run_cli("diagnose", "all", "-A", "-o", "json", kubeconfig=kubeconfig)
+    assert result.code == 1, result.err
+    causes = {(i["kind"], f["cause"]) for i in result.json()["items"] for f in i["findings"]}
+    assert {
+        ("Service", "selector-mismatch"),
+        ("Ingress", "service-missing"),
+        ("PersistentVolumeClaim", "storageclass-not-found"),
+        ("HorizontalPodAutoscaler", "missing-resource-request"),
+        ("Node", "network-not-ready"),
+    } <= causes
+    text = run_cli("diagnose", "all", "-A", kubeconfig=kubeconfig)
+    assert "secrets" in unreadable(text)  # withheld on purpose: the notes are read
+    assert not unreadable(text) & set(PATH_TO_APP), unreadable(text)
+
+
+def test_readonly_role_reads_the_path_to_the_app_in_its_namespace(run_cli, demo_server, tmp_path):
+    token = demo_server.add_user("k8sdoctor-ro-web", rules_of("readonly-role.yaml", namespace="web"))
+    kubeconfig = demo_server.write_kubeconfig(tmp_path / "kc", token=token, namespace="web")
+    result = run_cli("diagnose", "all", "-o", "json", kubeconfig=kubeconfig)
+    assert result.code == 1, result.err
+    causes = {(i["kind"], f["cause"]) for i in result.json()["items"] for f in i["findings"]}
+    assert {
+        ("Service", "selector-mismatch"),
+        ("Ingress", "service-missing"),
+        ("HorizontalPodAutoscaler", "missing-resource-request"),
+    } <= causes
+    namespaced = {"services", "endpointslices", "ingresses", "horizontalpodautoscalers", "persistentvolumeclaims", "events"}
+    assert not unreadable(run_cli("diagnose", "all", kubeconfig=kubeconfig)) & namespaced
+
+
 #: What the workload families read (beyond pods), as the notes name them: a note about any of these
 #: means a missing grant.
 WORKLOAD_EVIDENCE = {

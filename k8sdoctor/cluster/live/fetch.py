@@ -23,6 +23,7 @@ from k8sdoctor.core.evidence_plan import (
     needs_object_names,
 )
 from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory, mirror_uid
+from k8sdoctor.core.kube.kinds import BY_KIND
 from k8sdoctor.errors import ClusterError, NotFoundError
 
 log = logging.getLogger("k8sdoctor.fetch")
@@ -254,10 +255,33 @@ class LiveFetcher:
             if kind == "logs" and target.count("/") == 2:
                 pod, container, run = target.split("/")
                 tasks.append(partial(_degrade, inv, "pods/log", ns, partial(self._logs_into, inv, ns, pod, container, run == "previous")))
+            elif kind == "Event" and target.count("/") == 1:
+                about, name = target.split("/")
+                read = partial(
+                    self._list_into,
+                    inv,
+                    "Event",
+                    ns_path(ns, "events"),
+                    fieldSelector=f"involvedObject.kind={about},involvedObject.name={name}",
+                )
+                tasks.append(partial(_degrade, inv, "events", ns, read))
+            elif kind in BY_KIND and (target == "" or target.startswith(("label:", "field:"))):
+                tasks.append(partial(self._listing_into, inv, kind, ns, target))
         self._run(tasks)
 
     def _object_into(self, inv: Inventory, kind: str, namespace: str, resource: str, name: str) -> None:
         inv.put(kind, {"kind": kind, **self.client.get(f"{ns_path(namespace, resource)}/{path_segment(name)}")})
+
+    def _listing_into(self, inv: Inventory, kind: str, namespace: str, target: str) -> None:
+        """A list a diagnosis asked for (`evidence_plan.listing`). Only a whole list of a kind other than
+        pods and events is recorded as complete: pods and events are the watches' to keep."""
+        from k8sdoctor.cluster.live.fetch_kinds import collection_path
+
+        info = BY_KIND[kind]
+        scope = None if namespace in ("*", "") else namespace
+        query = {"labelSelector": target[6:]} if target.startswith("label:") else {"fieldSelector": target[6:]} if target else {}
+        complete = None if target or kind in ("Pod", "Event") else (namespace if info.namespaced else "")
+        _degrade(inv, info.resource, scope, lambda: self._list_into(inv, kind, collection_path(info, scope), complete=complete, **query))
 
     def pod_names(self, namespace: str) -> list[str]:
         try:

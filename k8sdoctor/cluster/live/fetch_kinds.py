@@ -1,7 +1,8 @@
 """One-shot reads of every kind beyond pods: what `diagnose all` and `diagnose KIND NAME` diagnose and what
 their diagnosis reads (ReplicaSets, quotas, LimitRanges, EndpointSlices, classes, nodes, webhooks...), and
 the namespace's events when the pod scan did not read them (a workload whose pods were never created has
-none, and its FailedCreate events are the evidence).
+none, and its FailedCreate events are the evidence; a claim's FailedBinding, an autoscaler's
+FailedGetResourceMetric).
 
 Each kind is listed once for the namespace (or all namespaces) and once cluster-wide for cluster-scoped
 kinds, in parallel. A kind the user may not list degrades that kind only, with the missing permission

@@ -3,4 +3,4 @@ module registers them all."""
 
 from __future__ import annotations
 
-from k8sdoctor.core.facts import workloads  # noqa: F401
+from k8sdoctor.core.facts import autoscaling, ingress, nodes, services, storage, workloads  # noqa: F401
