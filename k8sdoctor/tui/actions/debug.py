@@ -7,10 +7,9 @@ Nothing is sent before the user confirms; `--read-only` and snapshot mode disabl
 
 from __future__ import annotations
 
-import contextlib
 import random
 
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -22,6 +21,7 @@ from k8sdoctor.actions.context import ActionContext
 from k8sdoctor.errors import UserError
 from k8sdoctor.sanitize import one_line, printable
 from k8sdoctor.tui.actions.confirm_dialog import ConfirmDialog
+from k8sdoctor.tui.suspend import run_suspended
 
 READ_ONLY = "Debug is disabled by --read-only: adding a debug container is the one write k8sdoctor makes."
 SNAPSHOT = "Debug needs a live cluster: this is a snapshot, which is read-only."
@@ -43,7 +43,7 @@ class DebugScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.ctx, self.namespace, self.pod_name = ctx, namespace, name
-        self.attach_runner: AttachRunner = attach or TerminalAttach()
+        self.attach_runner: AttachRunner | None = attach  # None: the real terminal, found when attaching
         self.rng = rng
         self.ready: debug.Prepared | None = None
         self.state = "planning"  # planning, ready, denied, disabled, failed, sending, attached, left
@@ -160,12 +160,13 @@ class DebugScreen(Screen[None]):
         if self.state != "sending":  # the user left while it started
             self.app.notify(f"{plan.container} is running; attach with: {plan.kubectl_attach()}", markup=False)
             return
-        with contextlib.ExitStack() as stack:
-            try:  # noqa: SIM105
-                stack.enter_context(self.app.suspend())
-            except SuspendNotSupported:
-                pass  # no real terminal (a test, a web driver): the runner decides what it can do
-            result: AttachResult = self.attach_runner(self.ctx.client, plan.namespace, plan.pod, plan.container)
+        runner = self.attach_runner or TerminalAttach()
+
+        def failed(exc: BaseException) -> AttachResult:
+            reason = one_line(str(exc)) or type(exc).__name__
+            return AttachResult(False, f"the attach failed ({reason}); attach with: {plan.kubectl_attach()}")
+
+        result = run_suspended(self.app, lambda: runner(self.ctx.client, plan.namespace, plan.pod, plan.container), failed)
         if self.ctx.rediagnose is not None:
             self.ctx.rediagnose(self.namespace, self.pod_name)
         self.app.notify(
