@@ -9,6 +9,7 @@ never reach a terminal, or for the sequences that restore it on exit.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import fcntl
 import os
@@ -251,16 +252,12 @@ class PtyTerminal:
                 os.killpg(self.proc.pid, signal.SIGTERM)
                 self.proc.wait(10)
             except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 self.proc.wait(10)
         for fd in (self.master, self.slave):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self._reader.join(5)
 
     def __enter__(self) -> PtyTerminal:
