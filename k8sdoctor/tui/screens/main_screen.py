@@ -58,7 +58,7 @@ class MainScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._select_timer: Timer | None = None
-        self._pending_action: tuple[str, dict] | None = None
+        self._pending_action: tuple[Key, str, dict] | None = None  # an action waiting for its row's detail
         self._pod_selected = False
         self._ticks = 0
 
@@ -163,10 +163,14 @@ class MainScreen(Screen):
     # ---- selection ---------------------------------------------------------------------------------
     @on(PodTable.CursorMoved)
     def cursor_moved(self, event: PodTable.CursorMoved) -> None:
+        """Load the detail of the row the cursor rests on. Keys typed in a burst are handled before the
+        messages of the moves they made arrive, so this looks at where the cursor is now, not at the
+        row the message names, and keeps an action that is waiting for the row the cursor is on."""
         if self._select_timer is not None:
             self._select_timer.stop()
-        key = event.key
-        self._pending_action = None
+        key = self.table.cursor_key
+        if self._pending_action is not None and self._pending_action[0] != key:
+            self._pending_action = None
         if (key is not None) != self._pod_selected:  # pod actions become available or not: redraw the footer
             self._pod_selected = key is not None
             self.refresh_bindings()
@@ -174,7 +178,12 @@ class MainScreen(Screen):
             return
         if key in self.table.pending:
             self.detail.clear_detail(f"Diagnosing {key[1]}…")
-        self._select_timer = self.set_timer(SELECT_DELAY, lambda: self._select(key))
+        self._select_timer = self.set_timer(SELECT_DELAY, self._select_cursor)
+
+    def _select_cursor(self) -> None:
+        key = self.table.cursor_key
+        if key is not None:
+            self._select(key)
 
     def _select(self, key: Key) -> None:
         if self.app.feed is not None:
@@ -310,7 +319,7 @@ class MainScreen(Screen):
             return
         shown = self.detail.detail
         if shown is None or shown.row.key != row.key:
-            self._pending_action = (action, kwargs)  # opens as soon as the pod's detail arrives
+            self._pending_action = (row.key, action, kwargs)  # opens as soon as this pod's detail arrives
             self._select(row.key)
             return
         try:
@@ -323,9 +332,10 @@ class MainScreen(Screen):
         self.app.push_screen(factory(self.action_context(), row.namespace, row.name, **kwargs))
 
     def _run_pending_action(self) -> None:
-        pending, self._pending_action = self._pending_action, None
-        if pending is not None:
-            self._open_action(*pending)
+        pending = self._pending_action
+        if pending is not None and pending[0] == self.table.cursor_key:
+            self._pending_action = None
+            self._open_action(pending[1], pending[2])
 
     def action_context(self) -> ActionContext:
         from k8sdoctor.actions.context import ActionContext
