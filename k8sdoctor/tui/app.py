@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from k8sdoctor.model.feed import ViewFeed
     from k8sdoctor.model.source import Source, SourceInfo
 
-DARK, LIGHT = "textual-dark", "textual-light"
+THEMES = ("textual-dark", "textual-light")  # dark, light
+ANSI_THEMES = ("ansi-dark", "ansi-light")
 
 
 def utcnow() -> datetime:
@@ -72,6 +73,11 @@ class DoctorApp(App[None]):
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
+        # 16 colours (TERM=xterm, linux): the terminal's own red, yellow and green; the default themes'
+        # shades would be turned into greys. (NO_COLOR keeps the default themes, which Textual turns
+        # into shades of grey, and the marks ✖ ▲ ● carry severity.)
+        sixteen = self.console.color_system in ("standard", "windows")
+        self.themes = ANSI_THEMES if sixteen and not self.no_color else THEMES
         self.options = options or TuiOptions()
         self.clock = clock
         self.monotonic = monotonic
@@ -92,7 +98,7 @@ class DoctorApp(App[None]):
         return self.main_screen
 
     def on_mount(self) -> None:
-        self.theme = DARK
+        self.theme = self.themes[0]
 
     # ---- source lifecycle (worker threads) -------------------------------------------------------
     def _on_ui(self, callback: Callable, *args, **kwargs) -> None:
@@ -225,4 +231,5 @@ class DoctorApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_toggle_theme(self) -> None:
-        self.theme = LIGHT if self.theme == DARK else DARK
+        dark, light = self.themes
+        self.theme = light if self.theme == dark else dark
