@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,7 +21,7 @@ from k8sdoctor.tui.widgets.header.cluster_header import ClusterHeader
 from k8sdoctor.tui.widgets.header.connection_banner import ConnectionBanner
 from k8sdoctor.tui.widgets.pods.filter_bar import FilterBar
 from k8sdoctor.tui.widgets.pods.pod_table import PodTable
-from k8sdoctor.tui.widgets.pods.state_panel import StatePanel, no_rows_content, state_panel_content
+from k8sdoctor.tui.widgets.pods.state_panel import NamespaceFact, StatePanel, no_rows_content, state_panel_content
 
 if TYPE_CHECKING:
     from k8sdoctor.actions.context import ActionContext
@@ -61,6 +61,7 @@ class MainScreen(Screen):
         self._pending_action: tuple[Key, str, dict] | None = None  # an action waiting for its row's detail
         self._pod_selected = False
         self._ticks = 0
+        self._namespaces: dict[str, NamespaceFact | None] = {}  # empty namespaces checked for existence
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader(self.app.monotonic, id="header")
@@ -110,6 +111,7 @@ class MainScreen(Screen):
 
     def scope_changed(self) -> None:
         """The namespace or context is about to change: say so at once."""
+        self._namespaces.clear()
         self.table.show_namespace = self.app.namespace is None
         self.refresh_view()
         self.refresh_bindings()
@@ -142,9 +144,30 @@ class MainScreen(Screen):
         if table.all_rows:
             state.update(no_rows_content(table.filter.query, table.problems_only, len(table.all_rows)))
         else:
-            state.update(state_panel_content(app.health, app.info, app.namespace, app.options.selector, app.monotonic))
+            namespace = self._namespace_fact(app.namespace) if app.health.state == "empty" else None
+            state.update(state_panel_content(app.health, app.info, app.namespace, app.options.selector, app.monotonic, namespace))
         body.add_class("-no-rows")
         self.detail.clear_detail("")
+
+    def _namespace_fact(self, namespace: str | None) -> NamespaceFact | None:
+        """Whether an empty namespace exists (None until known: a worker asks the cluster once)."""
+        if namespace is None or self.app.source is None:
+            return None
+        fact = self._namespaces.get(namespace)
+        if fact is None and namespace not in self._namespaces:
+            self._namespaces[namespace] = None
+            self._check_namespace(namespace)
+        return fact
+
+    @work(thread=True, group="namespace-check")
+    def _check_namespace(self, namespace: str) -> None:
+        source = self.app.source
+        listed = source.namespaces() if source is not None else []
+        self.app.call_from_thread(self._namespace_checked, namespace, NamespaceFact.from_list(namespace, listed))
+
+    def _namespace_checked(self, namespace: str, fact: NamespaceFact) -> None:
+        self._namespaces[namespace] = fact
+        self.refresh_view()
 
     def _tick(self) -> None:
         """Once a second: countdowns and staleness; every ten seconds the AGE column."""
@@ -260,21 +283,31 @@ class MainScreen(Screen):
 
     # ---- scope -------------------------------------------------------------------------------------
     def action_pick_namespace(self) -> None:
+        from k8sdoctor.core.suggest import close_matches
         from k8sdoctor.tui.screens.picker_screen import ALL, PickerScreen
 
         app = self.app
         known = sorted({key[0] for key in self.table.all_rows})
         source = app.source
+        listed: list[str] = []
 
         def load() -> list[str]:
-            listed = source.namespaces() if source is not None else []
+            listed[:] = source.namespaces() if source is not None else []
             return sorted(set(listed) | set(known) | ({app.namespace} if app.namespace else set()))
+
+        def check(typed: str) -> str | None:
+            """A typed namespace must exist, when the cluster lets us list them."""
+            if not listed or typed in listed:
+                return None
+            near = close_matches(typed, listed)
+            return f'Namespace "{typed}" does not exist.' + (f" Did you mean {', '.join(near)}?" if near else "")
 
         def chosen(value: str | None) -> None:
             if value is not None:
                 app.change_namespace(None if value == ALL else value)
 
-        app.push_screen(PickerScreen("Namespace", load, current=app.namespace or ALL, extra=[ALL], free_text=True), chosen)
+        picker = PickerScreen("Namespace", load, current=app.namespace or ALL, extra=[ALL], free_text=True, check=check)
+        app.push_screen(picker, chosen)
 
     def action_pick_context(self) -> None:
         from k8sdoctor.model.live_source import kube_contexts

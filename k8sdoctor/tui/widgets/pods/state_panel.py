@@ -5,6 +5,7 @@ filter."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from textual.content import Content
 from textual.widgets import Static
@@ -18,6 +19,25 @@ from k8sdoctor.tui.widgets.header.cluster_header import retry_text
 Part = str | tuple[str, str]
 
 
+@dataclass(frozen=True)
+class NamespaceFact:
+    """What the cluster says about a namespace that shows no pods: it exists (True), it does not
+    (False, with the closest names), or namespaces cannot be listed to tell (None)."""
+
+    exists: bool | None
+    near: tuple[str, ...] = ()
+
+    @classmethod
+    def from_list(cls, namespace: str, listed: list[str]) -> NamespaceFact:
+        if not listed:  # every cluster has namespaces: an empty list means they cannot be listed
+            return cls(None)
+        if namespace in listed:
+            return cls(True)
+        from k8sdoctor.core.suggest import close_matches
+
+        return cls(False, tuple(close_matches(namespace, listed)))
+
+
 def _where(namespace: str | None) -> str:
     return f'namespace "{one_line(namespace)}"' if namespace else "any namespace"
 
@@ -28,6 +48,7 @@ def state_panel_content(
     namespace: str | None,
     selector: str | None,
     monotonic: Callable[[], float],
+    namespace_fact: NamespaceFact | None = None,
 ) -> Content:
     state = health.state
     retry = retry_text(health, monotonic)
@@ -40,9 +61,16 @@ def state_panel_content(
             parts.append((f"\nfrom {one_line(info.server)} (context {one_line(info.context)})", "$text-muted"))
         if health.message:
             parts.append((f"\n{one_line(health.message)}", "$text-muted"))
+    elif state == "empty" and namespace_fact is not None and namespace_fact.exists is False:
+        parts = [(f"Namespace \"{one_line(namespace or '')}\" does not exist.", "bold $text-error")]
+        if namespace_fact.near:
+            parts.append(f"\nDid you mean {', '.join(one_line(n) for n in namespace_fact.near)}?")
+        parts.append(("\nPress n to choose another namespace, or start k8sdoctor with -A to see all namespaces.", "$text-muted"))
     elif state == "empty":
         what = f"No pods match -l {one_line(selector)}" if selector else "No pods"
         parts = [(f"{what} in {_where(namespace)}.", "bold")]
+        if namespace and namespace_fact is not None and namespace_fact.exists is None:
+            parts.append(("\nIt may also not exist: this user may not list namespaces to tell.", "$text-muted"))
         if namespace:
             parts.append(("\nPress n to choose another namespace, or start k8sdoctor with -A to see all namespaces.", "$text-muted"))
     elif state == "forbidden":
