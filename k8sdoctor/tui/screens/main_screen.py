@@ -233,7 +233,7 @@ class MainScreen(Screen):
     def action_filter(self) -> None:
         bar = self.filter_bar
         bar.display = True
-        bar.focus()
+        self.set_focus(bar)  # now, not after a refresh: keys typed right after "/" are the filter's
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
