@@ -73,11 +73,7 @@ class DoctorApp(App[None]):
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
-        # 16 colours (TERM=xterm, linux): the terminal's own red, yellow and green; the default themes'
-        # shades would be turned into greys. (NO_COLOR keeps the default themes, which Textual turns
-        # into shades of grey, and the marks ✖ ▲ ● carry severity.)
-        sixteen = self.console.color_system in ("standard", "windows")
-        self.themes = ANSI_THEMES if sixteen and not self.no_color else THEMES
+        self.themes = THEMES
         self.options = options or TuiOptions()
         self.clock = clock
         self.monotonic = monotonic
@@ -98,6 +94,11 @@ class DoctorApp(App[None]):
         return self.main_screen
 
     def on_mount(self) -> None:
+        # 16 colours (TERM=xterm, linux): the terminal's own red, yellow and green; the default themes'
+        # shades would be turned into greys. (NO_COLOR keeps the default themes, which Textual turns
+        # into shades of grey, and the marks ✖ ▲ ● carry severity.)
+        sixteen = self.console.color_system in ("standard", "windows") and not self.is_headless
+        self.themes = ANSI_THEMES if sixteen and not self.no_color else THEMES
         self.theme = self.themes[0]
 
     # ---- source lifecycle (worker threads) -------------------------------------------------------

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from k8sdoctor.cli.report import group_by_workload, md_text, render_text, to_markdown
-from k8sdoctor.core.findings import Evidence, Finding, PodDiagnosis, Step
+from k8sdoctor.core.findings import Diagnosis, Evidence, Finding, Step
 from tests.tui.helpers import FIXED_NOW, demo_inventory
 
 
@@ -19,7 +19,7 @@ def demo_results(engine):
     return [engine.diagnose_pod(inventory, inventory.pods[key], FIXED_NOW) for key in sorted(inventory.pods)]
 
 
-def text_report(results: list[PodDiagnosis], width: int = 80) -> str:
+def text_report(results: list[Diagnosis], width: int = 80) -> str:
     class Pipe(io.StringIO):
         def isatty(self) -> bool:
             return False
@@ -35,7 +35,7 @@ def text_report(results: list[PodDiagnosis], width: int = 80) -> str:
     return out.getvalue()
 
 
-def commands(results: list[PodDiagnosis]) -> list[str]:
+def commands(results: list[Diagnosis]) -> list[str]:
     return [s.command for r in results for f in r.findings for s in f.remediation if s.command]
 
 
@@ -93,7 +93,7 @@ def test_cluster_text_cannot_make_links_images_comments_or_mentions_in_markdown(
         remediation=[Step(text=HOSTILE, command=f"kubectl logs {HOSTILE}")],
         playbook="crash-loop",
     )
-    pod = PodDiagnosis(namespace="shop", name=HOSTILE, phase="Running", status=HOSTILE, findings=[finding], notes=[HOSTILE])
+    pod = Diagnosis(namespace="shop", name=HOSTILE, phase="Running", status=HOSTILE, findings=[finding], notes=[HOSTILE])
     md = to_markdown([pod], group_by_workload([pod], {}), [HOSTILE])
     outside = [line for line in md.splitlines() if not line.startswith(("  ", "   "))]  # the code blocks are indented
     for line in outside:
