@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from k8sdoctor.errors import UserError
@@ -28,6 +29,7 @@ from k8sdoctor.tui.messages import FeedBatch
 from k8sdoctor.tui.options import TuiOptions
 from k8sdoctor.tui.screens.events_screen import EventsScreen
 from k8sdoctor.tui.screens.main_screen import MainScreen
+from k8sdoctor.tui.text import one_line, printable
 
 if TYPE_CHECKING:
     from k8sdoctor.core.engine import Engine
@@ -61,6 +63,9 @@ class DoctorApp(App[None]):
         Binding("q", "quit", "Quit", tooltip="Quit k8sdoctor"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and what the screens show"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+        # in a troubleshooting tool Ctrl+C quits (Textual's default only says how to quit); before any
+        # widget's own ctrl+c (an input's copy)
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -89,6 +94,31 @@ class DoctorApp(App[None]):
         self.main_screen = MainScreen()
         self._shown_generation = 0
         self._source_lock = threading.Lock()
+
+    # ---- the boundary: everything that reaches the terminal outside a widget ----------------------
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast. Its text is made printable (it often quotes cluster text: a copied command, an API
+        error) and never read as markup, whatever the caller asked: markup in cluster text could style,
+        link or run actions."""
+        super().notify(printable(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy (OSC 52) only printable text: what is copied ends up pasted into a shell."""
+        super().copy_to_clipboard(printable(text))
+
+    def validate_title(self, title: str) -> str:
+        return one_line(title)
+
+    def validate_sub_title(self, sub_title: str) -> str:
+        return one_line(sub_title)
 
     def get_default_screen(self) -> Screen:
         return self.main_screen

@@ -19,9 +19,9 @@ from k8sdoctor.actions import debug
 from k8sdoctor.actions.attach import AttachResult, AttachRunner, TerminalAttach
 from k8sdoctor.actions.context import ActionContext
 from k8sdoctor.errors import UserError
-from k8sdoctor.sanitize import one_line, printable
 from k8sdoctor.tui.actions.confirm_dialog import ConfirmDialog
 from k8sdoctor.tui.suspend import run_suspended
+from k8sdoctor.tui.text import one_line, printable
 
 READ_ONLY = "Debug is disabled by --read-only: adding a debug container is the one write k8sdoctor makes."
 SNAPSHOT = "Debug needs a live cluster: this is a snapshot, which is read-only."

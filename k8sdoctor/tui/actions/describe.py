@@ -17,10 +17,10 @@ from k8sdoctor.actions.search import Search
 from k8sdoctor.core.findings import SEVERITY_RANK
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.errors import ClusterError, NotFoundError
-from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.actions.lines_view import LinesView
 from k8sdoctor.tui.actions.search_bar import SEARCH_BINDINGS, SearchBar
 from k8sdoctor.tui.format import SEVERITY_MARK
+from k8sdoctor.tui.text import one_line
 
 
 class DescribeScreen(Screen[None]):
@@ -57,7 +57,7 @@ class DescribeScreen(Screen[None]):
         self.view.focus()
 
     def _status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(one_line(text))
 
     def action_reload(self) -> None:
         if self.ctx.client is None:
@@ -83,7 +83,7 @@ class DescribeScreen(Screen[None]):
             self.doc = describe_pod(inventory, self.namespace, self.pod_name, self.ctx.clock())
         except NotFoundError:
             self.doc = None
-            self.view.show([f"pod {self.namespace}/{self.pod_name} is no longer in the cluster"])
+            self.view.show([one_line(f"pod {self.namespace}/{self.pod_name} is no longer in the cluster")])
             self._status("the pod is gone")
             return
         self.citations = describe_citations(self.doc, self.ctx.diagnosis(self.namespace, self.pod_name))

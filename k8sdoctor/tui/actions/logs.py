@@ -35,9 +35,9 @@ from k8sdoctor.actions.logs import (
 )
 from k8sdoctor.actions.search import Search
 from k8sdoctor.errors import UserError
-from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.actions.lines_view import LinesView
 from k8sdoctor.tui.actions.search_bar import SEARCH_BINDINGS, SearchBar
+from k8sdoctor.tui.text import one_line
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) ")
 REFRESH_SECONDS = 0.1

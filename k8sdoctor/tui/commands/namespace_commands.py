@@ -8,7 +8,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.text import one_line
 
 ALL_LABEL = "all namespaces"
 

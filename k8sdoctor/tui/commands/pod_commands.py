@@ -8,8 +8,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from k8sdoctor.model.sorting import sort_key
-from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.format import diagnosis_cell
+from k8sdoctor.tui.text import one_line
 
 LIMIT = 20
 
@@ -30,7 +30,7 @@ class PodCommands(Provider):
                 score / 100,
                 Content(f"pod {one_line(text)}"),
                 partial(self.screen.select_pod, key),
-                text=f"pod {text}",
+                text=f"pod {one_line(text)}",
                 help=diagnosis_cell(row)[0] or one_line(row.status),
             )
 

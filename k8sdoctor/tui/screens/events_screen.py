@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from k8sdoctor.sanitize import printable
 from k8sdoctor.tui.format import repeats
+from k8sdoctor.tui.text import one_line, printable
 from k8sdoctor.tui.widgets.events.event_table import EventTable
 from k8sdoctor.tui.widgets.header.cluster_header import ClusterHeader
 
@@ -31,7 +31,7 @@ class EventsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield ClusterHeader(self.app.monotonic, id="header")
         yield EventTable(self.app.clock, id="events")
-        yield Static(id="events-empty")
+        yield Static(id="events-empty", markup=False)
         yield Static(id="event-message")
         yield Footer()
 
@@ -62,7 +62,7 @@ class EventsScreen(Screen):
         message.display = row is not None
         if row is not None:
             e = row.fact
-            text = Text(f"{row.object}  {e.type} {e.reason}", style="bold")
+            text = Text(one_line(f"{row.object}  {e.type} {e.reason}"), style="bold")
             if e.count > 1:
                 text.append(f"  {repeats(e)}", style="dim")
             if e.source:
@@ -87,5 +87,5 @@ class EventsScreen(Screen):
         table.display = table.row_count > 0
         if table.row_count == 0:
             what = "Warning events" if table.warnings_only else "events"
-            where = f'namespace "{app.namespace}"' if app.namespace else "any namespace"
+            where = f'namespace "{one_line(app.namespace)}"' if app.namespace else "any namespace"
             empty.update(f"No {what} in {where} (the API server keeps events for one hour by default).")

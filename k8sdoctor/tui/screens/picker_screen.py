@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from k8sdoctor.errors import UserError
-from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.text import one_line
 
 ALL = "(all namespaces)"
 

@@ -15,9 +15,9 @@ from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
 
-from k8sdoctor.sanitize import printable
 from k8sdoctor.tui.format import SEVERITY_MARK
 from k8sdoctor.tui.palette import Palette
+from k8sdoctor.tui.text import printable
 
 if TYPE_CHECKING:
     from k8sdoctor.core.findings import Diagnosis, Finding

@@ -15,9 +15,9 @@ from textual import events
 from textual.widgets import RichLog
 
 from k8sdoctor.model.batch import PodDetail as PodDetailData
-from k8sdoctor.sanitize import printable
 from k8sdoctor.tui.format import SEVERITY_MARK
 from k8sdoctor.tui.palette import Palette
+from k8sdoctor.tui.text import printable
 from k8sdoctor.tui.widgets.detail.containers import containers_renderable
 from k8sdoctor.tui.widgets.detail.findings import CommandLine, Part, findings_parts
 from k8sdoctor.tui.widgets.detail.pod_events import events_renderable

@@ -9,8 +9,8 @@ from datetime import datetime
 from textual.reactive import reactive
 
 from k8sdoctor.model.batch import EventRow
-from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.format import ago, repeats
+from k8sdoctor.tui.text import one_line
 from k8sdoctor.tui.widgets.table.virtual_table import Cell, Column, VirtualTable
 
 COLUMNS = (

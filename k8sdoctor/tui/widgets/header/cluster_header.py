@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from k8sdoctor.model.batch import Health
 from k8sdoctor.model.source import SourceInfo
-from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.text import one_line
 
 STATE_LABEL = {
     "connecting": ("◌ connecting", "$text-muted"),

@@ -18,8 +18,8 @@ from textual.reactive import reactive
 
 from k8sdoctor.model.filtering import PodFilter, haystack
 from k8sdoctor.model.sorting import sort_key
-from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.format import diagnosis_cell
+from k8sdoctor.tui.text import one_line
 from k8sdoctor.tui.widgets.table.virtual_table import Cell, Column, VirtualTable
 
 if TYPE_CHECKING:

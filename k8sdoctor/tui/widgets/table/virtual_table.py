@@ -24,6 +24,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from k8sdoctor.tui.text import one_line
+
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R")
 
@@ -100,11 +102,14 @@ def cut_middle(text: str, width: int) -> str:
 
 def fit(text: str | tuple[str, ...], width: int, cut: str = "end") -> str:
     """Pad or cut `text` to exactly `width` cells, marking a cut with an ellipsis. Of alternative texts
-    the first that fits is taken, else the last is cut."""
+    the first that fits is taken, else the last is cut. Every cell passes here: it is made printable
+    on one line (cluster text never reaches the terminal raw, whatever a row's cells hold)."""
     if width <= 0:
         return ""
     if isinstance(text, tuple):
-        text = next((t for t in text if cell_len(t) <= width), text[-1])
+        text = next((one_line(t) for t in text if cell_len(one_line(t)) <= width), one_line(text[-1]))
+    else:
+        text = one_line(text)
     if cell_len(text) > width:
         if cut == "middle":
             return set_cell_size(cut_middle(text, width), width)
