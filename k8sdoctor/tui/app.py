@@ -60,8 +60,8 @@ class DoctorApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "k8sdoctor"
     BINDINGS = [
-        Binding("q", "quit", "Quit", tooltip="Quit k8sdoctor"),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and what the screens show"),
+        # q quits from the main screen only (its own binding); every other screen goes back with q
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys of this screen"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         # in a troubleshooting tool Ctrl+C quits (Textual's default only says how to quit); before any
         # widget's own ctrl+c (an input's copy)
@@ -256,10 +256,14 @@ class DoctorApp(App[None]):
 
     # ---- actions ---------------------------------------------------------------------------------
     def action_help(self) -> None:
+        """The keys of the screen on top (its `KEYS_HELP`); the main screen's keys and marks otherwise."""
         from k8sdoctor.tui.screens.help_screen import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        sections = getattr(screen, "KEYS_HELP", None)
+        self.push_screen(HelpScreen(sections, legend=False) if sections and screen is not self.main_screen else HelpScreen())
 
     def action_toggle_theme(self) -> None:
         dark, light = self.themes

@@ -37,6 +37,16 @@ class DebugScreen(Screen[None]):
         Binding("escape,q", "back", "Back"),
         Binding("enter", "send", "Send…"),
     ]
+    KEYS_HELP = (
+        (
+            "Debug",
+            (
+                ("enter", "add the debug container: asks first (y sends, n or esc cancels)"),
+                ("", "once it runs, your terminal is attached to its shell; exit the shell to come back"),
+                ("esc / q", "back to the pods (nothing is sent)"),
+            ),
+        ),
+    )
 
     def __init__(
         self, ctx: ActionContext, namespace: str, name: str, *, attach: AttachRunner | None = None, rng: random.Random | None = None

@@ -62,6 +62,24 @@ class LogsScreen(Screen[None]):
         Binding("G,end", "bottom", "Bottom", show=False),
         Binding("g,home", "top", "Top", show=False),
     ]
+    KEYS_HELP = (
+        (
+            "Logs",
+            (
+                ("↑ ↓  j k", "scroll (pgup/pgdn; g/home: top, G/end: bottom and autoscroll)"),
+                ("f", "follow new lines (live cluster; a running container is followed from the start)"),
+                ("s", "autoscroll to new lines on / off (scrolling up turns it off)"),
+                ("w", "wrap long lines"),
+                ("t", "timestamps (live cluster)"),
+                ("p", "the current or the previous (crashed) run"),
+                ("c", "the next container of the pod"),
+                ("e", "next line the diagnosis quoted (marked ▶)"),
+                ("/", "search (plain text; a capital letter makes it case-sensitive)"),
+                ("n / N", "next / previous match"),
+                ("esc / q", "back to the pods"),
+            ),
+        ),
+    )
 
     def __init__(
         self,
@@ -252,7 +270,7 @@ class LogsScreen(Screen[None]):
         kept = len(self.buffer)
         dropped = f" (last {kept:,} kept of {self.buffer.total:,})" if self.buffer.first else ""
         flags = [
-            f"{kept:,} lines{dropped}",
+            f"{kept:,} line{'' if kept == 1 else 's'}{dropped}",
             self.stream_state,
             "autoscroll" if self.autoscroll else "autoscroll off",
             "wrap" if self.view.wrap else "",
@@ -333,7 +351,10 @@ class LogsScreen(Screen[None]):
         if pod is None:
             return
         names = [c.name for c in pick.containers(pod)]
-        if len(names) > 1 and self.container in names:
+        if len(names) <= 1:
+            self.notify(f"The pod has one container ({names[0] if names else 'none'}): no other to show.", timeout=4)
+            return
+        if self.container in names:
             self.container = names[(names.index(self.container) + 1) % len(names)]
             self.start()
 

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input
 from k8sdoctor.model.sorting import SORTS, next_sort
 from k8sdoctor.tui.commands import ActionCommands, NamespaceCommands, PodCommands
 from k8sdoctor.tui.palette import Palette
+from k8sdoctor.tui.screens import help_screen
 from k8sdoctor.tui.widgets.detail.pod_detail import PodDetail
 from k8sdoctor.tui.widgets.header.cluster_header import ClusterHeader
 from k8sdoctor.tui.widgets.header.connection_banner import ConnectionBanner
@@ -39,21 +40,24 @@ class MainScreen(Screen):
     COMMANDS = App.COMMANDS | {PodCommands, NamespaceCommands, ActionCommands}
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", key_display="?", tooltip="Keys and what the screens show"),
+        Binding("q", "app.quit", "Quit"),
         Binding("d", "describe", "Describe", tooltip="Everything kubectl describe shows, findings highlighted"),
         Binding("l", "logs", "Logs", tooltip="Logs of the failing container"),
         Binding("p", "previous_logs", "Prev", tooltip="Logs of the previous (crashed) run"),
         Binding("x", "debug", "Debug", tooltip="Attach an ephemeral debug container (asks first)"),
         Binding("c", "copy_fix", "Copy fix", tooltip="Copy the top finding's remediation command"),
         Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("ctrl+z", "toggle_problems", "Problems", tooltip="Show problems only"),
         Binding("e", "events", "Events"),
         Binding("n", "pick_namespace", "Namespace"),
-        Binding("C", "pick_context", "Context", key_display="C"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("ctrl+z", "toggle_problems", "Problems", tooltip="Show problems only"),
+        Binding("C", "pick_context", "Context", key_display="C", show=False),
         Binding("s", "cycle_sort", "Sort", show=False),
         Binding("r", "reconnect", "Reconnect", show=False),
         Binding("escape", "back", "Back", show=False),
+        Binding("colon", "no_command_line", show=False),
+        Binding("y", "no_yaml", show=False),
     ]
+    KEYS_HELP = help_screen.KEYS
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,6 +66,7 @@ class MainScreen(Screen):
         self._pod_selected = False
         self._ticks = 0
         self._namespaces: dict[str, NamespaceFact | None] = {}  # empty namespaces checked for existence
+        self._waiting_since: float | None = None  # monotonic time connecting or syncing began
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader(self.app.monotonic, id="header")
@@ -78,6 +83,13 @@ class MainScreen(Screen):
         self.set_interval(1.0, self._tick)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw_detail())
         self.call_after_refresh(self._first_paint_done)
+
+    def on_screen_resume(self) -> None:
+        """Back from a modal (help, the palette, a picker): the keys are the table's again, never a
+        hidden filter's."""
+        bar = self.filter_bar
+        if self.focused is None or (self.focused is bar and not bar.display):
+            self.set_focus(self.table)
 
     def _first_paint_done(self) -> None:
         self.refresh_view()
@@ -129,8 +141,9 @@ class MainScreen(Screen):
             )
             if f
         )
+        waiting = self._waiting_for()
         self.query_one(ClusterHeader).show(
-            app.info, app.namespace, app.options.selector, app.health, len(table.all_rows), table.problem_count, flags
+            app.info, app.namespace, app.options.selector, app.health, len(table.all_rows), table.problem_count, flags, waiting
         )
         self.query_one(ConnectionBanner).show(app.health, app.clock())
         body = self.query_one("#body")
@@ -145,9 +158,19 @@ class MainScreen(Screen):
             state.update(no_rows_content(table.filter.query, table.problems_only, len(table.all_rows)))
         else:
             namespace = self._namespace_fact(app.namespace) if app.health.state == "empty" else None
-            state.update(state_panel_content(app.health, app.info, app.namespace, app.options.selector, app.monotonic, namespace))
+            state.update(state_panel_content(app.health, app.info, app.namespace, app.options.selector, app.monotonic, namespace, waiting))
         body.add_class("-no-rows")
         self.detail.clear_detail("")
+
+    def _waiting_for(self) -> float:
+        """Seconds the app has been connecting or syncing (0 once live)."""
+        if self.app.health.state not in ("connecting", "syncing"):
+            self._waiting_since = None
+            return 0.0
+        now = self.app.monotonic()
+        if self._waiting_since is None:
+            self._waiting_since = now
+        return now - self._waiting_since
 
     def _namespace_fact(self, namespace: str | None) -> NamespaceFact | None:
         """Whether an empty namespace exists (None until known: a worker asks the cluster once)."""
@@ -173,7 +196,7 @@ class MainScreen(Screen):
         """Once a second: countdowns and staleness; every ten seconds the AGE column."""
         self._ticks += 1
         health = self.app.health
-        if health.retry_at is not None or health.stale_since is not None:
+        if health.retry_at is not None or health.stale_since is not None or health.state in ("connecting", "syncing"):
             self.refresh_view()
         if self._ticks % 10 == 0:
             self.table.refresh()
@@ -328,11 +351,16 @@ class MainScreen(Screen):
         info = self.app.info
         if action in POD_ACTIONS and self.table.selected is None:
             return None
-        if action == "debug" and (info is None or not info.live or self.app.options.read_only):
-            return None
         if action in ("pick_context", "reconnect") and (info is None or not info.live):
             return None
         return True
+
+    # ---- keys that cannot act say why --------------------------------------------------------------
+    def action_no_command_line(self) -> None:
+        self.notify("k8sdoctor has no command line: ctrl+p opens the command palette (pods, namespaces, actions).", timeout=4)
+
+    def action_no_yaml(self) -> None:
+        self.notify("No YAML view: d describes the pod (everything kubectl describe shows).", timeout=4)
 
     def action_describe(self) -> None:
         self._open_action("describe", {})
@@ -344,7 +372,13 @@ class MainScreen(Screen):
         self._open_action("previous_logs", {"previous": True})
 
     def action_debug(self) -> None:
-        self._open_action("debug", {})
+        info = self.app.info
+        if self.app.options.read_only:
+            self.notify("Debug is off: k8sdoctor runs with --read-only (adding a debug container is its one write).", timeout=5)
+        elif info is not None and not info.live:
+            self.notify("Debug needs a live cluster: a snapshot is read-only.", timeout=5)
+        else:
+            self._open_action("debug", {})
 
     def _open_action(self, action: str, kwargs: dict) -> None:
         row = self.table.selected

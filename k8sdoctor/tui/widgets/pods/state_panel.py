@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from textual.content import Content
 from textual.widgets import Static
 
+from k8sdoctor.core.kube.timeutil import human_duration
 from k8sdoctor.model.batch import Health
 from k8sdoctor.model.forbidden import missing_permission
 from k8sdoctor.model.source import SourceInfo
@@ -38,6 +39,11 @@ class NamespaceFact:
         return cls(False, tuple(close_matches(namespace, listed)))
 
 
+def retry_sentence(retry: str, doing: str = "Retrying") -> str:
+    """ "Retrying in 2s." from "retry in 2s" (or just "Retrying." while no retry is scheduled)."""
+    return f"{doing} {retry.removeprefix('retry ')}." if retry else f"{doing}."
+
+
 def _where(namespace: str | None) -> str:
     return f'namespace "{one_line(namespace)}"' if namespace else "any namespace"
 
@@ -49,14 +55,19 @@ def state_panel_content(
     selector: str | None,
     monotonic: Callable[[], float],
     namespace_fact: NamespaceFact | None = None,
+    syncing_for: float = 0.0,
 ) -> Content:
     state = health.state
     retry = retry_text(health, monotonic)
     parts: list[Part]
     if state == "connecting":
         parts = [("Connecting…", "bold"), "\nReading the kubeconfig and loading the playbooks."]
+        if syncing_for >= 2:
+            parts.append((f"\n{human_duration(syncing_for)} so far", "$text-muted"))
     elif state == "syncing":
         parts = [("Listing pods", "bold"), f" in {_where(namespace)}…"]
+        if syncing_for >= 2:
+            parts.append((f" ({human_duration(syncing_for)} so far)", "$text-muted"))
         if info is not None and info.live:
             parts.append((f"\nfrom {one_line(info.server)} (context {one_line(info.context)})", "$text-muted"))
         if health.message:
@@ -81,10 +92,10 @@ def state_panel_content(
         if perm is not None:
             parts += [("\nMissing permission: ", "$text-muted"), (perm.needed, "bold")]
             parts += [("\nCheck it with: ", "$text-muted"), (perm.can_i, "$text-accent")]
-        parts.append((f"\nStill trying{' — ' + retry if retry else ''}. Press n to choose another namespace.", "$text-muted"))
+        parts.append((f"\n{retry_sentence(retry, 'Still trying')} Press n to choose another namespace.", "$text-muted"))
     elif state == "disconnected":
         parts = [("Cannot reach the cluster.", "bold $text-error"), f"\n{one_line(health.message)}"]
-        parts.append((f"\nRetrying{' — ' + retry if retry else ''}. k8sdoctor keeps trying; press q to quit.", "$text-muted"))
+        parts.append((f"\n{retry_sentence(retry)} k8sdoctor keeps trying; press q to quit.", "$text-muted"))
     else:
         parts = [state]
     return Content.assemble(*parts)
