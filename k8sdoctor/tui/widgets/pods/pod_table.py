@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual.reactive import reactive
 
-from k8sdoctor.model.filtering import PodFilter, haystack
+from k8sdoctor.model.filtering import PodFilter
 from k8sdoctor.model.sorting import sort_key
 from k8sdoctor.tui.format import diagnosis_cell
 from k8sdoctor.tui.text import one_line
@@ -77,7 +77,7 @@ class PodTable(VirtualTable["Key", "PodRow"]):
         self.pending: set[Key] = set()  # rows shown before their diagnosis
         self.problems: set[Key] = set()
         self.filter = PodFilter()
-        self._matches: dict[Key, tuple[PodRow, bool]] = {}
+        self._matches: dict[Key, tuple[PodRow, int | None]] = {}  # the filter's rank of each row
         self._keys: dict[Key, tuple] = {}  # sort key of each shown row
 
     # ---- data --------------------------------------------------------------------------------------
@@ -144,17 +144,19 @@ class PodTable(VirtualTable["Key", "PodRow"]):
     def _shown(self, row: PodRow) -> bool:
         if self.problems_only and row.key not in self.problems:
             return False
-        return not self.filter or self._match(row)
+        return not self.filter or self._rank(row) is not None
 
-    def _match(self, row: PodRow) -> bool:
+    def _rank(self, row: PodRow) -> int | None:
         known = self._matches.get(row.key)
         if known is None or known[0] is not row:
-            known = (row, self.filter.matches(haystack(row)))
+            known = (row, self.filter.rank(row))
             self._matches[row.key] = known
         return known[1]
 
     def _sort_key(self, row: PodRow) -> tuple:
-        return sort_key(self.sort_mode, row, pending=row.key in self.pending)
+        """The sort order's key; under a filter, the better matches first (exact, prefix...)."""
+        key = sort_key(self.sort_mode, row, pending=row.key in self.pending)
+        return ((self._rank(row) or 0), *key) if self.filter else key
 
     def _take_out(self, key: Key) -> None:
         old = self._keys.pop(key, None)
