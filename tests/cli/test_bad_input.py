@@ -41,6 +41,20 @@ def test_unreachable_api_server(run_cli, tmp_path):
     )
     result = run_cli("diagnose", "pods", kubeconfig=kubeconfig)
     assert_one_line(result, f"cannot reach the API server at http://127.0.0.1:{port}")
+    assert result.err_lines[0] == f"k8sdoctor: error: cannot reach the API server at http://127.0.0.1:{port}: Connection refused"
+
+
+def test_demo_on_a_port_in_use_is_one_line(run_cli):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli("demo", "--serve-only", "--port", str(port))
+    assert result.code == 2
+    assert result.err_lines == [
+        f"k8sdoctor: error: the demo cannot serve on port {port}: it is in use",
+        "leave out --port to use any free port",
+    ]
 
 
 def test_forbidden_list_names_the_permission(run_cli, demo_server, tmp_path):

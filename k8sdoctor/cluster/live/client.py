@@ -15,6 +15,7 @@ and names the exact permission that is missing.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,8 +218,15 @@ class KubeClient:
         return ClusterError(f"request to {server} failed: {reason}")
 
 
+_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^\"')\]\n]+)")
+
+
 def _reason(text: str) -> str:
-    """The innermost useful part of a urllib3 error chain."""
+    """The innermost useful part of a urllib3 error chain, in words: "Connection refused", not
+    `NewConnectionError("HTTPConnection(host=..., port=1): ... [Errno 111] Connection refused")`."""
+    os_error = _OS_ERROR.search(text)
+    if os_error:
+        return os_error.group(1).strip()
     for marker in ("Caused by ", "Errno", "SSLError(", "ReadTimeoutError(", "ConnectTimeoutError("):
         if marker in text:
             text = text[text.rindex(marker) :]

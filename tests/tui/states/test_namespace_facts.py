@@ -30,3 +30,15 @@ def test_an_existing_empty_namespace_is_just_empty():
     fact = NamespaceFact.from_list("quiet", ["default", "quiet"])
     assert fact.exists is True
     assert panel("quiet", fact).startswith('No pods in namespace "quiet".\nPress n')
+
+
+def test_the_disconnected_panel_says_when_it_retries_in_one_sentence():
+    health = Health(state="disconnected", message="cannot reach the API server at https://127.0.0.1:6443: Connection refused", retry_at=2.0)
+    text = state_panel_content(health, None, "shop", None, lambda: 0.0).plain
+    assert "Retrying in 2s. k8sdoctor keeps trying" in text and "retry in" not in text
+
+
+def test_a_slow_list_shows_how_long_it_has_taken():
+    text = state_panel_content(Health(state="syncing"), None, "shop", None, lambda: 0.0, syncing_for=12).plain
+    assert text.startswith('Listing pods in namespace "shop"… (12s so far)')
+    assert "so far" not in state_panel_content(Health(state="syncing"), None, "shop", None, lambda: 0.0, syncing_for=1).plain

@@ -39,9 +39,9 @@ class NamespaceFact:
         return cls(False, tuple(close_matches(namespace, listed)))
 
 
-def retry_sentence(retry: str, doing: str = "Retrying") -> str:
+def retry_sentence(retry: str) -> str:
     """ "Retrying in 2s." from "retry in 2s" (or just "Retrying." while no retry is scheduled)."""
-    return f"{doing} {retry.removeprefix('retry ')}." if retry else f"{doing}."
+    return f"Retrying {retry.removeprefix('retry ')}." if retry else "Retrying."
 
 
 def _where(namespace: str | None) -> str:
@@ -92,7 +92,7 @@ def state_panel_content(
         if perm is not None:
             parts += [("\nMissing permission: ", "$text-muted"), (perm.needed, "bold")]
             parts += [("\nCheck it with: ", "$text-muted"), (perm.can_i, "$text-accent")]
-        parts.append((f"\n{retry_sentence(retry, 'Still trying')} Press n to choose another namespace.", "$text-muted"))
+        parts.append((f"\nStill trying{': ' + retry if retry else ''}. Press n to choose another namespace.", "$text-muted"))
     elif state == "disconnected":
         parts = [("Cannot reach the cluster.", "bold $text-error"), f"\n{one_line(health.message)}"]
         parts.append((f"\n{retry_sentence(retry)} k8sdoctor keeps trying; press q to quit.", "$text-muted"))
