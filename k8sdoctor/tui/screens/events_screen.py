@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -36,7 +37,7 @@ class EventsScreen(Screen):
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
         Binding("enter", "open", "Open pod", tooltip="Select the pod of this event on the main screen"),
-        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("slash", "filter", "Filter", key_display="/", priority=True),  # before the keys typed after it
         Binding("w", "toggle_warnings", "Warnings only"),
         Binding("e", "back", "Back", show=False),
     ]
@@ -109,6 +110,8 @@ class EventsScreen(Screen):
 
     def action_filter(self) -> None:
         bar = self.query_one(EventFilter)
+        if bar.has_focus:
+            raise SkipAction()  # a "/" typed in the filter is text
         bar.display = True
         self.set_focus(bar)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -46,7 +47,9 @@ class MainScreen(Screen):
         Binding("p", "previous_logs", "Prev", tooltip="Logs of the previous (crashed) run"),
         Binding("x", "debug", "Debug", tooltip="Attach an ephemeral debug container (asks first)"),
         Binding("c", "copy_fix", "Copy fix", tooltip="Copy the top finding's remediation command"),
-        Binding("slash", "filter", "Filter", key_display="/"),
+        # priority: handled before the keys typed after it are passed on, so "/kestra" typed in one burst
+        # is a filter, not keys on the table (a plain binding runs only once "/" has bubbled up)
+        Binding("slash", "filter", "Filter", key_display="/", priority=True),
         Binding("e", "events", "Events"),
         Binding("n", "pick_namespace", "Namespace"),
         Binding("ctrl+z", "toggle_problems", "Problems", tooltip="Show problems only"),
@@ -255,6 +258,8 @@ class MainScreen(Screen):
     # ---- filter ------------------------------------------------------------------------------------
     def action_filter(self) -> None:
         bar = self.filter_bar
+        if bar.has_focus:
+            raise SkipAction()  # a "/" typed in the filter is text
         bar.display = True
         self.set_focus(bar)  # now, not after a refresh: keys typed right after "/" are the filter's
 
