@@ -70,3 +70,17 @@ def test_names_whole_and_severity_visible(terminal, demo_cluster, pods, size, ki
                 assert all(c.fg in RED16 and c.reverse for c in cells), (row, cells[0])
         elif "✖" in row:
             assert all(reddish(c.fg) for c in cells), (row, cells[0])
+
+
+FOOTER = "? Help q Quit d Describe l Logs p Prev x Debug c Copy fix / Filter e Events n Namespace ^z Problems ^p Palette"
+
+
+@pytest.mark.parametrize("size", [(60, 20), SMALL, LARGE], ids=["60x20", "80x24", "120x35"])
+def test_the_footer_starts_with_help_and_quit_and_leaves_no_stale_cell(terminal, demo_cluster, size):
+    t = terminal("--kubeconfig", str(demo_cluster.kubeconfig), "-A", cols=size[0], rows=size[1])
+    main_screen_ready(t)
+    t.send("j", "k")  # a few redraws
+    main_screen_ready(t)
+    bottom = t.lines()[-1].strip()
+    assert bottom.startswith("? Help q Quit")
+    assert FOOTER.startswith(bottom), bottom  # clipped at the edge, never a stale character after it

@@ -66,7 +66,7 @@ class DebugScreen(Screen[None]):
             yield Static("", id="hint", markup=False)
             yield Static("", id="request", markup=False)
         yield Static("", id="state", classes="action-status", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; see MainScreen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "send" or self.state == "ready"  # False hides it

@@ -63,7 +63,7 @@ class DescribeScreen(Screen[None]):
         yield LinesView(id="describe")
         yield SearchBar()
         yield Static("", id="status", classes="action-status", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; see MainScreen
 
     @property
     def view(self) -> LinesView:

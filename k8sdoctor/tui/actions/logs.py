@@ -117,7 +117,7 @@ class LogsScreen(Screen[None]):
         yield LinesView(id="logs")
         yield SearchBar()
         yield Static("", id="status", classes="action-status", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; see MainScreen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # hidden in a snapshot: it cannot follow, and its logs carry no timestamps

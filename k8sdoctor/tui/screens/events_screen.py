@@ -60,7 +60,7 @@ class EventsScreen(Screen):
         yield EventTable(self.app.clock, id="events")
         yield Static(id="events-empty", markup=False)
         yield Static(id="event-message")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; see MainScreen
 
     def on_mount(self) -> None:
         app = self.app

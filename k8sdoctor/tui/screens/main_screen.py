@@ -53,6 +53,7 @@ class MainScreen(Screen):
         Binding("e", "events", "Events"),
         Binding("n", "pick_namespace", "Namespace"),
         Binding("ctrl+z", "toggle_problems", "Problems", tooltip="Show problems only"),
+        Binding("ctrl+p", "app.command_palette", "Palette", tooltip="Pods, namespaces and actions by name"),
         Binding("C", "pick_context", "Context", key_display="C", show=False),
         Binding("s", "cycle_sort", "Sort", show=False),
         Binding("r", "reconnect", "Reconnect", show=False),
@@ -79,7 +80,9 @@ class MainScreen(Screen):
             yield PodTable(self.app.clock, id="pods")
             yield StatePanel(id="state")
             yield PodDetail(id="detail")
-        yield Footer(compact=True)
+        # the palette's key is a binding of its own (last), not Footer's right-docked item, which the
+        # keys overlapped below 120 columns and left a stale cell in the bottom-right corner
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(PodTable).focus()
