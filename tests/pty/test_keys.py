@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.pty.screens import main_screen_ready, selected_pod, table_rows
+from tests.pty.screens import header_row, main_screen_ready, selected_pod, table_rows
 
 KAFDROP = ("shop", "kafdrop-dhkfzbqsvm-dfxdq")
 
@@ -39,10 +39,12 @@ def test_moving_zooming_sorting_and_problems_only(app):
     t.wait(lambda term: selected_pod(term) not in (None, first), "the last pod")
     t.send("g")
     t.wait(lambda term: selected_pod(term) == first, "the first pod again")
+    columns = t.lines()[header_row(t) or 0]
     t.send("enter")  # zoom: the detail alone
     t.wait(lambda term: "NAMESPACE" not in term.text(), "the zoomed detail")
     t.send("escape")
     t.wait_text("NAMESPACE")
+    assert t.lines()[header_row(t) or 0] == columns  # the column widths do not jump after zooming
     t.send("s")
     t.wait_text("[by name]")
     t.send("s", "s", "s")
