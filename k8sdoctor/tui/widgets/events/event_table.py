@@ -14,14 +14,14 @@ from k8sdoctor.tui.text import one_line
 from k8sdoctor.tui.widgets.table.virtual_table import Cell, Column, VirtualTable
 
 #: The message is the point of the view: OBJECT and REASON give way first (the object's name cut in the
-#: middle), then NAMESPACE; the message keeps at least 40 cells until everything else is at its minimum.
+#: middle), then NAMESPACE; the message keeps at least 30 cells until everything else is at its minimum.
 COLUMNS = (
     Column("last", "LAST SEEN", min_width=5, max_width=9, shrink=4),
     Column("namespace", "NAMESPACE", min_width=6, max_width=20, shrink=2, cut="middle"),
     Column("type", "TYPE", min_width=7, max_width=7, shrink=4),
     Column("reason", "REASON", min_width=8, max_width=24, shrink=1),
-    Column("object", "OBJECT", min_width=12, max_width=48, shrink=1, cut="middle"),
-    Column("message", "MESSAGE", min_width=40, flex=True, shrink=3, squeeze=3),
+    Column("object", "OBJECT", min_width=20, max_width=48, shrink=1, cut="middle"),
+    Column("message", "MESSAGE", min_width=30, flex=True, shrink=3, squeeze=3),
 )
 
 
