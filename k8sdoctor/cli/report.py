@@ -11,7 +11,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from k8sdoctor.core.findings import SEVERITY_MARK, Diagnosis, Finding
 from k8sdoctor.sanitize import one_line, printable
@@ -203,7 +203,7 @@ class Printer:
             file=self.buffer,
             width=real.width,
             force_terminal=real.is_terminal,
-            color_system=real.color_system,
+            color_system=cast(Any, real.color_system),  # Rich's own value, as it detected it
             no_color=real.no_color,
             highlight=False,
             emoji=False,

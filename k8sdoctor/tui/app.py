@@ -158,7 +158,7 @@ class DoctorApp(App[None]):
             return
         from k8sdoctor.model.feed import ViewFeed
 
-        feed = ViewFeed(self._engine, lambda batch: self.post_message(FeedBatch(batch)), clock=self.clock)
+        feed = ViewFeed(self._engine, self._post_batch, clock=self.clock)
         if source.info.live and self.namespace is None and not self.options.all_namespaces:
             self.namespace = source.info.default_namespace
         with self._source_lock:
@@ -173,6 +173,10 @@ class DoctorApp(App[None]):
                 title="Snapshot",
                 markup=False,
             )
+
+    def _post_batch(self, batch: Batch) -> None:
+        """From the feed thread: Textual queues the message for the UI thread."""
+        self.post_message(FeedBatch(batch))
 
     def _fail(self, exc: UserError) -> None:
         self.startup_error = exc

@@ -8,6 +8,7 @@ Nothing is sent before the user confirms; `--read-only` and snapshot mode disabl
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +22,9 @@ from k8sdoctor.actions.context import ActionContext
 from k8sdoctor.errors import UserError
 from k8sdoctor.tui.actions.confirm_dialog import ConfirmDialog
 from k8sdoctor.tui.suspend import run_suspended
+
+if TYPE_CHECKING:
+    from k8sdoctor.actions.attach import KubeClient  # the TUI reaches the client only through actions
 from k8sdoctor.tui.text import one_line, printable
 
 READ_ONLY = "Debug is disabled by --read-only: adding a debug container is the one write k8sdoctor makes."
@@ -68,6 +72,13 @@ class DebugScreen(Screen[None]):
         yield Static("", id="state", classes="action-status", markup=False)
         yield Footer(show_command_palette=False)  # ctrl+p still opens it; see MainScreen
 
+    @property
+    def client(self) -> KubeClient:
+        """The live cluster's client: the screen plans and sends only when there is one (on_mount)."""
+        client = self.ctx.client
+        assert client is not None
+        return client
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "send" or self.state == "ready"  # False hides it
 
@@ -96,7 +107,7 @@ class DebugScreen(Screen[None]):
     def _prepare(self) -> None:
         try:
             ready = debug.prepare(
-                self.ctx.client,
+                self.client,
                 self.ctx.inventory,
                 self.namespace,
                 self.pod_name,
@@ -155,8 +166,8 @@ class DebugScreen(Screen[None]):
         assert self.ready is not None
         plan = self.ready.plan
         try:
-            created = debug.create(self.ctx.client, plan)
-            debug.wait_running(self.ctx.client, plan, created)
+            created = debug.create(self.client, plan)
+            debug.wait_running(self.client, plan, created)
         except UserError as exc:
             hint = f"\n\n{exc.hint}" if exc.hint else ""
             self.app.call_from_thread(self._set_state, "failed", "The debug container could not be started; esc: back", f"{exc}{hint}")
@@ -176,7 +187,7 @@ class DebugScreen(Screen[None]):
             reason = one_line(str(exc)) or type(exc).__name__
             return AttachResult(False, f"the attach failed ({reason}); attach with: {plan.kubectl_attach()}")
 
-        result = run_suspended(self.app, lambda: runner(self.ctx.client, plan.namespace, plan.pod, plan.container), failed)
+        result = run_suspended(self.app, lambda: runner(self.client, plan.namespace, plan.pod, plan.container), failed)
         if self.ctx.rediagnose is not None:
             self.ctx.rediagnose(self.namespace, self.pod_name)
         self.app.notify(

@@ -90,8 +90,10 @@ class DescribeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="describe")
     def _read_live(self) -> None:
         """Like `kubectl describe`: the pod and its events as they are now, read off the UI thread."""
+        client = self.ctx.client
+        assert client is not None  # only started on a live cluster (see action_reload)
         try:
-            inventory = read_for_describe(self.ctx.client, self.namespace, self.pod_name)
+            inventory = read_for_describe(client, self.namespace, self.pod_name)
         except NotFoundError:
             inventory = Inventory()
         except ClusterError as exc:

@@ -189,9 +189,12 @@ class LogsScreen(Screen[None]):
             else:
                 self._response = resp
 
+        client = self.ctx.client
+        assert client is not None  # only read live (a snapshot's logs are in its inventory)
+
         def read() -> None:
             try:
-                stream_logs(self.ctx.client, req, buffer.extend, follow=follow, stop=stop, on_open=opened)
+                stream_logs(client, req, buffer.extend, follow=follow, stop=stop, on_open=opened)
                 self.app.call_from_thread(self._ended, stop, "stream ended" if follow else "")
             except LogsUnavailable as exc:
                 self.app.call_from_thread(self._ended, stop, "", str(exc))

@@ -117,7 +117,7 @@ class EventsScreen(Screen):
 
     @on(Input.Changed, "#events-filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        self.query_one(EventTable).query = event.value
+        self.query_one(EventTable).filter_text = event.value
         self._refresh_header()
 
     @on(Input.Submitted, "#events-filter")
@@ -155,7 +155,9 @@ class EventsScreen(Screen):
     def _refresh_header(self) -> None:
         app, table = self.app, self.query_one(EventTable)
         main = app.main_screen.table
-        flags = tuple(f for f in ("warnings only" if table.warnings_only else "", f"filter: {table.query}" if table.query else "") if f)
+        flags = tuple(
+            f for f in ("warnings only" if table.warnings_only else "", f"filter: {table.filter_text}" if table.filter_text else "") if f
+        )
         self.query_one(ClusterHeader).show(
             app.info, app.namespace, app.options.selector, app.health, len(main.all_rows), main.problem_count, flags
         )
@@ -164,7 +166,7 @@ class EventsScreen(Screen):
         table.display = table.row_count > 0
         if table.row_count == 0:
             what = "Warning events" if table.warnings_only else "events"
-            if table.query:
-                what += f' matching "{one_line(table.query)}"'
+            if table.filter_text:
+                what += f' matching "{one_line(table.filter_text)}"'
             where = f'namespace "{one_line(app.namespace)}"' if app.namespace else "any namespace"
             empty.update(f"No {what} in {where} (the API server keeps events for one hour by default).")

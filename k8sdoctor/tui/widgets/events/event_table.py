@@ -36,7 +36,7 @@ class EventTable(VirtualTable[str, "EventRow"]):
 
     warnings_only: reactive[bool] = reactive(False)
     show_namespace: reactive[bool] = reactive(True)
-    query: reactive[str] = reactive("")
+    filter_text: reactive[str] = reactive("")
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(COLUMNS, id=id)
@@ -53,12 +53,12 @@ class EventTable(VirtualTable[str, "EventRow"]):
     def watch_show_namespace(self) -> None:
         self.rebuild()
 
-    def watch_query(self) -> None:
+    def watch_filter_text(self) -> None:
         self.rebuild()
 
     def rebuild(self) -> None:
         rows = [r for r in self.all_rows if r.fact.type == "Warning"] if self.warnings_only else self.all_rows
-        words = self.query.lower().split()
+        words = self.filter_text.lower().split()
         if words:
             rows = [r for r in rows if all(w in event_haystack(r) for w in words)]
         self.set_rows(rows)

@@ -107,10 +107,10 @@ class PodTable(VirtualTable["Key", "PodRow"]):
         widths = self._widths
         for key in touched:
             self._take_out(key)
-            row = self.all_rows.get(key)
-            if row is not None and self._shown(row):
-                self._put_in(row)
-                for column, width in row_widths(row).items():
+            current = self.all_rows.get(key)
+            if current is not None and self._shown(current):
+                self._put_in(current)
+                for column, width in row_widths(current).items():
                     if width > widths.get(column, 0):
                         widths[column] = width
         self.rows_changed()
