@@ -63,6 +63,14 @@ def hostile(tmp_path):
         yield srv
 
 
+def back(t, title: str) -> None:
+    """esc, and wait until the screen titled `title` is gone (a key sent right after ESC would be read
+    as Alt+key, as a terminal does)."""
+    t.send("escape")
+    t.wait_gone(title)
+    main_screen_ready(t)
+
+
 def visit_every_screen(t) -> None:
     """Main screen (table, detail), c (toast, clipboard), events (cursor on each event), describe
     (every page), logs, debug plan and its confirmation."""
@@ -74,27 +82,24 @@ def visit_every_screen(t) -> None:
     t.send("j")
     t.send("k")
     t.wait_text(re.compile(r"from kubelet"))
-    t.send("escape")
-    t.wait_text("Diagnosis")
+    back(t, "LAST SEEN")
     t.send("d")
     t.wait_text("describe pod evil/hostile")
-    for _ in range(4):
-        t.send("pagedown")
+    t.wait_text("Name:             hostile")  # read: now it can be scrolled
+    t.send("G")
     t.wait_text("Events:")
-    t.send("escape")
-    t.wait_text("Diagnosis")
+    back(t, "describe pod evil/hostile")
     t.send("l")
     t.wait_text("logs evil/hostile")
-    t.send("escape")
-    t.wait_text("Diagnosis")
+    t.wait_text("The pod's events instead")
+    back(t, "logs evil/hostile")
     t.send("x")
     t.wait_text("Enter: add")
     t.send("enter")
     t.wait_text("Send (y)")
     t.send("n")
     t.wait_text("Cancelled")
-    t.send("escape")
-    t.wait_text("Diagnosis")
+    back(t, "debug pod evil/hostile")
 
 
 def test_no_escape_sequence_from_cluster_data_reaches_the_terminal(terminal, hostile):

@@ -86,6 +86,7 @@ def test_help_palette_theme_and_focus_after_modals(app):
     t.send("escape")
     t.wait_gone("type to filter")
     t.send("ctrl+p")
+    t.type_text("describe")
     t.wait_text("Describe pod")
     t.send("escape")
     t.wait_gone("Describe pod")
