@@ -27,7 +27,9 @@ from pathlib import Path
 import pyte
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_TIMEOUT = 60.0  # seconds for one screen condition: the machine may be loaded (2 cores, shared)
+#: seconds for one screen condition: the machine may be loaded (2 cores, shared); K8SDOCTOR_PTY_TIMEOUT
+#: changes it (longer for a slow machine, shorter to see quickly which tests fail on an older build)
+DEFAULT_TIMEOUT = float(os.environ.get("K8SDOCTOR_PTY_TIMEOUT", "60"))
 
 #: Keys as the terminal sends them.
 KEYS = {
