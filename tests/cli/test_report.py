@@ -119,3 +119,9 @@ def test_on_a_terminal_the_source_is_dim_and_the_quote_is_not(demo_results, monk
     assert "\x1b[2;3m" in source  # dim italic
     after_bar = quote.split("│", 1)[1]
     assert "\x1b[2" not in after_bar  # the quoted words themselves are not dimmed
+
+
+def test_counts_agree_with_their_number():
+    from k8sdoctor.cli.playbooks_cmd import counted
+
+    assert [counted(n, "cause") for n in (0, 1, 2)] == ["0 causes", "1 cause", "2 causes"]
