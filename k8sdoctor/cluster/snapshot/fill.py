@@ -96,7 +96,8 @@ class InventoryFiller:
 
 def _never_ran(pod: dict, container: str) -> bool:
     """The container has no run to log: not reported yet, or waiting with no earlier termination."""
-    status = pod.get("status") if isinstance(pod.get("status"), dict) else {}
+    raw = pod.get("status")
+    status = raw if isinstance(raw, dict) else {}
     for key in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
         for cs in status.get(key) or ():
             if isinstance(cs, dict) and cs.get("name") == container:
