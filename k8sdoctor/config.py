@@ -1,6 +1,7 @@
 """User settings from `~/.config/k8sdoctor/config.yaml` (platformdirs' user_config_dir).
 
-    read_only: true          # disable the debug action entirely, as --read-only does
+    read_only: true            # disable the debug action entirely, as --read-only does
+    exec_plugin_timeout: 60    # seconds a kubeconfig exec credential plugin may take (default 60)
 
 A missing file means defaults; a malformed one is a one-line UserError naming the file.
 """
@@ -13,10 +14,13 @@ from pathlib import Path
 
 from k8sdoctor.errors import UserError
 
+KNOWN = ("read_only", "exec_plugin_timeout")
+
 
 @dataclass(frozen=True)
 class Settings:
     read_only: bool = False
+    exec_plugin_timeout: float = 60.0
 
 
 def config_path() -> Path:
@@ -37,9 +41,12 @@ def load_settings() -> Settings:
         raise UserError(f"config {path}: cannot be read: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
         raise UserError(f"config {path}: expected a mapping of settings")
-    unknown = sorted(set(data) - {"read_only"})
+    unknown = sorted(set(data) - set(KNOWN))
     if unknown:
-        raise UserError(f"config {path}: unknown setting {unknown[0]!r}; known: read_only")
+        raise UserError(f"config {path}: unknown setting {unknown[0]!r}; known: {', '.join(KNOWN)}")
     if not isinstance(data.get("read_only", False), bool):
         raise UserError(f"config {path}: read_only must be true or false")
-    return Settings(read_only=data.get("read_only", False))
+    timeout = data.get("exec_plugin_timeout", 60.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise UserError(f"config {path}: exec_plugin_timeout must be a number of seconds")
+    return Settings(read_only=data.get("read_only", False), exec_plugin_timeout=float(timeout))

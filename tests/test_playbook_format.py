@@ -11,9 +11,9 @@ from k8sdoctor.core.engine import Engine
 from k8sdoctor.core.playbooks.examples import run_examples
 from k8sdoctor.core.playbooks.model import PlaybookSpecError
 from k8sdoctor.core.playbooks.schema import compile_playbook
-from k8sdoctor.core.playbooks.templates import render
+from k8sdoctor.core.playbooks.templates import MissingValue, render
 from k8sdoctor.errors import PlaybookError
-from k8sdoctor.playbook_files import load_playbooks, read_playbook
+from k8sdoctor.playbook_files import builtin_dir, load_playbooks, read_playbook
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 
@@ -79,7 +79,26 @@ def test_captured_values_are_shell_quoted_in_commands():
     hostile = 'x"; rm -rf / #'
     assert render("kubectl get secret {{secret}}", {"secret": hostile}, shell=True) == "kubectl get secret 'x\"; rm -rf / #'"
     assert render("Secret {{secret}} is missing", {"secret": hostile}) == f"Secret {hostile} is missing"
-    assert render("{{missing}} stays visible", {}) == "<missing> stays visible"
+    with pytest.raises(MissingValue):
+        render("{{missing}} is required", {})
+    assert render("{{missing}} is dropped in prose", {}, lenient=True) == " is dropped in prose"
+
+
+def test_an_optional_segment_is_left_out_when_a_value_is_missing():
+    summary = "Container {{container}} exits with an error[[ (exit code {{exit_code}})]]"
+    assert render(summary, {"container": "web", "exit_code": "1"}) == "Container web exits with an error (exit code 1)"
+    assert render(summary, {"container": "web"}) == "Container web exits with an error"
+    # a value is inserted once: text in it is never read as a placeholder or a segment
+    assert render("[[{{a}}]]", {"a": "{{b}} [[x]]", "b": "no"}) == "{{b}} [[x]]"
+
+
+def test_a_value_that_may_be_missing_must_sit_in_an_optional_segment():
+    data = playbook()
+    data["causes"][0]["summary"] = "Evicted from node {{node}}"
+    with pytest.raises(PlaybookSpecError, match=r"causes\[0\]\.summary: \{\{node\}\} may have no value here"):
+        compile_playbook(data)
+    data["causes"][0]["summary"] = "Evicted[[ from node {{node}}]]"
+    compile_playbook(data)
 
 
 def test_examples_run_through_the_engine(engine):
@@ -176,14 +195,19 @@ def test_a_corrupt_cache_entry_is_validated_again(tmp_path, monkeypatch):
         entry["data"] = {"id": "broken"}  # stamps still match: the data is what is wrong
     cache.write_bytes(orjson.dumps(entries))
     ids = sorted(pb.id for pb in load_playbooks(use_user_dir=False).playbooks)
-    assert ids == ["container-creating", "crash-loop", "evicted", "image-pull", "not-ready", "pending", "run-container-error"]
+    assert ids == sorted(p.stem for p in builtin_dir().glob("*.yaml"))
 
 
 def test_every_analyzer_is_registered_for_a_cause_a_builtin_playbook_has(playbooks):
     from k8sdoctor.core.analyzers import EVERY_CAUSE, registered
 
-    causes = {(pb.spec.category, c.spec.id) for pb in playbooks for c in (*pb.causes, pb.fallback)}
-    families = {pb.spec.category for pb in playbooks}
+    causes = {
+        (category, c.spec.id)
+        for pb in playbooks
+        for category in (pb.spec.category, *(cat for _when, cat in pb.variants))
+        for c in (*pb.causes, pb.fallback)
+    }
+    families = {pb.spec.category for pb in playbooks} | {category for pb in playbooks for _when, category in pb.variants}
     keys = registered()
     assert keys, "no analyzer registered"
     unknown = sorted(k for k in keys if (k[1] == EVERY_CAUSE and k[0] not in families) or (k[1] != EVERY_CAUSE and k not in causes))

@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from k8sdoctor.actions.describe_containers import write_containers, write_resources
-from k8sdoctor.actions.describe_doc import DescribeDocument, DescribeWriter, EventRef, value
+from k8sdoctor.actions.describe_doc import DescribeDocument, DescribeWriter, EventRef, value, without_deep_values
 from k8sdoctor.actions.describe_format import (
     d,
     label_selector,
@@ -46,6 +46,7 @@ def describe_pod(inventory: Inventory, namespace: str, name: str, now: datetime,
     pod = inventory.pods.get((namespace, name))
     if pod is None:
         raise NotFoundError(f'pod "{name}" not found in namespace "{namespace}"')
+    pod = without_deep_values(pod)
     w = DescribeWriter()
     _header(w, pod, now, tz)
     spec, status = d(pod.get("spec")), d(pod.get("status"))
@@ -212,7 +213,7 @@ def _events(w: DescribeWriter, inventory: Inventory, pod: dict, now: datetime) -
         w.line(0, f"Events:\t<could not read: {value(denied[0].reason)}>", paths=("events",), extra=True)
         return
     events = sorted(
-        inventory.events_for_pod(pod),
+        (without_deep_values(e) for e in inventory.events_for_pod(pod)),
         key=lambda e: (_event_time(e) or datetime.min.replace(tzinfo=now.tzinfo), str(d(e.get("metadata")).get("name", ""))),
     )
     if not events:

@@ -60,6 +60,36 @@ class DescribeDocument:
         return out
 
 
+DEEPEST = 64  # mappings and lists nested deeper are shown as TOO_DEEP (a hostile server's objects)
+TOO_DEEP = "<nested too deeply to show>"
+
+
+def without_deep_values(obj: dict) -> dict:
+    """`obj`, or a copy whose mappings and lists below DEEPEST levels are TOO_DEEP: printing a value
+    nested a thousand levels deep would exhaust Python's recursion limit."""
+    stack = [(obj, 0)]
+    while stack:  # the check walks without recursion; most objects end here
+        item, depth = stack.pop()
+        if depth > DEEPEST:
+            pruned = _pruned(obj, 0)
+            return pruned if isinstance(pruned, dict) else {}
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return obj
+
+
+def _pruned(obj: object, depth: int) -> object:
+    if isinstance(obj, (dict, list)) and depth >= DEEPEST:
+        return TOO_DEEP
+    if isinstance(obj, dict):
+        return {k: _pruned(v, depth + 1) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_pruned(v, depth + 1) for v in obj]
+    return obj
+
+
 def value(text: object) -> str:
     """An untrusted value as one cell: control characters visible, tabs shown as \\t."""
     return printable("" if text is None else str(text)).replace("\t", "\\t")

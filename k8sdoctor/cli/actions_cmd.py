@@ -15,6 +15,7 @@ from typing import TextIO
 from k8sdoctor.actions import containers as pick
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.errors import NotFoundError, UserError
+from k8sdoctor.sanitize import printable
 
 HIGHLIGHT, RESET = "\x1b[1;33m", "\x1b[0m"
 
@@ -25,11 +26,11 @@ def _now() -> datetime:
 
 def _live(args: Namespace, name: str):
     """(client, inventory around pod NAME, namespace) from the live cluster."""
-    from k8sdoctor.cluster.live.client import KubeClient
+    from k8sdoctor.cli.sources import open_client
     from k8sdoctor.cluster.live.fetch import LiveFetcher
     from k8sdoctor.core.suggest import close_names
 
-    client = KubeClient(args.kubeconfig, args.context)
+    client = open_client(args)  # with --request-timeout
     namespace = args.namespace or client.identity.namespace
     try:
         return client, LiveFetcher(client).pod(namespace, name), namespace
@@ -64,7 +65,7 @@ def run_describe(args: Namespace, out: TextIO | None = None) -> int:
 def _events_instead(inventory: Inventory, namespace: str, name: str, reason: str, out: TextIO) -> int:
     from k8sdoctor.actions.describe import describe_pod
 
-    print(f"k8sdoctor: no logs: {reason}; the pod's events instead:", file=sys.stderr)
+    print(f"k8sdoctor: no logs: {printable(reason)}; the pod's events instead:", file=sys.stderr)
     doc = describe_pod(inventory, namespace, name, _now())
     for line in doc.lines:
         if line.section == "Events":
@@ -91,7 +92,7 @@ def run_logs(args: Namespace, out: TextIO | None = None) -> int:
         container = pick.default_container(pod, _diagnose(args, inventory, namespace, args.name))
         names = [c.name for c in pick.containers(pod)]
         if len(names) > 1:
-            print(f'k8sdoctor: logs of container "{container}" (-c to choose: {", ".join(names)})', file=sys.stderr)
+            print(f'k8sdoctor: logs of container "{printable(container)}" (-c to choose: {printable(", ".join(names))})', file=sys.stderr)
     req = LogRequest(namespace, args.name, container, args.previous, args.tail, args.timestamps)
 
     def write(lines: list[str]) -> None:
@@ -111,7 +112,7 @@ def run_logs(args: Namespace, out: TextIO | None = None) -> int:
     ref = pick.find(pod, container)
     if not args.previous and pick.has_previous(ref):
         print(
-            f"k8sdoctor: {container} has restarted {ref.status.get('restartCount', 0)} time(s); --previous shows the run before",
+            f"k8sdoctor: {printable(container)} has restarted {ref.status.get('restartCount', 0)} time(s); --previous shows the run before",
             file=sys.stderr,
         )
     return 0
@@ -148,12 +149,15 @@ def run_debug(args: Namespace, *, attach=None, confirm: Callable[[str], bool] | 
     plan = ready.plan
     if ready.missing:
         raise debug.permission_error(plan, ready.missing)
-    out.write(f"profile: {plan.choice.reason}\n")
+    out.write(f"profile: {printable(plan.choice.reason)}\n")
     if plan.choice.warning:
-        out.write(f"warning: {plan.choice.warning}\n")
+        out.write(f"warning: {printable(plan.choice.warning)}\n")
     if ready.hint:
-        out.write(f"note: {ready.hint}\n")
-    out.write(f"\nk8sdoctor will send this request, its only write (equivalent: {plan.kubectl_debug()}):\n\n{plan.request_text()}\n\n")
+        out.write(f"note: {printable(ready.hint)}\n")
+    out.write(
+        f"\nk8sdoctor will send this request, its only write (equivalent: {printable(plan.kubectl_debug())}):\n\n"
+        f"{printable(plan.request_text())}\n\n"
+    )
     out.flush()
     if not args.yes and not (confirm or _ask)(f"Add debug container {plan.container} to pod {plan.pod}?"):
         out.write("cancelled: nothing was sent\n")
@@ -169,5 +173,5 @@ def run_debug(args: Namespace, *, attach=None, confirm: Callable[[str], bool] | 
     out.flush()
     debug.wait_running(client, plan, created)
     result = (attach or TerminalAttach())(client, namespace, plan.pod, plan.container)
-    out.write(f"{result.message}\n")
+    out.write(f"{printable(result.message)}\n")
     return 0

@@ -58,8 +58,8 @@ def emit(results: list[Diagnosis], inventory: Inventory, fmt: str, *, single: bo
 
 def _complete(args: Namespace, engine, inventory: Inventory, results: list[Diagnosis], now) -> list[Diagnosis]:
     """Live only: read the evidence diagnoses asked for (log tails a playbook reads, a Secret's key
-    names...), then diagnose again the pods that asked."""
-    wanting = [i for i, r in enumerate(results) if r.kind == "Pod" and (r.wants or any(f.wants for f in r.findings))]
+    names...), then diagnose again the objects that asked (a workload asks for what its pods need)."""
+    wanting = [i for i, r in enumerate(results) if r.wants or any(f.wants for f in r.findings)]
     if args.snapshot or not wanting:
         return results
     from k8sdoctor.cli.sources import open_client
@@ -69,7 +69,9 @@ def _complete(args: Namespace, engine, inventory: Inventory, results: list[Diagn
     LiveFetcher(open_client(args)).complete(inventory, wants)
     for i in wanting:
         r = results[i]
-        results[i] = engine.diagnose_pod(inventory, inventory.pods[(r.namespace, r.name)], now)
+        obj = inventory.get(r.kind, r.namespace, r.name)
+        if obj is not None:
+            results[i] = engine.diagnose_object(inventory, r.kind, obj, now)
     return results
 
 
@@ -99,8 +101,8 @@ def _one(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[D
     results = [engine.diagnose_object(inventory, target.kind, obj, now)]
     if target.kind in WORKLOADS:
         pods = [engine.diagnose_pod(inventory, p, now) for p in owned_pods(inventory, target.kind, obj)]
-        results += _complete(args, engine, inventory, [d for d in pods if not d.healthy], now)
-    return results, inventory
+        results += [d for d in pods if not d.healthy]
+    return _complete(args, engine, inventory, results, now), inventory
 
 
 def _many(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[Diagnosis], Inventory]:
@@ -127,6 +129,11 @@ def _many(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[
 def _labels_of(inventory: Inventory, d: Diagnosis) -> dict:
     obj = inventory.get(d.kind, d.namespace, d.name) or {}
     return (obj.get("metadata") or {}).get("labels") or {}
+
+
+def diagnose_target(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[Diagnosis], Inventory]:
+    """What `diagnose` finds for a target, without printing it (one cluster: the arguments' context)."""
+    return _one(args, engine, target, now) if target.single else _many(args, engine, target, now)
 
 
 def run_diagnose(args: Namespace) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from k8sdoctor.core.findings import SEVERITY_MARK, Diagnosis, Finding
-from k8sdoctor.sanitize import one_line, printable
+from k8sdoctor.sanitize import json_escape, one_line, printable, yaml_dump
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -65,13 +65,11 @@ def group_by_workload(results: list[Diagnosis], workload_sizes: dict[tuple[str, 
 def to_json(payload: dict) -> bytes:
     import orjson
 
-    return orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n"
+    return json_escape(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode()).encode() + b"\n"
 
 
 def to_yaml(payload: dict) -> str:
-    import yaml
-
-    return yaml.safe_dump(payload, sort_keys=False, allow_unicode=True, width=100)
+    return yaml_dump(payload, sort_keys=False, width=100)
 
 
 def payload_for(results: list[Diagnosis], single: bool) -> dict:

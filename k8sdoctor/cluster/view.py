@@ -130,9 +130,9 @@ class ClusterView:
                 self.removed.discard(key)
                 self.dirty.add(key)
         elif kind == "Event":
-            key = self.inventory.delete_event(obj) if etype == "DELETED" else self.inventory.put_event(obj)
+            about = self.inventory.delete_event(obj) if etype == "DELETED" else self.inventory.put_event(obj)
             self.events_version += 1
-            self._mark(key)
+            self._mark(about)
         else:
             if etype == "DELETED":
                 self.inventory.delete(kind, obj)

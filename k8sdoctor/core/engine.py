@@ -22,16 +22,16 @@ from k8sdoctor.core.analyzers import analyzers_for
 from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts, build_object_facts, build_pod_facts
 from k8sdoctor.core.findings import SEVERITY_RANK, Diagnosis, Evidence, Finding, Step
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.kube.objstatus import object_status
 from k8sdoctor.core.kube.podstatus import pod_display_status
 from k8sdoctor.core.playbooks.matching import Hit, MatchContext
 from k8sdoctor.core.playbooks.model import CompiledCause, Playbook
-from k8sdoctor.core.playbooks.templates import reflow, render
+from k8sdoctor.core.playbooks.templates import MissingValue, reflow, render
 from k8sdoctor.core.relations import workload_of
 
 
 def is_plainly_healthy(pod: dict) -> bool:
-    """Fast triage on the raw pod: Succeeded, or Running with every container ready and never restarted.
+    """Fast triage on the raw pod: Succeeded, or Running with every container running, ready and never
+    restarted.
 
     Such pods need no facts and no playbooks. Anything else (including odd or partial objects) goes
     through the full diagnosis.
@@ -50,8 +50,13 @@ def is_plainly_healthy(pod: dict) -> bool:
     for cs in statuses:
         if not isinstance(cs, dict) or cs.get("ready") is not True or cs.get("restartCount"):
             return False
-    init = status.get("initContainerStatuses") or ()
-    return all(isinstance(cs, dict) and not cs.get("restartCount") for cs in init)
+        state = cs.get("state")
+        if not isinstance(state, dict) or "running" not in state:  # "ready" but not running says something is off
+            return False
+    for cs in status.get("initContainerStatuses") or ():
+        if not isinstance(cs, dict) or cs.get("restartCount"):
+            return False
+    return True
 
 
 def _event_scopes(facts: PodFacts) -> dict:
@@ -74,6 +79,16 @@ def _logs_wanted(pb: Playbook, c: ContainerFact) -> bool | None:
     return pb.spec.logs == "previous"
 
 
+def _command(template: str | None, values: dict[str, str]) -> str | None:
+    """A remediation command, or none when a value it needs is missing (a pod not on a node yet)."""
+    if template is None:
+        return None
+    try:
+        return render(template, values, shell=True)
+    except MissingValue:
+        return None
+
+
 class Engine:
     """Holds compiled playbooks; the `diagnose*` methods are pure and safe to call from any thread."""
 
@@ -81,7 +96,8 @@ class Engine:
         self.playbooks = sorted(playbooks, key=lambda p: (p.spec.priority, p.id))
         self.by_subject: dict[str, list[Playbook]] = {}
         for pb in self.playbooks:
-            self.by_subject.setdefault(pb.spec.subject, []).append(pb)
+            for subject in pb.spec.subjects:
+                self.by_subject.setdefault(subject, []).append(pb)
         self._order = {pb.id: i for i, pb in enumerate(self.playbooks)}
 
     @property
@@ -178,9 +194,13 @@ class Engine:
         """Diagnose one object of any kind against what the inventory knows. Never raises on odd objects."""
         if kind == "Pod":
             return self.diagnose_pod(inventory, obj, now)
-        return self.diagnose_facts(build_object_facts(inventory, kind, obj, now))
+        facts = build_object_facts(inventory, kind, obj, now)
+        facts.diagnose_pod = lambda pod: self.diagnose_pod(inventory, pod, now)
+        return self.diagnose_facts(facts)
 
     def diagnose_facts(self, facts: ObjectFacts) -> Diagnosis:
+        from k8sdoctor.core.kube.objstatus import object_status  # kinds other than pods only
+
         result = Diagnosis(
             namespace=facts.namespace,
             name=facts.name,
@@ -202,6 +222,11 @@ class Engine:
         findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], self._order[f.playbook]))
         self._analyze(findings, facts, facts.inventory)
         result.findings = findings
+        # The pods whose findings it quotes may need evidence a source can read (their logs).
+        for pod in facts.pod_diagnoses:
+            for want in [*pod.wants, *(w for f in pod.findings for w in f.wants)]:
+                if want not in result.wants:
+                    result.wants.append(want)
         return result
 
     def diagnose_kind(self, inventory: Inventory, kind: str, now: datetime, namespace: str | None = None) -> list[Diagnosis]:
@@ -237,7 +262,8 @@ class Engine:
         if not hits:
             hits = [(pb.fallback, Hit())]
         severity = next((sev for when, sev in pb.downgrade if when.eval(ctx) is not None), None)
-        return [self._finding(pb, ctx.facts, container, cause, hit, symptom, severity) for cause, hit in hits]
+        category = next((cat for when, cat in pb.variants if when.eval(ctx) is not None), pb.spec.category)
+        return [self._finding(pb, category, ctx.facts, container, cause, hit, symptom, severity) for cause, hit in hits]
 
     @staticmethod
     def _values(facts: PodFacts | ObjectFacts, container: ContainerFact | None) -> dict[str, str]:
@@ -273,6 +299,7 @@ class Engine:
     def _finding(
         self,
         pb: Playbook,
+        category: str,
         facts: PodFacts | ObjectFacts,
         container: ContainerFact | None,
         cause: CompiledCause,
@@ -293,17 +320,15 @@ class Engine:
         values.update(hit.captures)
         severity = downgraded or spec.severity or pb.spec.severity
         return Finding(
-            category=pb.spec.category,
+            category=category,
             cause=spec.id,
             container=container.name if container is not None else None,
             severity=severity,
-            title=render(spec.title, values),
-            summary=render(spec.summary or spec.title, values),
-            explanation=reflow(render(spec.explanation, values)),
+            title=render(spec.title, values, lenient=True),
+            summary=render(spec.summary or spec.title, values, lenient=True),
+            explanation=reflow(render(spec.explanation, values, lenient=True)),
             evidence=evidence,
-            remediation=[
-                Step(render(s.text, values), render(s.command, values, shell=True) if s.command else None) for s in spec.remediation
-            ],
+            remediation=[Step(render(s.text, values, lenient=True), _command(s.command, values)) for s in spec.remediation],
             playbook=pb.id,
             fallback=cause.match is None,
             about=hit.about or symptom.about,

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from k8sdoctor.core.kube.raw import as_dict, as_int, dicts
+from k8sdoctor.core.kube.scheduler_message import reason_kinds
 
 LOG_TAIL_LINES = 200
+LOG_TAIL_BYTES = 1 << 20  # `limitBytes` of a tail read: one endless line costs no more than this
 _CONFIG_REASONS = {"CreateContainerConfigError", "CreateContainerError", "ContainerCreating"}
 
 
@@ -59,7 +61,7 @@ def needs_cluster_pods(pod: dict) -> bool:
     if status.get("phase") != "Pending":
         return False
     for cond in dicts(status.get("conditions")):
-        if cond.get("type") == "PodScheduled" and "Insufficient" in str(cond.get("message") or ""):
+        if cond.get("type") == "PodScheduled" and "insufficient-resources" in reason_kinds(str(cond.get("message") or "")):
             return True
     return False
 

@@ -5,10 +5,12 @@ Objects are stored as they come, less `metadata.managedFields` (server-side appl
 biggest part of a real object, never read). Secrets are the exception: only their metadata, type and key
 names are kept (see `Inventory.put_secret`); values never enter the inventory.
 
-Relations are indexed as objects arrive, each update O(that object): events by the object they are about,
-owners and their children (pod → ReplicaSet → Deployment, pod → Job → CronJob), pods by label, namespace and
-node, objects by namespace, EndpointSlices by Service. Analyzers and facts read relations here and never scan
-every object (`relations.py` builds the joins on top: selectors, claims, scale targets).
+Events are indexed by the object they are about as they arrive. The other relations (owners and their
+children: pod → ReplicaSet → Deployment, pod → Job → CronJob; pods by label, namespace, node and claim;
+objects by namespace; EndpointSlices by Service) are built the first time something asks for one, in one
+pass, then kept up to date per object, each update O(that object): a `diagnose pods` that never asks pays
+nothing for them. Analyzers and facts read relations here and never scan every object (`relations.py`
+builds the joins on top: selectors, claims, scale targets).
 """
 
 from __future__ import annotations
@@ -58,12 +60,18 @@ class Unreadable:
 
 
 def _meta(obj: dict) -> dict:
-    return as_dict(obj.get("metadata"))
+    meta = obj.get("metadata")
+    return meta if type(meta) is dict else {}
+
+
+def _text(value: object) -> str:
+    """A string field, or "" (the hot path of every put: cheaper than raw.as_str)."""
+    return value if type(value) is str else ""
 
 
 def obj_key(obj: dict) -> Key:
     meta = _meta(obj)
-    return (as_str(meta.get("namespace")), as_str(meta.get("name")))
+    return (_text(meta.get("namespace")), _text(meta.get("name")))
 
 
 def _drop_managed_fields(obj: dict) -> dict:
@@ -74,7 +82,7 @@ def _drop_managed_fields(obj: dict) -> dict:
 
 
 def _uid(obj: dict) -> str:
-    return as_str(_meta(obj).get("uid"))
+    return _text(_meta(obj).get("uid"))
 
 
 def _has_keys(obj: dict) -> bool:
@@ -84,21 +92,35 @@ def _has_keys(obj: dict) -> bool:
 
 def event_subject(event: dict) -> dict:
     """The object an event is about: core/v1 `involvedObject`, or events.k8s.io/v1 `regarding`."""
-    return as_dict(event.get("involvedObject") or event.get("regarding"))
+    subject = event.get("involvedObject") or event.get("regarding")
+    return subject if type(subject) is dict else {}
 
 
-def event_subject_ref(event: dict) -> Ref:
+def event_subject_ref(event: dict, subject: dict | None = None) -> Ref:
     """(kind, namespace, name) of the object an event is about; an event without a kind is about a pod."""
-    subject = event_subject(event)
-    kind = as_str(subject.get("kind")) or "Pod"
-    namespace = as_str(subject.get("namespace")) or (obj_key(event)[0] if is_namespaced(kind) else "")
-    return (kind, namespace if is_namespaced(kind) else "", as_str(subject.get("name")))
+    if subject is None:
+        subject = event_subject(event)
+    kind = subject.get("kind")
+    if type(kind) is not str or not kind:
+        kind = "Pod"
+    name = subject.get("name")
+    if not is_namespaced(kind):
+        return (kind, "", name if type(name) is str else "")
+    namespace = subject.get("namespace")
+    if type(namespace) is not str or not namespace:
+        namespace = obj_key(event)[0]
+    return (kind, namespace, name if type(name) is str else "")
 
 
 def controller_ref(obj: dict) -> dict:
     """The controller ownerReference (or the first owner when none is marked controller)."""
-    owners = [o for o in as_list(_meta(obj).get("ownerReferences")) if isinstance(o, dict)]
-    return next((o for o in owners if o.get("controller")), owners[0] if owners else {})
+    first: dict = {}
+    for owner in as_list(_meta(obj).get("ownerReferences")):
+        if isinstance(owner, dict):
+            if owner.get("controller"):
+                return owner
+            first = first or owner
+    return first
 
 
 def _owner_ref(kind: str, obj: dict) -> Ref | None:
@@ -142,6 +164,7 @@ class Inventory:
         self._pods_by_claim: dict[Key, set[Key]] = defaultdict(set)
         self._by_namespace: dict[str, dict[str, set[Key]]] = defaultdict(lambda: defaultdict(set))
         self._slices_by_service: dict[Key, set[Key]] = defaultdict(set)
+        self._related = False  # the relation indexes above are built (and kept up to date)
 
     # ---- derived indexes ----------------------------------------------------------------------
     def derived(self, name: str, build: Callable[[Inventory], T]) -> T:
@@ -159,8 +182,21 @@ class Inventory:
         return value
 
     # ---- relation indexes -----------------------------------------------------------------------
+    def _relations(self) -> None:
+        """Build the relation indexes on first use; from then on puts and deletes keep them."""
+        if self._related:
+            return
+        self._related = True
+        for key, pod in self.pods.items():
+            self._index("Pod", pod, key, add=True)
+        for kind, table in self.objects.items():
+            for key, obj in table.items():
+                self._index(kind, obj, key, add=True)
+
     def _index(self, kind: str, obj: dict, key: Key, add: bool) -> None:
         """Add an object to (or take it out of) the relation indexes: O(its labels)."""
+        if not self._related:
+            return
         op = set.add if add else set.discard
         owner = _owner_ref(kind, obj)
         if owner is not None:
@@ -188,6 +224,7 @@ class Inventory:
 
     def children(self, kind: str, namespace: str, name: str, child_kind: str | None = None) -> list[tuple[str, dict]]:
         """Objects whose controller is this one (a Deployment's ReplicaSets, a ReplicaSet's pods)."""
+        self._relations()
         out = []
         for ckind, cns, cname in sorted(self._children.get((kind, namespace, name), ())):
             if child_kind is not None and ckind != child_kind:
@@ -208,6 +245,7 @@ class Inventory:
     def pods_matching(self, namespace: str, labels: dict[str, str]) -> list[dict]:
         """Pods of a namespace that carry every one of `labels` (a Service selector, `matchLabels`), found
         through the label index: O(the smallest matching set). No labels: every pod of the namespace."""
+        self._relations()
         if not labels:
             keys: Iterable[Key] = self._pods_by_namespace.get(namespace, ())
         else:
@@ -216,28 +254,35 @@ class Inventory:
         return [self.pods[k] for k in sorted(keys) if k in self.pods]
 
     def pods_in(self, namespace: str) -> list[dict]:
+        self._relations()
         return [self.pods[k] for k in sorted(self._pods_by_namespace.get(namespace, ())) if k in self.pods]
 
     def pods_with_label(self, namespace: str, label: str) -> dict[str, int]:
         """The values of one label across a namespace's pods, with how many pods carry each."""
+        self._relations()
         return {v: len(keys) for (ns, k, v), keys in self._pods_by_label.items() if ns == namespace and k == label and keys}
 
     def label_keys(self, namespace: str) -> dict[tuple[str, str], int]:
         """Every (label, value) the pods of a namespace carry, with how many pods carry it."""
+        self._relations()
         return {(k, v): len(keys) for (ns, k, v), keys in self._pods_by_label.items() if ns == namespace and keys}
 
     def pods_on_node(self, node: str) -> list[dict]:
+        self._relations()
         return [self.pods[k] for k in sorted(self._pods_by_node.get(node, ())) if k in self.pods]
 
     def pods_using_claim(self, namespace: str, claim: str) -> list[dict]:
+        self._relations()
         return [self.pods[k] for k in sorted(self._pods_by_claim.get((namespace, claim), ())) if k in self.pods]
 
     def in_namespace(self, kind: str, namespace: str) -> list[dict]:
         """Objects of a namespaced kind in one namespace (quotas, LimitRanges, Services...)."""
+        self._relations()
         table = self.objects.get(kind, {})
         return [table[k] for k in sorted(self._by_namespace.get(kind, {}).get(namespace, ())) if k in table]
 
     def endpoint_slices(self, namespace: str, service: str) -> list[dict]:
+        self._relations()
         table = self.objects["EndpointSlice"]
         return [table[k] for k in sorted(self._slices_by_service.get((namespace, service), ())) if k in table]
 
@@ -251,12 +296,14 @@ class Inventory:
             old_uid = _uid(old)
             if old_uid:
                 self.pods_by_uid.pop(old_uid, None)
-            self._index("Pod", old, key, add=False)
+            if self._related:
+                self._index("Pod", old, key, add=False)
         self.pods[key] = pod
         uid = _uid(pod)
         if uid:
             self.pods_by_uid[uid] = key
-        self._index("Pod", pod, key, add=True)
+        if self._related:
+            self._index("Pod", pod, key, add=True)
         return key
 
     def delete_pod(self, pod: dict) -> Key:
@@ -299,10 +346,11 @@ class Inventory:
         return (ref[1], ref[2]) if ref[0] == "Pod" else None
 
     def _index_event(self, eid: str, event: dict, add: bool) -> Ref:
-        ref = event_subject_ref(event)
+        subject = event_subject(event)
+        ref = event_subject_ref(event, subject)
         op = set.add if add else set.discard
         op(self._events_by_subject[ref], eid)
-        uid = as_str(event_subject(event).get("uid"))
+        uid = _text(subject.get("uid"))
         if uid:
             op(self._events_by_uid[uid], eid)
         return ref
@@ -418,7 +466,11 @@ class Inventory:
         return table.get(("" if kind in CLUSTER_KINDS else namespace, name))
 
     def names(self, kind: str, namespace: str) -> list[str]:
-        """Names of objects of a kind in a namespace (for "did you mean")."""
+        """Names of objects of a kind in a namespace (for "did you mean"); O(objects of that kind) until
+        the relation indexes exist, then O(those in the namespace)."""
+        if not self._related:
+            table: Iterable[Key] = self.pods if kind == "Pod" else self.objects.get(kind, {})
+            return sorted(name for ns, name in table if kind in CLUSTER_KINDS or ns == namespace)
         if kind == "Pod":
             return sorted(name for _ns, name in self._pods_by_namespace.get(namespace, ()))
         if kind in CLUSTER_KINDS:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from k8sdoctor.core.inventory import Inventory, controller_ref, obj_key
 from k8sdoctor.core.kube.raw import as_dict, as_str, dig
-from k8sdoctor.core.kube.selectors import label_selector_matches, string_map
 
 REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
 
@@ -35,10 +34,12 @@ def workload_of(inventory: Inventory, kind: str, obj: dict) -> WorkloadRef | Non
     """The workload that manages an object (a pod, a ReplicaSet, a Job), following controllers up to the
     one a user edits. None for an object nothing owns."""
     owner = controller_ref(obj)
+    if not owner:
+        return None
     okind, oname = as_str(owner.get("kind")), as_str(owner.get("name"))
-    namespace = obj_key(obj)[0]
     if not okind or not oname:
         return None
+    namespace = obj_key(obj)[0]
     if okind == "ReplicaSet":
         rs = inventory.get("ReplicaSet", namespace, oname)
         if rs is not None:
@@ -77,6 +78,8 @@ def owned_pods(inventory: Inventory, kind: str, obj: dict) -> list[dict]:
 
 def services_selecting(inventory: Inventory, pod: dict) -> list[dict]:
     """The Services of the pod's namespace whose selector matches the pod's labels."""
+    from k8sdoctor.core.kube.selectors import string_map
+
     namespace = obj_key(pod)[0]
     labels = as_dict(dig(pod, "metadata", "labels"))
     out = []
@@ -89,6 +92,8 @@ def services_selecting(inventory: Inventory, pod: dict) -> list[dict]:
 
 def selected_pods(inventory: Inventory, namespace: str, selector: object) -> list[dict]:
     """Pods of a namespace a metav1.LabelSelector matches (a PDB's, a workload's)."""
+    from k8sdoctor.core.kube.selectors import label_selector_matches, string_map
+
     if not isinstance(selector, dict):
         return []
     candidates = inventory.pods_matching(namespace, string_map(selector.get("matchLabels")))

@@ -21,6 +21,7 @@ from k8sdoctor.demo.objects import (
     waiting,
     workload,
 )
+from k8sdoctor.demo.workloads import workloads
 
 WORKERS = ("worker-1", "worker-2", "worker-3")
 CNPG_BAD = "ghcr.io/cloudnative-pg/cloudnative-pg:1.20.1"
@@ -638,6 +639,7 @@ def harbor() -> list[dict]:
 def scenario() -> dict:
     """The objects and logs the demo's API server starts with."""
     objects = nodes() + shop() + kube_system() + search() + observability() + mem_example() + config_errors() + storage() + harbor()
+    objects += workloads()  # workloads that fail beyond their pods (demo/workloads.py)
     logs = [
         # https://github.com/rancher/rke2/issues/10640 (the start-up line of the nginx image)
         *(

@@ -3,6 +3,12 @@
 A `Fault` matches on resource (`pods`, `pods/log`; None = any request, discovery included), verb,
 namespace and name. The first matching fault applies. A 410 on a watch request arrives as an ERROR
 event in a 200 stream, which is how kube-apiserver reports an expired watch.
+
+Besides errors, a fault can make the server misbehave the way proxies and broken servers do:
+`body` answers 200 with exactly those bytes (b"" for an empty answer, b"<html>login</html>\n" for an
+expired SSO session), `endless` keeps sending those bytes until the client goes away, and
+`endless_continue` answers every list page with no items and a new `continue` token. `retry_after`
+sets the Retry-After header of an error answer (429, 503).
 """
 
 from __future__ import annotations
@@ -19,11 +25,20 @@ class Fault:
     message: str | None = None  # the Status message; None → the real server's wording for the code
     delay: float = 0.0  # seconds to wait first
     hang: bool = False  # never answer
+    body: bytes | None = None  # answer 200 with exactly these bytes
+    endless: bytes | None = None  # answer 200 with these bytes, again and again, until the client leaves
+    endless_continue: bool = False  # a list page without items whose continue token asks for more
+    retry_after: str | None = None  # the Retry-After header of an error answer
     times: int | None = None  # apply this many times, then drop; None → until cleared
     resource: str | None = None
     verb: str | None = None
     namespace: str | None = None
     name: str | None = None
+
+    @property
+    def misbehaves(self) -> bool:
+        """Whether it answers 200 with something other than the real API's answer."""
+        return self.body is not None or self.endless is not None or self.endless_continue
 
     def matches(self, attrs: Attributes) -> bool:
         if self.resource is not None:

@@ -30,8 +30,15 @@ from k8sdoctor.fakeapi.store import Store, Subscription
 from k8sdoctor.fakeapi.views import event_from_v1, event_to_v1
 from k8sdoctor.fakeapi.watch import WatchRequest, WatchStream
 
-NAMESPACES = lookup("", "v1", "namespaces")
-PODS = lookup("", "v1", "pods")
+
+def _known(plural: str) -> ResourceType:
+    rtype = lookup("", "v1", plural)
+    assert rtype is not None, plural
+    return rtype
+
+
+NAMESPACES = _known("namespaces")
+PODS = _known("pods")
 #: The caller when authentication is off: may do everything.
 NO_AUTH_USER = User("system:admin", ADMIN_RULES)
 _SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # what generateName suffixes are drawn from
@@ -97,9 +104,32 @@ def _json_response(body: bytes, code: int = 200) -> web.Response:
 
 def _error_response(err: status.ApiError) -> web.Response:
     response = _json_response(err.body(), err.code)
-    if err.code == 429:
-        response.headers["Retry-After"] = "1"
+    retry_after = err.retry_after or ("1" if err.code == 429 else None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = retry_after
     return response
+
+
+async def _misbehave(request: web.Request, fault: Fault, query: dict[str, str]) -> web.StreamResponse:
+    """What a proxy or a broken server answers instead of the API (see `faults`)."""
+    if fault.endless_continue:
+        token = f"again-{int(query.get('continue', 'again-0').rpartition('-')[2] or 0) + 1}"
+        page = {"kind": "List", "apiVersion": "v1", "metadata": {"resourceVersion": "1", "continue": token}, "items": []}
+        return _json_response(orjson.dumps(page))
+    if fault.endless is None:
+        return web.Response(status=200, body=fault.body or b"", headers={"Content-Type": JSON})
+    response = web.StreamResponse(status=200, headers={"Content-Type": JSON})
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    try:
+        if fault.body:
+            await response.write(fault.body)
+        chunk = fault.endless * max(1, 65536 // max(1, len(fault.endless)))
+        while True:
+            await response.write(chunk)
+            await asyncio.sleep(0)  # let the other requests run
+    except (ConnectionResetError, ConnectionError, RuntimeError):
+        return response
 
 
 def _read_json(body: bytes, content_type: str) -> dict:
@@ -178,7 +208,9 @@ class ApiHandler:
             target = route_resource(parts[1], parts[2], parts[3:])
         if target is None:
             attrs = Attributes(user.name, request.method.lower(), request.path)
-            await self._faults(attrs, None, query)
+            answer = await self._faults(attrs, None, query, request)
+            if isinstance(answer, web.StreamResponse):
+                return answer
             return self._non_resource(request, parts)
         attrs = self._attributes(user, request.method, target, query)
         if not authorize(user, attrs):
@@ -191,7 +223,9 @@ class ApiHandler:
             allowed = sub.verbs
         if attrs.verb not in allowed:
             raise status.method_not_allowed()
-        expired = await self._faults(attrs, target, query)
+        expired = await self._faults(attrs, target, query, request)
+        if isinstance(expired, web.StreamResponse):
+            return expired
         if expired is not None:
             return await WatchStream(
                 request,
@@ -219,8 +253,11 @@ class ApiHandler:
         return Attributes(user.name, verb, "", True, target.rtype.group, target.rtype.plural, target.subresource, namespace, target.name)
 
     # ---- faults ---------------------------------------------------------------------------------
-    async def _faults(self, attrs: Attributes, target: Target | None, query: dict[str, str]) -> status.ApiError | None:
-        """Apply a matching fault. Returns a 410 to deliver inside a watch stream, raises other codes."""
+    async def _faults(
+        self, attrs: Attributes, target: Target | None, query: dict[str, str], request: web.Request
+    ) -> status.ApiError | web.StreamResponse | None:
+        """Apply a matching fault. Returns a 410 to deliver inside a watch stream, or the misbehaving
+        answer already sent; raises other codes."""
         fault = self.faults.take(attrs)
         if fault is None:
             return None
@@ -233,9 +270,12 @@ class ApiHandler:
                 await forever
             finally:
                 self.settings.hanging.discard(forever)
+        if fault.misbehaves:
+            return await _misbehave(request, fault, query)
         if fault.code is None:
             return None
         err = self._fault_error(fault, attrs, target, query)
+        err.retry_after = fault.retry_after
         if attrs.verb == "watch" and fault.code == 410:
             return err
         raise err
@@ -259,6 +299,7 @@ class ApiHandler:
         elif code == 401:
             err = status.unauthorized()
         else:
+            assert code is not None  # a fault without a code answers nothing (see _faults)
             err = status.ApiError(code, _FAULT_MESSAGES.get(code, "injected fault"))
         if fault.message is not None and code != 500:
             err.message = fault.message
@@ -322,6 +363,8 @@ class ApiHandler:
             )
             return _json_response(output.list_bytes(rtype, result, now))
         namespace = target.namespace or ""
+        if query.get("dryRun") is not None and attrs.verb in ("create", "update", "patch", "delete"):
+            return self._dry_run(request, target, attrs.verb, query["dryRun"], body)
         if attrs.verb == "get":
             entry = self.store.require(rtype, namespace, target.name)
         elif attrs.verb == "create":
@@ -336,6 +379,40 @@ class ApiHandler:
             raise status.method_not_allowed()
         code = 201 if attrs.verb == "create" else 200
         return _json_response(output.object_bytes(rtype, entry, now), code)
+
+    def _dry_run(self, request: web.Request, target: Target, verb: str, dry_run: str, body: bytes) -> web.Response:
+        """`?dryRun=All`: every check a write makes (the object, its namespace, a conflict), the answer it
+        would give, and nothing stored (`kubectl apply --dry-run=server`)."""
+        if dry_run != "All":
+            raise status.ApiError(422, f'dryRun: Unsupported value: "{dry_run}": supported values: "All"')
+        rtype, namespace = stored_as(target.rtype), target.namespace or ""
+        content_type = request.headers.get("Content-Type", "")
+        if verb == "create":
+            if target.name or target.subresource:
+                raise status.method_not_allowed()
+            obj = self._incoming(target, _read_json(body, content_type))
+            name = obj["metadata"].get("name") or obj["metadata"].get("generateName") or ""
+            if not name:
+                raise status.name_required(rtype)
+            if rtype.namespaced and self.store.get(NAMESPACES, "", namespace) is None:
+                raise status.not_found(NAMESPACES, namespace)
+            if self.store.get(rtype, namespace, name) is not None:
+                raise status.already_exists(rtype, name)
+            return _json_response(orjson.dumps(obj), 201)
+        current = self.store.require(rtype, namespace, target.name).obj
+        if verb == "update":
+            answer = _confine(target, current, self._incoming(target, _read_json(body, content_type)))
+        elif verb == "patch":
+            media = content_type.split(";")[0].strip()
+            if media not in SUPPORTED:
+                raise status.ApiError(415, f"the body of the request was in an unknown format: {media}")
+            try:
+                answer = _confine(target, current, apply_patch(media, current, orjson.loads(body)))
+            except orjson.JSONDecodeError as err:
+                raise status.bad_request(f"error decoding patch: {err}") from None
+        else:
+            answer = current
+        return _json_response(orjson.dumps(answer))
 
     @staticmethod
     def _match(rtype: ResourceType, query: dict[str, str]):

@@ -114,7 +114,7 @@ def json_patch(target: dict, operations: object) -> dict:
     """RFC 6902 add/remove/replace/move/copy/test with JSON pointers."""
     if not isinstance(operations, list):
         raise PatchError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
-    doc = copy.deepcopy(target)
+    doc: object = copy.deepcopy(target)
     for op in operations:
         if not isinstance(op, dict) or "op" not in op or "path" not in op:
             raise PatchError(f"the server rejected our request due to an error in our request: {op}")
@@ -134,6 +134,8 @@ def json_patch(target: dict, operations: object) -> dict:
                 raise PatchError(f"testing value {path} failed: test failed")
         else:
             raise PatchError(f"Unexpected kind: {kind}")
+    if not isinstance(doc, dict):
+        raise PatchError("json: cannot unmarshal a patched document that is not an object")
     return doc
 
 
@@ -195,8 +197,8 @@ def _take(doc: object, path: str) -> tuple[object, object]:
     value = _child(parent, last)
     if isinstance(parent, list):
         parent.pop(int(last))
-    else:
-        del parent[last]  # type: ignore[union-attr]
+    elif isinstance(parent, dict):
+        del parent[last]
     return doc, value
 
 

@@ -86,7 +86,7 @@ def load(source: str | Path | dict | list, now: datetime) -> Scenario:
             objects.extend(_objects([doc], index))
         else:
             raise ScenarioError(f"document {index}: expected a mapping or a list, got {type(doc).__name__}")
-    objects = [_resolve_times(obj, now) for obj in objects]
+    objects = [_resolve_times_in(obj, now) for obj in objects]
     objects = _missing_namespaces(objects) + objects
     for obj in objects:
         _assign_uid(obj)
@@ -123,6 +123,12 @@ def _log_spec(entry: object, doc: int) -> LogSpec:
         tuple(str(line) for line in lines),
         bool(entry.get("previous", False)),
     )
+
+
+def _resolve_times_in(obj: dict, now: datetime) -> dict:
+    resolved = _resolve_times(obj, now)
+    assert isinstance(resolved, dict)
+    return resolved
 
 
 def _resolve_times(value: object, now: datetime, key: str = "") -> object:

@@ -50,13 +50,16 @@ def parse_field_selector(text: str | None, rtype: ResourceType) -> Predicate:
         label, op, value = _field_term(term)
         _check_field_label(label, rtype)
         path = _field_path(label)
-        if op == "!=":
-            tests.append(lambda obj, p=path, v=value: field_value(obj, p) != v)
-        else:
-            tests.append(lambda obj, p=path, v=value: field_value(obj, p) == v)
+        tests.append(_field_test(path, value, negate=op == "!="))
     if not tests:
         return everything
     return lambda obj: all(test(obj) for test in tests)
+
+
+def _field_test(path: str, value: object, *, negate: bool) -> Predicate:
+    if negate:
+        return lambda obj: field_value(obj, path) != value
+    return lambda obj: field_value(obj, path) == value
 
 
 def _split_unescaped(text: str, sep: str) -> list[str]:

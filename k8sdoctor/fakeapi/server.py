@@ -9,6 +9,7 @@ same port simulates an apiserver restart. Every control method is thread-safe.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import secrets
 import socket
 import threading
@@ -250,7 +251,7 @@ class FakeApiServer:
         """Add lines to a container's current log; `follow` streams receive them."""
         self.logbook.append(LogKey(namespace, pod, container), [lines] if isinstance(lines, str) else lines)
 
-    def load_scenario(self, source: str | Path | dict | list) -> None:
+    def load_scenario(self, source: str | Path | dict | builtins.list) -> None:
         """Apply a scenario's objects and logs (see `k8sdoctor.fakeapi.scenario` for the format)."""
         scenario = load(source, self.clock())
         self.apply_all(scenario.objects)
@@ -288,7 +289,7 @@ class FakeApiServer:
     def clear_faults(self) -> None:
         self.faults.clear()
 
-    def _watches(self, resource: str | None) -> list[Subscription]:
+    def _watches(self, resource: str | None) -> builtins.list[Subscription]:
         return [s for s in self.store.subscriptions() if resource is None or s.resource == resource]
 
     def close_watches(self, resource: str | None = None) -> int:
@@ -321,13 +322,13 @@ class FakeApiServer:
             with self._requests_lock:
                 self._requests.append(request)
 
-    def requests(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
+    def requests(self, method: str | None = None, path: str | None = None) -> builtins.list[RecordedRequest]:
         """Requests received so far, optionally only those with this method and/or exact path."""
         with self._requests_lock:
             found = list(self._requests)
         return [r for r in found if (method is None or r.method == method) and (path is None or r.path == path)]
 
-    def attach_sessions(self) -> list[AttachSession]:
+    def attach_sessions(self) -> builtins.list[AttachSession]:
         """Attach sessions so far (`pods/NAME/attach` websockets): what was typed, the resizes sent."""
         return list(self._settings.attach_sessions)
 

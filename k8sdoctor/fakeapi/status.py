@@ -34,7 +34,9 @@ CONTINUE_EXPIRED = (
 
 
 class ApiError(Exception):
-    """An error the server answers with a Status body."""
+    """An error the server answers with a Status body (`retry_after`: its Retry-After header)."""
+
+    retry_after: str | None = None
 
     def __init__(
         self, code: int, message: str, *, reason: str | None = None, details: dict | None = None, continue_token: str | None = None
@@ -48,7 +50,14 @@ class ApiError(Exception):
 
     def status(self) -> dict:
         meta = {"continue": self.continue_token} if self.continue_token else {}
-        body = {"kind": "Status", "apiVersion": "v1", "metadata": meta, "status": "Failure", "message": self.message, "reason": self.reason}
+        body: dict[str, object] = {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": meta,
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+        }
         if self.details is not None:
             body["details"] = self.details
         body["code"] = self.code

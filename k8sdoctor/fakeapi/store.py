@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import bisect
+import builtins
 import threading
 import uuid
 from collections import OrderedDict, deque
@@ -225,7 +226,7 @@ class Store:
             remaining = end - last if token and not filtered else None
             return ListResult(items, list_rv, token, remaining)
 
-    def _keep_snapshot(self, rtype: ResourceType, rv: int, keys: list[Key], entries: dict[Key, Entry]) -> None:
+    def _keep_snapshot(self, rtype: ResourceType, rv: int, keys: builtins.list[Key], entries: dict[Key, Entry]) -> None:
         self._snapshots[(rtype.storage, rv)] = (keys, entries)
         while len(self._snapshots) > _SNAPSHOTS_KEPT:
             self._snapshots.popitem(last=False)
@@ -304,7 +305,7 @@ class Store:
     # ---- watches --------------------------------------------------------------------------------
     def subscribe(
         self, rtype: ResourceType, namespace: str | None, resource_version: str | None, loop: asyncio.AbstractEventLoop
-    ) -> tuple[list[Change], Subscription, int]:
+    ) -> tuple[builtins.list[Change], Subscription, int]:
         """Start a watch: the changes to replay first, the live inbox, and the starting resourceVersion.
 
         No resourceVersion (or "0") replays the current objects as synthetic ADDED events.
@@ -333,6 +334,6 @@ class Store:
         with self.lock:
             self.collection(rtype).subscriptions.discard(sub)
 
-    def subscriptions(self) -> list[Subscription]:
+    def subscriptions(self) -> builtins.list[Subscription]:
         with self.lock:
             return [s for c in self._collections.values() for s in c.subscriptions]

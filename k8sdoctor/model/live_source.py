@@ -63,9 +63,13 @@ class LiveSource:
         self._related: RelatedFetcher | None = None
 
     @classmethod
-    def connect(cls, kubeconfig: str | None, context: str | None, selector: str | None = None) -> LiveSource:
-        """Read the kubeconfig (raises ClusterError, one line, when it cannot be used)."""
-        return cls(KubeClient(kubeconfig, context), selector, kubeconfig)
+    def connect(
+        cls, kubeconfig: str | None, context: str | None, selector: str | None = None, *, request_timeout: float = 30.0
+    ) -> LiveSource:
+        """Read the kubeconfig (raises ClusterError, one line, when it cannot be used). `request_timeout`
+        (`--request-timeout`) is the read timeout of every request; watches end on the server's side
+        before it (see `informer.watch_timeout_seconds`)."""
+        return cls(KubeClient(kubeconfig, context, timeout=(min(5.0, request_timeout), request_timeout)), selector, kubeconfig)
 
     # ---- Source ----------------------------------------------------------------------------------
     def start(self, feed: ViewFeed, namespace: str | None) -> None:

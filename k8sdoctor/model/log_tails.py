@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from k8sdoctor.cluster.live.client import Forbidden, KubeClient, path_segment
 from k8sdoctor.cluster.live.fetch import decode_log, ns_path
-from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES
+from k8sdoctor.core.evidence_plan import LOG_TAIL_BYTES, LOG_TAIL_LINES
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.errors import ClusterError
 from k8sdoctor.model.feed import Logs, Related
@@ -24,7 +24,6 @@ log = logging.getLogger("k8sdoctor.tui.logs")
 
 MAX_PENDING = 64
 WORKERS = 2
-TIMEOUT = (5.0, 15.0)
 
 LogTarget = tuple[str, str, str, bool]  # namespace, pod, container, previous
 
@@ -67,10 +66,10 @@ class LogTails:
                 data = self.client.get_bytes(
                     f"{ns_path(namespace, 'pods')}/{path_segment(pod)}/log",
                     accept="*/*",
-                    timeout=TIMEOUT,
                     container=container,
                     previous=previous,
                     tailLines=LOG_TAIL_LINES,
+                    limitBytes=LOG_TAIL_BYTES,
                 )
             except Forbidden as exc:
                 self._forbidden.set()

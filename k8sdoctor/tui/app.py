@@ -53,7 +53,7 @@ def open_default_source(options: TuiOptions) -> Source:
         return load_snapshot_source(options.snapshot, options.selector)
     from k8sdoctor.model.live_source import LiveSource
 
-    return LiveSource.connect(options.kubeconfig, options.context, options.selector)
+    return LiveSource.connect(options.kubeconfig, options.context, options.selector, request_timeout=options.request_timeout)
 
 
 class DoctorApp(App[None]):
@@ -198,7 +198,7 @@ class DoctorApp(App[None]):
 
         kubeconfig = getattr(self.source, "kubeconfig", self.options.kubeconfig)
         try:
-            source = LiveSource.connect(kubeconfig, context, self.options.selector)
+            source = LiveSource.connect(kubeconfig, context, self.options.selector, request_timeout=self.options.request_timeout)
         except UserError as exc:
             self._on_ui(self.notify, str(exc), title="Cannot switch context", severity="error", markup=False)
             return

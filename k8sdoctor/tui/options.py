@@ -16,6 +16,7 @@ class TuiOptions:
     snapshot: str | None = None
     playbooks: tuple[str, ...] = ()
     read_only: bool = False
+    request_timeout: float = 30.0
 
     @classmethod
     def from_args(cls, args: Namespace) -> TuiOptions:
@@ -28,4 +29,5 @@ class TuiOptions:
             snapshot=args.snapshot,
             playbooks=tuple(getattr(args, "playbooks", None) or ()),
             read_only=bool(getattr(args, "read_only", False)),
+            request_timeout=float(getattr(args, "request_timeout", 30.0)),
         )

@@ -71,8 +71,14 @@ def test_repository_typo_suggests_the_image_another_pod_runs(engine):
     assert evidence(f, "spec.containers[app].image, parsed") == [
         "registry docker.io, repository nigelpoultron/pluralsight-docker-ci, tag latest"
     ]
-    assert evidence(f, IMAGES) == ["did you mean nigelpoulton/pluralsight-docker-ci:latest? It is in pod shop/web-legacy-0"]
-    assert f.remediation[0].command == "kubectl -n shop set image deployment/web app=nigelpoulton/pluralsight-docker-ci:latest"
+    # Another repository: shown as text, unverified, never as a `set image` command (issue 17: a
+    # look-alike planted on a node or in another namespace must not become the fix).
+    assert evidence(f, IMAGES) == [
+        "a similar name is in the cluster: nigelpoulton/pluralsight-docker-ci:latest, in pod shop/web-legacy-0 "
+        "(unverified: another repository, which may not be the one meant)"
+    ]
+    assert f.remediation[0].command is None and "unverified" in f.remediation[0].text
+    assert not any("nigelpoulton/pluralsight-docker-ci" in (s.command or "") for s in f.remediation)
 
 
 def test_image_that_exists_on_a_node_but_is_gone_from_the_registry(engine):
@@ -142,7 +148,7 @@ def test_pull_secret_that_exists_gets_a_host_check(engine):
     assert check.text.startswith("Check that regcred holds credentials for docker.io (the host must match)")
     assert (
         check.command
-        == "kubectl -n shop get secret regcred -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r '.auths | keys[]'"
+        == "kubectl -n shop get secret -o jsonpath='{.data.\\.dockerconfigjson}' -- regcred | base64 -d | jq -r '.auths | keys[]'"
     )
 
 
@@ -159,7 +165,7 @@ def test_no_pull_secrets_creates_one_for_the_registry(engine):
         create.command
         == "kubectl -n shop create secret docker-registry regcred --docker-server=https://index.docker.io/v1/ --docker-username=USER --docker-password=TOKEN"
     )
-    assert attach.command == "kubectl -n shop patch serviceaccount builder -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}'"
+    assert attach.command == "kubectl -n shop patch serviceaccount -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}' -- builder"
     assert not any("--docker-server=REGISTRY" in (s.command or "") for s in f.remediation)
 
 
@@ -169,7 +175,7 @@ def test_new_pull_secret_keeps_the_service_accounts_others(engine):
     attach = step(f, "Let the pod's ServiceAccount default use it")
     assert (
         attach.command
-        == "kubectl -n shop patch serviceaccount default -p '{\"imagePullSecrets\":[{\"name\":\"quay-robot\"},{\"name\":\"regcred\"}]}'"
+        == "kubectl -n shop patch serviceaccount -p '{\"imagePullSecrets\":[{\"name\":\"quay-robot\"},{\"name\":\"regcred\"}]}' -- default"
     )
 
 
@@ -264,7 +270,7 @@ def test_rate_limit_counts_other_pulls_hitting_the_limit_and_offers_auth_and_a_m
     commands = [s.command for s in f.remediation]
     assert commands[:2] == [
         "kubectl -n shop create secret docker-registry regcred --docker-server=https://index.docker.io/v1/ --docker-username=USER --docker-password=TOKEN",
-        "kubectl -n shop patch serviceaccount default -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}'",
+        "kubectl -n shop patch serviceaccount -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}' -- default",
     ]
     mirror = step(f, "Or pull Docker Hub images through a mirror")
     assert mirror.command.endswith("| sudo tee /etc/containerd/certs.d/docker.io/hosts.toml")

@@ -168,7 +168,7 @@ def test_secret_created_after_the_error(engine):
     assert evidence(f, "Secret names in namespace shop") == [
         "Secret secretpostgresql exists now: it was created after the error, and the kubelet picks it up on its next retry"
     ]
-    assert f.remediation[0].command == "kubectl -n shop delete pod reportportal-api-7d6c5b4a3-l9k8j"
+    assert f.remediation[0].command == "kubectl -n shop delete pod -- reportportal-api-7d6c5b4a3-l9k8j"
 
 
 def test_missing_key_lists_the_keys_that_exist(engine):

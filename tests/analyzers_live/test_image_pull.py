@@ -233,7 +233,7 @@ def test_rate_limit_offers_authenticated_pulls_and_a_mirror(diagnose):
     ]
     assert [s["command"] for s in f["remediation"][:2]] == [
         "kubectl -n shop create secret docker-registry regcred --docker-server=https://index.docker.io/v1/ --docker-username=USER --docker-password=TOKEN",
-        "kubectl -n shop patch serviceaccount default -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}'",
+        "kubectl -n shop patch serviceaccount -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}' -- default",
     ]
     mirror = step(f, "Or pull Docker Hub images through a mirror")
     assert mirror["command"] == (

@@ -83,3 +83,51 @@ def test_fault_on_every_request_including_discovery(server):
     assert response.status == 503
     assert orjson.loads(response.data)["message"] == "the server is currently unable to handle the request"
     assert urllib3.PoolManager().request("GET", server.url + "/version").status == 200
+
+
+# ---- misbehaving: what proxies and broken servers send ------------------------------------------------
+def test_a_fault_body_answers_200_with_exactly_those_bytes(server, core):
+    from k8sdoctor.fakeapi import Fault
+
+    server.inject(Fault(body=b"<html>login</html>\n", resource="pods", verb="list", times=1))
+    response = core.list_namespaced_pod("shop", _preload_content=False)
+    assert response.status == 200 and response.data == b"<html>login</html>\n"
+    server.inject(Fault(body=b"", resource="pods", verb="watch", times=1))
+    response = core.list_namespaced_pod("shop", watch=True, _preload_content=False)
+    assert response.status == 200 and response.data == b""
+    assert len(core.list_namespaced_pod("shop").items) == 6
+
+
+def test_an_endless_body_keeps_coming_until_the_client_leaves(server, core):
+    from k8sdoctor.fakeapi import Fault
+
+    server.inject(Fault(body=b'{"items":[', endless=b"{},", resource="pods", verb="list", times=1))
+    response = core.list_namespaced_pod("shop", _preload_content=False)
+    received = 0
+    for chunk in response.stream(65536):
+        received += len(chunk)
+        if received > 8 << 20:
+            break
+    response.release_conn()
+    assert received > 8 << 20
+    assert len(core.list_namespaced_pod("shop").items) == 6  # the server still serves others
+
+
+def test_an_endless_continue_token_asks_for_one_more_page_each_time(server, core):
+    from k8sdoctor.fakeapi import Fault
+
+    server.inject(Fault(endless_continue=True, resource="pods", verb="list"))
+    token = None
+    for i in range(1, 4):
+        page = core.list_namespaced_pod("shop", limit=2, _continue=token)
+        token = page.metadata._continue
+        assert page.items == [] and token == f"again-{i}"
+
+
+def test_retry_after_is_sent_with_the_error(server, core):
+    from k8sdoctor.fakeapi import Fault
+
+    server.inject(Fault(code=503, retry_after="7", resource="pods", verb="list", times=1))
+    response = urllib3.PoolManager().request("GET", f"{server.url}/api/v1/namespaces/shop/pods", retries=False)
+    assert response.status == 503 and response.headers["Retry-After"] == "7"
+    assert orjson.loads(response.data)["reason"] == "ServiceUnavailable"

@@ -56,3 +56,51 @@ def test_readonly_roles_grant_no_writes_and_no_secrets():
         for rule in yaml.safe_load((RBAC / manifest).read_text())["rules"]:
             assert set(rule["verbs"]) <= {"get", "list", "watch"}, manifest
             assert "secrets" not in rule["resources"], manifest
+
+
+#: What the workload families read (beyond pods), as the notes name them: a note about any of these
+#: means a missing grant.
+WORKLOAD_EVIDENCE = {
+    "deployments.apps",
+    "replicasets.apps",
+    "statefulsets.apps",
+    "daemonsets.apps",
+    "jobs.batch",
+    "cronjobs.batch",
+    "events",
+    "resourcequotas",
+    "limitranges",
+    "services",
+    "endpointslices.discovery.k8s.io",
+    "mutatingwebhookconfigurations.admissionregistration.k8s.io",
+    "validatingwebhookconfigurations.admissionregistration.k8s.io",
+    "namespaces",
+}
+
+
+def _workload_notes(payload: dict) -> list[str]:
+    notes = {n for item in payload.get("items", [payload]) for n in item["notes"]}
+    return sorted(n for n in notes if n.removeprefix("could not read ").split(":")[0].split(" in ")[0] in WORKLOAD_EVIDENCE)
+
+
+def test_readonly_clusterrole_reads_what_the_workload_families_need(run_cli, demo_server, tmp_path):
+    token = demo_server.add_user("k8sdoctor-ro-all", rules_of("readonly-clusterrole.yaml"))
+    kubeconfig = demo_server.write_kubeconfig(tmp_path / "kc", token=token, namespace="shop")
+    result = run_cli("diagnose", "all", "-A", "-o", "json", kubeconfig=kubeconfig)
+    assert result.code == 1, result.err
+    payload = result.json()
+    causes = {(i["kind"], f["cause"]) for i in payload["items"] for f in i["findings"]}
+    assert {("Deployment", "quota-exceeded"), ("Deployment", "pod-security-violation"), ("Job", "deadline-exceeded")} <= causes
+    assert ("Deployment", "new-pods-failing") in causes
+    assert _workload_notes(payload) == []
+
+
+def test_readonly_role_diagnoses_a_refused_workload_in_its_namespace(run_cli, demo_server, tmp_path):
+    token = demo_server.add_user("k8sdoctor-ro-tekton", rules_of("readonly-role.yaml", namespace="tekton-pipelines"))
+    kubeconfig = demo_server.write_kubeconfig(tmp_path / "kc", token=token, namespace="tekton-pipelines")
+    result = run_cli("diagnose", "deploy/tekton-triggers-controller", "-o", "json", kubeconfig=kubeconfig)
+    assert result.code == 1, result.err
+    out = result.json()
+    assert [f["cause"] for f in out["findings"]] == ["pod-security-violation"]
+    # the Namespace (its Pod Security labels) is cluster-scoped: the Role cannot read it, and the finding says so
+    assert any(e["text"] == "could not be read: its Pod Security labels are unknown" for e in out["findings"][0]["evidence"])

@@ -129,7 +129,7 @@ def cluster_info_dump(
             pod_name = pod["metadata"]["name"]
             log_writer = writer(f"{ns}/{pod_name}/logs", ".txt")
             spec = pod.get("spec", {})
-            for container in spec.get("initContainers", []) + spec.get("containers", []):
+            for container in (spec.get("initContainers") or []) + (spec.get("containers") or []):
                 log = logs.get((ns, pod_name, container["name"]), b"")
                 _print_container(log_writer, container["name"], ns, pod_name, log)
     for file in opened:

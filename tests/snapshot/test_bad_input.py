@@ -148,3 +148,37 @@ def test_unreadable_file(write):
         assert _error(path) == f"snapshot {path}: permission denied"
     finally:
         path.chmod(0o600)
+
+
+def test_a_snapshot_too_large_to_hold_is_refused_before_it_is_read(tmp_path):
+    """Issue 17: a 2 GiB sparse snapshot used 4.2 GB and segfaulted under a 3 GiB address-space limit.
+    The file is sparse: its size is known without a byte of it being read or stored."""
+    import resource
+
+    from k8sdoctor.cluster.snapshot import load_snapshot
+    from k8sdoctor.errors import SnapshotError
+
+    huge = tmp_path / "pods.json"
+    with open(huge, "wb") as fh:
+        fh.write(b'{"apiVersion": "v1", "kind": "List", "items": [')
+        fh.truncate(2 << 30)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(SnapshotError) as caught:
+        load_snapshot(huge)
+    assert (
+        str(caught.value)
+        == f"snapshot {huge}: is 2048 MiB; snapshots up to 1024 MiB are read (save fewer namespaces, or one with kubectl get -n)"
+    )
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 64 << 10  # KiB: nothing was read
+
+
+def test_a_dump_directory_too_large_together_is_refused(tmp_path):
+    from k8sdoctor.cluster.snapshot import load_snapshot
+    from k8sdoctor.errors import SnapshotError
+
+    for ns in ("a", "b"):
+        (tmp_path / ns).mkdir()
+        with open(tmp_path / ns / "pods.json", "wb") as fh:
+            fh.truncate(600 << 20)
+    with pytest.raises(SnapshotError, match="the dump's files together is 1200 MiB"):
+        load_snapshot(tmp_path)

@@ -10,12 +10,18 @@ themselves cost over a second to import (see `kubernetes_import`). The websocket
 
 Errors become one-line `ClusterError`s; a 403 is `Forbidden`, whose message is the API server's own
 and names the exact permission that is missing.
+
+Every read is bounded: a response body by `MAX_RESPONSE_BYTES`, a list by `MAX_PAGES` pages, a watch
+line by `MAX_LINE_BYTES` (see `informer.iter_watch_lines`). A 429, or a 5xx to a GET, is retried as
+client-go does: after the server's Retry-After, else a jittered backoff, at most `MAX_RETRIES` times.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +31,8 @@ from urllib.parse import quote, urlencode
 import orjson
 
 from k8sdoctor import __version__
-from k8sdoctor.cluster.live.kubernetes_import import client_parts
-from k8sdoctor.errors import ClusterError, NotFoundError
+from k8sdoctor.cluster.live.kubernetes_import import client_parts, exec_plugin_failures
+from k8sdoctor.errors import ClusterError, NotFoundError, UserError
 
 #: (connect, read) timeouts in seconds. Lists and watches get no total timeout: a big list may take long
 #: to stream, but the server must start answering, and keep the bytes coming, within the read timeout.
@@ -35,6 +41,11 @@ JSON = "application/json"
 METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
 STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json"
 PAGE_SIZE = 500
+MAX_PAGES = 1000  # 500,000 objects: an endless `continue` token stops here
+MAX_RESPONSE_BYTES = 64 << 20  # one response body (a page of 500 large objects is a few MiB)
+MAX_RETRIES = 4  # after a 429, or a 5xx to a GET (client-go retries up to 10 times, on Retry-After)
+MAX_RETRY_WAIT = 10.0  # seconds: a longer Retry-After is cut to this
+RETRIED_STATUS = frozenset({429, 500, 502, 503, 504})
 IN_CLUSTER_NAMESPACE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
 
 
@@ -74,6 +85,33 @@ def path_segment(name: str) -> str:
     return quote(name, safe="")
 
 
+def retry_delay(attempt: int, retry_after: str | None, rng: random.Random | None = None) -> float:
+    """Seconds to wait before retry number `attempt` (0-based): the server's Retry-After (seconds) when it
+    gives one, else 0.5 s doubling, with jitter; never more than MAX_RETRY_WAIT."""
+    try:
+        asked = float(retry_after) if retry_after else None
+    except ValueError:
+        asked = None
+    base = asked if asked is not None and asked >= 0 else 0.5 * (2**attempt)
+    return min(MAX_RETRY_WAIT, base * (1 + 0.2 * (rng or random).random()))
+
+
+def read_capped(resp, limit: int = MAX_RESPONSE_BYTES) -> bytes:
+    """The whole body of a response, refusing one larger than `limit` bytes (an endless body)."""
+    chunks, size = [], 0
+    for chunk in resp.stream(1 << 20, decode_content=True):
+        size += len(chunk)
+        if size > limit:
+            resp.close()
+            raise ResponseTooLarge(f"an API server response was larger than {limit >> 20} MiB; stopped reading it")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class ResponseTooLarge(ClusterError):
+    """A body or a line beyond its bound."""
+
+
 class KubeClient:
     """One cluster, as a kubeconfig context (or in-cluster config) describes it. Thread-safe."""
 
@@ -85,6 +123,7 @@ class KubeClient:
         cfg = k8s.Configuration()
         path = _kubeconfig_path(kubeconfig)
         if any(os.path.exists(os.path.expanduser(p)) for p in path.split(os.pathsep) if p):
+            failures = len(exec_plugin_failures)
             try:
                 k8s.load_kube_config(config_file=path, context=context, client_configuration=cfg, persist_config=False)
                 contexts, active = k8s.list_kube_config_contexts(config_file=path)
@@ -94,6 +133,8 @@ class KubeClient:
                 raise ClusterError(f"kubeconfig {path}: cannot be read: {_first_line(str(exc)) or type(exc).__name__}") from None
             except Exception as exc:
                 raise ClusterError(f"kubeconfig {path}: cannot be loaded: {_reason(str(exc)) or type(exc).__name__}") from None
+            if len(exec_plugin_failures) > failures:
+                raise ClusterError(f"kubeconfig {path}: {exec_plugin_failures[-1]}")
             if context:
                 active = next((c for c in contexts if c.get("name") == context), active)
             ctx = (active or {}).get("context") or {}
@@ -109,8 +150,11 @@ class KubeClient:
             self.identity = ClusterIdentity("in-cluster", "in-cluster", cfg.host, ns)
         else:
             raise ClusterError(f"no kubeconfig at {path} (set KUBECONFIG or pass --kubeconfig), and not running inside a cluster")
-        # Retry refused connections briefly; never re-send a request whose answer was merely slow.
-        cfg.retries = Retry(total=2, connect=2, read=0, status=0, other=0, backoff_factor=0.2)
+        # Retry refused connections briefly; never re-send a request whose answer was merely slow. Status
+        # codes (429, 5xx) are retried by `request`, which honours Retry-After itself.
+        cfg.retries = Retry(
+            total=2, connect=2, read=0, status=0, other=0, backoff_factor=0.2, respect_retry_after_header=False, raise_on_status=False
+        )
         self.configuration = cfg
         self.rest = k8s.RESTClientObject(cfg)
         self._api_exception = k8s.ApiException
@@ -136,60 +180,88 @@ class KubeClient:
         accept: str = JSON,
         timeout: tuple[float, float] | None = None,
     ):
-        """Send a request; return the urllib3 response, unread (stream it, or `.data` to read it all)."""
+        """Send a request; return the urllib3 response, unread (stream it, or `read_capped` it). A 429, or
+        a 5xx to a GET, is retried (see the module docstring)."""
         url = self.configuration.host + path + (f"?{_query(query)}" if query else "")
         headers = self._headers(accept, content_type or (JSON if body is not None else None))
-        try:
-            resp = self.rest.request(method, url, headers=headers, body=body, _request_timeout=timeout or self.timeout).response
-        except self._api_exception as exc:
-            raise self._transport_error(exc) from None
-        except Exception as exc:  # urllib3 / ssl / socket errors: one line, never a traceback
-            raise self._transport_error(exc) from None
-        if resp.status >= 400:
+        for attempt in range(MAX_RETRIES + 1):
             try:
-                data = resp.data
+                resp = self.rest.request(method, url, headers=headers, body=body, _request_timeout=timeout or self.timeout).response
+            except self._api_exception as exc:
+                raise self._transport_error(exc) from None
+            except Exception as exc:  # urllib3 / ssl / socket errors: one line, never a traceback
+                raise self._transport_error(exc) from None
+            if resp.status < 400:
+                return resp
+            try:
+                data = read_capped(resp, 1 << 20)
             except Exception:
                 data = b""
-            raise self._api_error(resp.status, data, resp.reason)
-        return resp
+            retried = resp.status == 429 or (method == "GET" and resp.status in RETRIED_STATUS)
+            if not retried or attempt == MAX_RETRIES:
+                raise self._api_error(resp.status, data, resp.reason)
+            time.sleep(retry_delay(attempt, resp.headers.get("Retry-After")))
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def get(self, path: str, *, accept: str = JSON, timeout: tuple[float, float] | None = None, **query: Any) -> dict:
-        data = self.get_bytes(path, accept=accept, timeout=timeout, **query)
-        return orjson.loads(data) if data else {}
-
-    def get_bytes(self, path: str, *, accept: str = JSON, timeout: tuple[float, float] | None = None, **query: Any) -> bytes:
+    def get_bytes(
+        self,
+        path: str,
+        *,
+        accept: str = JSON,
+        timeout: tuple[float, float] | None = None,
+        max_bytes: int = MAX_RESPONSE_BYTES,
+        **query: Any,
+    ) -> bytes:
+        """The body of a GET, at most `max_bytes` bytes (ResponseTooLarge beyond)."""
         resp = self.request("GET", path, query=query, accept=accept, timeout=timeout)
         try:
-            return resp.data
+            return read_capped(resp, max_bytes)
+        except ClusterError:
+            raise
         except Exception as exc:
             raise self._transport_error(exc) from None
 
+    def get(self, path: str, *, accept: str = JSON, timeout: tuple[float, float] | None = None, **query: Any) -> dict:
+        """A GET whose answer must be a JSON object: an empty or garbled body (an HTML login page from a
+        proxy) is an error, never an empty result."""
+        data = self.get_bytes(path, accept=accept, timeout=timeout, **query)
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise ClusterError(f"the API server at {self.identity.server} answered {path} with {_describe_body(data)}, not JSON")
+        return parsed
+
     def pages(self, path: str, *, accept: str = JSON, **query: Any) -> Iterator[dict]:
-        """A list, page by page, following `continue` tokens."""
+        """A list, page by page, following `continue` tokens; at most MAX_PAGES pages."""
         token = None
-        while True:
+        for _ in range(MAX_PAGES):
             page = self.get(path, accept=accept, limit=PAGE_SIZE, **{"continue": token}, **query)
             yield page
             token = (page.get("metadata") or {}).get("continue")
             if not token:
                 return
+        raise ClusterError(f"listing {path}: the API server kept sending continue tokens; stopped after {MAX_PAGES} pages")
 
     def stream(self, path: str, *, accept: str = JSON, timeout: tuple[float, float | None] | None = None, **query: Any):
         """A streaming GET (watch, log follow): the open urllib3 response. A read timeout of None waits
         for the next bytes as long as it takes (a quiet `logs -f`)."""
-        return self.request("GET", path, query=query, accept=accept, timeout=timeout)
+        return self.request("GET", path, query=query, accept=accept, timeout=timeout)  # type: ignore[arg-type]
 
     def send(self, method: str, path: str, body: Any, *, content_type: str = JSON) -> dict:
         """A write (POST, PATCH): the parsed answer."""
         resp = self.request(method, path, body=body, content_type=content_type)
         try:
-            data = resp.data
+            data = read_capped(resp)
+        except ClusterError:
+            raise
         except Exception as exc:
             raise self._transport_error(exc) from None
         return orjson.loads(data) if data else {}
 
     # ---- errors ----------------------------------------------------------------------------------
-    def _api_error(self, status: int, body: bytes | str, reason: str | None) -> ClusterError:
+    def _api_error(self, status: int, body: bytes | str, reason: str | None) -> UserError:
         message = ""
         if body:
             try:
@@ -216,6 +288,15 @@ class KubeClient:
         if "refused" in low or "name or service not known" in low or "nodename nor servname" in low:
             return ClusterError(f"cannot reach the API server at {server}: {reason}")
         return ClusterError(f"request to {server} failed: {reason}")
+
+
+def _describe_body(data: bytes) -> str:
+    if not data.strip():
+        return "an empty body"
+    first = data.strip().splitlines()[0][:80].decode("utf-8", errors="replace")
+    from k8sdoctor.sanitize import one_line
+
+    return f"{len(data)} bytes starting {one_line(first)!r}"
 
 
 _OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^\"')\]\n]+)")

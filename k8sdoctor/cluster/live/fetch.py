@@ -10,10 +10,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient, path_segment
 from k8sdoctor.core.engine import is_plainly_healthy
-from k8sdoctor.core.evidence_plan import LOG_TAIL_LINES, logs_to_fetch, needs_cluster_pods, needs_namespace_pods, needs_object_names
+from k8sdoctor.core.evidence_plan import (
+    LOG_TAIL_BYTES,
+    LOG_TAIL_LINES,
+    logs_to_fetch,
+    needs_cluster_pods,
+    needs_namespace_pods,
+    needs_object_names,
+)
 from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory
 from k8sdoctor.errors import ClusterError, NotFoundError
 
@@ -98,11 +106,12 @@ class LiveFetcher:
             container=container,
             previous=previous,
             tailLines=LOG_TAIL_LINES,
+            limitBytes=LOG_TAIL_BYTES,
         )
         inv.put_logs(namespace, pod, container, previous, decode_log(data))
 
     def _log_tasks(self, inv: Inventory, pods: list[dict]) -> list[Callable[[], None]]:
-        tasks = []
+        tasks: list[Callable[[], None]] = []
         skipped = 0
         for pod in pods:
             meta = pod.get("metadata") or {}
@@ -111,11 +120,7 @@ class LiveFetcher:
                 if len(tasks) >= MAX_LOG_FETCHES:
                     skipped += 1
                     continue
-                tasks.append(
-                    lambda ns=ns, name=name, req=req: _degrade(
-                        inv, "pods/log", ns, lambda: self._logs_into(inv, ns, name, req.container, req.previous)
-                    )
-                )
+                tasks.append(partial(_degrade, inv, "pods/log", ns, partial(self._logs_into, inv, ns, name, req.container, req.previous)))
         if skipped:
             inv.mark_unreadable("pods/log", None, f"log tails fetched for {MAX_LOG_FETCHES} containers; {skipped} more skipped")
         return tasks
@@ -233,25 +238,19 @@ class LiveFetcher:
         playbook reads, ("logs", namespace, "pod/container/previous|current"), and objects. A Secret is
         read whole only to take its key names: `Inventory.put_secret` drops the values at once."""
         paths = {"Secret": "secrets", "ConfigMap": "configmaps"}
-        tasks = [
-            lambda kind=kind, ns=ns, name=name: _degrade(
-                inv,
-                paths[kind],
-                ns,
-                lambda: inv.put(kind, {"kind": kind, **self.client.get(f"{ns_path(ns, paths[kind])}/{path_segment(name)}")}),
-            )
+        tasks: list[Callable[[], None]] = [
+            partial(_degrade, inv, paths[kind], ns, partial(self._object_into, inv, kind, ns, paths[kind], name))
             for kind, ns, name in sorted(wants)
             if kind in paths
         ]
         for kind, ns, target in sorted(wants):
             if kind == "logs" and target.count("/") == 2:
                 pod, container, run = target.split("/")
-                tasks.append(
-                    lambda ns=ns, pod=pod, container=container, previous=run == "previous": _degrade(
-                        inv, "pods/log", ns, lambda: self._logs_into(inv, ns, pod, container, previous)
-                    )
-                )
+                tasks.append(partial(_degrade, inv, "pods/log", ns, partial(self._logs_into, inv, ns, pod, container, run == "previous")))
         self._run(tasks)
+
+    def _object_into(self, inv: Inventory, kind: str, namespace: str, resource: str, name: str) -> None:
+        inv.put(kind, {"kind": kind, **self.client.get(f"{ns_path(namespace, resource)}/{path_segment(name)}")})
 
     def pod_names(self, namespace: str) -> list[str]:
         try:
@@ -271,7 +270,11 @@ class LiveFetcher:
         unhealthy = [p for p in inv.pods.values() if not is_plainly_healthy(p)]
         tasks: list[Callable[[], None]] = []
         if unhealthy:
-            tasks.append(lambda: _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"))))
+            tasks.append(
+                lambda: _degrade(
+                    inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), complete=scope)
+                )
+            )
             tasks += self._cluster_tasks(inv)
             for ns in sorted({(p.get("metadata") or {}).get("namespace", "") for p in unhealthy}):
                 names = any(needs_object_names(p) for p in unhealthy if (p.get("metadata") or {}).get("namespace") == ns)

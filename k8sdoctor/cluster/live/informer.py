@@ -2,10 +2,16 @@
 
 - List (paginated), hand the full set to the sink as a `Replace` (so objects deleted while we were away
   disappear: no ghosts), then watch from the list's resourceVersion.
-- Follow resourceVersion through every event and BOOKMARK; a watch that ends (server timeout, read
-  timeout on a quiet stream, a malformed line) resumes from the last good resourceVersion.
+- Watch with `allowWatchBookmarks` and a `timeoutSeconds` shorter than the read timeout, so a quiet
+  stream ends on the server's side first. Follow resourceVersion through every event and BOOKMARK; a
+  watch that ends normally (its timeout, or a read timeout on a quiet stream) is simply resumed from the
+  last resourceVersion: no relist, no state change.
+- A watch that ends at once with nothing in it (client-go's "very short watch": an empty 200 from a
+  proxy), a garbled line (an HTML login page), a line beyond `MAX_LINE_BYTES`: errors, like a lost
+  connection. Never a tight loop.
 - `410 Gone` / "too old resource version" → relist.
-- Connection errors → report `disconnected` with the retry time, back off with jitter, never give up.
+- Errors → report `disconnected` with the message and the retry time, back off with jitter, relist,
+  never give up. Each error is logged once, not once per retry.
 - A 403 → report `forbidden` with the server's message (the exact permission), keep retrying slowly.
 
 Watch lines are decoded here with orjson, not by the client's Watch helper, which would build model
@@ -24,7 +30,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from k8sdoctor.cluster.live.client import Forbidden, KubeClient
+from k8sdoctor.cluster.live.client import Forbidden, KubeClient, ResponseTooLarge
 from k8sdoctor.cluster.live.fetch import ns_path
 from k8sdoctor.core.engine import is_plainly_healthy
 from k8sdoctor.core.kube.slim import SharedStrings, slim_pod
@@ -32,7 +38,19 @@ from k8sdoctor.errors import ClusterError
 
 log = logging.getLogger("k8sdoctor.informer")
 
-WATCH_TIMEOUT_SECONDS = 290  # server-side timeout of one watch request (client-go uses 5-10 min)
+MIN_WATCH_SECONDS = 1.0  # a watch that ends sooner with no line in it is an error (as in client-go)
+MAX_LINE_BYTES = 16 << 20  # one watch event: an object (etcd keeps them under 1.5 MiB by default)
+
+
+def watch_timeout_seconds(read_timeout: float | None, rng: random.Random | None = None) -> int:
+    """The server-side timeout of one watch: shorter than the client's read timeout, so a quiet watch is
+    ended by the server (a normal end) before the read times out; jittered, to spread re-watches."""
+    read = read_timeout or 300.0
+    return max(1, int(read * (rng or random).uniform(0.6, 0.8)))
+
+
+class WatchError(ClusterError):
+    """A watch that cannot be read: ended at once with nothing in it, or garbled."""
 
 
 @dataclass(frozen=True)
@@ -86,20 +104,24 @@ class Backoff:
         self.attempt = 0
 
 
-def iter_watch_lines(resp, chunk_size: int = 65536) -> Iterator[bytes]:
-    """Split a chunked watch response into lines, however the chunks fall."""
-    buf = b""
+def iter_watch_lines(resp, chunk_size: int = 65536, max_line: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+    """Split a chunked watch response into lines, however the chunks fall, in time linear in the bytes
+    (each byte is searched once); a line longer than `max_line` is an error."""
+    buf = bytearray()
     for chunk in resp.stream(chunk_size, decode_content=True):
+        searched = len(buf)  # the bytes before this chunk hold no newline
         buf += chunk
-        while True:
-            nl = buf.find(b"\n")
-            if nl < 0:
-                break
-            line, buf = buf[:nl], buf[nl + 1 :]
+        start = 0
+        while (nl := buf.find(b"\n", max(start, searched))) >= 0:
+            line = bytes(buf[start:nl])
+            start = nl + 1
             if line.strip():
                 yield line
-    if buf.strip():
-        yield buf
+        del buf[:start]  # cheap: a bytearray drops its head in place
+        if len(buf) > max_line:
+            raise ResponseTooLarge(f"a watch line was longer than {max_line >> 20} MiB; stopped reading it")
+    if bytes(buf).strip():
+        yield bytes(buf)
 
 
 @dataclass
@@ -134,7 +156,9 @@ class Reflector(threading.Thread):
         self.resource_version: str | None = None
         self._halt = threading.Event()
         self._resp = None
+        self._logged: str | None = None  # the error last logged: each is logged once, not per retry
         self.relists = 0
+        self.watches = 0
 
     # ---- control -----------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -163,39 +187,65 @@ class Reflector(threading.Thread):
         self.sink(Replace(self.spec.kind, items))
 
     def _watch(self) -> None:
+        """One watch request, read until it ends. Returns on a normal end (re-watch from the last
+        resourceVersion); raises Expired, WatchError or ClusterError otherwise."""
+        timeout_seconds = watch_timeout_seconds(self.client.timeout[1])
+        self.watches += 1
+        started = time.monotonic()
         resp = self.client.stream(
             self._path(),
             watch=True,
             resourceVersion=self.resource_version,
             allowWatchBookmarks=True,
-            timeoutSeconds=WATCH_TIMEOUT_SECONDS,
+            timeoutSeconds=timeout_seconds,
             labelSelector=self.label_selector,
         )
         self._resp = resp
+        lines = 0
         try:
             for line in iter_watch_lines(resp):
                 if self.stopped:
                     return
-                try:
-                    event = orjson.loads(line)
-                    etype, obj = event["type"], event["object"]
-                except (orjson.JSONDecodeError, KeyError, TypeError):
-                    log.warning("malformed watch line for %s; resuming from %s", self.spec.kind, self.resource_version)
-                    return  # re-watch from the last good resourceVersion: nothing is lost
-                if etype == "ERROR":
-                    if isinstance(obj, dict) and obj.get("code") == 410:
-                        raise Expired(obj.get("message", ""))
-                    raise ClusterError(f"watch error: {(obj or {}).get('message', obj)}")
-                rv = ((obj or {}).get("metadata") or {}).get("resourceVersion")
-                if etype != "BOOKMARK":
-                    self.sink(Change(self.spec.kind, etype, self.transform(obj) if isinstance(obj, dict) else obj))
-                if rv:
-                    self.resource_version = rv
-                self.backoff.reset()
+                self._event(line)
+                lines += 1
+                if lines == 1:
+                    self.backoff.reset()
+                    self._logged = None
+        except (Expired, ClusterError):
+            raise
+        except Exception as exc:
+            if self.stopped:
+                return
+            if _is_read_timeout(exc):
+                log.debug("%s watch was quiet until the read timeout; watching again from %s", self.spec.kind, self.resource_version)
+                return  # a quiet stream: a normal end
+            raise ClusterError(f"the {self.spec.resource} watch broke: {_first_line(exc)}") from None
         finally:
             self._resp = None
             with contextlib.suppress(Exception):
                 resp.release_conn()
+        if lines == 0 and time.monotonic() - started < min(MIN_WATCH_SECONDS, timeout_seconds / 2) and not self.stopped:
+            raise WatchError(f"the API server ended the {self.spec.resource} watch at once, with nothing in it (a proxy in the way?)")
+        if lines == 0:  # a quiet watch the server ended: healthy
+            self.backoff.reset()
+            self._logged = None
+
+    def _event(self, line: bytes) -> None:
+        try:
+            event = orjson.loads(line)
+            etype, obj = event["type"], event["object"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            shown = line[:80].decode("utf-8", errors="replace")
+            raise WatchError(f"the {self.spec.resource} watch sent something that is not a watch event: {shown!r}") from None
+        if etype == "ERROR":
+            if isinstance(obj, dict) and obj.get("code") == 410:
+                raise Expired(obj.get("message", ""))
+            raise ClusterError(f"watch error: {(obj or {}).get('message', obj) if isinstance(obj, dict) else obj}")
+        rv = ((obj or {}).get("metadata") or {}).get("resourceVersion") if isinstance(obj, dict) else None
+        if etype != "BOOKMARK":
+            self.sink(Change(self.spec.kind, etype, self.transform(obj) if isinstance(obj, dict) else obj))
+        if rv:
+            self.resource_version = rv
 
     # ---- loop ----------------------------------------------------------------------------------------
     def run(self) -> None:
@@ -206,7 +256,6 @@ class Reflector(threading.Thread):
                 if self.resource_version is None:
                     self._list()
                     self.sink(SourceState(kind, "ready"))
-                    self.backoff.reset()
                 self._watch()
             except Expired:
                 log.info("%s watch expired at %s; relisting", kind, self.resource_version)
@@ -216,16 +265,20 @@ class Reflector(threading.Thread):
             except ClusterError as exc:
                 if self.stopped:
                     return
-                if "did not answer in time" in str(exc) and self.resource_version is not None:
-                    continue  # a quiet watch hit the read timeout: simply watch again
                 self._wait(SourceState(kind, "disconnected", str(exc)))
             except Exception as exc:
                 if self.stopped:
                     return
-                log.exception("%s reflector error", kind)
-                self._wait(SourceState(kind, "disconnected", f"{type(exc).__name__}: {exc}"))
+                message = f"{type(exc).__name__}: {exc}"
+                if self._logged != message:  # a bug: its traceback, once
+                    log.exception("%s reflector error", kind)
+                    self._logged = message
+                self._wait(SourceState(kind, "disconnected", message))
 
     def _wait(self, state: SourceState, slow: bool = False) -> None:
+        if state.message != self._logged:
+            log.warning("%s: %s; retrying with backoff", state.kind, state.message)
+            self._logged = state.message
         delay = self.backoff.next() * (4 if slow else 1)
         retry_at = time.monotonic() + delay
         self.sink(SourceState(state.kind, state.state, state.message, retry_at))
@@ -233,6 +286,21 @@ class Reflector(threading.Thread):
         if not self.stopped and state.state != "forbidden":
             self.sink(SourceState(state.kind, "syncing", f"reconnecting after: {state.message}"))
             self.resource_version = None  # after an outage, relist: objects may have come and gone
+
+
+def _is_read_timeout(exc: BaseException) -> bool:
+    from urllib3.exceptions import ReadTimeoutError
+
+    while exc is not None:
+        if isinstance(exc, (ReadTimeoutError, TimeoutError)):
+            return True
+        exc = exc.__context__ or exc.__cause__  # type: ignore[assignment]
+    return False
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
 def compact_pod(pod: dict, strings: SharedStrings) -> dict:

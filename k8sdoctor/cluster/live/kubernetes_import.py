@@ -18,6 +18,11 @@ the legacy `oidc` auth provider: `ApiClient` (the full client), `requests_oauthl
 `oauthlib.oauth2` (requests, oauthlib and their dependencies: about 25 ms). It gets deferred stand-ins
 for those: calling one imports the real thing and returns what it would have, so that refresh still
 works, at its full import cost, for the users who need it.
+
+Exec credential plugins (`users[].user.exec`) run through the client's `ExecProvider`, which waits for
+the plugin with no time limit: a plugin that hangs would hang k8sdoctor. Its `subprocess` is given a
+`Popen` whose wait ends after `exec_plugin_timeout` seconds (config.yaml, default 60): the plugin is
+killed and the error names it (`exec_plugin_failures`).
 """
 
 from __future__ import annotations
@@ -25,20 +30,25 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.util
+import os
+import subprocess
 import sys
+import threading
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
 class KubernetesClientParts:
     Configuration: type
     RESTClientObject: type
-    ApiException: type
-    ConfigException: type
-    load_kube_config: object
-    list_kube_config_contexts: object
-    load_incluster_config: object
+    ApiException: type[Exception]
+    ConfigException: type[Exception]
+    load_kube_config: Callable[..., Any]
+    list_kube_config_contexts: Callable[..., Any]
+    load_incluster_config: Callable[..., Any]
 
 
 def _bare_package(name: str) -> types.ModuleType:
@@ -68,9 +78,9 @@ def _full_client_attribute(name: str):
             setattr(sys.modules[parent], child, module)
     for mod, stand_in in bare.items():
         stand_in.__dict__.update(sys.modules[mod].__dict__)
-        stand_in.__k8sdoctor_bare__ = False
+        setattr(stand_in, "__k8sdoctor_bare__", False)  # noqa: B010 (a module attribute mypy cannot know)
     real_client = sys.modules["kubernetes.client"]
-    sys.modules["kubernetes.config.kube_config"].ApiClient = real_client.ApiClient
+    setattr(sys.modules["kubernetes.config.kube_config"], "ApiClient", real_client.ApiClient)  # noqa: B010
     return getattr(real_client, name)
 
 
@@ -85,7 +95,7 @@ class _DeferredOAuth2Session:
     """`requests_oauthlib.OAuth2Session` as `kube_config` sees it: building one imports the real one."""
 
     def __new__(cls, *args, **kwargs):
-        from requests_oauthlib import OAuth2Session
+        from requests_oauthlib import OAuth2Session  # type: ignore[import-untyped]
 
         return OAuth2Session(*args, **kwargs)
 
@@ -114,7 +124,7 @@ def _lean_import() -> None:
     try:
         client = _bare_package("kubernetes.client")
         client.__k8sdoctor_bare__ = True  # type: ignore[attr-defined]
-        client.__getattr__ = _full_client_attribute  # type: ignore[attr-defined]
+        setattr(client, "__getattr__", _full_client_attribute)  # noqa: B010 (a module's __getattr__, PEP 562)
         root.client = client  # type: ignore[attr-defined]
         sys.modules["kubernetes.client"] = client
         for name in ("config", "utils"):  # rest.py needs two small modules of kubernetes.utils
@@ -131,6 +141,49 @@ def _lean_import() -> None:
         raise
 
 
+class ExecPluginTimeout(Exception):
+    """An exec credential plugin did not finish in time (it was killed)."""
+
+
+#: Why exec plugins failed, newest last (the client logs and swallows the error; KubeClient reports it).
+exec_plugin_failures: list[str] = []
+_failures_lock = threading.Lock()
+
+
+def _exec_plugin_timeout() -> float:
+    from k8sdoctor.config import load_settings
+
+    return load_settings().exec_plugin_timeout
+
+
+class _TimedPopen(subprocess.Popen):
+    """`Popen` whose `communicate` gives up, and kills the process, after the exec plugin timeout."""
+
+    def communicate(self, input=None, timeout=None):
+        limit = timeout if timeout is not None else _exec_plugin_timeout()
+        try:
+            return super().communicate(input, timeout=limit)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            with contextlib.suppress(Exception):
+                super().communicate(timeout=5)
+            command = self.args[0] if isinstance(self.args, (list, tuple)) and self.args else self.args
+            message = f"the exec credential plugin {os.fsdecode(command) if isinstance(command, (str, bytes)) else command} did not finish within {limit:g} s (exec_plugin_timeout in config.yaml)"
+            with _failures_lock:
+                exec_plugin_failures.append(message)
+            raise ExecPluginTimeout(message) from None
+
+
+def _time_exec_plugins() -> None:
+    module = sys.modules.get("kubernetes.config.exec_provider")
+    if module is None or getattr(module.subprocess, "Popen", None) is _TimedPopen:
+        return
+    timed = types.ModuleType("subprocess")
+    timed.__dict__.update(subprocess.__dict__)
+    timed.Popen = _TimedPopen  # type: ignore[attr-defined]
+    module.subprocess = timed  # type: ignore[attr-defined]
+
+
 def client_parts() -> KubernetesClientParts:
     """The official client's configuration and REST pieces, imported as cheaply as possible."""
     if "kubernetes" not in sys.modules:
@@ -143,6 +196,7 @@ def client_parts() -> KubernetesClientParts:
     from kubernetes.config.incluster_config import load_incluster_config
     from kubernetes.config.kube_config import list_kube_config_contexts, load_kube_config
 
+    _time_exec_plugins()
     return KubernetesClientParts(
         Configuration,
         RESTClientObject,

@@ -38,7 +38,7 @@ class InventoryFiller:
             self.first_kind = kind
         items = doc.get("items")
         if kind.endswith("List") and (items is None or type(items) is list):
-            self._add_items(items or (), kind, where)
+            self._add_items(items or [], kind, where)
         else:
             self._add_object(doc, kind, where or "the document")
 

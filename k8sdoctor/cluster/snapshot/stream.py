@@ -19,7 +19,8 @@ _LOG_START_LINE = b"\n" + LOG_START
 
 
 def skip_whitespace(data: bytes, pos: int) -> int:
-    return _WHITESPACE.match(data, pos).end()
+    match = _WHITESPACE.match(data, pos)  # matches the empty string: never None
+    return match.end() if match else pos
 
 
 def read_stream(data: bytes, filler: InventoryFiller, source: str = "") -> None:

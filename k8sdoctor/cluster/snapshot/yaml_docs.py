@@ -9,6 +9,7 @@ nodes may come from expanding aliases (billion laughs needs ~10^9), an alias may
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import yaml
 from yaml.composer import Composer
@@ -32,7 +33,7 @@ class _UnsafeAlias(yaml.MarkedYAMLError):
 
 class _GuardedLoader(*_BASES):  # type: ignore[misc]
     def __init__(self, stream: str) -> None:
-        _BASES[-1].__init__(self, stream)
+        _BASES[-1].__init__(self, stream)  # type: ignore[misc]
         Composer.__init__(self)
         self._nodes = 0  # nodes composed so far, an alias counting as the nodes it stands for
         self._alias_nodes = 0
@@ -42,13 +43,14 @@ class _GuardedLoader(*_BASES):  # type: ignore[misc]
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, AliasEvent):
+            mark: Any = event.start_mark  # a yaml.error.Mark, or the C loader's own Mark
             if event.anchor in self._open_anchors:
-                raise _UnsafeAlias(problem="YAML alias refers to its own anchor (recursive structure)", problem_mark=event.start_mark)
-            size = self._anchor_nodes.get(event.anchor, 1)
+                raise _UnsafeAlias(problem="YAML alias refers to its own anchor (recursive structure)", problem_mark=mark)
+            size = self._anchor_nodes.get(event.anchor or "", 1)
             self._nodes += size
             self._alias_nodes += size
             if self._alias_nodes > MAX_ALIAS_NODES:
-                raise _UnsafeAlias(problem="YAML alias limit exceeded (possible YAML bomb)", problem_mark=event.start_mark)
+                raise _UnsafeAlias(problem="YAML alias limit exceeded (possible YAML bomb)", problem_mark=mark)
             return super().compose_node(parent, index)
         anchor = event.anchor
         start = self._nodes

@@ -23,6 +23,8 @@ EVERY_CAUSE = "*"
 #: (family, cause) → [(registration order, analyzer)]
 _REGISTRY: dict[tuple[str, str], list[tuple[int, Analyzer]]] = {}
 _ORDER = count()
+#: analyzers_for's answers, once their modules are loaded
+_ORDERED: dict[tuple[str, str], list[Analyzer]] = {}
 
 
 def register(category: str, *causes: str) -> Callable[[Analyzer], Analyzer]:
@@ -55,11 +57,17 @@ def per_container(explain: Callable[[Finding, Any, Any], None]) -> Analyzer:
 #: rollout goes last so its undo step leads.
 MODULES: dict[str, tuple[str, ...]] = {
     "CrashLoopBackOff": ("crash", "rollout"),
+    "Failed": ("crash",),
     "ImagePullBackOff": ("image_pull", "rollout"),
     "Pending": ("pending", "rollout"),
     "RunContainerError": ("run_container", "rollout"),
     "ContainerCreating": ("run_container", "rollout"),
     "NotReady": ("rollout",),
+    "PodsNotCreated": ("created", "admission"),
+    "RolloutStuck": ("workload_pods",),
+    "PodsFailing": ("workload_pods",),
+    "JobFailed": ("jobs",),
+    "CronJobNotRunning": ("jobs",),
 }
 _loaded: set[str] = set()
 
@@ -77,10 +85,15 @@ def _load(category: str) -> None:
 def analyzers_for(category: str, cause: str) -> list[Analyzer]:
     """The analyzers of a finding, those for every cause of the family and those for its cause, in the
     order of `MODULES` (whatever order their modules were imported in), then of registration."""
-    _load(category)
-    both = _REGISTRY.get((category, EVERY_CAUSE), []) + _REGISTRY.get((category, cause), [])
-    rank = {f"{__name__}.{m}": i for i, m in enumerate(MODULES.get(category, ()))}
-    return [fn for _seq, fn in sorted(both, key=lambda entry: (rank.get(entry[1].__module__, len(rank)), entry[0]))]
+    found = _ORDERED.get((category, cause))
+    if found is None:
+        _load(category)
+        both = _REGISTRY.get((category, EVERY_CAUSE), []) + _REGISTRY.get((category, cause), [])
+        rank = {f"{__name__}.{m}": i for i, m in enumerate(MODULES.get(category, ()))}
+        found = _ORDERED[(category, cause)] = [
+            fn for _seq, fn in sorted(both, key=lambda entry: (rank.get(entry[1].__module__, len(rank)), entry[0]))
+        ]
+    return found
 
 
 def registered() -> set[tuple[str, str]]:

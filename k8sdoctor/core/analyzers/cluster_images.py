@@ -147,6 +147,7 @@ def collect(inventory: Inventory, skip_pod: tuple[str, str]) -> ClusterImages:
 class Suggestion:
     image: str  # as a user would write it, e.g. "nginx:1.25"
     sighting: Sighting
+    same_repository: bool  # another tag of the wanted repository; else a near name, unverified
 
 
 def suggest(ref: ImageRef, images: ClusterImages) -> Suggestion | None:
@@ -156,7 +157,7 @@ def suggest(ref: ImageRef, images: ClusterImages) -> Suggestion | None:
     tags = {t: s for t, s in images.tags(ref.name).items() if t != wanted}
     if tags:
         tag = _pick_tag(wanted, tags)
-        return Suggestion(f"{short_name(ref.name)}:{tag}", tags[tag])
+        return Suggestion(f"{short_name(ref.name)}:{tag}", tags[tag], True)
     names = {short_name(n): n for n in images.repos if n != ref.name and images.tags(n)}
     matches = close_matches(short_name(ref.name), names, cutoff=80)
     if not matches:
@@ -164,7 +165,7 @@ def suggest(ref: ImageRef, images: ClusterImages) -> Suggestion | None:
     name = names[matches[0]]
     candidates = images.tags(name)
     tag = wanted if wanted in candidates else _pick_tag(wanted, candidates)
-    return Suggestion(f"{short_name(name)}:{tag}", candidates[tag])
+    return Suggestion(f"{short_name(name)}:{tag}", candidates[tag], False)
 
 
 def _pick_tag(wanted: str, tags: dict[str, Sighting]) -> str:

@@ -25,7 +25,12 @@ _PROBE_HANDLERS = ("httpGet", "tcpSocket", "exec", "grpc")
 DEFAULT_GRACE_SECONDS = 30
 
 
-@register("CrashLoopBackOff")
+#: A crash loop, and a container that ran to failure and will not restart (the same causes).
+FAMILIES = ("CrashLoopBackOff", "Failed")
+
+
+@register(FAMILIES[0])
+@register(FAMILIES[1])
 @per_container
 def _termination_evidence(finding: Finding, facts: PodFacts, container: ContainerFact) -> None:
     explain_termination(finding, container)
@@ -167,10 +172,12 @@ def _startup_steps(facts: PodFacts, container: ContainerFact, liveness: dict, st
     return steps
 
 
-register("CrashLoopBackOff", "oom-killed")(per_container(explain_memory))
-register("CrashLoopBackOff")(per_container(explain_liveness))
+for _family in FAMILIES:
+    register(_family, "oom-killed")(per_container(explain_memory))
+    register(_family)(per_container(explain_liveness))
 
 
-@register("CrashLoopBackOff", "command-not-found")
+@register(FAMILIES[0], "command-not-found")
+@register(FAMILIES[1], "command-not-found")
 def _command(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
     explain_command(finding, facts)

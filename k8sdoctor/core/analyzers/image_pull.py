@@ -10,7 +10,7 @@ from collections import Counter
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.cluster_images import collect, short_name, suggest
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
-from k8sdoctor.core.analyzers.kubectl import quote, target_of, to_json
+from k8sdoctor.core.analyzers.kubectl import operands, quote, target_of, to_json
 from k8sdoctor.core.analyzers.object_names import Lookup, lookup
 from k8sdoctor.core.analyzers.wording import count
 from k8sdoctor.core.facts import ContainerFact, PodFacts
@@ -96,6 +96,20 @@ def explain_missing_image(finding: Finding, facts: PodFacts, inventory: Inventor
     hint = suggest(ref, images)
     if hint is None:
         return
+    if not hint.same_repository:
+        # A near name of another repository may be a look-alike planted on a node or in another
+        # namespace (acme/paymemts for acme/payments): shown, never offered as a command.
+        add_evidence(
+            finding,
+            source,
+            f"a similar name is in the cluster: {hint.image}, {images.describe(hint.sighting)} "
+            "(unverified: another repository, which may not be the one meant)",
+        )
+        lead_with(
+            finding,
+            [Step(f"Check the repository name against the one you meant; {hint.image} is similar, but unverified: another repository.")],
+        )
+        return
     add_evidence(finding, source, f"did you mean {hint.image}? It is {images.describe(hint.sighting)}")
     command = target_of(facts).set_image(container.name, hint.image)
     lead_with(
@@ -148,6 +162,7 @@ def credential_steps(facts: PodFacts, ref: ImageRef, account_secrets: list[str])
     ns, account = quote(facts.namespace), service_account_name(facts)
     names = [n for n in account_secrets if n != "regcred"] + ["regcred"]
     patch = to_json({"imagePullSecrets": [{"name": n} for n in names]})
+    named = operands(account)
     return [
         Step(
             f"Create a pull secret for {ref.registry} in {facts.namespace} (use a read-only token).",
@@ -155,7 +170,7 @@ def credential_steps(facts: PodFacts, ref: ImageRef, account_secrets: list[str])
         ),
         Step(
             f"Let the pod's ServiceAccount {account} use it (pods created afterwards get it).",
-            f"kubectl -n {ns} patch serviceaccount {quote(account)} -p {quote(patch)}",
+            named and f"kubectl -n {ns} patch serviceaccount -p {quote(patch)} {named}",
         ),
     ]
 
@@ -204,9 +219,10 @@ def _check_hosts_step(namespace: str, found: Lookup, ref: ImageRef) -> Step:
     """Print the registry hosts a pull secret holds credentials for (hosts only, no credentials)."""
     legacy = as_str((found.obj or {}).get("type")) == "kubernetes.io/dockercfg"
     key, hosts = (".dockercfg", "keys[]") if legacy else (".dockerconfigjson", ".auths | keys[]")
+    named = operands(found.name)
     return Step(
         f"Check that {found.name} holds credentials for {ref.registry} (the host must match) and that they are still valid; this prints only the hosts.",
-        f"kubectl -n {quote(namespace)} get secret {quote(found.name)} -o jsonpath='{{.data.\\{key}}}' | base64 -d | jq -r '{hosts}'",
+        named and f"kubectl -n {quote(namespace)} get secret -o jsonpath='{{.data.\\{key}}}' {named} | base64 -d | jq -r '{hosts}'",
     )
 
 

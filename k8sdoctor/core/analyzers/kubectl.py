@@ -1,5 +1,10 @@
 """kubectl commands for remediation steps: which object to change (the workload a user manages, else
-the pod) and patches of its pod template, shell-quoted so a command can be copied as it is."""
+the pod) and patches of its pod template, shell-quoted so a command can be copied as it is.
+
+Names in commands come from the cluster, often from free text (an event message). A value that
+starts with `-` would be read as an option (`--server=https://evil.example` sends the bearer token
+elsewhere), so such a value never goes into a command: the step is offered without one. Where kubectl
+takes it, `--` ends the options before names (`operands`)."""
 
 from __future__ import annotations
 
@@ -22,6 +27,19 @@ TEMPLATE_SPEC = {
 
 def quote(word: str) -> str:
     return shlex.quote(word)
+
+
+def is_option_like(value: str) -> bool:
+    """Whether a program would read `value` as an option rather than as a name."""
+    return value.startswith("-")
+
+
+def operands(*values: str) -> str | None:
+    """ "-- NAME..." (each quoted) to end a command's options; None when a value would read as an option,
+    and then no command is suggested at all."""
+    if any(is_option_like(v) for v in values):
+        return None
+    return " ".join(["--", *(quote(v) for v in values)])
 
 
 def to_json(value: object) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
-from k8sdoctor.core.analyzers.kubectl import quote, target_of, to_json
+from k8sdoctor.core.analyzers.kubectl import is_option_like, operands, quote, target_of, to_json
 from k8sdoctor.core.analyzers.object_names import lookup
 from k8sdoctor.core.analyzers.pod_refs import ObjectRef, object_refs
 from k8sdoctor.core.facts import PodFacts
@@ -76,11 +76,12 @@ def explain_missing_object(finding: Finding, facts: PodFacts, inventory: Invento
         add_evidence(
             finding, source, f"{kind} {name} exists now: it was created after the error, and the kubelet picks it up on its next retry"
         )
+        pod = operands(facts.name)
         if facts.workload is not None:
             steps.append(
                 Step(
                     "To retry at once, delete the pod; its controller creates a new one.",
-                    f"kubectl -n {quote(facts.namespace)} delete pod {quote(facts.name)}",
+                    pod and f"kubectl -n {quote(facts.namespace)} delete pod {pod}",
                 )
             )
         lead_with(finding, steps)
@@ -94,7 +95,8 @@ def explain_missing_object(finding: Finding, facts: PodFacts, inventory: Invento
         keys = sorted({r.key for r in refs if r.key})
         literals = " ".join(f"--from-literal={quote(k + '=...')}" for k in keys) or "--from-literal=KEY=..."
         what = "secret generic" if kind == "Secret" else "configmap"
-        command = f"kubectl -n {quote(facts.namespace)} create {what} {quote(name)} {literals}"
+        # `kubectl create` reads no name after `--`: a name that reads as an option gets no command.
+        command = None if is_option_like(name) else f"kubectl -n {quote(facts.namespace)} create {what} {quote(name)} {literals}"
         steps.append(
             Step(f"Or create {kind} {name} with the keys the pod reads ({', '.join(keys) or 'see the references above'}).", command)
         )
@@ -127,7 +129,8 @@ def explain_missing_key(finding: Finding, facts: PodFacts, inventory: Inventory)
     keys = object_keys(kind, obj)
     if keys is None:
         add_evidence(finding, source, "its key names were not read (listed by name only)")
-        finding.wants.append((kind, namespace, name))
+        if _referenced(facts, kind, namespace, name):
+            finding.wants.append((kind, namespace, name))
         return
     similar = close_matches(key, keys, cutoff=60)
     listing = ", ".join(keys) if keys else "none (it is empty)"
@@ -138,6 +141,13 @@ def explain_missing_key(finding: Finding, facts: PodFacts, inventory: Inventory)
     refs = [r for r in object_refs(as_dict(facts.raw.get("spec")), kind) if r.name == name and r.key == key and r.key_path]
     command = target_of(facts).json_patch_pod_spec(_rename_ops(refs, lambda r: r.key_path, key, similar[0])) if refs else None
     lead_with(finding, [Step(f"Read the existing key {similar[0]} instead of {key}.", command)])
+
+
+def _referenced(facts: PodFacts, kind: str, namespace: str, name: str) -> bool:
+    """Whether the pod's own spec reads this object, in the pod's own namespace. Only then may its key
+    names be read: the message naming it is free text (an Event anyone may create could name
+    `victim/topsecret`), and reading another namespace's Secret would use the operator's rights."""
+    return namespace == facts.namespace and any(r.name == name for r in object_refs(as_dict(facts.raw.get("spec")), kind))
 
 
 # ---- command not found --------------------------------------------------------------------------
@@ -174,12 +184,13 @@ def explain_command(finding: Finding, facts: PodFacts) -> None:
             finding, f"{container.spec_path}.image", f"{container.image} has no shell: use an ephemeral debug container to look inside"
         )
     image = quote(container.image)
+    inspect = f"docker pull {image} && docker image inspect {image} --format '{{{{json .Config.Entrypoint}}}} {{{{json .Config.Cmd}}}}'"
     lead_with(
         finding,
         [
             Step(
                 "Compare with the image's own ENTRYPOINT and CMD (what runs when command and args are not set).",
-                f"docker pull {image} && docker image inspect {image} --format '{{{{json .Config.Entrypoint}}}} {{{{json .Config.Cmd}}}}'",
+                None if is_option_like(container.image) else inspect,
             )
         ],
     )

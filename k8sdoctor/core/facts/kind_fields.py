@@ -11,7 +11,9 @@ from typing import Any
 
 from k8sdoctor.core.facts.objects import ObjectFacts
 
-Values = list[tuple[Any, "str | None"]]
+#: (value, where) or (value, where, quoted text): `where` names the field quoted as evidence (None for a
+#: value k8sdoctor derived); a third item quotes another text (a scheduler verdict for its reason kinds).
+Values = list[tuple[Any, ...]]
 KindGetter = Callable[[ObjectFacts], Values]
 
 #: KIND_FIELDS[kind][field name] = getter

@@ -51,21 +51,29 @@ class ContainerFact:
     logs: list[str] = field(default_factory=list)
     logs_previous: bool = False
     logs_known: bool = False  # False when the source had no logs for it (not fetched, or forbidden)
+    status_path: str = ""  # `status.containerStatuses[web]`: where evidence from its status is cited
+    spec_path: str = ""  # `spec.initContainers[migrate]`: where evidence from its spec is cited
 
-    @property
-    def status_path(self) -> str:
-        """`status.containerStatuses[web]`: where evidence from its status is cited."""
-        return f"status.{status_list(self.kind)}[{self.name}]"
-
-    @property
-    def spec_path(self) -> str:
-        """`spec.initContainers[migrate]`: where evidence from its spec is cited."""
-        return f"spec.{spec_list(self.kind)}[{self.name}]"
+    def __post_init__(self) -> None:
+        self.status_path = f"status.{status_list(self.kind)}[{self.name}]"
+        self.spec_path = f"spec.{spec_list(self.kind)}[{self.name}]"
 
     @property
     def exit_code(self) -> int | None:
         """The current termination's exit code, else the last one's."""
         return self.terminated_exit_code if self.terminated_exit_code is not None else self.last_exit_code
+
+    def will_restart(self, pod_phase: str, restart_policy: str) -> bool:
+        """Whether the kubelet will run this container again: not once the pod has failed or succeeded,
+        nor a terminated container under restartPolicy Never (or OnFailure after exit 0). A native
+        sidecar always restarts."""
+        if pod_phase in ("Failed", "Succeeded"):
+            return False
+        if self.state != "terminated" or self.kind == "sidecar":
+            return True
+        if restart_policy == "Never":
+            return False
+        return not (restart_policy == "OnFailure" and self.terminated_exit_code == 0)
 
 
 def _container_fact(spec: dict, status: dict, kind: str, index: int) -> ContainerFact:
@@ -137,6 +145,8 @@ class PodFacts:
     node: dict | None = None
     pvcs: list[dict] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
+    #: Values derived once per facts (the scheduler verdict and its reasons).
+    memo: dict = field(default_factory=dict)
 
     @property
     def scheduled(self) -> bool:
@@ -146,14 +156,32 @@ class PodFacts:
         return any(c.status for c in self.containers)
 
     @property
-    def age_seconds(self) -> float:
-        if self.created is None:
-            return float("inf")
-        return (self.now - self.created).total_seconds()
+    def age_seconds(self) -> float | None:
+        """Seconds since the pod was created (else started, else first seen in an event); None when
+        nothing says: an unknown age is unknown, not old."""
+        since = self.created or parse_time(as_dict(self.raw.get("status")).get("startTime"))
+        if since is None:
+            seen = [t for e in self.events for t in (e.first, e.last) if t is not None]
+            since = min(seen, default=None)
+        return None if since is None else (self.now - since).total_seconds()
 
     def scheduling_message(self) -> tuple[str, str] | None:
         """The freshest scheduler verdict and where it was read: the PodScheduled condition's message,
         else the newest FailedScheduling (or scheduler-shaped) event. Older verdicts are stale."""
+        if "scheduling_message" not in self.memo:
+            self.memo["scheduling_message"] = self._scheduling_message()
+        return self.memo["scheduling_message"]
+
+    def scheduler_reasons(self) -> list[str]:
+        """The kinds of reasons the freshest verdict gives (see core/kube/scheduler_message.py)."""
+        if "scheduler_reasons" not in self.memo:
+            from k8sdoctor.core.kube.scheduler_message import reason_kinds  # only for pods the scheduler left
+
+            found = self.scheduling_message()
+            self.memo["scheduler_reasons"] = reason_kinds(found[0]) if found else []
+        return self.memo["scheduler_reasons"]
+
+    def _scheduling_message(self) -> tuple[str, str] | None:
         cond = self.conditions.get("PodScheduled") or {}
         msg = cond.get("message")
         if cond.get("status") != "True" and isinstance(msg, str) and msg:
@@ -188,6 +216,14 @@ def _containers(spec: dict, status: dict) -> list[ContainerFact]:
     return out
 
 
+def _says_more(cond: dict, other: dict) -> bool:
+    """Of two conditions of one type (malformed, but seen), the one that explains: Unschedulable, else
+    one with a message; else the later one."""
+    rank = (cond.get("reason") == "Unschedulable", bool(cond.get("message")))
+    other_rank = (other.get("reason") == "Unschedulable", bool(other.get("message")))
+    return rank >= other_rank
+
+
 def build_pod_facts(inventory: Inventory, pod: dict, now: datetime) -> PodFacts:
     """Normalize a pod and join what the inventory knows about it (events, node, PVCs, logs)."""
     meta = as_dict(pod.get("metadata"))
@@ -212,10 +248,12 @@ def build_pod_facts(inventory: Inventory, pod: dict, now: datetime) -> PodFacts:
         if claim:
             pvc = inventory.get("PersistentVolumeClaim", namespace, as_str(claim))
             pvcs.append(pvc if pvc is not None else {"metadata": {"name": claim, "namespace": namespace}, "missing": True})
-    conditions = {}
+    conditions: dict[str, dict] = {}
     for cond in as_list(status.get("conditions")):
         if isinstance(cond, dict) and cond.get("type"):
-            conditions[as_str(cond["type"])] = cond
+            ctype = as_str(cond["type"])
+            if ctype not in conditions or _says_more(cond, conditions[ctype]):
+                conditions[ctype] = cond
     return PodFacts(
         namespace=namespace,
         name=name,

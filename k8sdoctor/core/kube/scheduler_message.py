@@ -6,6 +6,10 @@ following predicates:: Insufficient cpu (9), ..." form, legacy predicate names, 
 available: ...", the `preemption:` part (parsed on its own, never added to the main counts), the DRA
 "no new claims to deallocate" insertion, the double period, the 1.34+ "untolerated taint(s)", and
 Volcano's "0/N nodes are unavailable: 1 plugin X predicates failed ...".
+
+Event messages are tenant-controlled, so parsing is linear in the message's length and looks at no more
+than `MAX_MESSAGE` characters of it: no pattern here can start inside a run of digits or spaces and
+rescan it from every position (64,000 digits once took 36 s).
 """
 
 from __future__ import annotations
@@ -14,18 +18,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-_AVAILABLE = re.compile(r"(\d+)/(\d+) nodes are (?:available|unavailable):\s*(.*)", re.S)
+MAX_MESSAGE = 16384
+#: The count cannot start inside a number (the lookbehind), so a long run of digits is scanned once.
+_AVAILABLE = re.compile(r"(?<!\d)(\d+)/(\d+) nodes are (?:available|unavailable):\s*(.*)", re.S)
 _LEGACY_FIT = re.compile(r"failed to fit in any node\s*(.*)", re.S)
-_LEGACY_NODE = re.compile(r"fit failure on node \(([^)]*)\):\s*(.*?)\s*(?=fit failure on node \(|$)", re.S)
+_LEGACY_NODE_START = "fit failure on node ("
+_LEGACY_NODE = re.compile(r"([^)]*)\):\s*(.*)", re.S)
 _PREDICATES = re.compile(r"No nodes are available that match all of the (?:following )?predicates:+\s*(.*)", re.S)
-_PREDICATE_ITEM = re.compile(r"^(.*?)\s*\((\d+)\)$")
-_PREEMPTION = re.compile(r"[.,]?\s*preemption:\s*")
-_DRA_NOTE = re.compile(r"\.?\s*(no new claims to deallocate)\s*$")
+_PREDICATE_ITEM = re.compile(r"(.*)\((\d+)\)$", re.S)
+_PREEMPTION = "preemption:"
+_DRA_NOTE = "no new claims to deallocate"
 _ITEM_SPLIT = re.compile(r",\s+(?=\d+ )")
 _COUNTED = re.compile(r"^(\d+)\s+(.*)$", re.S)
 _VOLCANO_PLUGIN = re.compile(r"^plugin \S+ predicates failed\s+")
 _NO_NODES = re.compile(r"no nodes available to schedule pods", re.I)
-_TAINT = re.compile(r"taint \{(?P<key>[^:}]*):\s?(?P<value>[^}]*)\}")
+_TAINT = re.compile(r"taint \{(?P<key>[^:{}]*):\s?(?P<value>[^{}]*)\}")
 
 #: (kind, pattern) in the order they are tried; the first match names the reason's kind.
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -52,7 +59,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("volume-node-affinity-conflict", re.compile(r"volume node affinity conflict|NoVolumeZoneConflict|VolumeNodeAffinityConflict", re.I)),
-    ("volume-limit", re.compile(r"max volume count|Max\w*VolumeCount", re.I)),
+    ("volume-limit", re.compile(r"max volume count|Max\w{0,24}VolumeCount", re.I)),
     ("unschedulable-nodes", re.compile(r"were unschedulable|NodeUnschedulable", re.I)),
     ("host-port-conflict", re.compile(r"free ports|PodFitsHostPorts", re.I)),
     ("preemption-not-helpful", re.compile(r"Preemption is not helpful", re.I)),
@@ -132,9 +139,20 @@ class SchedulerVerdict:
         return body
 
 
+def reason_kinds(message: str) -> list[str]:
+    """The kinds of reasons a scheduler verdict gives (`no-nodes` when there is no node at all), the
+    `preemption:` part left out: what the Pending playbook's causes match."""
+    verdict = parse_scheduler_message(message)
+    if verdict is None:
+        return []
+    if verdict.total == 0:
+        return ["no-nodes"]
+    return list(dict.fromkeys(r.kind for r in verdict.reasons))
+
+
 def classify(text: str) -> tuple[str, str]:
     """(kind, detail) of one reason's text."""
-    text = _VOLCANO_PLUGIN.sub("", text)
+    text = _VOLCANO_PLUGIN.sub("", text[:MAX_MESSAGE])
     for kind, pattern in _KINDS:
         if pattern.search(text):
             return kind, _detail(kind, text)
@@ -175,6 +193,38 @@ def _counted_items(body: str) -> list[Reason]:
     return out
 
 
+def _split_preemption(body: str) -> tuple[str, str | None]:
+    """(the main part, the part after "preemption:" or None), as `[.,]?\\s*preemption:\\s*` splits it."""
+    at = body.find(_PREEMPTION)
+    if at < 0:
+        return body, None
+    start = len(body[:at].rstrip())
+    if start and body[start - 1] in ".,":
+        start -= 1
+    return body[:start], body[at + len(_PREEMPTION) :].lstrip()
+
+
+def _split_dra_note(body: str) -> tuple[str, str | None]:
+    """(the main part, the DRA note) when the body ends with `[.]? no new claims to deallocate`."""
+    stripped = body.rstrip()
+    if not stripped.endswith(_DRA_NOTE):
+        return body, None
+    start = len(stripped[: -len(_DRA_NOTE)].rstrip())
+    if start and body[start - 1] == ".":
+        start -= 1
+    return body[:start], _DRA_NOTE
+
+
+def _legacy_nodes(text: str) -> list[tuple[str, str]]:
+    """(node, reasons) of each "fit failure on node (NODE): reasons" in a k8s ≤1.4 message."""
+    out = []
+    for piece in text.split(_LEGACY_NODE_START)[1:]:
+        m = _LEGACY_NODE.match(piece)
+        if m:
+            out.append((m.group(1), m.group(2).strip()))
+    return out
+
+
 def _preemption(text: str) -> SchedulerVerdict:
     m = _AVAILABLE.search(text)
     if m:
@@ -186,28 +236,24 @@ def parse_scheduler_message(message: str) -> SchedulerVerdict | None:
     """Parse a FailedScheduling message (or PodScheduled condition message); None if it is not one."""
     if not isinstance(message, str) or not message:
         return None
+    message = message[:MAX_MESSAGE]
     m = _AVAILABLE.search(message)
     if m:
-        body, preemption = m.group(3), None
-        split = _PREEMPTION.search(body)
-        if split:
-            body, preemption = body[: split.start()], _preemption(body[split.end() :])
-        notes = []
-        dra = _DRA_NOTE.search(body)
-        if dra:
-            notes.append(dra.group(1))
-            body = body[: dra.start()]
+        body, after = _split_preemption(m.group(3))
+        preemption = _preemption(after) if after is not None else None
+        body, dra = _split_dra_note(body)
+        notes = [dra] if dra else []
         return SchedulerVerdict(int(m.group(2)), _counted_items(body), preemption, notes)
     m = _PREDICATES.search(message)
     if m:
         reasons = []
         for item in m.group(1).strip().rstrip(".").split(", "):
             counted = _PREDICATE_ITEM.match(item.strip())
-            reasons.append(_reason(int(counted.group(2)), counted.group(1)) if counted else _reason(None, item.strip()))
+            reasons.append(_reason(int(counted.group(2)), counted.group(1).rstrip()) if counted else _reason(None, item.strip()))
         return SchedulerVerdict(None, reasons)
     m = _LEGACY_FIT.search(message)
     if m:
-        per_node = _LEGACY_NODE.findall(m.group(1))
+        per_node = _legacy_nodes(m.group(1))
         counts: Counter[str] = Counter()
         for _node, reasons_text in per_node:
             for text in reasons_text.split(", "):

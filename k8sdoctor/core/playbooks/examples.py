@@ -124,7 +124,8 @@ class ExampleResult:
 
 
 def run_example(engine: Engine, playbook: Playbook, example: Example, now: datetime) -> ExampleResult:
-    kind = playbook.spec.subject
+    named = example.object.get("kind")
+    kind = named if isinstance(named, str) and named in playbook.spec.subjects else playbook.spec.subject
     inv, subject = example_inventory(example, now, kind)
     diagnosis: Diagnosis = engine.diagnose_object(inv, kind, subject, now)
     mine = [f for f in diagnosis.findings if f.playbook == playbook.id]
@@ -134,7 +135,13 @@ def run_example(engine: Engine, playbook: Playbook, example: Example, now: datet
     if want.cause is None:
         ok = not mine
         return ExampleResult(name, example.name, ok, f"expected nothing from {playbook.id}; got {got}")
-    candidates = [f for f in mine if f.cause == want.cause and (want.container is None or f.container == want.container)]
+    candidates = [
+        f
+        for f in mine
+        if f.cause == want.cause
+        and (want.container is None or f.container == want.container)
+        and (want.category is None or f.category == want.category)
+    ]
     problems = []
     if not candidates:
         order = [c.spec.id for c in playbook.causes]

@@ -22,28 +22,21 @@ from k8sdoctor.core.facts import (
     PodFacts,
     families,  # noqa: F401 - registers the families' fields
 )
-from k8sdoctor.core.facts.kind_fields import KIND_FIELDS, KindGetter
+from k8sdoctor.core.facts.kind_fields import KIND_FIELDS, KindGetter, Values
+from k8sdoctor.core.facts.kind_fields import one as _one
 from k8sdoctor.core.facts.objects import current_replicasets
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.raw import as_dict, as_str, dig
-from k8sdoctor.core.kube.selectors import string_map
 from k8sdoctor.core.relations import claims_of, owned_pods, scale_target, services_selecting
 
 if TYPE_CHECKING:
     from k8sdoctor.core.playbooks.matching import MatchContext
 
-Values = list[tuple[Any, "str | None"]]
 Getter = Callable[["MatchContext"], Values]
 
 CONDITION_PARTS = ("status", "reason", "message")
 EVENT_FIELDS = ("type", "reason", "message", "count", "source", "age", "object")
 SPECIAL_FIELDS = ("event", "log", "message")
-
-
-def _one(value: Any, where: str | None) -> Values:
-    if value is None or value == "":
-        return []
-    return [(value, where)]
 
 
 def _pod(x: MatchContext) -> PodFacts:
@@ -66,12 +59,22 @@ def _scheduling_message(x: MatchContext) -> Values:
     return [found] if found is not None else []
 
 
+def _scheduler_reasons(x: MatchContext) -> Values:
+    """The kinds of reasons in the freshest scheduler verdict, each quoting the verdict."""
+    found = _pod(x).scheduling_message()
+    if found is None:
+        return []
+    message, where = found
+    return [(kind, where, message) for kind in _pod(x).scheduler_reasons()]
+
+
 def _running_for(c: ContainerFact, now: datetime) -> Values:
     return [((now - c.started_at).total_seconds(), None)] if c.started_at else []
 
 
 POD_FIELDS: dict[str, Getter] = {
     "pod.scheduling_message": _scheduling_message,
+    "pod.scheduler_reasons": _scheduler_reasons,
     "pod.phase": lambda x: _one(_pod(x).phase, None),
     "pod.reason": lambda x: _one(_pod(x).reason, "status.reason"),
     "pod.message": lambda x: _one(_pod(x).message, "status.message"),
@@ -94,6 +97,7 @@ CONTAINER_FIELDS: dict[str, Getter] = {
     "container.kind": lambda x: _one(_c(x).kind, None),
     "container.image": lambda x: _one(_c(x).image, f"{_c(x).spec_path}.image"),
     "container.state": lambda x: _one(_c(x).state, None),
+    "container.reported": lambda x: [(bool(_c(x).status), None)],
     "container.waiting.reason": lambda x: _one(_c(x).waiting_reason, f"{_c(x).status_path}.state.waiting.reason"),
     "container.waiting.message": lambda x: _one(_c(x).waiting_message, f"{_c(x).status_path}.state.waiting.message"),
     "container.terminated.reason": lambda x: _one(_c(x).terminated_reason, f"{_c(x).status_path}.state.terminated.reason"),
@@ -113,6 +117,7 @@ CONTAINER_FIELDS: dict[str, Getter] = {
     "container.readiness_probe": lambda x: [(bool(_c(x).spec.get("readinessProbe")), None)],
     "container.startup_probe": lambda x: [(bool(_c(x).spec.get("startupProbe")), None)],
     "container.has_logs": lambda x: [(bool(_c(x).logs), None)],
+    "container.will_restart": lambda x: [(_c(x).will_restart(_pod(x).phase, _pod(x).restart_policy), None)],
 }
 
 OBJECT_FIELDS: dict[str, Getter] = {
@@ -205,6 +210,8 @@ Relation = tuple[str, Callable[[Subject, Inventory], list[dict]]]
 
 
 def _service_pods(facts: Subject, inv: Inventory) -> list[dict]:
+    from k8sdoctor.core.kube.selectors import string_map
+
     selector = string_map(dig(facts.raw, "spec", "selector"))
     return inv.pods_matching(facts.namespace, selector) if selector else []
 

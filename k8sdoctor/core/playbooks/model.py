@@ -1,7 +1,8 @@
 """Playbooks at run time: plain data compiled into match trees, ready for the engine.
 
-A playbook is one failure family (ImagePullBackOff, Pending, PodsNotCreated, ...) of one subject kind:
-what symptom makes it apply, and the causes that explain that symptom, each with its own match rules,
+A playbook is one failure family (ImagePullBackOff, Pending, PodsNotCreated, ...) of one subject kind,
+or of several kinds that fail the same way (`subject: [Deployment, StatefulSet, Job]`): what symptom
+makes it apply, and the causes that explain that symptom, each with its own match rules,
 explanation and remediation. Files are validated against the schema in `schema.py` (pydantic) when they
 are new or changed; this module works from the validated plain data, so it needs no pydantic. Match
 clauses and templates are compiled here, and every problem is reported as `field path: reason`.
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from k8sdoctor.core.playbooks.matching import LogTest, Node, RelatedTest, compile_clause
+from k8sdoctor.core.kube.kinds import is_namespaced
+from k8sdoctor.core.playbooks.matching import LogTest, Node, RelatedTest, compile_for
 from k8sdoctor.core.playbooks.predicates import TRUSTED, MatchSpecError
-from k8sdoctor.core.playbooks.templates import TemplateError, placeholders, standard_vars
+from k8sdoctor.core.playbooks.templates import TemplateError, always_vars, placeholders, required_placeholders, standard_vars
 
 
 class PlaybookSpecError(ValueError):
@@ -49,6 +51,7 @@ class Cause:
 @dataclass(frozen=True, slots=True)
 class Expectation:
     cause: str | None
+    category: str | None = None
     container: str | None = None
     severity: str | None = None
     evidence: str | None = None
@@ -79,7 +82,7 @@ class PlaybookInfo:
     id: str
     category: str
     title: str
-    subject: str  # the kind it diagnoses: Pod, Deployment, Service...
+    subject: str  # the kind it diagnoses (the first, when it diagnoses several): Pod, Deployment, Service...
     scope: str  # container or pod for Pod; object for every other kind
     severity: str
     priority: int
@@ -90,6 +93,18 @@ class PlaybookInfo:
     #: Logs the causes read: "" (none), "auto" (the previous run when the container restarted, else the
     #: current one), "previous", "current". Sources fetch them when a finding's symptom holds.
     logs: str = ""
+    #: Every kind it diagnoses (`subject` is the first).
+    subjects: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.subjects:
+            object.__setattr__(self, "subjects", (self.subject,))
+
+    @property
+    def subject_label(self) -> str:
+        """`Deployment`, or `Deployment+4` for a playbook of five kinds."""
+        extra = len(self.subjects) - 1
+        return f"{self.subject}+{extra}" if extra else self.subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +120,7 @@ class Playbook:
     spec: PlaybookInfo
     match: Node
     downgrade: tuple[tuple[Node, str], ...]
+    variants: tuple[tuple[Node, str], ...]  # (when, category)
     causes: tuple[CompiledCause, ...]
     fallback: CompiledCause
     path: str  # the file it came from ("<memory>" when compiled from data)
@@ -115,7 +131,9 @@ class Playbook:
         return self.spec.id
 
 
-def _check_templates(texts: list[tuple[str, str]], allowed: frozenset[str]) -> None:
+def _check_templates(texts: list[tuple[str, str]], allowed: frozenset[str], always: frozenset[str]) -> None:
+    """Every placeholder is a variable the target can have; in prose, one that may be missing is inside
+    `[[ ]]` (a command that lacks a value is left out of the finding instead)."""
     for where, text in texts:
         try:
             used = placeholders(text)
@@ -124,6 +142,12 @@ def _check_templates(texts: list[tuple[str, str]], allowed: frozenset[str]) -> N
         unknown = sorted(used - allowed)
         if unknown:
             raise PlaybookSpecError(where, f"unknown template variable {unknown[0]!r}; available: {', '.join(sorted(allowed))}")
+        maybe_missing = sorted(required_placeholders(text) - always)
+        if maybe_missing and not where.endswith(".command"):  # a command that lacks a value is not offered
+            raise PlaybookSpecError(
+                where,
+                f"{{{{{maybe_missing[0]}}}}} may have no value here; put it inside an optional segment: [[ ... {{{{{maybe_missing[0]}}}}} ... ]]",
+            )
 
 
 def _template_texts(prefix: str, spec: Cause) -> list[tuple[str, str]]:
@@ -163,14 +187,22 @@ def build_playbook(data: dict, path: str = "<memory>", builtin: bool = False, *,
         TRUSTED.reset(token)
 
 
-def _compile_causes(data: list[dict], subject: str, scope: str, prefix: str = "causes") -> tuple[CompiledCause, ...]:
-    return tuple(CompiledCause(_cause(c), compile_clause(c["match"], f"{prefix}[{i}].match", subject, scope)) for i, c in enumerate(data))
+def _compile_causes(data: list[dict], subjects: tuple[str, ...], scope: str, prefix: str = "causes") -> tuple[CompiledCause, ...]:
+    return tuple(CompiledCause(_cause(c), compile_for(c["match"], f"{prefix}[{i}].match", subjects, scope)) for i, c in enumerate(data))
 
 
-def _check_causes(causes: tuple[CompiledCause, ...], base: frozenset[str], prefix: str = "causes") -> None:
+def subjects_of(data: dict) -> tuple[str, ...]:
+    """The kinds a playbook's data names as its subject: one, a list, or Pod by default."""
+    subject = data.get("subject") or "Pod"
+    return tuple(subject) if isinstance(subject, list) else (subject,)
+
+
+def _check_causes(causes: tuple[CompiledCause, ...], family: Node, subject: str, scope: str, prefix: str = "causes") -> None:
+    base = standard_vars(subject, scope) | family.captures
+    always = always_vars(subject, scope, is_namespaced(subject)) | family.guaranteed
     for i, cause in enumerate(causes):
         assert cause.match is not None
-        _check_templates(_template_texts(f"{prefix}[{i}]", cause.spec), base | cause.match.captures)
+        _check_templates(_template_texts(f"{prefix}[{i}]", cause.spec), base | cause.match.captures, always | cause.match.guaranteed)
 
 
 def _logs_needed(declared: str | None, causes: tuple[CompiledCause, ...]) -> str:
@@ -180,15 +212,20 @@ def _logs_needed(declared: str | None, causes: tuple[CompiledCause, ...]) -> str
 
 
 def _build(data: dict, path: str, builtin: bool, trusted: bool) -> Playbook:
-    subject = data.get("subject") or "Pod"
+    subjects = subjects_of(data)
+    subject = subjects[0]
     scope = data.get("scope") or ("container" if subject == "Pod" else "object")
     try:
-        family = compile_clause(data["match"], "match", subject, scope)
+        family = compile_for(data["match"], "match", subjects, scope)
         downgrade = tuple(
-            (compile_clause(d["when"], f"downgrade[{i}].when", subject, scope), d["severity"])
+            (compile_for(d["when"], f"downgrade[{i}].when", subjects, scope), d["severity"])
             for i, d in enumerate(data.get("downgrade") or ())
         )
-        causes = _compile_causes(data["causes"], subject, scope)
+        variants = tuple(
+            (compile_for(v["when"], f"variants[{i}].when", subjects, scope), v["category"])
+            for i, v in enumerate(data.get("variants") or ())
+        )
+        causes = _compile_causes(data["causes"], subjects, scope)
     except MatchSpecError as exc:
         raise PlaybookSpecError(exc.path, exc.reason) from None
     info = PlaybookInfo(
@@ -204,13 +241,14 @@ def _build(data: dict, path: str, builtin: bool, trusted: bool) -> Playbook:
         description=data.get("description"),
         examples=tuple(Example(**ex, origin=data["id"]) for ex in data.get("examples") or ()),
         logs=_logs_needed(data.get("logs"), causes),
+        subjects=subjects,
     )
     fallback = CompiledCause(_cause(data["fallback"]), None)
     if not trusted:
-        base = standard_vars(subject, scope) | family.captures
-        _check_causes(causes, base)
-        _check_templates(_template_texts("fallback", fallback.spec), base)
-    return Playbook(info, family, downgrade, causes, fallback, path, builtin)
+        _check_causes(causes, family, subject, scope)
+        always = always_vars(subject, scope, is_namespaced(subject)) | family.guaranteed
+        _check_templates(_template_texts("fallback", fallback.spec), standard_vars(subject, scope) | family.captures, always)
+    return Playbook(info, family, downgrade, variants, causes, fallback, path, builtin)
 
 
 def extend_playbook(base: Playbook, data: dict, path: str = "<memory>", *, trusted: bool = False) -> Playbook:
@@ -220,11 +258,11 @@ def extend_playbook(base: Playbook, data: dict, path: str = "<memory>", *, trust
     token = TRUSTED.set(trusted)
     try:
         try:
-            added = _compile_causes(data["causes"], base.spec.subject, base.spec.scope)
+            added = _compile_causes(data["causes"], base.spec.subjects, base.spec.scope)
         except MatchSpecError as exc:
             raise PlaybookSpecError(exc.path, exc.reason) from None
         if not trusted:
-            _check_causes(added, standard_vars(base.spec.subject, base.spec.scope) | base.match.captures)
+            _check_causes(added, base.match, base.spec.subject, base.spec.scope)
     finally:
         TRUSTED.reset(token)
     taken = {c.spec.id for c in base.causes} | {base.fallback.spec.id}

@@ -7,12 +7,11 @@ the regex captures (maybe none) when it holds, None when it does not.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
-from k8sdoctor.core.playbooks.regex_safety import UnsafeRegex, bounded, compile_safe
+from k8sdoctor.core.playbooks.regex_safety import UnsafeRegex, bounded, compile_linear, compile_safe
 
 #: Set while compiling playbooks that were validated before (the cache): their regexes are known to be
 #: safe, so they are compiled when first used, and capture names are not collected for template checks.
@@ -35,11 +34,11 @@ class _LazyPattern:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self._compiled: re.Pattern[str] | None = None
+        self._compiled: Any = None
 
-    def search(self, text: str) -> re.Match[str] | None:
+    def search(self, text: str) -> Any:
         if self._compiled is None:
-            self._compiled = re.compile(self.source)
+            self._compiled = compile_linear(self.source)  # linear-time (RE2): see regex_safety
         return self._compiled.search(text)
 
 
@@ -65,11 +64,16 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def compile_predicate(spec: Any, path: str) -> Predicate:
-    if isinstance(spec, (str, int, float, bool)):
+    if isinstance(spec, str):  # the common case, kept cheap: a value equal as text (never a boolean)
+        return lambda v: {} if v == spec or (not isinstance(v, (str, bool)) and str(v) == spec) else None
+    if isinstance(spec, (int, float, bool)):
         return lambda v: {} if _same(v, spec) else None
     if isinstance(spec, list):
         if not all(isinstance(s, (str, int, float, bool)) for s in spec):
             raise MatchSpecError(path, "a list predicate may hold only plain values")
+        if all(isinstance(s, str) for s in spec):  # the common case, kept cheap
+            words = frozenset(spec)
+            return lambda v: {} if (v in words if isinstance(v, str) else not isinstance(v, bool) and str(v) in words) else None
         items = list(spec)
         return lambda v: {} if any(_same(v, s) for s in items) else None
     if not isinstance(spec, dict) or not spec:

@@ -57,8 +57,17 @@ class DowngradeSpec(_Strict):
     severity: Severity
 
 
+class VariantSpec(_Strict):
+    """When `when` holds for a target, its findings belong to another category (a container that ran to
+    failure and will not restart is Failed, not CrashLoopBackOff); causes and analysis stay the same."""
+
+    when: Any
+    category: str = Field(min_length=1)
+
+
 class ExampleExpectation(_Strict):
     cause: str | None = Field(description="Expected cause id, or null for 'no finding from this playbook'.")
+    category: str | None = Field(None, description="Expected category (for playbooks with variants).")
     container: str | None = None
     severity: Severity | None = None
     evidence: str | None = Field(None, description="A substring the evidence must contain.")
@@ -87,7 +96,9 @@ class PlaybookSpec(_Strict):
         None, pattern=ID_PATTERN, description="Add these causes to the family with this id instead of defining a family."
     )
     position: Literal["first", "last"] = Field("first", description="With extends: try the added causes before or after the family's.")
-    subject: Subject = Field("Pod", description="The kind this playbook diagnoses.")
+    subject: Subject | list[Subject] = Field(
+        "Pod", description="The kind this playbook diagnoses, or the kinds (a list) that fail the same way; Pod only alone."
+    )
     category: str | None = Field(None, min_length=1, description="Failure family shown to users, e.g. ImagePullBackOff.")
     title: str | None = Field(None, min_length=1)
     description: str | None = None
@@ -103,6 +114,7 @@ class PlaybookSpec(_Strict):
     )
     match: Any = Field(None, description="The symptom: when this family applies.")
     downgrade: list[DowngradeSpec] = Field(default_factory=list, description="First matching rule sets the severity.")
+    variants: list[VariantSpec] = Field(default_factory=list, description="First matching rule sets the category.")
     causes: list[CauseSpec] = Field(min_length=1)
     fallback: FallbackSpec | None = None
     examples: list[ExampleSpec] = Field(default_factory=list)
@@ -111,18 +123,22 @@ class PlaybookSpec(_Strict):
     def _complete(self) -> PlaybookSpec:
         if self.extends:
             extra = [name for name in ("category", "title", "match", "fallback", "scope", "description") if getattr(self, name) is not None]
-            if extra or self.downgrade:
-                raise ValueError(
-                    f"a playbook that extends {self.extends} gives only causes and examples, not {(extra or ['downgrade'])[0]}"
-                )
+            if extra or self.downgrade or self.variants:
+                more = extra or (["downgrade"] if self.downgrade else ["variants"])
+                raise ValueError(f"a playbook that extends {self.extends} gives only causes and examples, not {more[0]}")
             return self
         missing = [name for name in ("category", "title", "match", "fallback") if getattr(self, name) is None]
         if missing:
             raise ValueError(f"missing {missing[0]} (required unless the playbook extends another)")
-        if self.subject == "Pod" and self.scope == "object":
+        kinds = self.subject if isinstance(self.subject, list) else [self.subject]
+        if not kinds or len(set(kinds)) != len(kinds):
+            raise ValueError("subject: a list of kinds must name each kind once")
+        if "Pod" in kinds and len(kinds) > 1:
+            raise ValueError("subject: Pod is diagnosed by its own playbooks; list only other kinds")
+        if kinds == ["Pod"] and self.scope == "object":
             raise ValueError("scope: object is for subjects other than Pod; use container or pod")
-        if self.subject != "Pod" and self.scope not in (None, "object"):
-            raise ValueError(f"scope {self.scope} is for subject Pod; a {self.subject} playbook looks at the object")
+        if kinds != ["Pod"] and self.scope not in (None, "object"):
+            raise ValueError(f"scope {self.scope} is for subject Pod; a {kinds[0]} playbook looks at the object")
         return self
 
     @field_validator("causes")
