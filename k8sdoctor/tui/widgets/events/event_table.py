@@ -19,8 +19,8 @@ COLUMNS = (
     Column("last", "LAST SEEN", min_width=5, max_width=9, shrink=4),
     Column("namespace", "NAMESPACE", min_width=6, max_width=20, shrink=2, cut="middle"),
     Column("type", "TYPE", min_width=7, max_width=7, shrink=4),
-    Column("reason", "REASON", min_width=8, max_width=24, shrink=1),
-    Column("object", "OBJECT", min_width=20, max_width=48, shrink=1, cut="middle"),
+    Column("reason", "REASON", min_width=8, max_width=20, shrink=1),
+    Column("object", "OBJECT", min_width=20, max_width=40, shrink=1, cut="middle"),
     Column("message", "MESSAGE", min_width=30, flex=True, shrink=3, squeeze=3),
 )
 
