@@ -228,13 +228,15 @@ class Printer:
         self.console.print(Padding(grid, (0, 0, 0, indent)))
 
     def quote(self, text: str, style: str, indent: int) -> None:
-        """Quoted cluster text, verbatim: each line, and each line it wraps into, behind a "│ " (so the
-        quote stands apart from its source with a pipe or NO_COLOR too)."""
+        """Quoted cluster text, verbatim, each line behind a "│ " (so the quote stands apart from its
+        source with a pipe or NO_COLOR too). Piped (a ticket, a CI log), a line is never wrapped: it
+        stays whole and greppable; on a terminal it wraps, and each line it wraps into keeps the bar."""
         from rich.text import Text
 
         width = max(self.console.width - indent - 2, 20)
         for line in printable(text).split("\n"):
-            for part in Text(line).wrap(self.console, width, overflow="fold") or [Text("")]:
+            parts = Text(line).wrap(self.console, width, overflow="fold") if self.console.is_terminal else [Text(line)]
+            for part in parts or [Text("")]:
                 row = Text(" " * indent)
                 row.append("│ ", style=style)
                 row.append_text(part)

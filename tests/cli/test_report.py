@@ -49,21 +49,34 @@ def test_every_command_is_whole_on_its_line_at_any_width(demo_results, width):
         assert command in shown, command
 
 
-def test_quotes_are_verbatim_behind_a_bar_and_apart_from_their_source(demo_results):
+def test_piped_quotes_are_whole_verbatim_lines_behind_a_bar(demo_results):
     report = text_report(demo_results, 80)
-    lines = report.splitlines()
-    quoted = [line.strip()[2:] for line in lines if line.strip().startswith("│ ")]
-    assert quoted
-    # a long quote keeps its bar on every line it wraps into, and nothing else is in between
+    quoted = [line.strip()[2:] for line in report.splitlines() if line.strip().startswith("│ ")]
+    texts = [line for r in demo_results for f in r.findings for e in f.evidence for line in e.text.split("\n")]
+    assert any(len(t) > 80 for t in texts)
+    for text in texts:
+        assert text.strip() in [q.strip() for q in quoted], text  # whole, greppable, as the cluster said it
+    assert "\x1b" not in report  # a pipe: no colour at all, the bar does the separating
+
+
+def test_on_a_terminal_a_long_quote_wraps_and_keeps_its_bar(demo_results, monkeypatch):
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = Tty()
+    render_text(demo_results, group_by_workload(demo_results, {}), [], show_healthy=False, single=False, stream=out)
     event = next(e.text for r in demo_results for f in r.findings for e in f.evidence if len(e.text) > 200 and "\n" not in e.text)
+    quoted = [line.strip()[2:] for line in out.getvalue().splitlines() if line.strip().startswith("│ ")]
     start = next(i for i, line in enumerate(quoted) if event.startswith(line))
     joined = ""
     for line in quoted[start:]:
         joined = f"{joined} {line}".strip() if joined else line
         if len(joined) >= len(event):
             break
-    assert joined.split() == event.split()
-    assert "\x1b" not in report  # a pipe: no colour at all, the bar does the separating
+    assert joined.split() == event.split()  # every wrapped line of it had its bar
 
 
 def test_markdown_code_blocks_stay_inside_their_list_item(demo_results):
