@@ -14,6 +14,7 @@ import sys
 from typing import NoReturn
 
 from k8sdoctor import __version__
+from k8sdoctor.cli.actions_args import add_action_parsers
 
 FORMATS = ("text", "json", "yaml", "markdown")
 EXIT_CODES = (
@@ -124,36 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("paths", nargs="*", metavar="PATH")
     pbsub.add_parser("schema", help="print the playbook JSON Schema", parents=[playbook_dirs])
 
-    describe = sub.add_parser("describe", help="everything kubectl describe pod shows, findings highlighted", parents=[common])
-    describe.add_argument("kind", choices=["pod"], metavar="pod")
-    describe.add_argument("name", metavar="NAME")
-
-    logs = sub.add_parser("logs", help="a pod's logs: the failing container by default, --previous for the last run", parents=[common])
-    logs.add_argument("kind", choices=["pod"], metavar="pod")
-    logs.add_argument("name", metavar="NAME")
-    logs.add_argument(
-        "-c",
-        "--container",
-        metavar="C",
-        help="container (default: the failing one, then kubectl.kubernetes.io/default-container, then the first)",
-    )
-    logs.add_argument("-p", "--previous", action="store_true", help="logs of the previous (crashed) run")
-    logs.add_argument("-f", "--follow", action="store_true", help="stream new lines")
-    logs.add_argument("--tail", type=int, default=200, metavar="N", help="last N lines (default 200; -1 for all)")
-    logs.add_argument("--timestamps", action="store_true", help="prefix each line with its timestamp")
-
-    debug = sub.add_parser("debug", help="attach an ephemeral debug container to a pod (asks first)", parents=[common])
-    debug.add_argument("kind", choices=["pod"], metavar="pod")
-    debug.add_argument("name", metavar="NAME")
-    debug.add_argument("--image", metavar="IMG", help="debug image (default: a small toolbox image)")
-    debug.add_argument("--target", metavar="C", help="container whose process namespace to share (default: the failing one)")
-    debug.add_argument(
-        "--profile",
-        choices=["general", "baseline", "restricted", "netadmin", "sysadmin"],
-        help="security profile (default: chosen from the namespace's Pod Security level)",
-    )
-    debug.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
-    debug.add_argument("--no-attach", action="store_true", help="create the container, print the attach command, exit 0")
+    add_action_parsers(sub, common)
 
     _add_integrations(sub, common)
 

@@ -5,8 +5,11 @@ Job, a completed one, a CronJob on time, a CronJob suspended on purpose) raise n
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from k8sdoctor.core.kube.timeutil import format_time, utcnow
 from tests.analyzers.builders import corpus_message
 from tests.analyzers_live.objects import evidence, finding
 from tests.analyzers_live.workloads import (
@@ -122,9 +125,14 @@ def cronjobs() -> list[dict]:
     tmpl = template("report", c, restartPolicy="OnFailure")
     # https://github.com/kubernetes/kubernetes/issues/92245 (the Failed condition of the newest run)
     backoff = failed_condition("k8s-92245-job-backoff-limit-exit-1", "https://github.com/kubernetes/kubernetes/issues/92245")
+    fired = (utcnow() - timedelta(hours=20)).replace(second=0, microsecond=0)
+    daily = f"{fired.minute} {fired.hour} * * *"
     objects = [
         namespace(ns),
-        cronjob(ns, "nightly-report", "0 2 * * *", tmpl, status={"lastScheduleTime": "-20h"}, failedJobsHistoryLimit=1, created="-40h"),
+        # daily, last fired 20 hours ago (the time of day follows the clock, so the next run is always 4 hours away)
+        cronjob(
+            ns, "nightly-report", daily, tmpl, status={"lastScheduleTime": format_time(fired)}, failedJobsHistoryLimit=1, created="-40h"
+        ),
         job(ns, "nightly-report-29012340", tmpl, status={"failed": 1, "conditions": [backoff]}, owner="nightly-report", created="-44h"),
         job(ns, "nightly-report-29013780", tmpl, status={"failed": 1, "conditions": [backoff]}, owner="nightly-report", created="-20h"),
     ]

@@ -22,10 +22,19 @@ from k8sdoctor.core.evidence_plan import (
     needs_namespace_pods,
     needs_object_names,
 )
-from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory
+from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory, mirror_uid
 from k8sdoctor.errors import ClusterError, NotFoundError
 
 log = logging.getLogger("k8sdoctor.fetch")
+
+
+def _events_selector(pod: dict, namespace: str, name: str) -> str:
+    """The field selector for a pod's events: by name and uid; by name alone for a static pod, whose
+    kubelet events carry its config hash instead of its uid."""
+    uid = (pod.get("metadata") or {}).get("uid")
+    exact = f",involvedObject.uid={uid}" if uid and not mirror_uid(pod) else ""
+    return f"involvedObject.name={name},involvedObject.namespace={namespace}{exact}"
+
 
 MAX_LOG_FETCHES = 200  # per scan; the rest are noted
 WORKERS = 16
@@ -203,8 +212,7 @@ class LiveFetcher:
         except NotFoundError:
             raise NotFoundError(f'pod "{name}" not found in namespace "{namespace}"', self.pod_names(namespace)) from None
         inv.put_pod(pod)
-        uid = (pod.get("metadata") or {}).get("uid")
-        selector = f"involvedObject.name={name},involvedObject.namespace={namespace}" + (f",involvedObject.uid={uid}" if uid else "")
+        selector = _events_selector(pod, namespace, name)
         tasks: list[Callable[[], None]] = []
         if "Event" not in watched:
             tasks.append(
@@ -228,8 +236,7 @@ class LiveFetcher:
         except NotFoundError:
             raise NotFoundError(f'pod "{name}" not found in namespace "{namespace}"') from None
         inv.put_pod(pod)
-        uid = (pod.get("metadata") or {}).get("uid")
-        selector = f"involvedObject.name={name},involvedObject.namespace={namespace}" + (f",involvedObject.uid={uid}" if uid else "")
+        selector = _events_selector(pod, namespace, name)
         _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), fieldSelector=selector))
         return inv
 
