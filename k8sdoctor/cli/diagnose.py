@@ -11,13 +11,14 @@ from argparse import Namespace
 from collections import Counter
 from datetime import datetime, timezone
 
-from k8sdoctor.cli import report
+from k8sdoctor.cli import namespaces, report
 from k8sdoctor.cli.sources import inventory_for_kinds, inventory_for_object, inventory_for_pod, inventory_for_scan, load_engine
 from k8sdoctor.cli.targets import Target, parse_target
 from k8sdoctor.core.findings import Diagnosis
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.kinds import WORKLOADS
 from k8sdoctor.core.relations import owned_pods, workload_of
+from k8sdoctor.errors import NotFoundError
 
 
 def _workload_sizes(inventory: Inventory, results: list[Diagnosis]) -> dict[tuple[str, str], int]:
@@ -91,7 +92,10 @@ def _one(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[D
     """One object; for a workload, its pods with problems come after it (the pods' own findings)."""
     assert target.name is not None
     if target.kind == "Pod":
-        inventory, ns = inventory_for_pod(args, target.name)
+        try:
+            inventory, ns = inventory_for_pod(args, target.name)
+        except NotFoundError as exc:
+            raise namespaces.where_else(args, exc, target.name) from None
         return _complete(args, engine, inventory, [engine.diagnose_pod(inventory, inventory.pods[(ns, target.name)], now)], now), inventory
     inventory, obj = inventory_for_object(args, target.kind, target.name)
     results = [engine.diagnose_object(inventory, target.kind, obj, now)]
@@ -103,7 +107,10 @@ def _one(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[D
 
 def _many(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[Diagnosis], Inventory]:
     if target.kinds == ("Pod",):
-        inventory, _ns = inventory_for_scan(args)
+        inventory, scope = inventory_for_scan(args)
+        note = namespaces.check_scan(args, inventory, scope)
+        if note:
+            print(f"k8sdoctor: note: {note}", file=sys.stderr)
         return _complete(args, engine, inventory, engine.diagnose_all(inventory, now, sorted(inventory.pods)), now), inventory
     inventory, ns = inventory_for_kinds(args)
     labels = _labels_match(args)

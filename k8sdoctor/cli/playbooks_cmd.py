@@ -76,7 +76,9 @@ def cmd_validate(args: Namespace) -> int:
             failures += 1
             print(f"✖ {exc}")
             continue
-        print(f"✔ {path}: {pb.id} ({pb.spec.subject_label} {pb.spec.category}), {len(pb.causes)} causes, {len(pb.spec.examples)} examples")
+        print(
+            f"✔ {path}: {pb.id} ({pb.spec.subject_label} {pb.spec.category}), {counted(len(pb.causes), 'cause')}, {counted(len(pb.spec.examples), 'example')}"
+        )
     if not files:
         print("no playbook files found")
     return 2 if failures else 0
@@ -115,6 +117,11 @@ def cmd_schema(args: Namespace) -> int:
 
     sys.stdout.buffer.write(orjson.dumps(playbook_json_schema(), option=orjson.OPT_INDENT_2) + b"\n")
     return 0
+
+
+def counted(n: int, word: str) -> str:
+    """ "1 cause", "3 causes"."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def run_playbooks(args: Namespace) -> int:

@@ -49,9 +49,11 @@ def nodes() -> list[dict]:
     return [node(n, labels={"topology.kubernetes.io/zone": zones[n]}, images=COMMON_IMAGES) for n in WORKERS]
 
 
-def extra_node() -> dict:
-    """The node the timeline adds; it carries the label the Elasticsearch client asks for."""
-    return node("worker-4", labels={"topology.kubernetes.io/zone": "zone-a", **ES_NODE_LABEL}, images=COMMON_IMAGES, created="now")
+def extra_node(created: str) -> dict:
+    """The node the timeline adds (at `created`, an RFC 3339 time: objects the timeline applies are
+    served as they are, so every timestamp must be one kubectl can parse); it carries the label the
+    Elasticsearch client asks for."""
+    return node("worker-4", labels={"topology.kubernetes.io/zone": "zone-a", **ES_NODE_LABEL}, images=COMMON_IMAGES, created=created)
 
 
 def _healthy(namespace: str, name: str, image: str, replicas: int, cpu: str = "250m", memory: str = "256Mi", **kw) -> list[dict]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -305,8 +306,15 @@ def _describe_body(data: bytes) -> str:
     return f"{len(data)} bytes starting {one_line(first)!r}"
 
 
+_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^\"')\]\n]+)")
+
+
 def _reason(text: str) -> str:
-    """The innermost useful part of a urllib3 error chain."""
+    """The innermost useful part of a urllib3 error chain, in words: "Connection refused", not
+    `NewConnectionError("HTTPConnection(host=..., port=1): ... [Errno 111] Connection refused")`."""
+    os_error = _OS_ERROR.search(text)
+    if os_error:
+        return os_error.group(1).strip()
     for marker in ("Caused by ", "Errno", "SSLError(", "ReadTimeoutError(", "ConnectTimeoutError("):
         if marker in text:
             text = text[text.rindex(marker) :]

@@ -121,4 +121,6 @@ async def test_snapshot_mode_reads_the_file_and_applies_the_selector(tmp_path, e
         await settle(pilot, lambda: detail_shown(app))
         assert not app.info.live and str(path) in app.info.snapshot
         assert {k[1][:7] for k in app.main_screen.table.all_rows} == {"kestra-"}
-        assert app.main_screen.check_action("debug", ()) is None  # read-only
+        await pilot.press("x")  # a snapshot is read-only: x says so, nothing opens
+        await pilot.pause(0.1)
+        assert app.screen is app.main_screen and [n.message for n in app._notifications][-1].startswith("Debug needs a live cluster")
