@@ -1,4 +1,4 @@
-"""Errors that reach the user as one clear line and exit code 2 (never a traceback)."""
+"""Errors that reach the user as one clear message and exit code 2 (never a traceback)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from __future__ import annotations
 class UserError(Exception):
     """Bad input or an unusable environment: missing kubeconfig, unreachable API, malformed file...
 
-    `str(err)` is the single line shown to the user. `exit_code` follows diff(1): 2 means trouble.
+    `str(err)` is what the user is shown: one line, or, when it carries the API server's own message
+    (a webhook's denial and its reasons), as many lines as that has. `exit_code` follows diff(1): 2
+    means trouble.
     """
 
     exit_code = 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.inventory import MIRROR_ANNOTATION, Inventory, mirror_uid
 
 
 def pod(name: str, uid: str) -> dict:
@@ -29,6 +29,21 @@ def test_events_of_an_earlier_pod_with_the_same_name_are_not_joined():
         subject = {"kind": "Pod", "namespace": "shop", "name": "db-0", **({"uid": uid} if uid else {})}
         inv.put_event({"metadata": {"name": name, "namespace": "shop", "uid": name}, "involvedObject": subject})
     assert sorted(e["metadata"]["name"] for e in inv.events_for_pod(current)) == ["e2", "e3"]
+
+
+def test_a_static_pods_events_are_joined_by_its_mirror_hash_too():
+    """The kubelet records a static pod's events under its config hash (kubernetes.io/config.mirror);
+    controllers record under the mirror's own uid. Both are the pod's; another uid is not."""
+    inv = Inventory()
+    mirror = {
+        "metadata": {"name": "etcd-cp-0", "namespace": "kube-system", "uid": "mirror-uid", "annotations": {MIRROR_ANNOTATION: "hash-1"}}
+    }
+    inv.put_pod(mirror)
+    for uid, name in (("hash-1", "kubelet"), ("mirror-uid", "controller"), ("hash-0", "earlier")):
+        subject = {"kind": "Pod", "namespace": "kube-system", "name": "etcd-cp-0", "uid": uid}
+        inv.put_event({"metadata": {"name": name, "namespace": "kube-system", "uid": name}, "involvedObject": subject})
+    assert sorted(e["metadata"]["name"] for e in inv.events_for_pod(mirror)) == ["controller", "kubelet"]
+    assert mirror_uid(mirror) == "hash-1" and mirror_uid({"metadata": {"uid": "u"}}) == ""
 
 
 def test_merge_never_replaces_read_keys_with_a_name_only_listing():

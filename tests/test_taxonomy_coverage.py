@@ -11,10 +11,10 @@ TAXONOMY = {
     "Pending": "insufficient-resources untolerated-taint node-selector-mismatch pod-affinity unbound-pvc volume-node-affinity-conflict "
     "topology-spread too-many-pods volume-limit unschedulable-nodes no-nodes scheduling-gated host-port-conflict",
     "CrashLoopBackOff": "oom-killed liveness-probe-failure command-not-found permission-denied exec-format-error completed-exit-zero "
-    "port-in-use dependency-unreachable missing-config app-error",
+    "port-in-use dns-failure dependency-unreachable missing-config app-error",
     "RunContainerError": "missing-secret missing-configmap missing-key command-not-found run-as-non-root invalid-mount permission-denied runtime-error",
     "Evicted": "disk-pressure memory-pressure",
-    "ContainerCreating": "volume-mount-failure volume-attach-failure missing-configmap missing-secret sandbox-failure",
+    "ContainerCreating": "volume-mount-failure volume-attach-failure missing-configmap missing-secret network-setup-failure sandbox-failure",
     "NotReady": "readiness-probe-failure",
 }
 

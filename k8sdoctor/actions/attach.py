@@ -11,6 +11,7 @@ without a terminal in tests.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -90,46 +91,83 @@ def session_status(ws) -> str:
     return one_line(f"session ended: {status.get('message') or status.get('reason') or 'failure'}")
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    while data:
+        data = data[os.write(fd, data) :]
+
+
 def _copy_output(ws, fd_out: int) -> None:
     for channel in (1, 2):
         out = ws.read_channel(channel)
         if out:
-            os.write(fd_out, out)
+            _write_all(fd_out, out)
+
+
+def real_terminal() -> tuple[IO, IO] | None:
+    """The process's own terminal, as the process started with it: `sys.__stdin__`/`sys.__stdout__`
+    (a full-screen app replaces `sys.stdout` with a stand-in of its own, whose `fileno()` is -1), else
+    the controlling terminal /dev/tty. None when there is no terminal at all."""
+    stdin, stdout = sys.__stdin__, sys.__stdout__
+    if stdin is not None and stdout is not None and _is_tty(stdin) and _is_tty(stdout):
+        return stdin, stdout
+    try:
+        tty = open("/dev/tty", "r+b", buffering=0)  # noqa: SIM115 - kept open for the session
+    except OSError:
+        return None
+    return tty, tty
+
+
+def _is_tty(stream: IO) -> bool:
+    try:
+        return stream.isatty() and stream.fileno() >= 0
+    except (OSError, ValueError):
+        return False
 
 
 class TerminalAttach:
-    """Attach this process's terminal: raw mode, resize handling, restored on exit."""
+    """Attach a terminal: raw mode, resize handling, restored on exit. Without streams it uses the
+    process's real terminal, looked up when the attach starts (not when the runner is made)."""
 
     def __init__(self, stdin: IO | None = None, stdout: IO | None = None) -> None:
-        self.stdin = stdin or sys.stdin
-        self.stdout = stdout or sys.stdout
+        self.stdin = stdin
+        self.stdout = stdout
+
+    def _streams(self) -> tuple[IO, IO] | None:
+        if self.stdin is not None and self.stdout is not None:
+            return (self.stdin, self.stdout) if _is_tty(self.stdin) and _is_tty(self.stdout) else None
+        return real_terminal()
 
     def __call__(self, client: KubeClient, namespace: str, pod: str, container: str) -> AttachResult:
-        if not (self.stdin.isatty() and self.stdout.isatty()):
+        streams = self._streams()
+        if streams is None:
             return AttachResult(False, f"no terminal to attach; run: {attach_command(namespace, pod, container)}")
         try:
             ws = open_attach(client, namespace, pod, container)
         except Exception as exc:
             return AttachResult(False, f"could not attach ({connect_error(exc)}); run: {attach_command(namespace, pod, container)}")
+        fd_in, fd_out = streams[0].fileno(), streams[1].fileno()
         banner = f"Attached to {container} in {namespace}/{pod}: exit its shell to come back. If you see no prompt, press enter."
-        os.write(self.stdout.fileno(), one_line(banner).encode() + b"\n")  # not raw yet: the tty adds the \r
         try:
-            return self._session(ws)
+            _write_all(fd_out, one_line(banner).encode() + b"\n")  # not raw yet: the tty adds the \r
+            return self._session(ws, fd_in, fd_out)
+        except Exception as exc:  # the stream dropped mid-session: say so in one line, the terminal is restored
+            return AttachResult(True, f"connection lost ({connect_error(exc)}); reattach with: {attach_command(namespace, pod, container)}")
         finally:
-            ws.close()
+            with contextlib.suppress(Exception):
+                ws.close()
 
-    def _size(self) -> bytes:
+    @staticmethod
+    def _size(fd_out: int) -> bytes:
         try:
-            cols, rows = os.get_terminal_size(self.stdout.fileno())
+            cols, rows = os.get_terminal_size(fd_out)
         except OSError:
             cols, rows = shutil.get_terminal_size()
         return json.dumps({"Width": cols, "Height": rows}).encode()
 
-    def _session(self, ws) -> AttachResult:
+    def _session(self, ws, fd_in: int, fd_out: int) -> AttachResult:
         import termios
         import tty
 
-        fd_in, fd_out = self.stdin.fileno(), self.stdout.fileno()
         saved = termios.tcgetattr(fd_in)
         resized = threading.Event()
         previous = None
@@ -137,11 +175,11 @@ class TerminalAttach:
             tty.setraw(fd_in)
             if threading.current_thread() is threading.main_thread():
                 previous = signal.signal(signal.SIGWINCH, lambda *_: resized.set())
-            ws.write_channel(RESIZE_CHANNEL, self._size())
+            ws.write_channel(RESIZE_CHANNEL, self._size(fd_out))
             while ws.is_open():
                 if resized.is_set():
                     resized.clear()
-                    ws.write_channel(RESIZE_CHANNEL, self._size())
+                    ws.write_channel(RESIZE_CHANNEL, self._size(fd_out))
                 ready, _, _ = select.select([fd_in, ws.sock.sock], [], [], 0.2)
                 if fd_in in ready:
                     data = os.read(fd_in, 4096)

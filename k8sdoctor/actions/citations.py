@@ -69,7 +69,8 @@ def lines_for_path(lines: list[DescribeLine], path: str) -> list[int]:
     exact = [i for i, line in enumerate(lines) if any(_covers(cited, _segments(p)) for p in line.paths)]
     if exact:
         return exact
-    best, depth = [], 0
+    best: list[int] = []
+    depth = 0
     for i, line in enumerate(lines):
         for p in line.paths:
             segs = _segments(p)
@@ -86,7 +87,7 @@ def lines_for_event(lines: list[DescribeLine], source: str, text: str) -> list[i
     if match is None:
         return []
     rows = [
-        i
+        (i, line.event)
         for i, line in enumerate(lines)
         if line.event is not None
         and line.event.type == match["type"]
@@ -94,8 +95,8 @@ def lines_for_event(lines: list[DescribeLine], source: str, text: str) -> list[i
         and (not match["component"] or line.event.component == match["component"].strip())
     ]
     quoted = text.split("…", 1)[0]
-    same = [i for i in rows if lines[i].event and lines[i].event.message.startswith(quoted)]
-    return same or rows
+    same = [i for i, event in rows if event.message.startswith(quoted)]
+    return same or [i for i, _event in rows]
 
 
 def describe_citations(doc: DescribeDocument, diagnosis: Diagnosis | None) -> dict[int, list[Citation]]:

@@ -139,9 +139,10 @@ def plan_debug(
     """The ephemeral container kubectl debug would add, under the chosen profile."""
     meta = pod.get("metadata") or {}
     if target is not None:
-        ref = find(pod, target)
-        if ref.kind != "app":
-            raise UserError(f"--target {target}: only an app container can be targeted (it is an {ref.kind} container)")
+        # kubectl sends any container; the API server accepts app and init containers (native sidecars
+        # included) and refuses another ephemeral container as a target
+        if find(pod, target).kind == "ephemeral":
+            raise UserError(f"--target {target}: that is an ephemeral container; target an app or init container")
     else:
         target = default_target(pod, diagnosis)
     name = debugger_name(pod, rng)

@@ -8,7 +8,9 @@ references show names and keys only; no value is ever read. Times print in the r
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+import re
+from datetime import datetime, timezone, tzinfo
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from k8sdoctor.actions.describe_containers import write_containers, write_resources
@@ -25,7 +27,8 @@ from k8sdoctor.actions.describe_format import (
     write_tolerations,
 )
 from k8sdoctor.actions.describe_volumes import write_volumes
-from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.actions.gosort import go_sort
+from k8sdoctor.core.inventory import Inventory, event_subject, mirror_uid
 from k8sdoctor.core.kube.timeutil import parse_time
 from k8sdoctor.errors import NotFoundError
 
@@ -138,31 +141,53 @@ def _gates_and_conditions(w: DescribeWriter, spec: dict, status: dict) -> None:
             )
 
 
-def _cpu_memory(resources: object, key: str) -> dict:
-    return {k: v for k, v in d(d(resources).get(key)).items() if k in ("cpu", "memory")}
+_QOS_RESOURCES = ("cpu", "memory")
+_SUFFIXES = {
+    **{k: Fraction(1024) ** (i + 1) for i, k in enumerate(("Ki", "Mi", "Gi", "Ti", "Pi", "Ei"))},
+    **{
+        k: Fraction(10) ** e
+        for k, e in (("n", -9), ("u", -6), ("m", -3), ("", 0), ("k", 3), ("M", 6), ("G", 9), ("T", 12), ("P", 15), ("E", 18))
+    },
+}
+_QUANTITY = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:[eE]([+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]))?$")
+
+
+def _exact(quantity: object) -> Fraction:
+    """A quantity's exact value (0 for what is not one), so sums compare as apimachinery's do."""
+    match = _QUANTITY.match(str(quantity).strip())
+    if match is None:
+        return Fraction(0)
+    number, exponent, suffix = match.groups()
+    return Fraction(number) * (Fraction(10) ** int(exponent) if exponent else _SUFFIXES[suffix or ""])
 
 
 def qos_class(pod: dict) -> str:
-    """status.qosClass, or computed as the kubelet does: from pod-level resources when the pod sets
-    them, else from the cpu and memory of its app and init containers."""
+    """status.qosClass, or computed as kubectl computes it from the pod as served (v1qos.ComputePodQOS):
+    the cpu and memory requests and limits summed over the pod's containers (or taken from its
+    pod-level resources when it has them); Guaranteed when every one sets both limits and the sums of
+    requests and limits are equal, resource by resource."""
     status, spec = d(pod.get("status")), d(pod.get("spec"))
     if status.get("qosClass"):
         return str(status["qosClass"])
-    pod_level = spec.get("resources")
-    if _cpu_memory(pod_level, "requests") or _cpu_memory(pod_level, "limits"):
-        sources = [pod_level]
+    if isinstance(spec.get("resources"), dict):
+        sources = [spec["resources"]]
     else:
-        sources = [d(c).get("resources") for key in ("initContainers", "containers") for c in lst(spec.get(key))]
-    requested = guaranteed = False
-    guaranteed = bool(sources)
+        sources = [d(d(c).get("resources")) for key in ("containers", "initContainers") for c in lst(spec.get(key))]
+    requests: dict[str, Fraction] = {}
+    limits: dict[str, Fraction] = {}
+    guaranteed = True
     for res in sources:
-        req, lim = _cpu_memory(res, "requests"), _cpu_memory(res, "limits")
-        requested |= bool(req or lim)
-        if set(lim) != {"cpu", "memory"} or any(req.get(k, lim[k]) != lim[k] for k in lim):
+        for total, key in ((requests, "requests"), (limits, "limits")):
+            for name, amount in d(res.get(key)).items():
+                if name in _QOS_RESOURCES and _exact(amount) > 0:
+                    total[name] = total.get(name, Fraction(0)) + _exact(amount)
+        if not all(_exact(d(res.get("limits")).get(name, 0)) > 0 for name in _QOS_RESOURCES):
             guaranteed = False
-    if not requested:
+    if not requests and not limits:
         return "BestEffort"
-    return "Guaranteed" if guaranteed else "Burstable"
+    if guaranteed and len(requests) == len(limits) and all(limits.get(name) == amount for name, amount in requests.items()):
+        return "Guaranteed"
+    return "Burstable"
 
 
 def _scheduling(w: DescribeWriter, pod: dict) -> None:
@@ -183,26 +208,56 @@ def _scheduling(w: DescribeWriter, pod: dict) -> None:
         w.line(0, f"{head}\t{text}", paths=("spec.topologySpreadConstraints",))
 
 
-def _event_time(event: dict) -> datetime | None:
-    """What kubectl 1.32 sorts events by: lastTimestamp only (events that carry just an eventTime or a
-    series sort first, in the order the API listed them)."""
-    return parse_time(event.get("lastTimestamp") or event.get("deprecatedLastTimestamp"))
+#: What Go's strings.TrimSpace removes (unicode.IsSpace); Python's str.strip() removes more.
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _core_v1(event: dict) -> bool:
+    """A core/v1 Event (kubectl's form); else an events.k8s.io/v1 one, whose fields are named otherwise."""
+    return "involvedObject" in event or "regarding" not in event
+
+
+def _event_time(event: dict) -> datetime:
+    """What kubectl 1.32 sorts events by: lastTimestamp alone (an event with only an eventTime or a
+    series counts as the zero time)."""
+    return parse_time(event.get("lastTimestamp" if _core_v1(event) else "deprecatedLastTimestamp")) or _NEVER
+
+
+def kubectl_events(inventory: Inventory, pod: dict) -> list[dict]:
+    """The pod's events as kubectl describe lists them: those recorded under the pod's uid (a static
+    pod's config hash), in the API's order (by name), then sorted by time with Go's unstable sort, so
+    events with the same time come out in kubectl's order."""
+    wanted = mirror_uid(pod) or str(d(pod.get("metadata")).get("uid") or "")
+    events = [without_deep_values(e) for e in inventory.events_for_pod(pod) if not wanted or event_subject(e).get("uid") == wanted]
+    events.sort(key=lambda e: str(d(e.get("metadata")).get("name", "")))
+    go_sort(events, lambda a, b: _event_time(a) < _event_time(b))
+    return events
 
 
 def event_age(event: dict, now: datetime) -> str:
     """The Age column: "3m (x5 over 9m)" for a repeated event, "9m" otherwise."""
+    core = _core_v1(event)
     first = (
         since(event["eventTime"], now)
         if event.get("eventTime")
-        else since(event.get("firstTimestamp") or event.get("deprecatedFirstTimestamp"), now)
+        else since(event.get("firstTimestamp" if core else "deprecatedFirstTimestamp"), now)
     )
     series = d(event.get("series"))
-    count = num(event.get("count")) or num(event.get("deprecatedCount"))
+    count = num(event.get("count" if core else "deprecatedCount"))
     if series:
         return f"{since(series.get('lastObservedTime'), now)} (x{num(series.get('count'))} over {first})"
     if count > 1:
-        return f"{since(event.get('lastTimestamp') or event.get('deprecatedLastTimestamp'), now)} (x{count} over {first})"
+        return f"{since(event.get('lastTimestamp' if core else 'deprecatedLastTimestamp'), now)} (x{count} over {first})"
     return first
+
+
+def event_source(event: dict) -> str:
+    """The From column: the source component, else the reporting controller (core/v1 names that field
+    `reportingComponent`; events.k8s.io/v1 calls them deprecatedSource and reportingController)."""
+    if _core_v1(event):
+        return str(d(event.get("source")).get("component") or event.get("reportingComponent") or "")
+    return str(d(event.get("deprecatedSource")).get("component") or event.get("reportingController") or "")
 
 
 def _events(w: DescribeWriter, inventory: Inventory, pod: dict, now: datetime) -> None:
@@ -210,12 +265,10 @@ def _events(w: DescribeWriter, inventory: Inventory, pod: dict, now: datetime) -
     namespace = d(pod.get("metadata")).get("namespace", "")
     denied = [u for u in inventory.unreadable_for(namespace) if u.resource == "events"]
     if denied:
-        w.line(0, f"Events:\t<could not read: {value(denied[0].reason)}>", paths=("events",), extra=True)
+        # kubectl prints "<none>" here, which reads as "nothing happened": the one line that says otherwise
+        w.line(0, f"Events:\t<could not read: {value(denied[0].reason)}>", paths=("events",))
         return
-    events = sorted(
-        (without_deep_values(e) for e in inventory.events_for_pod(pod)),
-        key=lambda e: (_event_time(e) or datetime.min.replace(tzinfo=now.tzinfo), str(d(e.get("metadata")).get("name", ""))),
-    )
+    events = kubectl_events(inventory, pod)
     if not events:
         w.line(0, "Events:\t<none>", paths=("events",))
         return
@@ -224,9 +277,8 @@ def _events(w: DescribeWriter, inventory: Inventory, pod: dict, now: datetime) -
     w.line(1, "Type\tReason\tAge\tFrom\tMessage", paths=("events",))
     w.line(1, "----\t------\t----\t----\t-------", paths=("events",))
     for event in events:
-        source = d(event.get("source")) or d(event.get("deprecatedSource"))
-        component = str(source.get("component") or event.get("reportingComponent") or event.get("reportingController") or "")
-        message = str(event.get("message") if event.get("message") is not None else event.get("note") or "").strip()
+        component = event_source(event)
+        message = str(event.get("message" if _core_v1(event) else "note") or "").strip(_GO_SPACE)
         ref = EventRef(str(event.get("type", "")), str(event.get("reason", "")), component, message)
         w.line(
             1,

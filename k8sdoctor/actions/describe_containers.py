@@ -92,7 +92,7 @@ def _state(w: DescribeWriter, label: str, state: dict, path: str, tz: tzinfo | N
         if term.get("reason"):
             w.line(3, f"Reason:\t{value(term['reason'])}", paths=(f"{tp}.reason",))
         if term.get("message"):
-            w.line(3, f"Message:\t{printable_lines(term['message'])}", paths=(f"{tp}.message",))
+            w.line(3, f"Message:\t{value(term['message'])}", paths=(f"{tp}.message",))
         w.line(3, f"Exit Code:\t{num(term.get('exitCode'))}", paths=(f"{tp}.exitCode",))
         if num(term.get("signal")) > 0:
             w.line(3, f"Signal:\t{num(term.get('signal'))}", paths=(f"{tp}.signal",))
@@ -100,11 +100,6 @@ def _state(w: DescribeWriter, label: str, state: dict, path: str, tz: tzinfo | N
         w.line(3, f"Finished:\t{rfc1123z(term.get('finishedAt'), tz)}", paths=(f"{tp}.finishedAt",))
     else:
         w.line(2, f"{label}:\tWaiting", paths=(path,))
-
-
-def printable_lines(text: object) -> str:
-    """A multi-line value: each line made safe, the newlines kept (kubectl writes them raw)."""
-    return "\n".join(value(part) for part in str(text).split("\n"))
 
 
 def write_resources(w: DescribeWriter, resources: dict, path: str, level: int) -> None:
@@ -126,21 +121,49 @@ def probe_text(probe: dict) -> str:
     if isinstance(probe.get("exec"), dict):
         return f"exec [{' '.join(value(c) for c in lst(probe['exec'].get('command')))}] {attrs}"
     if isinstance(probe.get("httpGet"), dict):
-        http = probe["httpGet"]
-        host, port = value(http.get("host", "")), value(http.get("port", 0))
-        hostport = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        scheme = value(http.get("scheme", "")).lower()
-        path = value(http.get("path", ""))
-        if path and not path.startswith("/"):
-            path = "/" + path
-        return f"http-get {scheme + ':' if scheme else ''}//{hostport}{path} {attrs}"
+        return f"http-get {probe_url(probe['httpGet'])} {attrs}"
     if isinstance(probe.get("tcpSocket"), dict):
         tcp = probe["tcpSocket"]
-        return f"tcp-socket {value(tcp.get('host', ''))}:{value(tcp.get('port', 0))} {attrs}"
+        return f"tcp-socket {value(tcp.get('host', ''))}:{_port(tcp.get('port'))} {attrs}"
     if isinstance(probe.get("grpc"), dict):
         grpc = probe["grpc"]
         return f"grpc <pod>:{num(grpc.get('port'))} {value(grpc.get('service', ''))} {attrs}"
     return f"unknown {attrs}"
+
+
+_UNRESERVED = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~")
+_PATH_KEEP = _UNRESERVED | frozenset(b"$&+,/:;=@")
+_HOST_KEEP = _UNRESERVED | frozenset(b"!$&'()*+,;=:[]<>\"")
+
+
+def _escape(text: str, keep: frozenset[int]) -> str:
+    """Go's url.escape: every byte not in `keep` as %XX (upper-case hex)."""
+    return "".join(chr(b) if b in keep else f"%{b:02X}" for b in text.encode("utf-8", "surrogateescape"))
+
+
+def _port(port: object) -> str:
+    """An IntOrString as its String method prints it."""
+    return str(port) if isinstance(port, str) else str(num(port))
+
+
+def probe_url(http: dict) -> str:
+    """The URL kubectl shows for an httpGet probe: Go's url.URL{Scheme, Host, Path}.String(), so the path
+    is escaped (`/ready?full=1` shows as `/ready%3Ffull=1`) and the host joined with the port."""
+    scheme = str(http.get("scheme") or "").lower()
+    host, port = str(http.get("host") or ""), _port(http.get("port"))
+    if port:
+        host = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    path = str(http.get("path") or "")
+    escaped = "*" if path == "*" else _escape(path, _PATH_KEEP)
+    out = f"{scheme}:" if scheme else ""
+    if scheme or host:
+        out += "//" if host or path else ""
+        out += _escape(host, _HOST_KEEP)
+    if escaped and not escaped.startswith("/") and host:
+        out += "/"
+    if not out and ":" in escaped.split("/", 1)[0]:
+        out += "./"
+    return out + escaped
 
 
 def _env_from(w: DescribeWriter, spec: dict, path: str) -> None:
@@ -169,7 +192,7 @@ def _env(w: DescribeWriter, pod: dict, spec: dict, path: str) -> None:
                 w.line(3, f"{name}:\t{value(part)}" if i == 0 else f"\t{value(part)}", paths=p)
         elif source.get("fieldRef"):
             ref = d(source["fieldRef"])
-            shown = field_ref_value(pod, str(ref.get("fieldPath", "")))
+            shown = field_ref_value(pod, ref)
             w.line(3, f"{name}:\t{value(shown)} ({value(ref.get('apiVersion', ''))}:{value(ref.get('fieldPath', ''))})", paths=p)
         elif source.get("resourceFieldRef"):
             ref = d(source["resourceFieldRef"])
@@ -192,12 +215,14 @@ def _env(w: DescribeWriter, pod: dict, spec: dict, path: str) -> None:
             )
 
 
-def field_ref_value(pod: dict, field_path: str) -> str:
-    """The value kubectl shows for a fieldRef: it resolves metadata.name, .namespace and .uid only (the
-    paths that are both Pod field labels and extractable); the others show empty, as there."""
-    if field_path in ("metadata.name", "metadata.namespace", "metadata.uid"):
-        return str(d(pod.get("metadata")).get(field_path.split(".")[1]) or "")
-    return ""
+def field_ref_value(pod: dict, ref: dict) -> str:
+    """The value kubectl 1.32 shows for a fieldRef. It converts the path as a field selector label for
+    the reference's apiVersion and then extracts it from the pod; only metadata.name and
+    metadata.namespace pass both, so every other path (metadata.uid included) shows empty."""
+    field_path = str(ref.get("fieldPath") or "")
+    if str(ref.get("apiVersion") or "").count("/") > 1 or field_path not in ("metadata.name", "metadata.namespace"):
+        return ""
+    return str(d(pod.get("metadata")).get(field_path.split(".")[1]) or "")
 
 
 def resource_field_value(ref: dict, spec: dict) -> str:

@@ -1,8 +1,16 @@
 """The describe document: aligned lines grouped in sections, each line knowing which pod fields it shows.
 
-Builders write lines the way kubectl's PrefixWriter does (two spaces per level, tab-separated cells);
-`DescribeWriter.document()` aligns them with Go's tabwriter rules and keeps each line's metadata, so the
-text equals kubectl's and the TUI can still say "this line is status.containerStatuses[web].state".
+Builders write lines the way kubectl's PrefixWriter does (two spaces per level, tab-separated cells, the
+cluster's text as it is); `DescribeWriter.document()` aligns them with Go's tabwriter rules and keeps
+each line's metadata, so the TUI can still say "this line is status.containerStatuses[web].state".
+
+A document renders two ways:
+- `text()`: for a terminal or a widget. Every control character is made visible (`sanitize.printable`)
+  and bytes that are not UTF-8 show as `\\xNN`; k8sdoctor's own lines (`extra`) are included on demand.
+- `kubectl_text()`: exactly what `kubectl describe pod` (1.32) prints, for a pipe or a file. kubectl
+  escapes only ESC (as `^[`) and CR (as `\\r`) and cuts long values by bytes, so the text may hold a
+  split UTF-8 sequence; such bytes are kept as surrogate escapes (write it with
+  `errors="surrogateescape"` to get kubectl's bytes).
 """
 
 from __future__ import annotations
@@ -11,6 +19,9 @@ from dataclasses import dataclass
 
 from k8sdoctor.actions.tabwriter import align
 from k8sdoctor.sanitize import printable
+
+#: kubectl 1.32's printers.WriteEscaped, applied to everything describe writes.
+_KUBECTL_ESCAPES = str.maketrans({"\x1b": "^[", "\r": "\\r"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +36,7 @@ class EventRef:
 
 @dataclass(frozen=True, slots=True)
 class DescribeLine:
-    text: str
+    text: str  # made safe for a terminal
     section: str
     heading: bool = False  # the first line of its section
     paths: tuple[str, ...] = ()  # the pod fields it shows: "spec.containers[web].image"
@@ -40,14 +51,44 @@ class Section:
     end: int  # one past its last line
 
 
-@dataclass
+def safe(raw: str) -> str:
+    """Raw describe text made safe to show: control characters and non-UTF-8 bytes as visible escapes."""
+    if any("\udc80" <= ch <= "\udcff" for ch in raw):
+        raw = raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return printable(raw)
+
+
+def as_kubectl(raw: str) -> str:
+    return raw.translate(_KUBECTL_ESCAPES)
+
+
 class DescribeDocument:
-    namespace: str
-    name: str
-    lines: list[DescribeLine]
+    """The lines of one pod's describe output (`lines`: safe text and metadata, extras included)."""
+
+    def __init__(self, namespace: str, name: str, lines: list[DescribeLine], raw: list[str | None]) -> None:
+        self.namespace, self.name, self.lines = namespace, name, lines
+        self._raw = raw  # the writer's lines before alignment; None is a flush
+
+    def _without_extras(self) -> list[str | None]:
+        out: list[str | None] = []
+        i = 0
+        for raw in self._raw:
+            if raw is None:
+                out.append(None)
+                continue
+            if not self.lines[i].extra:
+                out.append(raw)
+            i += 1
+        return out
 
     def text(self, *, extras: bool = True) -> str:
-        return "".join(line.text + "\n" for line in self.lines if extras or not line.extra)
+        """The safe text, with or without k8sdoctor's extra lines (aligned as if they were not there)."""
+        texts = [line.text for line in self.lines] if extras else align([r if r is None else safe(r) for r in self._without_extras()])
+        return "".join(t + "\n" for t in texts)
+
+    def kubectl_text(self) -> str:
+        """Exactly what kubectl 1.32 prints for this pod (see the module docstring)."""
+        return "".join(t + "\n" for t in align([r if r is None else as_kubectl(r) for r in self._without_extras()]))
 
     @property
     def sections(self) -> list[Section]:
@@ -91,8 +132,8 @@ def _pruned(obj: object, depth: int) -> object:
 
 
 def value(text: object) -> str:
-    """An untrusted value as one cell: control characters visible, tabs shown as \\t."""
-    return printable("" if text is None else str(text)).replace("\t", "\\t")
+    """An API value as kubectl's %s prints a string: as it is (the document makes it safe to show)."""
+    return "" if text is None else str(text)
 
 
 class DescribeWriter:
@@ -121,6 +162,6 @@ class DescribeWriter:
         self._raw.append(None)
 
     def document(self, namespace: str, name: str) -> DescribeDocument:
-        texts = align(self._raw)
-        lines = [DescribeLine(text, m.section, m.heading, m.paths, m.event, m.extra) for text, m in zip(texts, self._meta, strict=False)]
-        return DescribeDocument(namespace, name, lines)
+        texts = align([r if r is None else safe(r) for r in self._raw])
+        lines = [DescribeLine(text, m.section, m.heading, m.paths, m.event, m.extra) for text, m in zip(texts, self._meta, strict=True)]
+        return DescribeDocument(namespace, name, lines, list(self._raw))

@@ -42,34 +42,42 @@ def go_bool(flag: object) -> str:
     return "true" if flag is True else "false"
 
 
-def write_map(w: DescribeWriter, title: str, mapping: object, path: str, level: int = 0) -> None:
-    """printLabelsMultiline: `Title:\\tk=v`, the next keys on their own lines, sorted."""
+def cut_bytes(text: str, limit: int) -> str:
+    """Go's `s[:limit] + "..."` for a string longer than `limit` bytes: the cut may split a UTF-8
+    sequence, whose bytes are kept as surrogate escapes (see describe_doc)."""
+    data = text.encode("utf-8", "surrogateescape")
+    return text if len(data) <= limit else data[:limit].decode("utf-8", "surrogateescape") + "..."
+
+
+def write_map(w: DescribeWriter, title: str, mapping: object, path: str, *, nest: str = "") -> None:
+    """printLabelsMultiline: `Title:\\tk=v`, the next keys on their own lines, sorted. Through kubectl's
+    nested writer (`nest`), every Write call is indented again, and so is `<none>`."""
     items = sorted((str(k), v) for k, v in d(mapping).items())
     if not items:
-        w.line(level, f"{title}:\t<none>", paths=(path,))
+        w.line(0, f"{nest}{title}:\t{nest}<none>", paths=(path,))
         return
     for i, (key, val) in enumerate(items):
-        head = f"{title}:" if i == 0 else ""
-        w.line(level, f"{head}\t{value(key)}={value(val)}", paths=(f"{path}[{key}]",))
+        head = f"{nest}{title}:\t" if i == 0 else f"{nest}{nest}\t"
+        w.line(0, f"{head}{nest}{value(key)}={value(val)}", paths=(f"{path}[{key}]",))
 
 
-def write_annotations(w: DescribeWriter, annotations: object) -> None:
-    """printAnnotationsMultiline: long or multi-line values go on their own lines, cut at 140."""
+def write_annotations(w: DescribeWriter, annotations: object, path: str = "metadata.annotations", *, nest: str = "") -> None:
+    """printAnnotationsMultiline: long or multi-line values go on their own lines, each cut at 140 bytes
+    (Go counts bytes, and cuts by them too). `nest` as in write_map."""
     keys = sorted(str(k) for k in d(annotations) if k != LAST_APPLIED)
     if not keys:
-        w.line(0, "Annotations:\t<none>", paths=("metadata.annotations",))
+        w.line(0, f"{nest}Annotations:\t{nest}<none>", paths=(path,))
         return
     for i, key in enumerate(keys):
-        head = "Annotations:" if i == 0 else ""
-        path = (f"metadata.annotations[{key}]",)
+        head = f"{nest}Annotations:\t{nest}" if i == 0 else f"{nest}\t{nest}"
+        paths = (f"{path}[{key}]",)
         text = value(d(annotations)[key]).removesuffix("\n")
-        if len(text.encode()) + len(key.encode()) + 2 > MAX_ANNOTATION_LEN or "\n" in text:  # Go counts bytes
-            w.line(0, f"{head}\t{value(key)}:", paths=path)
+        if len(text.encode("utf-8", "surrogateescape")) + len(key.encode()) + 2 > MAX_ANNOTATION_LEN or "\n" in text:
+            w.line(0, f"{head}{value(key)}:", paths=paths)
             for part in text.split("\n"):
-                short = part if len(part) <= MAX_ANNOTATION_LEN - 2 else part[: MAX_ANNOTATION_LEN - 2] + "..."
-                w.line(0, f"\t  {short}", paths=path)
+                w.line(0, f"{nest}\t  {cut_bytes(part, MAX_ANNOTATION_LEN - 2)}", paths=paths)
         else:
-            w.line(0, f"{head}\t{value(key)}: {text}", paths=path)
+            w.line(0, f"{head}{value(key)}: {text}", paths=paths)
 
 
 def label_selector(selector: object) -> str:

@@ -1,9 +1,12 @@
-"""Reading a container's logs safely: the tail, the previous run, or a follow stream.
+"""Reading a container's logs: the tail, the previous run, or a follow stream, as bytes or as safe lines.
 
-Whatever a container writes, memory and the terminal stay safe:
-- bytes are decoded incrementally as UTF-8, invalid sequences replaced (U+FFFD);
-- control characters (ANSI escapes, cursor moves, title sets) are made visible (`sanitize.printable`);
-- a line is cut at MAX_LINE_CHARS, and the buffer keeps the last `max_lines` lines (10,000 by default)
+Two ways out:
+- bytes, exactly as the API server sends them (`stream_log_bytes`): what `kubectl logs` writes, for a
+  pipe or a file. Nothing is decoded or cut; the bytes go out chunk by chunk, so memory stays bounded.
+- safe lines, for a terminal or a widget (`stream_logs`). Whatever a container writes, memory and the
+  terminal stay safe: bytes are decoded incrementally as UTF-8, invalid sequences replaced (U+FFFD);
+  control characters (ANSI escapes, cursor moves, title sets) are made visible (`sanitize.printable`);
+  a line is cut at MAX_LINE_CHARS, and the buffer keeps the last `max_lines` lines (10,000 by default)
   and at most MAX_BUFFER_CHARS characters: a container logging megabytes per second cannot grow memory.
 
 When a container has no logs to read (never started, image pull failing, no previous run), reading
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -24,6 +28,7 @@ from k8sdoctor.actions.containers import find, why_no_logs
 from k8sdoctor.cluster.live.client import Forbidden, KubeClient, path_segment
 from k8sdoctor.cluster.live.fetch import ns_path
 from k8sdoctor.core.inventory import Inventory, LogKey
+from k8sdoctor.core.kube.timeutil import format_time, parse_time
 from k8sdoctor.errors import ClusterError, NotFoundError, UserError
 from k8sdoctor.sanitize import printable
 
@@ -33,6 +38,9 @@ MAX_BUFFER_CHARS = 32 * 1024 * 1024
 #: A follow waits for the container as long as it takes; only connecting has a deadline.
 FOLLOW_TIMEOUT = (5.0, None)
 CHUNK_BYTES = 64 * 1024
+#: Go's time.ParseDuration units, in seconds.
+_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
 
 
 class LogsUnavailable(UserError):
@@ -47,10 +55,42 @@ class LogRequest:
     previous: bool = False
     tail: int | None = None  # None or negative: everything the kubelet kept
     timestamps: bool = False
+    since_seconds: int | None = None  # kubectl --since, in whole seconds
+    since_time: str | None = None  # kubectl --since-time, RFC 3339 in UTC, whole seconds
+    limit_bytes: int | None = None  # kubectl --limit-bytes
 
     @property
     def label(self) -> str:
         return f"{self.container} ({'previous' if self.previous else 'current'})"
+
+
+def parse_since(text: str) -> int | None:
+    """kubectl's --since: a Go duration ("90s", "5m", "1h30m", "1.5h") in whole seconds, rounded as
+    kubectl rounds it; None for a zero duration (kubectl then sends nothing). UserError otherwise."""
+    sign, body = (-1, text[1:]) if text.startswith("-") else (1, text.removeprefix("+"))
+    if body == "0":
+        return None
+    pos, seconds = 0, 0.0
+    for match in _DURATION.finditer(body):
+        if match.start() != pos:
+            break
+        seconds += float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+        pos = match.end()
+    if not body or pos != len(body):
+        raise UserError(f"--since {text}: not a duration (like 30s, 5m, 2h or 1h30m)")
+    if not seconds:
+        return None
+    if sign < 0:
+        raise UserError("--since must be greater than 0")
+    return int(seconds + 0.5)  # Go's Duration.Round(time.Second): halves away from zero
+
+
+def parse_since_time(text: str) -> str:
+    """kubectl's --since-time: an RFC 3339 time, sent as the API wants it (UTC, whole seconds)."""
+    moment = parse_time(text) if "T" in text else None
+    if moment is None:
+        raise UserError(f"--since-time {text}: not an RFC 3339 time (like 2024-05-01T10:00:00Z)")
+    return format_time(moment)
 
 
 class LineDecoder:
@@ -151,6 +191,9 @@ def _query(req: LogRequest, follow: bool) -> dict:
         "follow": follow or None,
         "tailLines": req.tail if req.tail is not None and req.tail >= 0 else None,
         "timestamps": req.timestamps or None,
+        "sinceSeconds": req.since_seconds,
+        "sinceTime": req.since_time,
+        "limitBytes": req.limit_bytes,
     }
 
 
@@ -176,32 +219,34 @@ def _translate(exc: ClusterError | NotFoundError, req: LogRequest) -> UserError:
     return exc
 
 
-def stream_logs(
+def open_log(client: KubeClient, req: LogRequest, *, follow: bool = False):
+    """The log response, its body unread (LogsUnavailable, NotFoundError or ClusterError if refused)."""
+    try:
+        return client.stream(
+            log_path(req.namespace, req.pod), accept="*/*", timeout=FOLLOW_TIMEOUT if follow else None, **_query(req, follow)
+        )
+    except (ClusterError, NotFoundError) as exc:
+        raise _translate(exc, req) from None
+
+
+def stream_log_bytes(
     client: KubeClient,
     req: LogRequest,
-    sink: Callable[[list[str]], None],
+    write: Callable[[bytes], None],
     *,
     follow: bool = False,
     stop: threading.Event | None = None,
     on_open: Callable[[object], None] | None = None,
 ) -> None:
-    """Read a container's log into `sink`, a batch of safe lines per chunk received. With `follow`, keep
-    reading new lines until the container stops, `stop` is set, or the response is closed (`on_open`
-    receives it, so another thread can `shutdown()` it)."""
-    try:
-        resp = client.request(
-            "GET", log_path(req.namespace, req.pod), query=_query(req, follow), accept="*/*", timeout=FOLLOW_TIMEOUT if follow else None
-        )
-    except (ClusterError, NotFoundError) as exc:
-        raise _translate(exc, req) from None
+    """Read a container's log into `write`, chunk by chunk, the bytes as they come. With `follow`, keep
+    reading until the container stops, `stop` is set, or the response is closed (`on_open` receives
+    it, so another thread can `shutdown()` it)."""
+    resp = open_log(client, req, follow=follow)
     if on_open is not None:
         on_open(resp)
-    decoder = LineDecoder()
     try:
         for chunk in resp.stream(CHUNK_BYTES, decode_content=True):
-            lines = decoder.feed(chunk)
-            if lines:
-                sink(lines)
+            write(chunk)
             if stop is not None and stop.is_set():
                 return
     except Exception as exc:
@@ -211,22 +256,94 @@ def stream_logs(
     finally:
         with contextlib.suppress(Exception):
             resp.release_conn()
+
+
+def stream_logs(
+    client: KubeClient,
+    req: LogRequest,
+    sink: Callable[[list[str]], None],
+    *,
+    follow: bool = False,
+    stop: threading.Event | None = None,
+    on_open: Callable[[object], None] | None = None,
+) -> None:
+    """Read a container's log into `sink`, a batch of safe lines per chunk received (see
+    `stream_log_bytes` for `follow`, `stop` and `on_open`)."""
+    decoder = LineDecoder()
+
+    def lines(chunk: bytes) -> None:
+        batch = decoder.feed(chunk)
+        if batch:
+            sink(batch)
+
+    stream_log_bytes(client, req, lines, follow=follow, stop=stop, on_open=on_open)
+    if stop is not None and stop.is_set():
+        return
     rest = decoder.finish()
     if rest:
         sink(rest)
 
 
-def snapshot_logs(inventory: Inventory, req: LogRequest) -> list[str]:
-    """The lines a snapshot holds for this container and run, made safe."""
+def kubectl_prefix(pod: str, container: str) -> str:
+    """What `kubectl logs --prefix` puts before each line."""
+    return f"[pod/{pod}/{container}] "
+
+
+class LineWriter:
+    """Whole lines out of a byte stream, each with `prefix` before it (`kubectl logs --prefix`; an empty
+    prefix keeps concurrent streams from mixing within a line). The last line goes out too when the
+    stream ends without a newline. A line held longer than HELD_BYTES goes out in parts, the prefix
+    before the first: the same bytes, in bounded memory."""
+
+    HELD_BYTES = 1024 * 1024
+
+    def __init__(self, prefix: bytes, write: Callable[[bytes], None]) -> None:
+        self.prefix = prefix
+        self._write = write
+        self._held = bytearray()
+        self._mid_line = False  # the prefix of the current line is out already
+
+    def _out(self, piece: bytes) -> None:
+        self._write((b"" if self._mid_line else self.prefix) + bytes(self._held) + piece)
+        self._held.clear()
+
+    def feed(self, chunk: bytes) -> None:
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            self._out(chunk[start : end + 1])
+            self._mid_line = False
+            start = end + 1
+        self._held += chunk[start:]
+        if len(self._held) >= self.HELD_BYTES:
+            self._out(b"")
+            self._mid_line = True
+
+    def finish(self) -> None:
+        if self._held:
+            self._out(b"")
+        self._mid_line = False
+
+
+def _snapshot_lines(inventory: Inventory, req: LogRequest) -> list[str]:
     lines = inventory.logs.get(LogKey(req.namespace, req.pod, req.container, req.previous))
     if lines is None:
         which = "previous" if req.previous else "current"
         raise LogsUnavailable(f"the snapshot holds no {which} logs for container {req.container}")
+    return lines[max(len(lines) - req.tail, 0) :] if req.tail is not None and req.tail >= 0 else lines
+
+
+def snapshot_logs(inventory: Inventory, req: LogRequest) -> list[str]:
+    """The lines a snapshot holds for this container and run, made safe."""
     decoder = LineDecoder()
     out = []
-    for line in lines:
+    for line in _snapshot_lines(inventory, req):
         out += decoder.feed(line.encode("utf-8", errors="replace") + b"\n")
-    return out[max(len(out) - req.tail, 0) :] if req.tail is not None and req.tail >= 0 else out
+    return out
+
+
+def snapshot_log_bytes(inventory: Inventory, req: LogRequest) -> bytes:
+    """The lines a snapshot holds for this container and run, as the log they were read from."""
+    return "".join(line + "\n" for line in _snapshot_lines(inventory, req)).encode("utf-8", "surrogateescape")
 
 
 def cited_lines(first: int, lines: list[str], citations: list[LogCitation], req: LogRequest) -> dict[int, LogCitation]:

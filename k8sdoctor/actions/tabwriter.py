@@ -3,12 +3,17 @@
 kubectl writes describe output through `tabwriter.Writer.Init(buf, 0, 8, 2, ' ', 0)`: cells end with a
 tab, a column is as wide as its widest cell plus two spaces, and the width holds over a *block* of
 consecutive lines that have that column. A line without any tab, or an explicit flush, ends every block.
-The text after a line's last tab is not a cell and is never padded. Widths count characters (runes).
+The text after a line's last tab is not a cell and is never padded. Widths count characters (runes; a
+byte that is not UTF-8, kept as a surrogate escape, counts as one, as in Go). A vertical tab ends a cell
+as a tab does.
 """
 
 from __future__ import annotations
 
+import re
+
 PADDING = 2
+_CELL_END = re.compile("[\t\v]")
 
 
 def _format(rows: list[list[str]], widths: list[int], first: int, last: int, out: list[str]) -> None:
@@ -54,7 +59,7 @@ def align(lines: list[str | None]) -> list[str]:
         if line is None:
             flush()
             continue
-        cells = line.split("\t")
+        cells = _CELL_END.split(line)
         segment.append(cells)
         if len(cells) == 1:
             flush()

@@ -11,13 +11,14 @@ from argparse import Namespace
 from collections import Counter
 from datetime import datetime, timezone
 
-from k8sdoctor.cli import report
+from k8sdoctor.cli import namespaces, report
 from k8sdoctor.cli.sources import inventory_for_kinds, inventory_for_object, inventory_for_pod, inventory_for_scan, load_engine
 from k8sdoctor.cli.targets import Target, parse_target
 from k8sdoctor.core.findings import Diagnosis
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.kinds import WORKLOADS
 from k8sdoctor.core.relations import owned_pods, workload_of
+from k8sdoctor.errors import NotFoundError
 
 
 def _workload_sizes(inventory: Inventory, results: list[Diagnosis]) -> dict[tuple[str, str], int]:
@@ -57,8 +58,8 @@ def emit(results: list[Diagnosis], inventory: Inventory, fmt: str, *, single: bo
 
 def _complete(args: Namespace, engine, inventory: Inventory, results: list[Diagnosis], now) -> list[Diagnosis]:
     """Live only: read the evidence diagnoses asked for (log tails a playbook reads, a Secret's key
-    names...), then diagnose again the pods that asked."""
-    wanting = [i for i, r in enumerate(results) if r.kind == "Pod" and (r.wants or any(f.wants for f in r.findings))]
+    names...), then diagnose again the objects that asked (a workload asks for what its pods need)."""
+    wanting = [i for i, r in enumerate(results) if r.wants or any(f.wants for f in r.findings)]
     if args.snapshot or not wanting:
         return results
     from k8sdoctor.cli.sources import open_client
@@ -68,7 +69,9 @@ def _complete(args: Namespace, engine, inventory: Inventory, results: list[Diagn
     LiveFetcher(open_client(args)).complete(inventory, wants)
     for i in wanting:
         r = results[i]
-        results[i] = engine.diagnose_pod(inventory, inventory.pods[(r.namespace, r.name)], now)
+        obj = inventory.get(r.kind, r.namespace, r.name)
+        if obj is not None:
+            results[i] = engine.diagnose_object(inventory, r.kind, obj, now)
     return results
 
 
@@ -89,19 +92,25 @@ def _one(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[D
     """One object; for a workload, its pods with problems come after it (the pods' own findings)."""
     assert target.name is not None
     if target.kind == "Pod":
-        inventory, ns = inventory_for_pod(args, target.name)
+        try:
+            inventory, ns = inventory_for_pod(args, target.name)
+        except NotFoundError as exc:
+            raise namespaces.where_else(args, exc, target.name) from None
         return _complete(args, engine, inventory, [engine.diagnose_pod(inventory, inventory.pods[(ns, target.name)], now)], now), inventory
     inventory, obj = inventory_for_object(args, target.kind, target.name)
     results = [engine.diagnose_object(inventory, target.kind, obj, now)]
     if target.kind in WORKLOADS:
         pods = [engine.diagnose_pod(inventory, p, now) for p in owned_pods(inventory, target.kind, obj)]
-        results += _complete(args, engine, inventory, [d for d in pods if not d.healthy], now)
-    return results, inventory
+        results += [d for d in pods if not d.healthy]
+    return _complete(args, engine, inventory, results, now), inventory
 
 
 def _many(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[Diagnosis], Inventory]:
     if target.kinds == ("Pod",):
-        inventory, _ns = inventory_for_scan(args)
+        inventory, scope = inventory_for_scan(args)
+        note = namespaces.check_scan(args, inventory, scope)
+        if note:
+            print(f"k8sdoctor: note: {note}", file=sys.stderr)
         return _complete(args, engine, inventory, engine.diagnose_all(inventory, now, sorted(inventory.pods)), now), inventory
     inventory, ns = inventory_for_kinds(args)
     labels = _labels_match(args)
@@ -120,6 +129,11 @@ def _many(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[
 def _labels_of(inventory: Inventory, d: Diagnosis) -> dict:
     obj = inventory.get(d.kind, d.namespace, d.name) or {}
     return (obj.get("metadata") or {}).get("labels") or {}
+
+
+def diagnose_target(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[Diagnosis], Inventory]:
+    """What `diagnose` finds for a target, without printing it (one cluster: the arguments' context)."""
+    return _one(args, engine, target, now) if target.single else _many(args, engine, target, now)
 
 
 def run_diagnose(args: Namespace) -> int:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from typing import NoReturn
 
 from k8sdoctor import __version__
+from k8sdoctor.cli.actions_args import add_action_parsers
 
 FORMATS = ("text", "json", "yaml", "markdown")
 EXIT_CODES = (
@@ -101,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     diag.add_argument("-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="label selector, as kubectl get -l")
     diag.add_argument("-o", "--output", choices=FORMATS, default="text", help="text (default; respects NO_COLOR), json, yaml or markdown")
     diag.add_argument("--show-healthy", action="store_true", help="text output: also list healthy objects")
+    diag.add_argument(
+        "--all-contexts",
+        action="store_true",
+        help="every context of the kubeconfig, concurrently (or --context a,b,c); adds a CONTEXT column",
+    )
 
     playbook_dirs = argparse.ArgumentParser(add_help=False)
     playbook_dirs.add_argument(
@@ -118,41 +125,110 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("paths", nargs="*", metavar="PATH")
     pbsub.add_parser("schema", help="print the playbook JSON Schema", parents=[playbook_dirs])
 
-    describe = sub.add_parser("describe", help="everything kubectl describe pod shows, findings highlighted", parents=[common])
-    describe.add_argument("kind", choices=["pod"], metavar="pod")
-    describe.add_argument("name", metavar="NAME")
+    add_action_parsers(sub, common)
 
-    logs = sub.add_parser("logs", help="a pod's logs: the failing container by default, --previous for the last run", parents=[common])
-    logs.add_argument("kind", choices=["pod"], metavar="pod")
-    logs.add_argument("name", metavar="NAME")
-    logs.add_argument(
-        "-c",
-        "--container",
-        metavar="C",
-        help="container (default: the failing one, then kubectl.kubernetes.io/default-container, then the first)",
-    )
-    logs.add_argument("-p", "--previous", action="store_true", help="logs of the previous (crashed) run")
-    logs.add_argument("-f", "--follow", action="store_true", help="stream new lines")
-    logs.add_argument("--tail", type=int, default=200, metavar="N", help="last N lines (default 200; -1 for all)")
-    logs.add_argument("--timestamps", action="store_true", help="prefix each line with its timestamp")
-
-    debug = sub.add_parser("debug", help="attach an ephemeral debug container to a pod (asks first)", parents=[common])
-    debug.add_argument("kind", choices=["pod"], metavar="pod")
-    debug.add_argument("name", metavar="NAME")
-    debug.add_argument("--image", metavar="IMG", help="debug image (default: a small toolbox image)")
-    debug.add_argument("--target", metavar="C", help="container whose process namespace to share (default: the failing one)")
-    debug.add_argument(
-        "--profile",
-        choices=["general", "baseline", "restricted", "netadmin", "sysadmin"],
-        help="security profile (default: chosen from the namespace's Pod Security level)",
-    )
-    debug.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
-    debug.add_argument("--no-attach", action="store_true", help="create the container, print the attach command, exit 0")
+    _add_integrations(sub, common)
 
     demo = sub.add_parser("demo", help="open the TUI on a built-in simulated cluster full of broken pods")
     demo.add_argument("--port", type=int, default=0, help="port for the local API server (default: any free port)")
     demo.add_argument("--serve-only", action="store_true", help="only run the demo API server and print a kubeconfig path")
     return parser
+
+
+def _add_integrations(sub, common: argparse.ArgumentParser) -> None:
+    """`wait`, `capture`, `completion` and `serve`: where people already work (CI, tickets, shells,
+    Prometheus)."""
+    from k8sdoctor.cli.wait import EXIT_CODES as WAIT_EXIT_CODES
+    from k8sdoctor.cli.wait import never_resolves_help
+
+    wait = sub.add_parser(
+        "wait",
+        help="wait until workloads are healthy (a Job: complete); on failure, say why (a CI gate)",
+        description="Watch workloads (list+watch) until they are healthy, a Job until it completes. Fails early, with "
+        "the diagnosis of the workload and its failing pods, when a cause waiting cannot resolve shows up.",
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  k8sdoctor wait deploy/web --timeout 5m          a rollout, as kubectl rollout status\n"
+        "  k8sdoctor wait sts/db ds/agent                   several objects\n"
+        "  k8sdoctor wait job/migrate --for complete        a Job\n"
+        "  k8sdoctor wait pods -l app=web --junit out.xml   every pod a selector matches, JUnit report\n\n"
+        "fails at once on these causes (waiting cannot resolve them):\n"
+        f"{never_resolves_help()}\n\n"
+        "With GITHUB_ACTIONS=true it also prints ::error annotations.\n\n"
+        f"{WAIT_EXIT_CODES}",
+    )
+    wait.add_argument("targets", nargs="*", metavar="KIND/NAME|KIND NAME", help="deploy/web, sts/db, ds/agent, rs/x, job/migrate, pod/x")
+    wait.add_argument(
+        "-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="every object of KIND it matches (pods without KIND)"
+    )
+    wait.add_argument("--for", dest="condition", choices=("healthy", "complete"), help="healthy (default; a Job: complete)")
+    wait.add_argument("--timeout", default="5m", metavar="DURATION", help="give up after this long: 90s, 5m, 1h (default 5m)")
+    wait.add_argument("-o", "--output", choices=("text", "json"), default="text", help="text (default) or json")
+    wait.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
+
+    capture = sub.add_parser(
+        "capture",
+        help="write a redacted bundle of what the diagnosis reads, for a bug report or a ticket",
+        description="Read what `diagnose all` reads (pods, events, workloads, every other kind, nodes, log tails of "
+        "failing containers, current and previous) into one .tar.gz. Secret values are never read (names and key "
+        "names only); env values, annotations, commands, termination messages and log lines go through redaction "
+        "rules (tokens, passwords, keys, connection strings, emails; IPs with --redact ips), and the bundle's "
+        "manifest lists the rules, what each removed, and what was cut.",
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  k8sdoctor capture -n shop -f shop.tar.gz\n"
+        "  k8sdoctor capture -A --redact ips -f cluster.tar.gz\n"
+        "  k8sdoctor diagnose all -A --snapshot cluster.tar.gz    read it back (or: k8sdoctor --snapshot cluster.tar.gz)",
+    )
+    capture.add_argument("-f", "--file", required=True, metavar="BUNDLE", help="where to write the bundle (.tar.gz)")
+    capture.add_argument("-A", "--all-namespaces", action="store_true", default=argparse.SUPPRESS, help="all namespaces")
+    capture.add_argument("-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="only the pods it matches")
+    capture.add_argument("--redact", action="append", default=[], metavar="GROUP", help="also redact an optional rule group: ips")
+    capture.add_argument("--redaction-rules", metavar="FILE", help="redaction rules to use instead of the built-in ones (YAML)")
+
+    serve = sub.add_parser(
+        "serve",
+        help="run in a cluster: findings as Prometheus metrics, /healthz, /readyz, optionally Kubernetes Events",
+        description="Watch the cluster with the same informers and engine as the TUI and keep it diagnosed. Serves "
+        "/metrics (k8sdoctor_findings{namespace,kind,name,category,cause,severity}, counts by cause, watch health, "
+        "diagnosis latency), /healthz and /readyz. Uses the in-cluster config inside a pod, a kubeconfig elsewhere. "
+        "Manifests: deploy/in-cluster/.",
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="--emit-events is k8sdoctor's only write besides `debug`: it creates Events (reason Diagnosed) and needs\n"
+        "the events: create permission of deploy/in-cluster/rbac-events.yaml. Every event is logged as sent.",
+    )
+    serve.add_argument(
+        "--listen", default="127.0.0.1:8080", metavar="HOST:PORT", help="where to serve (default 127.0.0.1:8080; in a pod: 0.0.0.0:8080)"
+    )
+    serve.add_argument(
+        "-A", "--all-namespaces", action="store_true", default=argparse.SUPPRESS, help="all namespaces (the default without -n)"
+    )
+    serve.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="at most one diagnosis pass this often (default 2)")
+    serve.add_argument("--max-series", type=int, default=10_000, metavar="N", help="at most N k8sdoctor_findings series (default 10000)")
+    serve.add_argument(
+        "--emit-events",
+        action="store_true",
+        help="create a Kubernetes Event when an object's findings start or change (a write; off by default)",
+    )
+    serve.add_argument(
+        "--event-interval", type=float, default=300.0, metavar="SECONDS", help="at most one event per object this often (default 300)"
+    )
+
+    completion = sub.add_parser(
+        "completion",
+        help="print the shell code for tab completion (bash, zsh, fish)",
+        description="Print the shell code that completes k8sdoctor's commands, options, namespaces, contexts, kinds and "
+        "object names (read from the cluster, cached briefly).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="setup, one line:\n"
+        '  bash  (~/.bashrc)   eval "$(k8sdoctor completion bash)"\n'
+        '  zsh   (~/.zshrc)    eval "$(k8sdoctor completion zsh)"      (after compinit)\n'
+        "  fish                k8sdoctor completion fish > ~/.config/fish/completions/k8sdoctor.fish",
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"))
 
 
 def _log_crash(exc: BaseException) -> str:
@@ -183,7 +259,12 @@ def _exit_without_teardown(code: int) -> NoReturn:
 
 def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
     """Run one command; with `quick_exit`, a one-shot command's process ends as soon as it is done."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer, and exit
+        from k8sdoctor.cli.completion import autocomplete
+
+        autocomplete(parser)
+    args = parser.parse_args(argv)
     from k8sdoctor.logfile import configure_logging
 
     configure_logging(args.debug)
@@ -191,12 +272,35 @@ def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
 
     args.read_only = args.read_only or load_settings().read_only
     if args.command == "diagnose":
+        from k8sdoctor.cli.contexts import wants_several
+
+        if wants_several(args):
+            from k8sdoctor.cli.contexts import run_contexts
+
+            return run_contexts(args)
         from k8sdoctor.cli.diagnose import run_diagnose
 
         code = run_diagnose(args)
         if quick_exit:
             _exit_without_teardown(code)
         return code
+    if args.command == "wait":
+        from k8sdoctor.cli.wait import run_wait
+
+        return run_wait(args)
+    if args.command == "capture":
+        from k8sdoctor.cli.capture import run_capture
+
+        return run_capture(args)
+    if args.command == "completion":
+        from k8sdoctor.cli.completion import script
+
+        sys.stdout.write(script(args.shell))
+        return 0
+    if args.command == "serve":
+        from k8sdoctor.cli.serve import run_serve
+
+        return run_serve(args)
     if args.command == "playbooks":
         from k8sdoctor.cli.playbooks_cmd import run_playbooks
 

@@ -39,7 +39,9 @@ def cmd_list(args: Namespace) -> int:
     for pb in sorted(load_playbooks(args.playbooks).playbooks, key=lambda p: (p.spec.priority, p.id)):
         source = "built-in" if pb.builtin else printable(pb.path)
         console.print(
-            Text.assemble((f"{pb.id:<20}", "bold"), f" {pb.spec.subject:<12} {pb.spec.category:<18} {pb.spec.scope:<9} ", (source, "dim"))
+            Text.assemble(
+                (f"{pb.id:<20}", "bold"), f" {pb.spec.subject_label:<12} {pb.spec.category:<18} {pb.spec.scope:<9} ", (source, "dim")
+            )
         )
         causes = ", ".join(c.spec.id for c in pb.causes) + f"; fallback: {pb.fallback.spec.id}"
         console.print(Padding(Text(causes), (0, 0, 0, 2)))
@@ -74,7 +76,9 @@ def cmd_validate(args: Namespace) -> int:
             failures += 1
             print(f"✖ {exc}")
             continue
-        print(f"✔ {path}: {pb.id} ({pb.spec.subject} {pb.spec.category}), {len(pb.causes)} causes, {len(pb.spec.examples)} examples")
+        print(
+            f"✔ {path}: {pb.id} ({pb.spec.subject_label} {pb.spec.category}), {counted(len(pb.causes), 'cause')}, {counted(len(pb.spec.examples), 'example')}"
+        )
     if not files:
         print("no playbook files found")
     return 2 if failures else 0
@@ -113,6 +117,11 @@ def cmd_schema(args: Namespace) -> int:
 
     sys.stdout.buffer.write(orjson.dumps(playbook_json_schema(), option=orjson.OPT_INDENT_2) + b"\n")
     return 0
+
+
+def counted(n: int, word: str) -> str:
+    """ "1 cause", "3 causes"."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def run_playbooks(args: Namespace) -> int:

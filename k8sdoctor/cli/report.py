@@ -7,13 +7,17 @@ untrusted string passes through `sanitize.printable` before it reaches a termina
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from k8sdoctor.core.findings import SEVERITY_MARK, Diagnosis, Finding
 from k8sdoctor.sanitize import json_escape, one_line, printable, yaml_dump
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -114,11 +118,24 @@ def count_line(counts: dict) -> str:
 
 
 # ---- markdown ---------------------------------------------------------------------------------------
-def _md_code(text: str) -> str:
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~@])")
+
+
+def md_text(text: str) -> str:
+    """Cluster text made inert in Markdown prose (one line): the characters that open a link or an image
+    ([ ]), HTML or an HTML comment that hides the rest of a report (< >), code, emphasis, a table, an
+    @mention or a heading are escaped. Every line of the report starts with its own marker, so line-start
+    syntax (-, +, 1.) cannot come from cluster text."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def _md_code(text: str, indent: str = "") -> list[str]:
+    """A fenced block (longer fence than any backtick run inside), every line indented by `indent` so
+    it stays inside the list item it belongs to."""
     fence = "```"
     while fence in text:
         fence += "`"
-    return f"{fence}\n{text}\n{fence}"
+    return [f"{indent}{fence}", *(f"{indent}{line}" for line in text.split("\n")), f"{indent}{fence}"]
 
 
 def to_markdown(results: list[Diagnosis], groups: list[PodGroup], notes: list[str]) -> str:
@@ -131,38 +148,39 @@ def to_markdown(results: list[Diagnosis], groups: list[PodGroup], notes: list[st
     for g in groups:
         lead = g.lead
         title = display_name(lead) if len(g.pods) == 1 else f"{lead.namespace}/{g.workload}"
-        out.append(f"## {one_line(title)} ({one_line(lead.status)})")
+        out.append(f"## {md_text(title)} ({md_text(lead.status)})")
         if len(g.pods) > 1:
-            out.append(f"{len(g.pods)} of {g.workload_total} pods fail the same way: {', '.join(one_line(p.name) for p in g.pods)}")
+            out.append("")
+            out.append(f"{len(g.pods)} of {g.workload_total} pods fail the same way: {', '.join(md_text(p.name) for p in g.pods)}")
         out.append("")
         for f in lead.findings:
-            where = f" — container `{one_line(f.container)}`" if f.container else ""
-            out.append(f"### {f.severity.upper()}: {f.category} / {f.cause}{where}")
+            where = f" — container {md_text(f.container)}" if f.container else ""
+            out.append(f"### {f.severity.upper()}: {md_text(f.category)} / {md_text(f.cause)}{where}")
             out.append("")
-            out.append(f"**{one_line(f.summary)}**")
+            out.append(f"**{md_text(f.summary)}**")
             out.append("")
             out.append("Evidence:")
             out.append("")
             for ev in f.evidence:
-                out.append(f"- {one_line(ev.source)}")
+                out.append(f"- {md_text(ev.source)}")
                 out.append("")
-                out.append(_md_code(printable(ev.text)))
-            out.append("")
-            out.append(printable(f.explanation))
+                out.extend(_md_code(printable(ev.text), "  "))
+                out.append("")
+            out.append(md_text(f.explanation))
             out.append("")
             out.append("Next steps:")
             out.append("")
             for i, step in enumerate(f.remediation, 1):
-                out.append(f"{i}. {one_line(step.text)}")
+                out.append(f"{i}. {md_text(step.text)}")
                 if step.command:
                     out.append("")
-                    out.append(_md_code(printable(step.command)))
-            out.append("")
+                    out.extend(_md_code(printable(step.command), "   "))
+                out.append("")
         for note in lead.notes:
-            out.append(f"> note: {one_line(note)}")
+            out.append(f"> note: {md_text(note)}")
         out.append("")
     for note in notes:
-        out.append(f"> note: {one_line(note)}")
+        out.append(f"> note: {md_text(note)}")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -183,7 +201,7 @@ class Printer:
             file=self.buffer,
             width=real.width,
             force_terminal=real.is_terminal,
-            color_system=real.color_system,
+            color_system=cast(Any, real.color_system),  # Rich's own value, as it detected it
             no_color=real.no_color,
             highlight=False,
             emoji=False,
@@ -192,9 +210,50 @@ class Printer:
     def print(self, *items) -> None:
         self.console.print(*items)
 
-    def flush(self) -> None:
-        import re
+    def prose(self, text: Text, indent: int) -> None:
+        """Text that may wrap, each line indented."""
+        from rich.padding import Padding
 
+        self.console.print(Padding(text, (0, 0, 0, indent)))
+
+    def numbered(self, number: int, text: Text, indent: int) -> None:
+        """A numbered step whose wrapped lines hang under its text, not under its number."""
+        from rich.padding import Padding
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row(f"{number}.", text)
+        self.console.print(Padding(grid, (0, 0, 0, indent)))
+
+    def quote(self, text: str, style: str, indent: int) -> None:
+        """Quoted cluster text, verbatim, each line behind a "│ " (so the quote stands apart from its
+        source with a pipe or NO_COLOR too). Piped (a ticket, a CI log), a line is never wrapped: it
+        stays whole and greppable; on a terminal it wraps, and each line it wraps into keeps the bar."""
+        from rich.text import Text
+
+        width = max(self.console.width - indent - 2, 20)
+        for line in printable(text).split("\n"):
+            parts = Text(line).wrap(self.console, width, overflow="fold") if self.console.is_terminal else [Text(line)]
+            for part in parts or [Text("")]:
+                row = Text(" " * indent)
+                row.append("│ ", style=style)
+                row.append_text(part)
+                self.console.print(row, soft_wrap=True)
+
+    def command(self, command: str, indent: int) -> None:
+        """A command, whole on its line: never wrapped or cut, whatever the width (a terminal may show it
+        over two rows; copied, it is one line)."""
+        from rich.text import Text
+
+        for line in printable(command).split("\n"):
+            row = Text(" " * indent)
+            row.append("$ ", style="dim")
+            row.append(line, style="green")
+            self.console.print(row, soft_wrap=True)
+
+    def flush(self) -> None:
         trailing = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$")
         for line in self.buffer.getvalue().splitlines():
             self.stream.write(trailing.sub(r"\1", line) + "\n")
@@ -211,7 +270,6 @@ def render_text(
     stream: IO[str] | None = None,
 ) -> None:
     from rich.padding import Padding
-    from rich.table import Table
     from rich.text import Text
 
     console = Printer(stream or sys.stdout)
@@ -219,29 +277,27 @@ def render_text(
     def finding(f: Finding) -> None:
         head = Text("  ")
         head.append(f"{SEVERITY_MARK[f.severity]} ", style=SEVERITY_STYLE[f.severity])
-        head.append(f.category, style="bold")
+        head.append(printable(f.category), style="bold")
         head.append(" › ")
-        head.append(f.cause, style=SEVERITY_STYLE[f.severity])
+        head.append(printable(f.cause), style=SEVERITY_STYLE[f.severity])
         if f.container:
             head.append(f"  (container {printable(f.container)})", style="dim")
         console.print(head)
-        console.print(Padding(Text(printable(f.summary), style="bold"), (0, 0, 0, 4)))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True, style="dim", width=8)
-        grid.add_column(overflow="fold")
-        for i, ev in enumerate(f.evidence):
-            quote = Text(printable(ev.source), style="dim")
-            quote.append("\n")
-            quote.append(printable(ev.text))
-            grid.add_row("evidence" if i == 0 else "", quote)
-        grid.add_row("why", Text(printable(f.explanation)))
+        console.prose(Text(printable(f.summary), style="bold"), 4)
+        if f.evidence:
+            console.prose(Text("evidence", style="dim"), 4)
+        for ev in f.evidence:
+            console.prose(Text(printable(ev.source), style="dim italic"), 6)
+            console.quote(ev.text, SEVERITY_STYLE[f.severity], 6)
+        if f.explanation:
+            console.prose(Text("why", style="dim"), 4)
+            console.prose(Text(printable(f.explanation)), 6)
+        if f.remediation:
+            console.prose(Text("next", style="dim"), 4)
         for i, step in enumerate(f.remediation, 1):
-            t = Text(f"{i}. {printable(step.text)}")
+            console.numbered(i, Text(printable(step.text)), 6)
             if step.command:
-                t.append("\n$ ", style="dim")
-                t.append(printable(step.command), style="green")
-            grid.add_row("next" if i == 1 else "", t)
-        console.print(Padding(grid, (0, 0, 0, 4)))
+                console.command(step.command, 9)
 
     for g in groups:
         lead = g.lead

@@ -34,6 +34,7 @@ class PodRow:
     restart_count: int
     created: datetime | None
     diagnosis: Diagnosis
+    node: str = ""  # spec.nodeName: where it runs (the `/` filter finds pods by node)
 
     @property
     def severity(self) -> str | None:
@@ -89,6 +90,7 @@ def row_for(pod: dict, diagnosis: Diagnosis, now: datetime, summary: PodSummary 
         restart_count=count,
         created=parse_time(meta.get("creationTimestamp")),
         diagnosis=diagnosis,
+        node=str((pod.get("spec") or {}).get("nodeName") or ""),
     )
 
 

@@ -10,7 +10,10 @@ again as merely "not ready").
 When a symptom holds and the playbook's causes read logs the source does not have, the diagnosis asks for
 them (`Diagnosis.wants`); a live source fetches them and diagnoses again.
 
-Per-cause analyzers (`k8sdoctor.core.analyzers`) then add evidence from related objects.
+Per-cause analyzers (`k8sdoctor.core.analyzers`) then add evidence from related objects. A finding can
+name objects whose own findings explain it (`Finding.carries`: a Service's unready pods, a Pending pod's
+claim); the engine diagnoses those too, at most `CARRY_DEPTH` objects deep and never one already on the
+way (a claim that points at its pod that points back at the claim), and carries their top finding in.
 """
 
 from __future__ import annotations
@@ -19,15 +22,22 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from k8sdoctor.core.analyzers import analyzers_for
+from k8sdoctor.core.analyzers.finding_edits import add_evidence
 from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts, build_object_facts, build_pod_facts
 from k8sdoctor.core.findings import SEVERITY_RANK, Diagnosis, Evidence, Finding, Step
-from k8sdoctor.core.inventory import Inventory
+from k8sdoctor.core.inventory import Inventory, Ref
 from k8sdoctor.core.kube.podstatus import pod_display_status
 from k8sdoctor.core.playbooks.matching import Hit, MatchContext
 from k8sdoctor.core.playbooks.model import CompiledCause, Playbook
 from k8sdoctor.core.playbooks.templates import MissingValue, reflow, render
 from k8sdoctor.core.relations import workload_of
 from k8sdoctor.core.rule_memo import RuleMemo, Unmask
+
+#: How many objects a finding carries the findings of, at most, and how deep carrying goes (an Ingress
+#: carries its Service's finding, which carries its pods').
+MAX_CARRIED = 3
+CARRY_DEPTH = 2
+_NO_TRAIL: frozenset[Ref] = frozenset()
 
 
 def is_plainly_healthy(pod: dict) -> bool:
@@ -97,7 +107,8 @@ class Engine:
         self.playbooks = sorted(playbooks, key=lambda p: (p.spec.priority, p.id))
         self.by_subject: dict[str, list[Playbook]] = {}
         for pb in self.playbooks:
-            self.by_subject.setdefault(pb.spec.subject, []).append(pb)
+            for subject in pb.spec.subjects:
+                self.by_subject.setdefault(subject, []).append(pb)
         self._order = {pb.id: i for i, pb in enumerate(self.playbooks)}
         #: Replicas that fail alike are diagnosed once (see rule_memo); None: every pod on its own.
         self.memo: RuleMemo | None = RuleMemo(self.by_subject.get("Pod", ())) if memo else None
@@ -133,6 +144,9 @@ class Engine:
         return [self.diagnose_pod(inventory, pods[k], now) for k in (keys if keys is not None else list(pods))]
 
     def diagnose(self, facts: PodFacts, inventory: Inventory | None = None) -> Diagnosis:
+        return self._diagnose_pod(facts, inventory, _NO_TRAIL)
+
+    def _diagnose_pod(self, facts: PodFacts, inventory: Inventory | None, trail: frozenset[Ref]) -> Diagnosis:
         result = Diagnosis(
             namespace=facts.namespace,
             name=facts.name,
@@ -162,6 +176,7 @@ class Engine:
             result.notes += [unmask.text(note) for note in notes]
         if inventory is not None:
             self._analyze(findings, facts, inventory)
+            self._carry(findings, ("Pod", facts.namespace, facts.name), facts.now, inventory, trail)
         result.findings = findings
         return result
 
@@ -217,9 +232,14 @@ class Engine:
         """Diagnose one object of any kind against what the inventory knows. Never raises on odd objects."""
         if kind == "Pod":
             return self.diagnose_pod(inventory, obj, now)
-        return self.diagnose_facts(build_object_facts(inventory, kind, obj, now))
+        facts = build_object_facts(inventory, kind, obj, now)
+        facts.diagnose_pod = lambda pod: self.diagnose_pod(inventory, pod, now)
+        return self.diagnose_facts(facts)
 
     def diagnose_facts(self, facts: ObjectFacts) -> Diagnosis:
+        return self._diagnose_object(facts, _NO_TRAIL)
+
+    def _diagnose_object(self, facts: ObjectFacts, trail: frozenset[Ref]) -> Diagnosis:
         from k8sdoctor.core.kube.objstatus import object_status  # kinds other than pods only
 
         result = Diagnosis(
@@ -242,7 +262,13 @@ class Engine:
                 break
         findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], self._order[f.playbook]))
         self._analyze(findings, facts, facts.inventory)
+        self._carry(findings, facts.ref, facts.now, facts.inventory, trail)
         result.findings = findings
+        # The pods whose findings it quotes may need evidence a source can read (their logs).
+        for pod in facts.pod_diagnoses:
+            for want in [*pod.wants, *(w for f in pod.findings for w in f.wants)]:
+                if want not in result.wants:
+                    result.wants.append(want)
         return result
 
     def diagnose_kind(self, inventory: Inventory, kind: str, now: datetime, namespace: str | None = None) -> list[Diagnosis]:
@@ -255,6 +281,48 @@ class Engine:
             objects, key=lambda o: ((o.get("metadata") or {}).get("namespace") or "", (o.get("metadata") or {}).get("name") or "")
         )
         return [self.diagnose_object(inventory, kind, obj, now) for obj in ordered]
+
+    # ---- findings that carry other objects' findings ------------------------------------------------
+    def _carry(self, findings: list[Finding], own: Ref, now: datetime, inventory: Inventory, trail: frozenset[Ref]) -> None:
+        """Diagnose the objects each finding carries and bring their top problem in: its cause in
+        `underlying`, its summary and first quote as evidence, its first steps in front."""
+        trail = trail | {own}
+        if len(trail) > CARRY_DEPTH:
+            return
+        for f in findings:
+            lead: Finding | None = None
+            for ref in f.carries[:MAX_CARRIED]:
+                obj = inventory.get(*ref) if ref not in trail else None
+                if obj is None:
+                    continue
+                top = next((g for g in self._diagnose_ref(inventory, ref, obj, now, trail).findings if g.is_problem), None)
+                if top is None:
+                    continue
+                kind, namespace, name = ref
+                f.underlying.append(
+                    {
+                        "kind": kind,
+                        "namespace": namespace,
+                        "name": name,
+                        "category": top.category,
+                        "cause": top.cause,
+                        "severity": top.severity,
+                    }
+                )
+                where = f"{kind.lower()} {namespace + '/' if namespace else ''}{name}"
+                add_evidence(f, f"{where}: {top.category} › {top.cause}", top.summary)
+                if lead is None:
+                    lead = top
+                    for ev in top.evidence[:2]:
+                        add_evidence(f, f"{where} {ev.source}", ev.text)
+            if lead is not None:
+                steps = lead.remediation[:2]
+                f.remediation = [*steps, *(s for s in f.remediation if s not in steps)]
+
+    def _diagnose_ref(self, inventory: Inventory, ref: Ref, obj: dict, now: datetime, trail: frozenset[Ref]) -> Diagnosis:
+        if ref[0] == "Pod":
+            return self._diagnose_pod(build_pod_facts(inventory, obj, now), inventory, trail)
+        return self._diagnose_object(build_object_facts(inventory, ref[0], obj, now), trail)
 
     # ---- shared ------------------------------------------------------------------------------------
     @staticmethod

@@ -13,6 +13,10 @@ from k8sdoctor.core.kube.raw import as_dict, as_int, as_str, dicts
 
 LOG_TAIL_LINES = 200
 LOG_TAIL_BYTES = 1 << 20  # `limitBytes` of a tail read: one endless line costs no more than this
+#: A piece of evidence a diagnosis asks a live source for (`Finding.wants`, `Diagnosis.wants`):
+#: (kind, namespace, name) reads one object; ("logs", namespace, "pod/container/previous|current") a
+#: log tail; the forms below, made by `events_about` and `listing`, events and lists.
+Want = tuple[str, str, str]
 _CONFIG_REASONS = {"CreateContainerConfigError", "CreateContainerError", "ContainerCreating"}
 
 
@@ -123,3 +127,14 @@ def kinds_to_fetch(pod: dict) -> frozenset[str]:
     if needs_namespace_pods(pod):
         kinds.add("ServiceAccount")
     return frozenset(kinds)
+
+
+def events_about(kind: str, namespace: str, name: str) -> Want:
+    """Ask for the events about one object (a pod's claim: its FailedBinding says why it is Pending)."""
+    return ("Event", namespace, f"{kind}/{name}")
+
+
+def listing(kind: str, namespace: str, *, label: str = "", field: str = "") -> Want:
+    """Ask for every object of a kind in a namespace ("" for a cluster-scoped kind, "*" for all
+    namespaces), or those a label or field selector picks (`field="spec.nodeName=worker-1"`)."""
+    return (kind, namespace, f"label:{label}" if label else f"field:{field}" if field else "")

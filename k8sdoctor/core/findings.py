@@ -60,6 +60,11 @@ class Finding:
     #: What the playbook's regexes captured (a Secret name, a quota's name): analyzers read these
     #: instead of matching the quoted text again. Not part of the output.
     captures: dict[str, str] = field(default_factory=dict)
+    #: Objects whose own findings explain this one (a Service's unready pods, a pod's Pending claim),
+    #: set by analyzers; the engine diagnoses them and carries their top finding in (`underlying`).
+    carries: list[tuple[str, str, str]] = field(default_factory=list)
+    #: The findings carried in from `carries`: {kind, namespace, name, category, cause, severity}.
+    underlying: list[dict] = field(default_factory=list)
 
     @property
     def is_problem(self) -> bool:
@@ -81,6 +86,8 @@ class Finding:
         if self.about is not None:
             kind, namespace, name = self.about
             out["object"] = {"kind": kind, "namespace": namespace, "name": name}
+        if self.underlying:
+            out["underlying"] = [dict(u) for u in self.underlying]
         return out
 
 

@@ -40,6 +40,9 @@ NAMESPACED_KINDS = tuple(k.kind for k in KINDS if k.namespaced and k.kind not in
 CLUSTER_KINDS = tuple(k.kind for k in KINDS if not k.namespaced)
 #: The label EndpointSlices carry to name their Service.
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+#: A static pod's mirror carries its config hash here; the kubelet records the pod's events under that
+#: hash as involvedObject.uid, not under the mirror's metadata.uid.
+MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,12 @@ def _drop_managed_fields(obj: dict) -> dict:
 
 def _uid(obj: dict) -> str:
     return _text(_meta(obj).get("uid"))
+
+
+def mirror_uid(pod: dict) -> str:
+    """The uid the kubelet's events about a static pod carry (its config hash); "" for other objects."""
+    annotations = _meta(pod).get("annotations")
+    return as_str(annotations.get(MIRROR_ANNOTATION)) if isinstance(annotations, dict) else ""
 
 
 def _has_keys(obj: dict) -> bool:
@@ -357,12 +366,13 @@ class Inventory:
 
     def events_about(self, kind: str, obj: dict) -> list[dict]:
         """Events about one object: matched by uid, or by kind/namespace/name for events that carry no
-        uid. Events that name the same object but another uid were about an earlier object of that name (a
-        StatefulSet replica, a recreated pod) and are left out."""
+        uid. A static pod's kubelet events carry its config hash instead of its uid (`mirror_uid`); they
+        count too. Events that name the same object but another uid were about an earlier object of that
+        name (a StatefulSet replica, a recreated pod) and are left out."""
         namespace, name = obj_key(obj)
-        uid = _uid(obj)
+        uids = {u for u in (_uid(obj), mirror_uid(obj) if kind == "Pod" else "") if u}
         ids = set(self._events_by_subject.get((kind, namespace if is_namespaced(kind) else "", name), ()))
-        if uid:
+        for uid in uids:
             ids |= self._events_by_uid.get(uid, set())
         out = []
         for eid in ids:
@@ -370,7 +380,7 @@ class Inventory:
             if event is None:
                 continue
             ev_uid = as_str(event_subject(event).get("uid"))
-            if uid and ev_uid and ev_uid != uid:
+            if uids and ev_uid and ev_uid not in uids:
                 continue
             out.append(event)
         return out

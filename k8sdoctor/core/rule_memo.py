@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from k8sdoctor.core.facts import PodFacts
@@ -398,21 +398,28 @@ class Unmask:
     def text(self, s: str) -> str:
         return _PLACEHOLDER.sub(self._value, s) if MARK in s else s
 
+    def value(self, v: Any) -> Any:
+        """A value of a finding with this pod's values filled in; lists and dicts are new (analyzers
+        edit a finding's lists), frozen evidence and steps without placeholders are shared."""
+        kind = type(v)
+        if kind is str:
+            return self.text(v)
+        if kind is list:
+            return [self.value(x) for x in v]
+        if kind is dict:
+            return {k: self.value(x) for k, x in v.items()}
+        if kind is tuple:
+            return tuple(self.value(x) for x in v)
+        if kind is Evidence:
+            return Evidence(self.text(v.source), self.text(v.text)) if MARK in v.source or MARK in v.text else v
+        if kind is Step:
+            marked = MARK in v.text or (v.command is not None and MARK in v.command)
+            return Step(self.text(v.text), None if v.command is None else self.text(v.command)) if marked else v
+        return v
+
     def finding(self, f: Finding) -> Finding:
-        t = self.text
-        return Finding(
-            category=f.category,
-            cause=f.cause,
-            container=f.container,
-            severity=f.severity,
-            summary=t(f.summary),
-            explanation=t(f.explanation),
-            evidence=[Evidence(t(e.source), t(e.text)) for e in f.evidence],
-            remediation=[Step(t(s.text), None if s.command is None else t(s.command)) for s in f.remediation],
-            playbook=f.playbook,
-            title=t(f.title),
-            wants=[(k, t(ns), t(n)) for k, ns, n in f.wants],
-            fallback=f.fallback,
-            about=None if f.about is None else (f.about[0], t(f.about[1]), t(f.about[2])),
-            captures={k: t(v) for k, v in f.captures.items()},
-        )
+        return Finding(**{name: self.value(getattr(f, name)) for name in _FINDING_FIELDS})
+
+
+#: Every field of a finding, whatever fields it gains: each is copied with the placeholders filled.
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))

@@ -9,6 +9,7 @@ own format strings (pkg/kubelet/images/image_manager.go).
 
 from __future__ import annotations
 
+from k8sdoctor.demo.network import network
 from k8sdoctor.demo.objects import (
     container_status,
     event,
@@ -21,6 +22,7 @@ from k8sdoctor.demo.objects import (
     waiting,
     workload,
 )
+from k8sdoctor.demo.workloads import workloads
 
 WORKERS = ("worker-1", "worker-2", "worker-3")
 CNPG_BAD = "ghcr.io/cloudnative-pg/cloudnative-pg:1.20.1"
@@ -47,9 +49,11 @@ def nodes() -> list[dict]:
     return [node(n, labels={"topology.kubernetes.io/zone": zones[n]}, images=COMMON_IMAGES) for n in WORKERS]
 
 
-def extra_node() -> dict:
-    """The node the timeline adds; it carries the label the Elasticsearch client asks for."""
-    return node("worker-4", labels={"topology.kubernetes.io/zone": "zone-a", **ES_NODE_LABEL}, images=COMMON_IMAGES, created="now")
+def extra_node(created: str) -> dict:
+    """The node the timeline adds (at `created`, an RFC 3339 time: objects the timeline applies are
+    served as they are, so every timestamp must be one kubectl can parse); it carries the label the
+    Elasticsearch client asks for."""
+    return node("worker-4", labels={"topology.kubernetes.io/zone": "zone-a", **ES_NODE_LABEL}, images=COMMON_IMAGES, created=created)
 
 
 def _healthy(namespace: str, name: str, image: str, replicas: int, cpu: str = "250m", memory: str = "256Mi", **kw) -> list[dict]:
@@ -636,6 +640,8 @@ def harbor() -> list[dict]:
 def scenario() -> dict:
     """The objects and logs the demo's API server starts with."""
     objects = nodes() + shop() + kube_system() + search() + observability() + mem_example() + config_errors() + storage() + harbor()
+    objects += workloads()  # workloads that fail beyond their pods (demo/workloads.py)
+    objects += network()  # the path to the app: Services, Ingresses, claims, nodes, autoscalers (demo/network.py)
     logs = [
         # https://github.com/rancher/rke2/issues/10640 (the start-up line of the nginx image)
         *(

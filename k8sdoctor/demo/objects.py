@@ -160,6 +160,7 @@ def workload(
         "status": {
             "replicas": replicas,
             "readyReplicas": replicas if ready_replicas is None else ready_replicas,
+            "availableReplicas": replicas if ready_replicas is None else ready_replicas,
             "updatedReplicas": replicas,
             "observedGeneration": revision,
         },

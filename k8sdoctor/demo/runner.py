@@ -4,6 +4,7 @@ as it does to a real cluster."""
 
 from __future__ import annotations
 
+import errno
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -44,7 +45,13 @@ def start_demo(*, port: int = 0, timeline: bool = True, **timeline_options: floa
     from k8sdoctor.fakeapi.server import FakeApiServer
 
     server = FakeApiServer(port=port)
-    server.start()
+    try:
+        server.start()
+    except OSError as exc:
+        from k8sdoctor.errors import UserError
+
+        why = "it is in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        raise UserError(f"the demo cannot serve on port {port}: {why}", hint="leave out --port to use any free port") from None
     server.load_scenario(scenario())
     workdir = Path(tempfile.mkdtemp(prefix="k8sdoctor-demo-"))
     kubeconfig = server.write_kubeconfig(workdir / "kubeconfig", namespace=DEMO_NAMESPACE, context="k8sdoctor-demo")

@@ -88,7 +88,7 @@ class DemoTimeline(threading.Thread):
 
     def add_node_and_schedule(self) -> None:
         self.node_added = True
-        self.server.apply(extra_node())
+        self.server.apply(extra_node(created=_now()))
         for pod in map(copy.deepcopy, self.server.list("Pod", "search")):
             if pod["spec"].get("nodeName"):
                 continue

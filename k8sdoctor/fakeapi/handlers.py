@@ -363,6 +363,8 @@ class ApiHandler:
             )
             return _json_response(output.list_bytes(rtype, result, now))
         namespace = target.namespace or ""
+        if query.get("dryRun") is not None and attrs.verb in ("create", "update", "patch", "delete"):
+            return self._dry_run(request, target, attrs.verb, query["dryRun"], body)
         if attrs.verb == "get":
             entry = self.store.require(rtype, namespace, target.name)
         elif attrs.verb == "create":
@@ -377,6 +379,40 @@ class ApiHandler:
             raise status.method_not_allowed()
         code = 201 if attrs.verb == "create" else 200
         return _json_response(output.object_bytes(rtype, entry, now), code)
+
+    def _dry_run(self, request: web.Request, target: Target, verb: str, dry_run: str, body: bytes) -> web.Response:
+        """`?dryRun=All`: every check a write makes (the object, its namespace, a conflict), the answer it
+        would give, and nothing stored (`kubectl apply --dry-run=server`)."""
+        if dry_run != "All":
+            raise status.ApiError(422, f'dryRun: Unsupported value: "{dry_run}": supported values: "All"')
+        rtype, namespace = stored_as(target.rtype), target.namespace or ""
+        content_type = request.headers.get("Content-Type", "")
+        if verb == "create":
+            if target.name or target.subresource:
+                raise status.method_not_allowed()
+            obj = self._incoming(target, _read_json(body, content_type))
+            name = obj["metadata"].get("name") or obj["metadata"].get("generateName") or ""
+            if not name:
+                raise status.name_required(rtype)
+            if rtype.namespaced and self.store.get(NAMESPACES, "", namespace) is None:
+                raise status.not_found(NAMESPACES, namespace)
+            if self.store.get(rtype, namespace, name) is not None:
+                raise status.already_exists(rtype, name)
+            return _json_response(orjson.dumps(obj), 201)
+        current = self.store.require(rtype, namespace, target.name).obj
+        if verb == "update":
+            answer = _confine(target, current, self._incoming(target, _read_json(body, content_type)))
+        elif verb == "patch":
+            media = content_type.split(";")[0].strip()
+            if media not in SUPPORTED:
+                raise status.ApiError(415, f"the body of the request was in an unknown format: {media}")
+            try:
+                answer = _confine(target, current, apply_patch(media, current, orjson.loads(body)))
+            except orjson.JSONDecodeError as err:
+                raise status.bad_request(f"error decoding patch: {err}") from None
+        else:
+            answer = current
+        return _json_response(orjson.dumps(answer))
 
     @staticmethod
     def _match(rtype: ResourceType, query: dict[str, str]):

@@ -30,7 +30,7 @@ class LogKey:
 @dataclass(frozen=True, slots=True)
 class LogLine:
     time: datetime
-    text: str
+    text: str | bytes  # bytes for what is not UTF-8 (a container writes bytes)
 
 
 class LogBook:
@@ -42,7 +42,7 @@ class LogBook:
         self._lines: dict[LogKey, list[LogLine]] = {}
         self._followers: dict[LogKey, set[Subscription]] = {}
 
-    def set(self, key: LogKey, lines: Iterable[str]) -> None:
+    def set(self, key: LogKey, lines: Iterable[str | bytes]) -> None:
         """Replace a container's log; lines end one millisecond apart, the last one now."""
         texts = list(lines)
         now = self._clock()
@@ -50,7 +50,7 @@ class LogBook:
         with self._lock:
             self._lines[key] = stamped
 
-    def append(self, key: LogKey, lines: Iterable[str]) -> None:
+    def append(self, key: LogKey, lines: Iterable[str | bytes]) -> None:
         now = self._clock()
         new = [LogLine(now, t) for t in lines]
         with self._lock:
@@ -186,5 +186,5 @@ class LogOptions:
         return out if self.limit_bytes is None else out[: self.limit_bytes]
 
     def encode(self, line: LogLine) -> bytes:
-        text = f"{format_log_time(line.time)} {line.text}" if self.timestamps else line.text
-        return (text + "\n").encode()
+        data = line.text if isinstance(line.text, bytes) else line.text.encode()
+        return (format_log_time(line.time).encode() + b" " + data if self.timestamps else data) + b"\n"

@@ -249,6 +249,14 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     ResourceType("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", False),
     # apiregistration.k8s.io/v1
     ResourceType("apiregistration.k8s.io", "v1", "apiservices", "APIService", False, subresources=(_status("APIService"),)),
+    # rbac.authorization.k8s.io/v1: served so manifests that carry RBAC apply (not enforced: see auth.py)
+    ResourceType("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", False),
+    ResourceType("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", False),
+    ResourceType("rbac.authorization.k8s.io", "v1", "roles", "Role", True),
+    ResourceType("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", True),
+    # monitoring.coreos.com/v1: the Prometheus Operator's custom resources, as in a cluster that runs it
+    ResourceType("monitoring.coreos.com", "v1", "servicemonitors", "ServiceMonitor", True, ("smon",)),
+    ResourceType("monitoring.coreos.com", "v1", "prometheusrules", "PrometheusRule", True, ("promrule",)),
     # authorization.k8s.io/v1: create-only review resources
     ResourceType("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", False, verbs=("create",)),
     ResourceType("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", False, verbs=("create",)),
@@ -269,6 +277,8 @@ GROUPS: tuple[str, ...] = (
     "storage.k8s.io",
     "admissionregistration.k8s.io",
     "discovery.k8s.io",
+    "rbac.authorization.k8s.io",
+    "monitoring.coreos.com",
 )
 
 _BY_PATH = {(r.group, r.version, r.plural): r for r in RESOURCE_TYPES}

@@ -244,12 +244,13 @@ class FakeApiServer:
         except status.ApiError as err:
             raise KeyError(err.message) from None
 
-    def set_logs(self, namespace: str, pod: str, container: str, lines: Iterable[str], *, previous: bool = False) -> None:
+    def set_logs(self, namespace: str, pod: str, container: str, lines: Iterable[str | bytes], *, previous: bool = False) -> None:
         self.logbook.set(LogKey(namespace, pod, container, previous), lines)
 
-    def append_log(self, namespace: str, pod: str, container: str, lines: Iterable[str] | str) -> None:
-        """Add lines to a container's current log; `follow` streams receive them."""
-        self.logbook.append(LogKey(namespace, pod, container), [lines] if isinstance(lines, str) else lines)
+    def append_log(self, namespace: str, pod: str, container: str, lines: Iterable[str | bytes] | str | bytes) -> None:
+        """Add lines to a container's current log; `follow` streams receive them. A line is text, or
+        bytes for output that is not UTF-8."""
+        self.logbook.append(LogKey(namespace, pod, container), [lines] if isinstance(lines, (str, bytes)) else lines)
 
     def load_scenario(self, source: str | Path | dict | builtins.list) -> None:
         """Apply a scenario's objects and logs (see `k8sdoctor.fakeapi.scenario` for the format)."""

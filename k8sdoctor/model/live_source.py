@@ -8,6 +8,7 @@ worker after the first paint.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient
 from k8sdoctor.cluster.live.informer import Informer, Reflector, ResourceSpec
@@ -126,7 +127,7 @@ class LiveSource:
 
 def kube_contexts(kubeconfig: str | None) -> tuple[list[str], str]:
     """The kubeconfig's context names and the current one."""
-    parts = client_parts()
+    parts: Any = client_parts()
     path = kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")
     try:
         contexts, active = parts.list_kube_config_contexts(config_file=path)

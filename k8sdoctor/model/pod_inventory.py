@@ -32,9 +32,9 @@ def pod_inventory(source: Inventory, pod: dict) -> Inventory:
                 out.objects[kind][("", namespace)] = keep[("", namespace)]
         else:
             out.objects[kind].update(keep)
-    for key, lines in source.logs.items():
-        if key.namespace == namespace and key.pod == name:
-            out.logs[key] = lines
+    for log_key, lines in source.logs.items():
+        if log_key.namespace == namespace and log_key.pod == name:
+            out.logs[log_key] = lines
     out.unreadable = list(source.unreadable_for(namespace))
     out.listed_names = set(source.listed_names)
     return out

@@ -24,7 +24,10 @@ class SourceInfo:
 
 class Source(Protocol):
     info: SourceInfo
-    client: KubeClient | None
+
+    @property
+    def client(self) -> KubeClient | None:
+        """The client of a live cluster (None for a snapshot)."""
 
     def start(self, feed: ViewFeed, namespace: str | None) -> None:
         """Begin a new feed generation for this scope (None: all namespaces). Must not block long."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from k8sdoctor.errors import UserError
@@ -28,6 +29,7 @@ from k8sdoctor.tui.messages import FeedBatch
 from k8sdoctor.tui.options import TuiOptions
 from k8sdoctor.tui.screens.events_screen import EventsScreen
 from k8sdoctor.tui.screens.main_screen import MainScreen
+from k8sdoctor.tui.text import one_line, printable
 
 if TYPE_CHECKING:
     from k8sdoctor.core.engine import Engine
@@ -35,7 +37,8 @@ if TYPE_CHECKING:
     from k8sdoctor.model.feed import ViewFeed
     from k8sdoctor.model.source import Source, SourceInfo
 
-DARK, LIGHT = "textual-dark", "textual-light"
+THEMES = ("textual-dark", "textual-light")  # dark, light
+ANSI_THEMES = ("ansi-dark", "ansi-light")
 
 
 def utcnow() -> datetime:
@@ -57,9 +60,12 @@ class DoctorApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "k8sdoctor"
     BINDINGS = [
-        Binding("q", "quit", "Quit", tooltip="Quit k8sdoctor"),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and what the screens show"),
+        # q quits from the main screen only (its own binding); every other screen goes back with q
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys of this screen"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+        # in a troubleshooting tool Ctrl+C quits (Textual's default only says how to quit); before any
+        # widget's own ctrl+c (an input's copy)
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -72,6 +78,7 @@ class DoctorApp(App[None]):
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
+        self.themes = THEMES
         self.options = options or TuiOptions()
         self.clock = clock
         self.monotonic = monotonic
@@ -88,11 +95,41 @@ class DoctorApp(App[None]):
         self._shown_generation = 0
         self._source_lock = threading.Lock()
 
+    # ---- the boundary: everything that reaches the terminal outside a widget ----------------------
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast. Its text is made printable (it often quotes cluster text: a copied command, an API
+        error) and never read as markup, whatever the caller asked: markup in cluster text could style,
+        link or run actions."""
+        super().notify(printable(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy (OSC 52) only printable text: what is copied ends up pasted into a shell."""
+        super().copy_to_clipboard(printable(text))
+
+    def validate_title(self, title: str) -> str:
+        return one_line(title)
+
+    def validate_sub_title(self, sub_title: str) -> str:
+        return one_line(sub_title)
+
     def get_default_screen(self) -> Screen:
         return self.main_screen
 
     def on_mount(self) -> None:
-        self.theme = DARK
+        # 16 colours (TERM=xterm, linux): the terminal's own red, yellow and green; the default themes'
+        # shades would be turned into greys. (NO_COLOR keeps the default themes, which Textual turns
+        # into shades of grey, and the marks ✖ ▲ ● carry severity.)
+        sixteen = self.console.color_system in ("standard", "windows") and not self.is_headless
+        self.themes = ANSI_THEMES if sixteen and not self.no_color else THEMES
+        self.theme = self.themes[0]
 
     # ---- source lifecycle (worker threads) -------------------------------------------------------
     def _on_ui(self, callback: Callable, *args, **kwargs) -> None:
@@ -121,7 +158,7 @@ class DoctorApp(App[None]):
             return
         from k8sdoctor.model.feed import ViewFeed
 
-        feed = ViewFeed(self._engine, lambda batch: self.post_message(FeedBatch(batch)), clock=self.clock)
+        feed = ViewFeed(self._engine, self._post_batch, clock=self.clock)
         if source.info.live and self.namespace is None and not self.options.all_namespaces:
             self.namespace = source.info.default_namespace
         with self._source_lock:
@@ -136,6 +173,10 @@ class DoctorApp(App[None]):
                 title="Snapshot",
                 markup=False,
             )
+
+    def _post_batch(self, batch: Batch) -> None:
+        """From the feed thread: Textual queues the message for the UI thread."""
+        self.post_message(FeedBatch(batch))
 
     def _fail(self, exc: UserError) -> None:
         self.startup_error = exc
@@ -219,10 +260,15 @@ class DoctorApp(App[None]):
 
     # ---- actions ---------------------------------------------------------------------------------
     def action_help(self) -> None:
+        """The keys of the screen on top (its `KEYS_HELP`); the main screen's keys and marks otherwise."""
         from k8sdoctor.tui.screens.help_screen import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        sections = getattr(screen, "KEYS_HELP", None)
+        self.push_screen(HelpScreen(sections, legend=False) if sections and screen is not self.main_screen else HelpScreen())
 
     def action_toggle_theme(self) -> None:
-        self.theme = LIGHT if self.theme == DARK else DARK
+        dark, light = self.themes
+        self.theme = light if self.theme == dark else dark

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from k8sdoctor.core.findings import SEVERITY_MARK
 from k8sdoctor.core.kube.timeutil import human_duration
-from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.text import one_line
 
 if TYPE_CHECKING:
     from k8sdoctor.cluster.view import PodRow

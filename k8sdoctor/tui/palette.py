@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rich.color import ColorParseError
 from rich.style import Style
 from textual.app import App
+from textual.color import Color, ColorParseError
 
 
 def _color(variables: dict[str, str], name: str) -> Style:
+    """The theme variable as a Rich style: a hex colour, or the terminal's own ANSI colour in the
+    16-colour themes."""
     try:
-        return Style(color=variables.get(name, "")[:7] or None)
-    except ColorParseError:
+        return Style(color=Color.parse(variables[name]).rich_color)
+    except (KeyError, ColorParseError):
         return Style()
 
 

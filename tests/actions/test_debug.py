@@ -19,7 +19,7 @@ from k8sdoctor.cluster.live.fetch import LiveFetcher
 from k8sdoctor.demo.timeline import DemoTimeline
 from k8sdoctor.errors import NotFoundError, UserError
 from k8sdoctor.fakeapi import FakeApiServer, Rule
-from tests.actions.helpers import CLUSTER, AttachRecorder
+from tests.actions.helpers import CLUSTER, AttachRecorder, has_kubectl, kubectl
 
 KB = ("shop", "kb-5c7d8f9b6-q4w2e")
 PATCH_PATH = "/api/v1/namespaces/{}/pods/{}/ephemeralcontainers"
@@ -329,3 +329,88 @@ def test_the_distroless_hint():
     assert debug.distroless_hint(raw, "app", inventory) is not None
     raw, inventory = pod("nginx:1.27.2")
     assert debug.distroless_hint(raw, "app", inventory) is None
+
+
+# ---- init containers and native sidecars as targets ------------------------------------------------
+SIDECAR_POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "mesh-0", "namespace": "shop"},
+    "spec": {
+        "nodeName": "compute-0",
+        "initContainers": [
+            {"name": "setup", "image": "busybox:1.36"},
+            {"name": "proxy", "image": "envoyproxy/envoy:v1.31.0", "restartPolicy": "Always"},
+        ],
+        "containers": [{"name": "app", "image": "nginx:1.27.2"}],
+        "ephemeralContainers": [{"name": "debugger-old", "image": "busybox:1.36"}],
+    },
+    "status": {
+        "phase": "Running",
+        "initContainerStatuses": [
+            {"name": "setup", "restartCount": 0, "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
+            {"name": "proxy", "restartCount": 0, "ready": True, "state": {"running": {"startedAt": "-1h"}}},
+        ],
+        "containerStatuses": [{"name": "app", "restartCount": 0, "ready": True, "state": {"running": {"startedAt": "-1h"}}}],
+    },
+}
+
+
+@pytest.mark.parametrize("target", ["proxy", "setup"])
+def test_an_init_container_or_a_native_sidecar_can_be_the_target(server, kubeconfig, tmp_path, capsys, target):
+    """As kubectl debug --target sends it (the API server accepts app and init containers); the
+    container spec is kubectl's but for its random name."""
+    server.load_scenario({"objects": [SIDECAR_POD]})
+    argv = ["--kubeconfig", str(kubeconfig), "debug", "pod", "mesh-0", "-n", "shop", "--target", target, "--profile", "general"]
+    assert main([*argv, "--yes", "--no-attach"]) == 0
+    assert f"--target={target}" in capsys.readouterr().out
+    (ours,) = server.requests("PATCH", PATCH_PATH.format("shop", "mesh-0"))
+    sent = ours.json()["spec"]["ephemeralContainers"][0]
+    assert sent == expected_body(sent["name"], "general", target=target)["spec"]["ephemeralContainers"][0]
+    if not has_kubectl():
+        return
+    result = kubectl(
+        kubeconfig,
+        tmp_path / "home",
+        "debug",
+        "mesh-0",
+        "-n",
+        "shop",
+        "-it",
+        "--attach=false",
+        "--image=busybox:1.36",
+        f"--target={target}",
+        "--profile=general",
+    )
+    assert result.returncode == 0, result.stderr
+    theirs = server.requests("PATCH", PATCH_PATH.format("shop", "mesh-0"))[-1].json()["spec"]["ephemeralContainers"]
+    (kubectls,) = [c for c in theirs if c["name"] not in ("debugger-old", sent["name"])]
+    assert {k: v for k, v in kubectls.items() if k != "name"} == {k: v for k, v in sent.items() if k != "name"}
+
+
+def test_an_ephemeral_container_is_not_a_target(server, client):
+    server.load_scenario({"objects": [SIDECAR_POD]})
+    with pytest.raises(UserError, match=r"^--target debugger-old: that is an ephemeral container; target an app or init container$"):
+        debug.prepare(client, LiveFetcher(client).pod("shop", "mesh-0"), "shop", "mesh-0", target="debugger-old")
+
+
+# ---- a webhook's denial, whole ----------------------------------------------------------------------
+# source: https://github.com/karmada-io/karmada/issues/3261 (Kyverno's validating webhook denying a request;
+# kubectl showed it after "error: failed to create deployment: ")
+KYVERNO_DENIAL = (
+    'admission webhook "validate.kyverno.svc-fail" denied the request: \n'
+    "\n"
+    "resource Deployment/default/nginx was blocked due to the following policies\n"
+    "\n"
+    "require-labels:\n"
+    "  autogen-check-for-labels: 'validation error: label ''app.kubernetes.io/name'' is\n"
+    "    required. Rule autogen-check-for-labels failed at path /spec/template/metadata/labels/app.kubernetes.io/name/'"
+)
+
+
+def test_a_webhook_denial_is_shown_on_as_many_lines_as_it_has(server, kubeconfig, capsys):
+    server.fail("pods/ephemeralcontainers", 400, message=KYVERNO_DENIAL + "\x1b]0;owned\x07")
+    assert main(["--kubeconfig", str(kubeconfig), "debug", "pod", KB[1], "-n", "shop", "--yes", "--no-attach"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"k8sdoctor: error: API server error 400: {KYVERNO_DENIAL}\\x1b]0;owned\\x07\n"
+    assert len(err.splitlines()) == 7

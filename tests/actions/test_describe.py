@@ -166,15 +166,20 @@ def test_hostile_text_is_made_visible_not_sent_to_the_terminal():
 
 
 def test_qos_is_computed_when_the_status_lacks_it():
+    """As kubectl computes it from the pod as served: requests are not defaulted to limits here (a real
+    API server has done that already)."""
+
     def pod(*resources):
         return {"spec": {"containers": [{"name": str(i), "resources": r} for i, r in enumerate(resources)]}}
 
     both = {"cpu": "1", "memory": "1Gi"}
     assert qos_class(pod({})) == "BestEffort"
-    assert qos_class(pod({"limits": both})) == "Guaranteed"
+    assert qos_class(pod({"limits": both, "requests": both})) == "Guaranteed"
+    assert qos_class(pod({"limits": both, "requests": {"cpu": "1000m", "memory": "1024Mi"}})) == "Guaranteed"
+    assert qos_class(pod({"limits": both})) == "Burstable"
     assert qos_class(pod({"limits": both, "requests": {"cpu": "500m"}})) == "Burstable"
-    assert qos_class(pod({"limits": both}, {})) == "Burstable"
-    assert qos_class({"spec": {"containers": [], "resources": {"limits": both}}}) == "Guaranteed"
+    assert qos_class(pod({"limits": both, "requests": both}, {})) == "Burstable"
+    assert qos_class({"spec": {"containers": [], "resources": {"limits": both, "requests": both}}}) == "Guaranteed"
 
 
 def test_start_time_prints_in_the_readers_zone(monkeypatch):

@@ -22,7 +22,7 @@ from k8sdoctor.actions.logs import (
     snapshot_logs,
     stream_logs,
 )
-from k8sdoctor.errors import NotFoundError
+from k8sdoctor.errors import NotFoundError, UserError
 from tests.actions.helpers import scenario_inventory
 
 KB = ("shop", "kb-5c7d8f9b6-q4w2e")
@@ -227,3 +227,29 @@ def test_the_lines_a_finding_quoted_are_found_even_after_the_log_grew():
     grown = ["a", "panic: boom", "b", "c", "d"]  # two lines since the diagnosis read three
     assert cited_lines(0, grown, [cite], req) == {1: cite}
     assert cited_lines(0, grown, [cite], LogRequest("ns", "p", "c", previous=True)) == {}
+
+
+# ---- kubectl's --since, --since-time and --prefix ---------------------------------------------------------
+def test_since_reads_go_durations_and_rounds_as_kubectl():
+    from k8sdoctor.actions.logs import parse_since, parse_since_time
+
+    assert [parse_since(t) for t in ("90s", "5m", "1h30m", "1.5h", "1500ms", "499ms", "0", "0s")] == [90, 300, 5400, 5400, 2, 0, None, None]
+    for bad in ("5", "five minutes", "1d", "-5m", ""):
+        with pytest.raises(UserError, match="--since"):
+            parse_since(bad)
+    assert parse_since_time("2024-05-01T12:00:00.987654+02:00") == "2024-05-01T10:00:00Z"
+    with pytest.raises(UserError, match="not an RFC 3339 time"):
+        parse_since_time("yesterday")
+
+
+def test_a_prefix_goes_before_every_line_and_a_long_line_passes_in_parts():
+    from k8sdoctor.actions.logs import LineWriter, kubectl_prefix
+
+    out: list[bytes] = []
+    writer = LineWriter(kubectl_prefix("p", "c").encode(), out.append)
+    writer.HELD_BYTES = 8
+    for chunk in (b"one\ntw", b"o\nthree is long", b"er than eight\nlast"):
+        writer.feed(chunk)
+    writer.finish()
+    assert b"".join(out) == b"[pod/p/c] one\n[pod/p/c] two\n[pod/p/c] three is longer than eight\n[pod/p/c] last"
+    assert max(len(piece) for piece in out) < len(b"[pod/p/c] three is longer than eight\n")

@@ -389,7 +389,10 @@ def test_claim_without_class_and_no_default_class(engine):
     ]
     assert evidence(f, "persistentvolumeclaim shop/logs-db-0") == ["does not exist in namespace shop"]
     fix = f.remediation[0]
-    assert fix.text == "Make a StorageClass the default (for example gp3), so claims without storageClassName get provisioned."
+    assert fix.text == (
+        "Make a StorageClass the default (for example gp3), so claims without storageClassName get provisioned; "
+        "a claim that already exists keeps no class: create it again."
+    )
     assert (
         fix.command
         == "kubectl patch storageclass gp3 -p '{\"metadata\":{\"annotations\":{\"storageclass.kubernetes.io/is-default-class\":\"true\"}}}'"

@@ -41,6 +41,20 @@ def test_unreachable_api_server(run_cli, tmp_path):
     )
     result = run_cli("diagnose", "pods", kubeconfig=kubeconfig)
     assert_one_line(result, f"cannot reach the API server at http://127.0.0.1:{port}")
+    assert result.err_lines[0] == f"k8sdoctor: error: cannot reach the API server at http://127.0.0.1:{port}: Connection refused"
+
+
+def test_demo_on_a_port_in_use_is_one_line(run_cli):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli("demo", "--serve-only", "--port", str(port))
+    assert result.code == 2
+    assert result.err_lines == [
+        f"k8sdoctor: error: the demo cannot serve on port {port}: it is in use",
+        "leave out --port to use any free port",
+    ]
 
 
 def test_forbidden_list_names_the_permission(run_cli, demo_server, tmp_path):
@@ -117,3 +131,49 @@ def test_malformed_config_file(run_cli, tmp_path):
     config.write_text("read_only: sometimes\n")
     result = run_cli("diagnose", "pods", env={"K8SDOCTOR_CONFIG": str(config)})
     assert_one_line(result, "config.yaml: read_only must be true or false")
+
+
+def test_a_namespace_that_does_not_exist_is_an_error_with_the_closest_names(run_cli, demo_kubeconfig):
+    result = run_cli("diagnose", "pods", "-n", "observabilty", kubeconfig=demo_kubeconfig)
+    assert result.code == 2, result.out
+    assert result.err_lines == ['k8sdoctor: error: namespace "observabilty" not found', "did you mean: observability?"]
+    assert result.out == ""
+
+
+def test_an_empty_namespace_that_exists_is_healthy(run_cli, demo_server, demo_kubeconfig):
+    demo_server.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "quiet"}})
+    try:
+        result = run_cli("diagnose", "pods", "-n", "quiet", kubeconfig=demo_kubeconfig)
+    finally:
+        demo_server.delete("Namespace", "", "quiet")
+    assert (result.code, result.err) == (0, "")
+    assert "0 pods: 0 healthy" in result.out
+
+
+def test_without_the_right_to_read_namespaces_an_empty_namespace_may_not_exist(run_cli, demo_server, tmp_path):
+    token = demo_server.add_user("viewer", [Rule(verbs=("get", "list", "watch"), resources=("pods", "events"), api_groups=("",))])
+    kubeconfig = demo_server.write_kubeconfig(tmp_path / "viewer", namespace="observabilty", token=token)
+    result = run_cli("diagnose", "pods", kubeconfig=kubeconfig)
+    assert result.code == 0
+    assert result.err_lines == [
+        'k8sdoctor: note: namespace "observabilty" has no pods, or does not exist: this user may not read namespaces to tell'
+    ]
+
+
+def test_a_pod_looked_for_in_the_wrong_namespace_says_where_it_is(run_cli, demo_kubeconfig):
+    result = run_cli("diagnose", "pod", "loki-4hk5xk6tsn-5g5rr", kubeconfig=demo_kubeconfig)  # the context's namespace is shop
+    assert result.code == 2
+    assert result.err_lines == [
+        'k8sdoctor: error: pod "loki-4hk5xk6tsn-5g5rr" not found in namespace "shop"; a pod of that name is in namespace '
+        '"observability": add -n observability',
+        "did you mean: -n observability?",
+    ]
+
+
+def test_a_pod_in_a_namespace_that_does_not_exist(run_cli, demo_kubeconfig):
+    result = run_cli("diagnose", "pod", "web", "-n", "observabilty", kubeconfig=demo_kubeconfig)
+    assert result.code == 2
+    assert result.err_lines == [
+        'k8sdoctor: error: pod "web" not found in namespace "observabilty": namespace "observabilty" does not exist',
+        "did you mean: observability?",
+    ]

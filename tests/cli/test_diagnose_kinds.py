@@ -4,6 +4,7 @@ object, and `all`; every JSON item carries `kind`; the same verdicts live and fr
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 import pytest
@@ -65,7 +66,7 @@ def test_all_diagnoses_every_kind_and_every_item_carries_its_kind(run_cli, demo_
 
 
 def test_the_same_verdicts_from_a_cluster_info_dump(run_cli, demo_kubeconfig, tmp_path):
-    env_kube = {"KUBECONFIG": str(demo_kubeconfig)}
+    env_kube = {**os.environ, "KUBECONFIG": str(demo_kubeconfig), "HOME": str(tmp_path)}  # kubectl caches discovery under HOME
     snapshot = tmp_path / "dump"
     cmd = ["kubectl", "cluster-info", "dump", "--all-namespaces", "--output-directory", str(snapshot)]
     dump = subprocess.run(cmd, capture_output=True, text=True, env=env_kube, timeout=120)

@@ -18,6 +18,15 @@ from k8sdoctor.tui.app import DoctorApp
 from k8sdoctor.tui.options import TuiOptions
 
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+
+
+def demo_pod_count() -> int:
+    """How many pods the demo cluster starts with (every namespace)."""
+    from k8sdoctor.demo.cluster import scenario
+
+    return sum(o["kind"] == "Pod" for o in scenario()["objects"])
+
+
 MONOTONIC = 1000.0  # what the app believes time.monotonic() says (retry countdowns)
 DEMO_INFO = SourceInfo(live=True, context="kind-demo", cluster="kind-demo", server="https://127.0.0.1:6443", default_namespace="shop")
 SNAPSHOT_INFO = SourceInfo(live=False, snapshot="cluster-dump.json (kubectl cluster-info dump)")

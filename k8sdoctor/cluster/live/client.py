@@ -8,8 +8,9 @@ parsed with orjson, which is about ten times cheaper than building model objects
 themselves cost over a second to import (see `kubernetes_import`). The websocket attach
 (`k8sdoctor.actions.attach`) is the one place that builds the client's `ApiClient`.
 
-Errors become one-line `ClusterError`s; a 403 is `Forbidden`, whose message is the API server's own
-and names the exact permission that is missing.
+Errors become `ClusterError`s: one line for a transport failure, the API server's own message (made
+safe, every line of it) for an answer; a 403 is `Forbidden`, whose message names the exact permission
+that is missing.
 
 Every read is bounded: a response body by `MAX_RESPONSE_BYTES`, a list by `MAX_PAGES` pages, a watch
 line by `MAX_LINE_BYTES` (see `informer.iter_watch_lines`). A 429, or a 5xx to a GET, is retried as
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ import orjson
 from k8sdoctor import __version__
 from k8sdoctor.cluster.live.kubernetes_import import client_parts, exec_plugin_failures
 from k8sdoctor.errors import ClusterError, NotFoundError, UserError
+from k8sdoctor.sanitize import printable
 
 #: (connect, read) timeouts in seconds. Lists and watches get no total timeout: a big list may take long
 #: to stream, but the server must start answering, and keep the bytes coming, within the read timeout.
@@ -45,6 +48,7 @@ MAX_RESPONSE_BYTES = 64 << 20  # one response body (a page of 500 large objects 
 MAX_RETRIES = 4  # after a 429, or a 5xx to a GET (client-go retries up to 10 times, on Retry-After)
 MAX_RETRY_WAIT = 10.0  # seconds: a longer Retry-After is cut to this
 RETRIED_STATUS = frozenset({429, 500, 502, 503, 504})
+MAX_ERROR_CHARS = 4000  # of an error's message: a proxy's HTML page, say
 IN_CLUSTER_NAMESPACE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
 
 
@@ -267,7 +271,11 @@ class KubeClient:
                 message = orjson.loads(body).get("message", "")
             except (orjson.JSONDecodeError, AttributeError, TypeError):
                 message = body.decode(errors="replace") if isinstance(body, bytes) else str(body)
-        message = _first_line(message or str(reason or ""))
+        # the server's whole message, on as many lines as it has (a webhook's denial gives its reasons
+        # after the first line), every line made safe to print
+        message = printable(str(message or reason or "").strip())
+        if len(message) > MAX_ERROR_CHARS:
+            message = f"{message[:MAX_ERROR_CHARS]}… ({len(message) - MAX_ERROR_CHARS} more characters)"
         if status == 403:
             return Forbidden(message)
         if status == 401:
@@ -298,8 +306,15 @@ def _describe_body(data: bytes) -> str:
     return f"{len(data)} bytes starting {one_line(first)!r}"
 
 
+_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^\"')\]\n]+)")
+
+
 def _reason(text: str) -> str:
-    """The innermost useful part of a urllib3 error chain."""
+    """The innermost useful part of a urllib3 error chain, in words: "Connection refused", not
+    `NewConnectionError("HTTPConnection(host=..., port=1): ... [Errno 111] Connection refused")`."""
+    os_error = _OS_ERROR.search(text)
+    if os_error:
+        return os_error.group(1).strip()
     for marker in ("Caused by ", "Errno", "SSLError(", "ReadTimeoutError(", "ConnectTimeoutError("):
         if marker in text:
             text = text[text.rindex(marker) :]

@@ -23,10 +23,20 @@ from k8sdoctor.core.evidence_plan import (
     needs_namespace_pods,
     needs_object_names,
 )
-from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory
+from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory, mirror_uid
+from k8sdoctor.core.kube.kinds import BY_KIND
 from k8sdoctor.errors import ClusterError, NotFoundError
 
 log = logging.getLogger("k8sdoctor.fetch")
+
+
+def _events_selector(pod: dict, namespace: str, name: str) -> str:
+    """The field selector for a pod's events: by name and uid; by name alone for a static pod, whose
+    kubelet events carry its config hash instead of its uid."""
+    uid = (pod.get("metadata") or {}).get("uid")
+    exact = f",involvedObject.uid={uid}" if uid and not mirror_uid(pod) else ""
+    return f"involvedObject.name={name},involvedObject.namespace={namespace}{exact}"
+
 
 MAX_LOG_FETCHES = 200  # per scan; the rest are noted
 WORKERS = 16
@@ -208,8 +218,7 @@ class LiveFetcher:
         except NotFoundError:
             raise NotFoundError(f'pod "{name}" not found in namespace "{namespace}"', self.pod_names(namespace)) from None
         inv.put_pod(pod)
-        uid = (pod.get("metadata") or {}).get("uid")
-        selector = f"involvedObject.name={name},involvedObject.namespace={namespace}" + (f",involvedObject.uid={uid}" if uid else "")
+        selector = _events_selector(pod, namespace, name)
         tasks: list[Callable[[], None]] = []
         if "Event" not in watched:
             tasks.append(
@@ -236,8 +245,7 @@ class LiveFetcher:
         except NotFoundError:
             raise NotFoundError(f'pod "{name}" not found in namespace "{namespace}"') from None
         inv.put_pod(pod)
-        uid = (pod.get("metadata") or {}).get("uid")
-        selector = f"involvedObject.name={name},involvedObject.namespace={namespace}" + (f",involvedObject.uid={uid}" if uid else "")
+        selector = _events_selector(pod, namespace, name)
         _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), fieldSelector=selector))
         return inv
 
@@ -255,10 +263,33 @@ class LiveFetcher:
             if kind == "logs" and target.count("/") == 2:
                 pod, container, run = target.split("/")
                 tasks.append(partial(_degrade, inv, "pods/log", ns, partial(self._logs_into, inv, ns, pod, container, run == "previous")))
+            elif kind == "Event" and target.count("/") == 1:
+                about, name = target.split("/")
+                read = partial(
+                    self._list_into,
+                    inv,
+                    "Event",
+                    ns_path(ns, "events"),
+                    fieldSelector=f"involvedObject.kind={about},involvedObject.name={name}",
+                )
+                tasks.append(partial(_degrade, inv, "events", ns, read))
+            elif kind in BY_KIND and (target == "" or target.startswith(("label:", "field:"))):
+                tasks.append(partial(self._listing_into, inv, kind, ns, target))
         self._run(tasks)
 
     def _object_into(self, inv: Inventory, kind: str, namespace: str, resource: str, name: str) -> None:
         inv.put(kind, {"kind": kind, **self.client.get(f"{ns_path(namespace, resource)}/{path_segment(name)}")})
+
+    def _listing_into(self, inv: Inventory, kind: str, namespace: str, target: str) -> None:
+        """A list a diagnosis asked for (`evidence_plan.listing`). Only a whole list of a kind other than
+        pods and events is recorded as complete: pods and events are the watches' to keep."""
+        from k8sdoctor.cluster.live.fetch_kinds import collection_path
+
+        info = BY_KIND[kind]
+        scope = None if namespace in ("*", "") else namespace
+        query = {"labelSelector": target[6:]} if target.startswith("label:") else {"fieldSelector": target[6:]} if target else {}
+        complete = None if target or kind in ("Pod", "Event") else (namespace if info.namespaced else "")
+        _degrade(inv, info.resource, scope, lambda: self._list_into(inv, kind, collection_path(info, scope), complete=complete, **query))
 
     def pod_names(self, namespace: str) -> list[str]:
         try:
@@ -278,7 +309,11 @@ class LiveFetcher:
         unhealthy = [p for p in inv.pods.values() if not is_plainly_healthy(p)]
         tasks: list[Callable[[], None]] = []
         if unhealthy:
-            tasks.append(lambda: _degrade(inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"))))
+            tasks.append(
+                lambda: _degrade(
+                    inv, "events", namespace, lambda: self._list_into(inv, "Event", ns_path(namespace, "events"), complete=scope)
+                )
+            )
             tasks += self._cluster_tasks(inv)
             for ns in sorted({(p.get("metadata") or {}).get("namespace", "") for p in unhealthy}):
                 names = any(needs_object_names(p) for p in unhealthy if (p.get("metadata") or {}).get("namespace") == ns)

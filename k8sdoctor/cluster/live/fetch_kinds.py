@@ -1,5 +1,8 @@
 """One-shot reads of every kind beyond pods: what `diagnose all` and `diagnose KIND NAME` diagnose and what
-their diagnosis reads (ReplicaSets, quotas, LimitRanges, EndpointSlices, classes, nodes, webhooks...).
+their diagnosis reads (ReplicaSets, quotas, LimitRanges, EndpointSlices, classes, nodes, webhooks...), and
+the namespace's events when the pod scan did not read them (a workload whose pods were never created has
+none, and its FailedCreate events are the evidence; a claim's FailedBinding, an autoscaler's
+FailedGetResourceMetric).
 
 Each kind is listed once for the namespace (or all namespaces) and once cluster-wide for cluster-scoped
 kinds, in parallel. A kind the user may not list degrades that kind only, with the missing permission
@@ -49,6 +52,8 @@ def kinds_into(fetcher: LiveFetcher, inv: Inventory, namespace: str | None) -> N
         return run
 
     tasks = [listing(info, namespace if info.namespaced else None) for info in KINDS if info.kind not in _NOT_LISTED]
+    if ("Event", ALL_NAMESPACES if namespace is None else namespace) not in inv.listed_names:
+        tasks.append(listing(BY_KIND["Event"], namespace))  # the pod scan lists them only for unhealthy pods
     namespaces = BY_KIND["Namespace"]
     if namespace is None:
         tasks.append(

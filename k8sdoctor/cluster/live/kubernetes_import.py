@@ -184,8 +184,22 @@ def _time_exec_plugins() -> None:
     module.subprocess = timed  # type: ignore[attr-defined]
 
 
+_IMPORT_LOCK = threading.Lock()
+_parts: KubernetesClientParts | None = None
+
+
 def client_parts() -> KubernetesClientParts:
-    """The official client's configuration and REST pieces, imported as cheaply as possible."""
+    """The official client's configuration and REST pieces, imported as cheaply as possible, once: the
+    lean import rewires modules, so two threads (several contexts scanned at once) must not race it."""
+    global _parts
+    if _parts is None:
+        with _IMPORT_LOCK:
+            if _parts is None:
+                _parts = _import_parts()
+    return _parts
+
+
+def _import_parts() -> KubernetesClientParts:
     if "kubernetes" not in sys.modules:
         with contextlib.suppress(Exception):
             _lean_import()

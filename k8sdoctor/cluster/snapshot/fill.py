@@ -24,6 +24,7 @@ class InventoryFiller:
         self.log_blocks = 0
         self.first_kind: str | None = None  # a cluster-info dump starts with a NodeList
         self._first_skipped = ""
+        self._log_errors: list[tuple[LogBlock, str]] = []  # logs kubectl could not get, and whose
 
     def add_document(self, doc: object, where: str) -> None:
         """A top-level document: a List, a typed list (PodList...) or a single object."""
@@ -67,7 +68,7 @@ class InventoryFiller:
         self.log_blocks += 1
         whose = f"logs of container {block.container} of pod {block.namespace}/{block.pod}"
         if block.error is not None:
-            self.inventory.mark_unreadable("pods/log", block.namespace, f"{whose}: {block.error}")
+            self._log_errors.append((block, whose))  # judged in finish(), once the pods are known
             return
         self.inventory.put_logs(block.namespace, block.pod, block.container, False, block.lines)
         self.logs += 1
@@ -75,7 +76,14 @@ class InventoryFiller:
             self.inventory.mark_unreadable("pods/log", block.namespace, f"{whose} end early (truncated snapshot?)")
 
     def finish(self, path: str, format: SnapshotFormat) -> SnapshotInfo:
-        """Note skipped objects as one unreadable entry and describe the snapshot."""
+        """Note skipped objects as one unreadable entry and describe the snapshot. A log kubectl could
+        not get is noted as unreadable, unless its container never ran: then no log exists to miss
+        (kubectl's "the server rejected our request for an unknown reason" there is no permission
+        problem), and the logs view says why there is none."""
+        for block, whose in self._log_errors:
+            pod = self.inventory.pods.get((block.namespace, block.pod))
+            if pod is None or not _never_ran(pod, block.container):
+                self.inventory.mark_unreadable("pods/log", block.namespace, f"{whose}: {block.error}")
         if self.skipped:
             self.inventory.mark_unreadable("snapshot", None, f"{self.skipped} object(s) left out, first {self._first_skipped}")
         return SnapshotInfo(path, format, dict(self.counts), self.skipped, self.logs)
@@ -84,6 +92,18 @@ class InventoryFiller:
         if not self.skipped:
             self._first_skipped = f"{where}: {why}"
         self.skipped += 1
+
+
+def _never_ran(pod: dict, container: str) -> bool:
+    """The container has no run to log: not reported yet, or waiting with no earlier termination."""
+    raw = pod.get("status")
+    status = raw if isinstance(raw, dict) else {}
+    for key in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
+        for cs in status.get(key) or ():
+            if isinstance(cs, dict) and cs.get("name") == container:
+                state, last = cs.get("state") or {}, cs.get("lastState") or {}
+                return isinstance(state, dict) and "waiting" in state and not (isinstance(last, dict) and last.get("terminated"))
+    return True
 
 
 def _unindexable(obj: dict, kind: str) -> str | None:

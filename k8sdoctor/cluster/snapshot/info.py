@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-SnapshotFormat = Literal["list", "dump", "dump-dir"]
+SnapshotFormat = Literal["list", "dump", "dump-dir", "bundle"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,7 +13,7 @@ class SnapshotInfo:
     """Provenance of a loaded snapshot.
 
     format: "dump" for `kubectl cluster-info dump` stdout (log blocks, or lists after a first NodeList),
-    "dump-dir" for its --output-directory, "list" for anything else: `kubectl get -o json|yaml` output (a
+    "dump-dir" for its --output-directory, "bundle" for a `k8sdoctor capture` bundle, "list" for anything else: `kubectl get -o json|yaml` output (a
     List, a typed list, one object, several YAML documents) or objects one per line (`jq -c`).
     """
 

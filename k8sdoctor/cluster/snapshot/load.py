@@ -8,6 +8,7 @@ import os
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.errors import SnapshotError
 
+from .bundle import is_bundle, read_bundle
 from .directory import read_dump_directory
 from .files import read_file
 from .fill import InventoryFiller
@@ -23,7 +24,8 @@ def load_snapshot(path: str | os.PathLike[str]) -> tuple[Inventory, SnapshotInfo
       * a file of `kubectl get ... -o json` or `-o yaml` output: a List of mixed kinds, a typed list
         (PodList, EventList...), a single object, or several YAML documents;
       * a file of `kubectl cluster-info dump` stdout: JSON lists back to back with container log blocks;
-      * a directory written by `kubectl cluster-info dump --output-directory`.
+      * a directory written by `kubectl cluster-info dump --output-directory`;
+      * a bundle written by `k8sdoctor capture` (see bundle.py).
     The format is told by content, not by file name. Objects with no metadata.name, or with fields the
     Inventory cannot index, are left out, counted in SnapshotInfo.skipped and noted once with
     Inventory.mark_unreadable; logs kubectl could not fetch are noted there too.
@@ -61,6 +63,9 @@ def _read(path: str, filler: InventoryFiller) -> SnapshotFormat:
         read_dump_directory(path, filler)
         return "dump-dir"
     data = read_file(path, "")
+    if is_bundle(data):
+        read_bundle(data, filler)
+        return "bundle"
     if skip_whitespace(data, 0) == len(data):
         raise BadInput("", "the file is empty (expected kubectl get -o json|yaml output or a cluster-info dump)")
     read_stream(data, filler)

@@ -56,13 +56,23 @@ def per_container(explain: Callable[[Finding, Any, Any], None]) -> Analyzer:
 #: the first time a finding of that family needs them: a one-shot diagnosis imports only what it uses.
 #: rollout goes last so its undo step leads.
 MODULES: dict[str, tuple[str, ...]] = {
-    "CrashLoopBackOff": ("crash", "rollout"),
+    "CrashLoopBackOff": ("crash", "pod_network", "rollout"),
     "Failed": ("crash",),
     "ImagePullBackOff": ("image_pull", "rollout"),
     "Pending": ("pending", "rollout"),
     "RunContainerError": ("run_container", "rollout"),
-    "ContainerCreating": ("run_container", "rollout"),
-    "NotReady": ("rollout",),
+    "ContainerCreating": ("run_container", "pod_network", "rollout"),
+    "NotReady": ("pod_network", "rollout"),
+    "PodsNotCreated": ("created", "admission"),
+    "RolloutStuck": ("workload_pods",),
+    "PodsFailing": ("workload_pods",),
+    "JobFailed": ("jobs",),
+    "CronJobNotRunning": ("jobs",),
+    "NoEndpoints": ("services",),
+    "IngressBackend": ("ingress",),
+    "PVCPending": ("claims",),
+    "NodeNotReady": ("nodes",),
+    "AutoscalerFailing": ("autoscaling",),
 }
 _loaded: set[str] = set()
 

@@ -1,31 +1,20 @@
 """Pending because of a PersistentVolumeClaim: its phase, its storageClassName, whether that class (or
-a default one) exists, and whether it binds only once the pod is scheduled (WaitForFirstConsumer)."""
+a default one) exists, and whether it binds only once the pod is scheduled (WaitForFirstConsumer). A
+claim that is not bound carries its own diagnosis (PVCPending) into the pod's finding; a live source is
+asked for the claim's events and the PersistentVolumes when it has not read them."""
 
 from __future__ import annotations
 
+from k8sdoctor.core.analyzers.claims import default_class_step, recreate_step
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
-from k8sdoctor.core.analyzers.kubectl import quote, to_json
+from k8sdoctor.core.evidence_plan import events_about, listing
 from k8sdoctor.core.facts import PodFacts
+from k8sdoctor.core.facts.presence import read_completely
+from k8sdoctor.core.facts.storage import claim_class, is_default_class
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.raw import as_dict, as_str, dig, name_of
 from k8sdoctor.core.suggest import close_matches
-
-DEFAULT_CLASS_ANNOTATIONS = ("storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class")
-
-
-def is_default_class(storage_class: dict) -> bool:
-    annotations = as_dict(dig(storage_class, "metadata", "annotations"))
-    return any(as_str(annotations.get(a)).lower() == "true" for a in DEFAULT_CLASS_ANNOTATIONS)
-
-
-def _default_class_step(classes: dict[str, dict]) -> Step:
-    name = sorted(classes)[0]
-    patch = {"metadata": {"annotations": {DEFAULT_CLASS_ANNOTATIONS[0]: "true"}}}
-    return Step(
-        f"Make a StorageClass the default (for example {name}), so claims without storageClassName get provisioned.",
-        f"kubectl patch storageclass {quote(name)} -p {quote(to_json(patch))}",
-    )
 
 
 def explain_claims(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
@@ -56,7 +45,7 @@ def explain_claims(finding: Finding, facts: PodFacts, inventory: Inventory) -> N
                 parts.append(f"no storageClassName, so the default StorageClass {defaults[0]} applies")
             elif classes:
                 parts.append("no storageClassName, and no StorageClass is marked default: nothing will provision it")
-                steps.append(_default_class_step(classes))
+                steps.append(default_class_step(sorted(classes)[0]))
             else:
                 parts.append("no storageClassName; k8sdoctor read no StorageClass objects")
         elif as_str(class_name) == "":
@@ -69,7 +58,19 @@ def explain_claims(finding: Finding, facts: PodFacts, inventory: Inventory) -> N
         if volume:
             parts.append(f"volumeName {volume}")
         add_evidence(finding, source, "; ".join(parts))
+        if phase != "Bound":
+            _carry_claim(finding, inventory, pvc)
     lead_with(finding, steps)
+
+
+def _carry_claim(finding: Finding, inventory: Inventory, pvc: dict) -> None:
+    """The claim's own diagnosis goes into the pod's finding; ask for what it reads when it is missing."""
+    namespace, name = as_str(dig(pvc, "metadata", "namespace")), name_of(pvc)
+    finding.carries.append(("PersistentVolumeClaim", namespace, name))
+    if not inventory.listed("Event", namespace) and not inventory.events_about("PersistentVolumeClaim", pvc):
+        finding.wants.append(events_about("PersistentVolumeClaim", namespace, name))
+    if claim_class(pvc) in ("", None) and not read_completely(inventory, "PersistentVolume", ""):
+        finding.wants.append(listing("PersistentVolume", ""))
 
 
 def _class_state(
@@ -92,11 +93,5 @@ def _class_state(
     if similar:
         text += f". Did you mean {similar[0]}?"
     if better and phase == "Pending":
-        steps.append(
-            Step(
-                f"A claim's storageClassName cannot change: set storageClassName: {better} in its manifest (or volumeClaimTemplate), "
-                f"then delete the Pending claim {claim} (it holds no data yet) and apply the manifest again.",
-                f"kubectl -n {quote(namespace)} delete pvc {quote(claim)}",
-            )
-        )
+        steps.append(recreate_step(namespace, claim, better))
     return text

@@ -2,3 +2,5 @@
 module registers them all."""
 
 from __future__ import annotations
+
+from k8sdoctor.core.facts import autoscaling, ingress, nodes, services, storage, workloads  # noqa: F401

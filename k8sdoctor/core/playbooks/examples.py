@@ -124,7 +124,8 @@ class ExampleResult:
 
 
 def run_example(engine: Engine, playbook: Playbook, example: Example, now: datetime) -> ExampleResult:
-    kind = playbook.spec.subject
+    named = example.object.get("kind")
+    kind = named if isinstance(named, str) and named in playbook.spec.subjects else playbook.spec.subject
     inv, subject = example_inventory(example, now, kind)
     diagnosis: Diagnosis = engine.diagnose_object(inv, kind, subject, now)
     mine = [f for f in diagnosis.findings if f.playbook == playbook.id]

@@ -225,32 +225,38 @@ class LogTest(Node):
 
 
 class MessageTest(Node):
-    """Any status message (pod, conditions, the container's states) or event message in scope."""
+    """Any status message (pod, conditions, the container's states; for another kind, the conditions of
+    the objects in its scope too) or event message in scope."""
 
     def __init__(self, pred: Predicate, captures: frozenset[str]) -> None:
         self.pred = pred
         self.captures = captures
 
-    def _status_texts(self, ctx: MatchContext) -> Iterable[tuple[str, str]]:
+    def _status_texts(self, ctx: MatchContext) -> Iterable[tuple[str, str, Ref | None]]:
         c = ctx.container
         if c is not None:
-            yield c.waiting_message, f"{c.status_path}.state.waiting.message"
-            yield c.terminated_message, f"{c.status_path}.state.terminated.message"
-            yield c.last_message, f"{c.status_path}.lastState.terminated.message"
+            yield c.waiting_message, f"{c.status_path}.state.waiting.message", None
+            yield c.terminated_message, f"{c.status_path}.state.terminated.message", None
+            yield c.last_message, f"{c.status_path}.lastState.terminated.message", None
         if isinstance(ctx.facts, PodFacts):
-            yield ctx.facts.message, "status.message"
+            yield ctx.facts.message, "status.message", None
         for ctype, cond in ctx.facts.conditions.items():
             msg = cond.get("message")
             if isinstance(msg, str):
-                yield msg, f"status.conditions[{ctype}].message"
+                yield msg, f"status.conditions[{ctype}].message", None
+        if isinstance(ctx.facts, ObjectFacts):
+            for ref, ctype, cond in ctx.facts.scope_conditions:
+                msg = cond.get("message")
+                if isinstance(msg, str):
+                    yield msg, f"{ref[0]} {ref[2]}: status.conditions[{ctype}].message", ref
 
     def eval(self, ctx: MatchContext) -> Hit | None:
-        for text, where in self._status_texts(ctx):
+        for text, where, about in self._status_texts(ctx):
             if not text:
                 continue
             got = self.pred(text)
             if got is not None:
-                return Hit([Evidence(where, quote(text))], got)
+                return Hit([Evidence(where, quote(text))], got, about)
         key = (id(self), id(ctx.events))
         if key not in ctx.memo:
             ctx.memo[key] = self._first_event(ctx)
@@ -308,6 +314,32 @@ class RelatedTest(Node):
                 hit.about = (kind, obj_key(obj)[0], name)
                 return hit
         return None
+
+
+class BySubject(Node):
+    """A clause compiled once per subject kind of a playbook that diagnoses several (a PodsNotCreated
+    playbook for Deployments, StatefulSets, Jobs...): each kind evaluates its own tree, since the fields
+    and relations a clause names resolve per kind."""
+
+    def __init__(self, by_kind: dict[str, Node]) -> None:
+        self.by_kind = by_kind
+        self.nodes = list(by_kind.values())
+        self.captures = frozenset().union(*(n.captures for n in self.nodes))
+
+    @property
+    def guaranteed(self) -> frozenset[str]:
+        return frozenset.intersection(*(n.guaranteed for n in self.nodes))
+
+    def eval(self, ctx: MatchContext) -> Hit | None:
+        node = self.by_kind.get(ctx.own_ref[0])
+        return node.eval(ctx) if node is not None else None
+
+
+def compile_for(spec: Any, path: str, subjects: tuple[str, ...], scope: str) -> Node:
+    """Compile a clause for every subject kind of a playbook: one tree, or one per kind."""
+    if len(subjects) == 1:
+        return compile_clause(spec, path, subjects[0], scope)
+    return BySubject({kind: compile_clause(spec, path, kind, scope) for kind in subjects})
 
 
 def compile_clause(spec: Any, path: str, subject: str, scope: str) -> Node:

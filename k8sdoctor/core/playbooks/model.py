@@ -1,7 +1,8 @@
 """Playbooks at run time: plain data compiled into match trees, ready for the engine.
 
-A playbook is one failure family (ImagePullBackOff, Pending, PodsNotCreated, ...) of one subject kind:
-what symptom makes it apply, and the causes that explain that symptom, each with its own match rules,
+A playbook is one failure family (ImagePullBackOff, Pending, PodsNotCreated, ...) of one subject kind,
+or of several kinds that fail the same way (`subject: [Deployment, StatefulSet, Job]`): what symptom
+makes it apply, and the causes that explain that symptom, each with its own match rules,
 explanation and remediation. Files are validated against the schema in `schema.py` (pydantic) when they
 are new or changed; this module works from the validated plain data, so it needs no pydantic. Match
 clauses and templates are compiled here, and every problem is reported as `field path: reason`.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from k8sdoctor.core.kube.kinds import is_namespaced
-from k8sdoctor.core.playbooks.matching import LogTest, Node, RelatedTest, compile_clause
+from k8sdoctor.core.playbooks.matching import LogTest, Node, RelatedTest, compile_for
 from k8sdoctor.core.playbooks.predicates import TRUSTED, MatchSpecError
 from k8sdoctor.core.playbooks.templates import TemplateError, always_vars, placeholders, required_placeholders, standard_vars
 
@@ -81,7 +82,7 @@ class PlaybookInfo:
     id: str
     category: str
     title: str
-    subject: str  # the kind it diagnoses: Pod, Deployment, Service...
+    subject: str  # the kind it diagnoses (the first, when it diagnoses several): Pod, Deployment, Service...
     scope: str  # container or pod for Pod; object for every other kind
     severity: str
     priority: int
@@ -92,6 +93,18 @@ class PlaybookInfo:
     #: Logs the causes read: "" (none), "auto" (the previous run when the container restarted, else the
     #: current one), "previous", "current". Sources fetch them when a finding's symptom holds.
     logs: str = ""
+    #: Every kind it diagnoses (`subject` is the first).
+    subjects: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.subjects:
+            object.__setattr__(self, "subjects", (self.subject,))
+
+    @property
+    def subject_label(self) -> str:
+        """`Deployment`, or `Deployment+4` for a playbook of five kinds."""
+        extra = len(self.subjects) - 1
+        return f"{self.subject}+{extra}" if extra else self.subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +187,14 @@ def build_playbook(data: dict, path: str = "<memory>", builtin: bool = False, *,
         TRUSTED.reset(token)
 
 
-def _compile_causes(data: list[dict], subject: str, scope: str, prefix: str = "causes") -> tuple[CompiledCause, ...]:
-    return tuple(CompiledCause(_cause(c), compile_clause(c["match"], f"{prefix}[{i}].match", subject, scope)) for i, c in enumerate(data))
+def _compile_causes(data: list[dict], subjects: tuple[str, ...], scope: str, prefix: str = "causes") -> tuple[CompiledCause, ...]:
+    return tuple(CompiledCause(_cause(c), compile_for(c["match"], f"{prefix}[{i}].match", subjects, scope)) for i, c in enumerate(data))
+
+
+def subjects_of(data: dict) -> tuple[str, ...]:
+    """The kinds a playbook's data names as its subject: one, a list, or Pod by default."""
+    subject = data.get("subject") or "Pod"
+    return tuple(subject) if isinstance(subject, list) else (subject,)
 
 
 def _check_causes(causes: tuple[CompiledCause, ...], family: Node, subject: str, scope: str, prefix: str = "causes") -> None:
@@ -193,19 +212,20 @@ def _logs_needed(declared: str | None, causes: tuple[CompiledCause, ...]) -> str
 
 
 def _build(data: dict, path: str, builtin: bool, trusted: bool) -> Playbook:
-    subject = data.get("subject") or "Pod"
+    subjects = subjects_of(data)
+    subject = subjects[0]
     scope = data.get("scope") or ("container" if subject == "Pod" else "object")
     try:
-        family = compile_clause(data["match"], "match", subject, scope)
+        family = compile_for(data["match"], "match", subjects, scope)
         downgrade = tuple(
-            (compile_clause(d["when"], f"downgrade[{i}].when", subject, scope), d["severity"])
+            (compile_for(d["when"], f"downgrade[{i}].when", subjects, scope), d["severity"])
             for i, d in enumerate(data.get("downgrade") or ())
         )
         variants = tuple(
-            (compile_clause(v["when"], f"variants[{i}].when", subject, scope), v["category"])
+            (compile_for(v["when"], f"variants[{i}].when", subjects, scope), v["category"])
             for i, v in enumerate(data.get("variants") or ())
         )
-        causes = _compile_causes(data["causes"], subject, scope)
+        causes = _compile_causes(data["causes"], subjects, scope)
     except MatchSpecError as exc:
         raise PlaybookSpecError(exc.path, exc.reason) from None
     info = PlaybookInfo(
@@ -221,6 +241,7 @@ def _build(data: dict, path: str, builtin: bool, trusted: bool) -> Playbook:
         description=data.get("description"),
         examples=tuple(Example(**ex, origin=data["id"]) for ex in data.get("examples") or ()),
         logs=_logs_needed(data.get("logs"), causes),
+        subjects=subjects,
     )
     fallback = CompiledCause(_cause(data["fallback"]), None)
     if not trusted:
@@ -237,7 +258,7 @@ def extend_playbook(base: Playbook, data: dict, path: str = "<memory>", *, trust
     token = TRUSTED.set(trusted)
     try:
         try:
-            added = _compile_causes(data["causes"], base.spec.subject, base.spec.scope)
+            added = _compile_causes(data["causes"], base.spec.subjects, base.spec.scope)
         except MatchSpecError as exc:
             raise PlaybookSpecError(exc.path, exc.reason) from None
         if not trusted:

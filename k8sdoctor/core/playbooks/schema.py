@@ -96,7 +96,9 @@ class PlaybookSpec(_Strict):
         None, pattern=ID_PATTERN, description="Add these causes to the family with this id instead of defining a family."
     )
     position: Literal["first", "last"] = Field("first", description="With extends: try the added causes before or after the family's.")
-    subject: Subject = Field("Pod", description="The kind this playbook diagnoses.")
+    subject: Subject | list[Subject] = Field(
+        "Pod", description="The kind this playbook diagnoses, or the kinds (a list) that fail the same way; Pod only alone."
+    )
     category: str | None = Field(None, min_length=1, description="Failure family shown to users, e.g. ImagePullBackOff.")
     title: str | None = Field(None, min_length=1)
     description: str | None = None
@@ -128,10 +130,15 @@ class PlaybookSpec(_Strict):
         missing = [name for name in ("category", "title", "match", "fallback") if getattr(self, name) is None]
         if missing:
             raise ValueError(f"missing {missing[0]} (required unless the playbook extends another)")
-        if self.subject == "Pod" and self.scope == "object":
+        kinds = self.subject if isinstance(self.subject, list) else [self.subject]
+        if not kinds or len(set(kinds)) != len(kinds):
+            raise ValueError("subject: a list of kinds must name each kind once")
+        if "Pod" in kinds and len(kinds) > 1:
+            raise ValueError("subject: Pod is diagnosed by its own playbooks; list only other kinds")
+        if kinds == ["Pod"] and self.scope == "object":
             raise ValueError("scope: object is for subjects other than Pod; use container or pod")
-        if self.subject != "Pod" and self.scope not in (None, "object"):
-            raise ValueError(f"scope {self.scope} is for subject Pod; a {self.subject} playbook looks at the object")
+        if kinds != ["Pod"] and self.scope not in (None, "object"):
+            raise ValueError(f"scope {self.scope} is for subject Pod; a {kinds[0]} playbook looks at the object")
         return self
 
     @field_validator("causes")

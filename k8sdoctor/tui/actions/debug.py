@@ -7,10 +7,10 @@ Nothing is sent before the user confirms; `--read-only` and snapshot mode disabl
 
 from __future__ import annotations
 
-import contextlib
 import random
+from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -20,8 +20,12 @@ from k8sdoctor.actions import debug
 from k8sdoctor.actions.attach import AttachResult, AttachRunner, TerminalAttach
 from k8sdoctor.actions.context import ActionContext
 from k8sdoctor.errors import UserError
-from k8sdoctor.sanitize import one_line, printable
 from k8sdoctor.tui.actions.confirm_dialog import ConfirmDialog
+from k8sdoctor.tui.suspend import run_suspended
+
+if TYPE_CHECKING:
+    from k8sdoctor.actions.attach import KubeClient  # the TUI reaches the client only through actions
+from k8sdoctor.tui.text import one_line, printable
 
 READ_ONLY = "Debug is disabled by --read-only: adding a debug container is the one write k8sdoctor makes."
 SNAPSHOT = "Debug needs a live cluster: this is a snapshot, which is read-only."
@@ -37,13 +41,23 @@ class DebugScreen(Screen[None]):
         Binding("escape,q", "back", "Back"),
         Binding("enter", "send", "Send…"),
     ]
+    KEYS_HELP = (
+        (
+            "Debug",
+            (
+                ("enter", "add the debug container: asks first (y sends, n or esc cancels)"),
+                ("", "once it runs, your terminal is attached to its shell; exit the shell to come back"),
+                ("esc / q", "back to the pods (nothing is sent)"),
+            ),
+        ),
+    )
 
     def __init__(
         self, ctx: ActionContext, namespace: str, name: str, *, attach: AttachRunner | None = None, rng: random.Random | None = None
     ) -> None:
         super().__init__()
         self.ctx, self.namespace, self.pod_name = ctx, namespace, name
-        self.attach_runner: AttachRunner = attach or TerminalAttach()
+        self.attach_runner: AttachRunner | None = attach  # None: the real terminal, found when attaching
         self.rng = rng
         self.ready: debug.Prepared | None = None
         self.state = "planning"  # planning, ready, denied, disabled, failed, sending, attached, left
@@ -56,7 +70,14 @@ class DebugScreen(Screen[None]):
             yield Static("", id="hint", markup=False)
             yield Static("", id="request", markup=False)
         yield Static("", id="state", classes="action-status", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; see MainScreen
+
+    @property
+    def client(self) -> KubeClient:
+        """The live cluster's client: the screen plans and sends only when there is one (on_mount)."""
+        client = self.ctx.client
+        assert client is not None
+        return client
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "send" or self.state == "ready"  # False hides it
@@ -86,7 +107,7 @@ class DebugScreen(Screen[None]):
     def _prepare(self) -> None:
         try:
             ready = debug.prepare(
-                self.ctx.client,
+                self.client,
                 self.ctx.inventory,
                 self.namespace,
                 self.pod_name,
@@ -145,8 +166,8 @@ class DebugScreen(Screen[None]):
         assert self.ready is not None
         plan = self.ready.plan
         try:
-            created = debug.create(self.ctx.client, plan)
-            debug.wait_running(self.ctx.client, plan, created)
+            created = debug.create(self.client, plan)
+            debug.wait_running(self.client, plan, created)
         except UserError as exc:
             hint = f"\n\n{exc.hint}" if exc.hint else ""
             self.app.call_from_thread(self._set_state, "failed", "The debug container could not be started; esc: back", f"{exc}{hint}")
@@ -160,12 +181,13 @@ class DebugScreen(Screen[None]):
         if self.state != "sending":  # the user left while it started
             self.app.notify(f"{plan.container} is running; attach with: {plan.kubectl_attach()}", markup=False)
             return
-        with contextlib.ExitStack() as stack:
-            try:  # noqa: SIM105
-                stack.enter_context(self.app.suspend())
-            except SuspendNotSupported:
-                pass  # no real terminal (a test, a web driver): the runner decides what it can do
-            result: AttachResult = self.attach_runner(self.ctx.client, plan.namespace, plan.pod, plan.container)
+        runner = self.attach_runner or TerminalAttach()
+
+        def failed(exc: BaseException) -> AttachResult:
+            reason = one_line(str(exc)) or type(exc).__name__
+            return AttachResult(False, f"the attach failed ({reason}); attach with: {plan.kubectl_attach()}")
+
+        result = run_suspended(self.app, lambda: runner(self.client, plan.namespace, plan.pod, plan.container), failed)
         if self.ctx.rediagnose is not None:
             self.ctx.rediagnose(self.namespace, self.pod_name)
         self.app.notify(

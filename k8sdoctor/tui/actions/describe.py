@@ -17,10 +17,10 @@ from k8sdoctor.actions.search import Search
 from k8sdoctor.core.findings import SEVERITY_RANK
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.errors import ClusterError, NotFoundError
-from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.actions.lines_view import LinesView
 from k8sdoctor.tui.actions.search_bar import SEARCH_BINDINGS, SearchBar
 from k8sdoctor.tui.format import SEVERITY_MARK
+from k8sdoctor.tui.text import one_line
 
 
 class DescribeScreen(Screen[None]):
@@ -32,7 +32,23 @@ class DescribeScreen(Screen[None]):
         Binding("right_square_bracket", "section(True)", "Section", key_display="]", tooltip="Next section"),
         Binding("left_square_bracket", "section(False)", "Previous section", show=False),
         Binding("r", "reload", "Reload", show=False),
+        Binding("g,home", "top", "Top", show=False),
+        Binding("G,end", "bottom", "Bottom", show=False),
     ]
+    KEYS_HELP = (
+        (
+            "Describe",
+            (
+                ("↑ ↓  j k", "scroll (pgup/pgdn; g/home: top, G/end: bottom)"),
+                ("c / C", "next / previous field the diagnosis cites (marked ✖ ▲ ● in the margin)"),
+                ("] / [", "next / previous section (Containers:, Conditions:, Events:...)"),
+                ("/", "search (plain text; a capital letter makes it case-sensitive)"),
+                ("n / N", "next / previous match"),
+                ("r", "read the pod and its events again"),
+                ("esc / q", "back to the pods"),
+            ),
+        ),
+    )
 
     def __init__(self, ctx: ActionContext, namespace: str, name: str) -> None:
         super().__init__()
@@ -40,13 +56,14 @@ class DescribeScreen(Screen[None]):
         self.doc: DescribeDocument | None = None
         self.citations: dict[int, list[Citation]] = {}
         self.search = Search()
+        self.stale: str | None = None  # why what is shown is not the pod as it is now (a failed read)
 
     def compose(self) -> ComposeResult:
         yield Static(f"describe pod {one_line(self.namespace)}/{one_line(self.pod_name)}", classes="action-title", markup=False)
         yield LinesView(id="describe")
         yield SearchBar()
         yield Static("", id="status", classes="action-status", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; see MainScreen
 
     @property
     def view(self) -> LinesView:
@@ -57,9 +74,13 @@ class DescribeScreen(Screen[None]):
         self.view.focus()
 
     def _status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        """The status line; while what is shown is stale, it says so first, whatever else it says."""
+        if self.stale and not text.startswith(self.stale):
+            text = f"{self.stale} · {text}"
+        self.query_one("#status", Static).update(one_line(text))
 
     def action_reload(self) -> None:
+        self.stale = None
         if self.ctx.client is None:
             self._show(self.ctx.inventory)
         else:
@@ -69,16 +90,19 @@ class DescribeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="describe")
     def _read_live(self) -> None:
         """Like `kubectl describe`: the pod and its events as they are now, read off the UI thread."""
+        client = self.ctx.client
+        assert client is not None  # only started on a live cluster (see action_reload)
         try:
-            inventory = read_for_describe(self.ctx.client, self.namespace, self.pod_name)
+            inventory = read_for_describe(client, self.namespace, self.pod_name)
         except NotFoundError:
             inventory = Inventory()
         except ClusterError as exc:
-            self.app.call_from_thread(self._status, f"could not read the pod ({exc}); showing what the app knows")
-            inventory = self.ctx.inventory
+            self.app.call_from_thread(self._show, self.ctx.inventory, f"could not read the pod ({exc}); showing what the app knows")
+            return
         self.app.call_from_thread(self._show, inventory)
 
-    def _show(self, inventory: Inventory) -> None:
+    def _show(self, inventory: Inventory, stale: str | None = None) -> None:
+        self.stale = stale
         try:
             self.doc = describe_pod(inventory, self.namespace, self.pod_name, self.ctx.clock())
         except NotFoundError:
@@ -146,6 +170,12 @@ class DescribeScreen(Screen[None]):
         after = [s for s in starts if (s > top if forward else s < top)]
         if after:
             self.view.scroll_to_line(after[0] if forward else after[-1], center=False)
+
+    def action_top(self) -> None:
+        self.view.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.view.scroll_end(animate=False)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -1,7 +1,8 @@
 """`LinesView`: a scrollable view of many plain-text lines (Textual's Line API, so 10,000 lines cost only
 what is on screen), with line kinds (headings, cited fields, evidence lines), a gutter mark per line,
-search matches, and an optional wrap. Lines are untrusted text: they are rendered as `Text`, never as
-markup, and callers pass them already made printable."""
+search matches, and an optional wrap. Lines are untrusted text: `show` makes each printable (one line:
+no control character, escape sequence or newline reaches the screen; tabs become spaces) and they are rendered as
+`Text`, never as markup; `lines` is what is shown, so searches run on the same text."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from k8sdoctor.actions.search import Match
+from k8sdoctor.tui.text import one_line
 
 GUTTER = 2
+TAB_SIZE = 8  # a tab in a log line (a Java stack trace's "\tat ...") becomes spaces, as a terminal shows it
 KINDS = ("heading", "critical", "warning", "info", "marked")
 
 
@@ -48,10 +51,10 @@ class LinesView(ScrollView, can_focus=True):
 
     def show(self, lines: list[str], *, kinds: dict[int, str] | None = None, marks: dict[int, str] | None = None) -> None:
         """Replace the lines (`kinds`: line → one of KINDS; `marks`: line → a one-cell gutter mark)."""
-        self._lines = lines
+        self._lines = [one_line(line.expandtabs(TAB_SIZE)) for line in lines]
         self._kinds = kinds or {}
         self._marks = marks or {}
-        self._widest = max((cell_len(line) for line in lines), default=0)
+        self._widest = max((cell_len(line) for line in self._lines), default=0)
         self._cache.clear()
         self._relayout()
 

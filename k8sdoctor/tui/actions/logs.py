@@ -35,9 +35,9 @@ from k8sdoctor.actions.logs import (
 )
 from k8sdoctor.actions.search import Search
 from k8sdoctor.errors import UserError
-from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.actions.lines_view import LinesView
 from k8sdoctor.tui.actions.search_bar import SEARCH_BINDINGS, SearchBar
+from k8sdoctor.tui.text import one_line
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) ")
 REFRESH_SECONDS = 0.1
@@ -62,6 +62,24 @@ class LogsScreen(Screen[None]):
         Binding("G,end", "bottom", "Bottom", show=False),
         Binding("g,home", "top", "Top", show=False),
     ]
+    KEYS_HELP = (
+        (
+            "Logs",
+            (
+                ("↑ ↓  j k", "scroll (pgup/pgdn; g/home: top, G/end: bottom and autoscroll)"),
+                ("f", "follow new lines (live cluster; a running container is followed from the start)"),
+                ("s", "autoscroll to new lines on / off (scrolling up turns it off)"),
+                ("w", "wrap long lines"),
+                ("t", "timestamps (live cluster)"),
+                ("p", "the current or the previous (crashed) run"),
+                ("c", "the next container of the pod"),
+                ("e", "next line the diagnosis quoted (marked ▶)"),
+                ("/", "search (plain text; a capital letter makes it case-sensitive)"),
+                ("n / N", "next / previous match"),
+                ("esc / q", "back to the pods"),
+            ),
+        ),
+    )
 
     def __init__(
         self,
@@ -99,7 +117,7 @@ class LogsScreen(Screen[None]):
         yield LinesView(id="logs")
         yield SearchBar()
         yield Static("", id="status", classes="action-status", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; see MainScreen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # hidden in a snapshot: it cannot follow, and its logs carry no timestamps
@@ -171,9 +189,12 @@ class LogsScreen(Screen[None]):
             else:
                 self._response = resp
 
+        client = self.ctx.client
+        assert client is not None  # only read live (a snapshot's logs are in its inventory)
+
         def read() -> None:
             try:
-                stream_logs(self.ctx.client, req, buffer.extend, follow=follow, stop=stop, on_open=opened)
+                stream_logs(client, req, buffer.extend, follow=follow, stop=stop, on_open=opened)
                 self.app.call_from_thread(self._ended, stop, "stream ended" if follow else "")
             except LogsUnavailable as exc:
                 self.app.call_from_thread(self._ended, stop, "", str(exc))
@@ -252,7 +273,7 @@ class LogsScreen(Screen[None]):
         kept = len(self.buffer)
         dropped = f" (last {kept:,} kept of {self.buffer.total:,})" if self.buffer.first else ""
         flags = [
-            f"{kept:,} lines{dropped}",
+            f"{kept:,} line{'' if kept == 1 else 's'}{dropped}",
             self.stream_state,
             "autoscroll" if self.autoscroll else "autoscroll off",
             "wrap" if self.view.wrap else "",
@@ -333,7 +354,10 @@ class LogsScreen(Screen[None]):
         if pod is None:
             return
         names = [c.name for c in pick.containers(pod)]
-        if len(names) > 1 and self.container in names:
+        if len(names) <= 1:
+            self.notify(f"The pod has one container ({names[0] if names else 'none'}): no other to show.", timeout=4)
+            return
+        if self.container in names:
             self.container = names[(names.index(self.container) + 1) % len(names)]
             self.start()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
@@ -9,7 +10,8 @@ from textual.widgets import Input
 #: The keys every searchable action screen shares: back, open the search, next and previous match.
 SEARCH_BINDINGS = [
     Binding("escape,q", "back", "Back"),
-    Binding("slash", "search", "Search", key_display="/"),
+    # priority: the search prompt takes the keys typed right after "/" (see MainScreen's filter)
+    Binding("slash", "search", "Search", key_display="/", priority=True),
     Binding("n", "match(True)", "Next", tooltip="Next match"),
     Binding("N", "match(False)", "Previous match", show=False),
 ]
@@ -29,8 +31,11 @@ class SearchBar(Input):
         super().__init__(placeholder="search (plain text; a capital letter makes it case-sensitive)", id="search")
 
     def open(self) -> None:
+        """Show the prompt and take the keys now; a "/" typed in the prompt itself is text."""
+        if self.has_focus:
+            raise SkipAction()
         self.display = True
-        self.focus()
+        self.screen.set_focus(self)
 
     def action_close(self) -> None:
         self.display = False

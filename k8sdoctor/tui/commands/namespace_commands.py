@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.text import one_line
+
+if TYPE_CHECKING:
+    from k8sdoctor.tui.app import DoctorApp
 
 ALL_LABEL = "all namespaces"
 
@@ -25,15 +29,23 @@ class NamespaceCommands(Provider):
     def _choices(self) -> list[tuple[str, str | None]]:
         return [(f"namespace: {ALL_LABEL}", None)] + [(f"namespace: {one_line(n)}", n) for n in self.names]
 
+    @property
+    def doctor(self) -> DoctorApp:
+        return cast("DoctorApp", self.app)
+
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, namespace in self._choices():
             score = matcher.match(text)
             if score > 0:
                 yield Hit(
-                    score, Content(text), partial(self.app.change_namespace, namespace), text=text, help="watch the pods of this namespace"
+                    score,
+                    Content(text),
+                    partial(self.doctor.change_namespace, namespace),
+                    text=text,
+                    help="watch the pods of this namespace",
                 )
 
     async def discover(self) -> Hits:
         for text, namespace in self._choices():
-            yield DiscoveryHit(Content(text), partial(self.app.change_namespace, namespace), text=text)
+            yield DiscoveryHit(Content(text), partial(self.doctor.change_namespace, namespace), text=text)

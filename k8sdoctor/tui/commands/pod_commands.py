@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from k8sdoctor.model.sorting import sort_key
-from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.format import diagnosis_cell
+from k8sdoctor.tui.text import one_line
+
+if TYPE_CHECKING:
+    from k8sdoctor.tui.screens.main_screen import MainScreen
 
 LIMIT = 20
 
 
 class PodCommands(Provider):
+    @property
+    def main(self) -> MainScreen:
+        return cast("MainScreen", self.screen)
+
     def _rows(self):
         table = getattr(self.screen, "table", None)
         return table.all_rows if table is not None else {}
@@ -29,8 +37,8 @@ class PodCommands(Provider):
             yield Hit(
                 score / 100,
                 Content(f"pod {one_line(text)}"),
-                partial(self.screen.select_pod, key),
-                text=f"pod {text}",
+                partial(self.main.select_pod, key),
+                text=f"pod {one_line(text)}",
                 help=diagnosis_cell(row)[0] or one_line(row.status),
             )
 
@@ -38,4 +46,4 @@ class PodCommands(Provider):
         rows = sorted((r for r in self._rows().values() if r.problem), key=lambda r: sort_key("problems", r))
         for row in rows[:10]:
             text = f"pod {one_line(row.namespace)}/{one_line(row.name)}"
-            yield DiscoveryHit(Content(text), partial(self.screen.select_pod, row.key), text=text, help=diagnosis_cell(row)[0])
+            yield DiscoveryHit(Content(text), partial(self.main.select_pod, row.key), text=text, help=diagnosis_cell(row)[0])

@@ -1,4 +1,5 @@
-"""`HelpScreen`: the keys, what the states and marks mean. esc, ? or q close it."""
+"""`HelpScreen`: the keys of the screen it was opened from (each screen lists its own in `KEYS_HELP`),
+and on the main screen what the states and marks mean. esc, ? or q close it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from textual.widgets import Static
 
 from k8sdoctor.tui.format import SEVERITY_MARK
 
-KEYS = (
+Section = tuple[str, tuple[tuple[str, str], ...]]
+
+KEYS: tuple[Section, ...] = (
     (
         "Pods",
         (
@@ -44,7 +47,8 @@ KEYS = (
             ("ctrl+p", "command palette: pods, namespaces, actions"),
             ("ctrl+t", "light / dark theme"),
             ("esc", "back: clear the filter, leave a view"),
-            ("? / q", "this help / quit"),
+            ("? / q", "this help (each screen has its own) / quit"),
+            ("ctrl+c", "quit"),
         ),
     ),
 )
@@ -66,18 +70,23 @@ def _grid(rows) -> Table:
     return grid
 
 
-def help_renderable() -> Group:
+def help_renderable(sections: tuple[Section, ...] = KEYS, legend: bool = True) -> Group:
     parts: list[RenderableType] = []
-    for title, keys in KEYS:
+    for title, keys in sections:
         parts += [Text(title, style="bold underline"), _grid(keys), Text("")]
-    parts += [Text("Marks", style="bold underline"), _grid(LEGEND)]
+    if legend:
+        parts += [Text("Marks", style="bold underline"), _grid(LEGEND)]
     return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
+    def __init__(self, sections: tuple[Section, ...] = KEYS, *, legend: bool = True) -> None:
+        super().__init__()
+        self.sections, self.legend = sections, legend
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static("k8sdoctor — what is wrong with a pod, why, the evidence, and what to do next", id="help-title")
-            yield Static(help_renderable(), id="help-keys")
+            yield Static(help_renderable(self.sections, self.legend), id="help-keys")

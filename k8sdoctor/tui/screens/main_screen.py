@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,12 +17,13 @@ from textual.widgets import Footer, Input
 from k8sdoctor.model.sorting import SORTS, next_sort
 from k8sdoctor.tui.commands import ActionCommands, NamespaceCommands, PodCommands
 from k8sdoctor.tui.palette import Palette
+from k8sdoctor.tui.screens import help_screen
 from k8sdoctor.tui.widgets.detail.pod_detail import PodDetail
 from k8sdoctor.tui.widgets.header.cluster_header import ClusterHeader
 from k8sdoctor.tui.widgets.header.connection_banner import ConnectionBanner
 from k8sdoctor.tui.widgets.pods.filter_bar import FilterBar
 from k8sdoctor.tui.widgets.pods.pod_table import PodTable
-from k8sdoctor.tui.widgets.pods.state_panel import StatePanel, no_rows_content, state_panel_content
+from k8sdoctor.tui.widgets.pods.state_panel import NamespaceFact, StatePanel, no_rows_content, state_panel_content
 
 if TYPE_CHECKING:
     from k8sdoctor.actions.context import ActionContext
@@ -39,28 +41,36 @@ class MainScreen(Screen):
     COMMANDS = App.COMMANDS | {PodCommands, NamespaceCommands, ActionCommands}
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", key_display="?", tooltip="Keys and what the screens show"),
+        Binding("q", "app.quit", "Quit"),
         Binding("d", "describe", "Describe", tooltip="Everything kubectl describe shows, findings highlighted"),
         Binding("l", "logs", "Logs", tooltip="Logs of the failing container"),
         Binding("p", "previous_logs", "Prev", tooltip="Logs of the previous (crashed) run"),
         Binding("x", "debug", "Debug", tooltip="Attach an ephemeral debug container (asks first)"),
         Binding("c", "copy_fix", "Copy fix", tooltip="Copy the top finding's remediation command"),
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("ctrl+z", "toggle_problems", "Problems", tooltip="Show problems only"),
+        # priority: handled before the keys typed after it are passed on, so "/kestra" typed in one burst
+        # is a filter, not keys on the table (a plain binding runs only once "/" has bubbled up)
+        Binding("slash", "filter", "Filter", key_display="/", priority=True),
         Binding("e", "events", "Events"),
         Binding("n", "pick_namespace", "Namespace"),
-        Binding("C", "pick_context", "Context", key_display="C"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("ctrl+z", "toggle_problems", "Problems", tooltip="Show problems only"),
+        Binding("ctrl+p", "app.command_palette", "Palette", tooltip="Pods, namespaces and actions by name"),
+        Binding("C", "pick_context", "Context", key_display="C", show=False),
         Binding("s", "cycle_sort", "Sort", show=False),
         Binding("r", "reconnect", "Reconnect", show=False),
         Binding("escape", "back", "Back", show=False),
+        Binding("colon", "no_command_line", show=False),
+        Binding("y", "no_yaml", show=False),
     ]
+    KEYS_HELP = help_screen.KEYS
 
     def __init__(self) -> None:
         super().__init__()
         self._select_timer: Timer | None = None
-        self._pending_action: tuple[str, dict] | None = None
+        self._pending_action: tuple[Key, str, dict] | None = None  # an action waiting for its row's detail
         self._pod_selected = False
         self._ticks = 0
+        self._namespaces: dict[str, NamespaceFact | None] = {}  # empty namespaces checked for existence
+        self._waiting_since: float | None = None  # monotonic time connecting or syncing began
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader(self.app.monotonic, id="header")
@@ -70,13 +80,22 @@ class MainScreen(Screen):
             yield PodTable(self.app.clock, id="pods")
             yield StatePanel(id="state")
             yield PodDetail(id="detail")
-        yield Footer(compact=True)
+        # the palette's key is a binding of its own (last), not Footer's right-docked item, which the
+        # keys overlapped below 120 columns and left a stale cell in the bottom-right corner
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(PodTable).focus()
         self.set_interval(1.0, self._tick)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw_detail())
         self.call_after_refresh(self._first_paint_done)
+
+    def on_screen_resume(self) -> None:
+        """Back from a modal (help, the palette, a picker): the keys are the table's again, never a
+        hidden filter's."""
+        bar = self.filter_bar
+        if self.focused is None or (self.focused is bar and not bar.display):
+            self.set_focus(self.table)
 
     def _first_paint_done(self) -> None:
         self.refresh_view()
@@ -110,6 +129,7 @@ class MainScreen(Screen):
 
     def scope_changed(self) -> None:
         """The namespace or context is about to change: say so at once."""
+        self._namespaces.clear()
         self.table.show_namespace = self.app.namespace is None
         self.refresh_view()
         self.refresh_bindings()
@@ -127,8 +147,9 @@ class MainScreen(Screen):
             )
             if f
         )
+        waiting = self._waiting_for()
         self.query_one(ClusterHeader).show(
-            app.info, app.namespace, app.options.selector, app.health, len(table.all_rows), table.problem_count, flags
+            app.info, app.namespace, app.options.selector, app.health, len(table.all_rows), table.problem_count, flags, waiting
         )
         self.query_one(ConnectionBanner).show(app.health, app.clock())
         body = self.query_one("#body")
@@ -142,15 +163,46 @@ class MainScreen(Screen):
         if table.all_rows:
             state.update(no_rows_content(table.filter.query, table.problems_only, len(table.all_rows)))
         else:
-            state.update(state_panel_content(app.health, app.info, app.namespace, app.options.selector, app.monotonic))
+            namespace = self._namespace_fact(app.namespace) if app.health.state == "empty" else None
+            state.update(state_panel_content(app.health, app.info, app.namespace, app.options.selector, app.monotonic, namespace, waiting))
         body.add_class("-no-rows")
         self.detail.clear_detail("")
+
+    def _waiting_for(self) -> float:
+        """Seconds the app has been connecting or syncing (0 once live)."""
+        if self.app.health.state not in ("connecting", "syncing"):
+            self._waiting_since = None
+            return 0.0
+        now = self.app.monotonic()
+        if self._waiting_since is None:
+            self._waiting_since = now
+        return now - self._waiting_since
+
+    def _namespace_fact(self, namespace: str | None) -> NamespaceFact | None:
+        """Whether an empty namespace exists (None until known: a worker asks the cluster once)."""
+        if namespace is None or self.app.source is None:
+            return None
+        fact = self._namespaces.get(namespace)
+        if fact is None and namespace not in self._namespaces:
+            self._namespaces[namespace] = None
+            self._check_namespace(namespace)
+        return fact
+
+    @work(thread=True, group="namespace-check")
+    def _check_namespace(self, namespace: str) -> None:
+        source = self.app.source
+        listed = source.namespaces() if source is not None else []
+        self.app.call_from_thread(self._namespace_checked, namespace, NamespaceFact.from_list(namespace, listed))
+
+    def _namespace_checked(self, namespace: str, fact: NamespaceFact) -> None:
+        self._namespaces[namespace] = fact
+        self.refresh_view()
 
     def _tick(self) -> None:
         """Once a second: countdowns and staleness; every ten seconds the AGE column."""
         self._ticks += 1
         health = self.app.health
-        if health.retry_at is not None or health.stale_since is not None:
+        if health.retry_at is not None or health.stale_since is not None or health.state in ("connecting", "syncing"):
             self.refresh_view()
         if self._ticks % 10 == 0:
             self.table.refresh()
@@ -163,10 +215,14 @@ class MainScreen(Screen):
     # ---- selection ---------------------------------------------------------------------------------
     @on(PodTable.CursorMoved)
     def cursor_moved(self, event: PodTable.CursorMoved) -> None:
+        """Load the detail of the row the cursor rests on. Keys typed in a burst are handled before the
+        messages of the moves they made arrive, so this looks at where the cursor is now, not at the
+        row the message names, and keeps an action that is waiting for the row the cursor is on."""
         if self._select_timer is not None:
             self._select_timer.stop()
-        key = event.key
-        self._pending_action = None
+        key = self.table.cursor_key
+        if self._pending_action is not None and self._pending_action[0] != key:
+            self._pending_action = None
         if (key is not None) != self._pod_selected:  # pod actions become available or not: redraw the footer
             self._pod_selected = key is not None
             self.refresh_bindings()
@@ -174,7 +230,12 @@ class MainScreen(Screen):
             return
         if key in self.table.pending:
             self.detail.clear_detail(f"Diagnosing {key[1]}…")
-        self._select_timer = self.set_timer(SELECT_DELAY, lambda: self._select(key))
+        self._select_timer = self.set_timer(SELECT_DELAY, self._select_cursor)
+
+    def _select_cursor(self) -> None:
+        key = self.table.cursor_key
+        if key is not None:
+            self._select(key)
 
     def _select(self, key: Key) -> None:
         if self.app.feed is not None:
@@ -200,8 +261,10 @@ class MainScreen(Screen):
     # ---- filter ------------------------------------------------------------------------------------
     def action_filter(self) -> None:
         bar = self.filter_bar
+        if bar.has_focus:
+            raise SkipAction()  # a "/" typed in the filter is text
         bar.display = True
-        bar.focus()
+        self.set_focus(bar)  # now, not after a refresh: keys typed right after "/" are the filter's
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -251,21 +314,31 @@ class MainScreen(Screen):
 
     # ---- scope -------------------------------------------------------------------------------------
     def action_pick_namespace(self) -> None:
+        from k8sdoctor.core.suggest import close_matches
         from k8sdoctor.tui.screens.picker_screen import ALL, PickerScreen
 
         app = self.app
         known = sorted({key[0] for key in self.table.all_rows})
         source = app.source
+        listed: list[str] = []
 
         def load() -> list[str]:
-            listed = source.namespaces() if source is not None else []
+            listed[:] = source.namespaces() if source is not None else []
             return sorted(set(listed) | set(known) | ({app.namespace} if app.namespace else set()))
+
+        def check(typed: str) -> str | None:
+            """A typed namespace must exist, when the cluster lets us list them."""
+            if not listed or typed in listed:
+                return None
+            near = close_matches(typed, listed)
+            return f'Namespace "{typed}" does not exist.' + (f" Did you mean {', '.join(near)}?" if near else "")
 
         def chosen(value: str | None) -> None:
             if value is not None:
                 app.change_namespace(None if value == ALL else value)
 
-        app.push_screen(PickerScreen("Namespace", load, current=app.namespace or ALL, extra=[ALL], free_text=True), chosen)
+        picker = PickerScreen("Namespace", load, current=app.namespace or ALL, extra=[ALL], free_text=True, check=check)
+        app.push_screen(picker, chosen)
 
     def action_pick_context(self) -> None:
         from k8sdoctor.model.live_source import kube_contexts
@@ -286,11 +359,16 @@ class MainScreen(Screen):
         info = self.app.info
         if action in POD_ACTIONS and self.table.selected is None:
             return None
-        if action == "debug" and (info is None or not info.live or self.app.options.read_only):
-            return None
         if action in ("pick_context", "reconnect") and (info is None or not info.live):
             return None
         return True
+
+    # ---- keys that cannot act say why --------------------------------------------------------------
+    def action_no_command_line(self) -> None:
+        self.notify("k8sdoctor has no command line: ctrl+p opens the command palette (pods, namespaces, actions).", timeout=4)
+
+    def action_no_yaml(self) -> None:
+        self.notify("No YAML view: d describes the pod (everything kubectl describe shows).", timeout=4)
 
     def action_describe(self) -> None:
         self._open_action("describe", {})
@@ -302,7 +380,13 @@ class MainScreen(Screen):
         self._open_action("previous_logs", {"previous": True})
 
     def action_debug(self) -> None:
-        self._open_action("debug", {})
+        info = self.app.info
+        if self.app.options.read_only:
+            self.notify("Debug is off: k8sdoctor runs with --read-only (adding a debug container is its one write).", timeout=5)
+        elif info is not None and not info.live:
+            self.notify("Debug needs a live cluster: a snapshot is read-only.", timeout=5)
+        else:
+            self._open_action("debug", {})
 
     def _open_action(self, action: str, kwargs: dict) -> None:
         row = self.table.selected
@@ -310,7 +394,7 @@ class MainScreen(Screen):
             return
         shown = self.detail.detail
         if shown is None or shown.row.key != row.key:
-            self._pending_action = (action, kwargs)  # opens as soon as the pod's detail arrives
+            self._pending_action = (row.key, action, kwargs)  # opens as soon as this pod's detail arrives
             self._select(row.key)
             return
         try:
@@ -323,9 +407,10 @@ class MainScreen(Screen):
         self.app.push_screen(factory(self.action_context(), row.namespace, row.name, **kwargs))
 
     def _run_pending_action(self) -> None:
-        pending, self._pending_action = self._pending_action, None
-        if pending is not None:
-            self._open_action(*pending)
+        pending = self._pending_action
+        if pending is not None and pending[0] == self.table.cursor_key:
+            self._pending_action = None
+            self._open_action(pending[1], pending[2])
 
     def action_context(self) -> ActionContext:
         from k8sdoctor.actions.context import ActionContext

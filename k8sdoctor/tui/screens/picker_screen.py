@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from k8sdoctor.errors import UserError
-from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.text import one_line
 
 ALL = "(all namespaces)"
 
@@ -30,6 +30,7 @@ class PickerScreen(ModalScreen[str | None]):
         current: str | None = None,
         extra: list[str] | None = None,
         free_text: bool = False,
+        check: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -37,14 +38,16 @@ class PickerScreen(ModalScreen[str | None]):
         self.current = current
         self.extra = extra or []
         self.free_text = free_text
+        self.check = check  # a typed name that is not in the list: None to accept it, else why not
         self.choices: list[str] = list(self.extra)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(f"{self.title_text} — type to filter, enter to choose, esc to cancel", id="picker-title")
+            yield Label(f"{self.title_text}: type to filter · enter: choose · esc: cancel", id="picker-title")
             search = Input(placeholder=f"{self.title_text.lower()} name", id="picker-input")
             search.cursor_blink = False
             yield search
+            yield Static("", id="picker-error", markup=False)
             yield OptionList(id="picker-options")
 
     def on_mount(self) -> None:
@@ -76,6 +79,7 @@ class PickerScreen(ModalScreen[str | None]):
 
     @on(Input.Changed, "#picker-input")
     def filter_choices(self, event: Input.Changed) -> None:
+        self.query_one("#picker-error", Static).display = False
         self._fill(event.value)
 
     @on(Input.Submitted, "#picker-input")
@@ -84,7 +88,14 @@ class PickerScreen(ModalScreen[str | None]):
         if options.highlighted is not None and options.option_count:
             self.dismiss(options.get_option_at_index(options.highlighted).id)
         elif self.free_text and event.value.strip():
-            self.dismiss(event.value.strip())
+            typed = event.value.strip()
+            problem = self.check(typed) if self.check is not None else None
+            if problem is None:
+                self.dismiss(typed)
+                return
+            error = self.query_one("#picker-error", Static)
+            error.update(one_line(problem))
+            error.display = True
 
     @on(OptionList.OptionSelected)
     def choose(self, event: OptionList.OptionSelected) -> None:

@@ -65,3 +65,26 @@ def test_other_orders_and_cycle():
         seen.append(mode)
         mode = next_sort(mode)
     assert mode == "problems" and seen == list(SORTS)
+
+
+def test_exact_and_prefix_matches_rank_first_and_weak_fuzzy_ones_are_cut():
+    from k8sdoctor.model.filtering import EXACT, PREFIX, SUBSTRING, TYPO
+
+    loki = row("observability", "loki-4hk5xk6tsn-5g5rr", "CrashLoopBackOff", ("CrashLoopBackOff", "permission-denied", "critical"))
+    kestra = row("shop", "kestra-7sx7k2s4th-bvjlm", "CrashLoopBackOff", ("CrashLoopBackOff", "dependency-unreachable", "critical"))
+    pending = row("search", "odfe-client-pfg745vzt6-qff65", "Pending", ("Pending", "node-selector-mismatch", "critical"))
+    assert PodFilter("node").rank(loki) is None and PodFilter("node").rank(kestra) is None  # the issue: /node found these
+    assert PodFilter("node").rank(pending) == SUBSTRING
+    assert PodFilter("kestra-7sx7k2s4th-bvjlm").rank(kestra) == EXACT
+    assert PodFilter("kestra").rank(kestra) == PREFIX
+    assert PodFilter("shop").rank(kestra) == EXACT  # the namespace, whole
+    assert PodFilter("kestar").rank(kestra) == TYPO
+
+
+def test_pods_are_found_by_their_node():
+    on_two = row("shop", "web-1")
+    on_two.node = "worker-2"
+    elsewhere = row("shop", "web-2")
+    elsewhere.node = "worker-3"
+    assert PodFilter("worker-2").rank(on_two) == 0
+    assert PodFilter("worker-2").rank(elsewhere) is None

@@ -83,16 +83,33 @@ async def test_snapshot_mode_disables_debug(engine, monkeypatch):
     app = make_app(engine, InventorySource(demo_inventory(), SNAPSHOT_INFO), all_namespaces=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: detail_shown(app))
-        assert app.main_screen.check_action("debug", ()) is None
         assert app.main_screen.check_action("describe", ()) is True
         await pilot.press("x")
         await pilot.pause(0.1)
         assert app.screen is app.main_screen and Recorder.calls == []
+        assert [n.message for n in app._notifications][-1] == "Debug needs a live cluster: a snapshot is read-only."
 
 
 async def test_read_only_disables_debug_and_says_so(engine):
     app = make_app(engine, all_namespaces=True, read_only=True)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, lambda: detail_shown(app))
-        assert app.main_screen.check_action("debug", ()) is None
         assert "[read-only]" in str(app.main_screen.query_one("#header-state").render())
+        await pilot.press("x")
+        await pilot.pause(0.1)
+        assert app.screen is app.main_screen
+        (note,) = app._notifications
+        assert note.message.startswith("Debug is off: k8sdoctor runs with --read-only")
+
+
+async def test_keys_that_cannot_act_say_why(engine):
+    app = make_app(engine, all_namespaces=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: detail_shown(app))
+        await pilot.press("colon", "y")
+        await pilot.pause(0.1)
+        messages = [n.message for n in app._notifications]
+        assert messages == [
+            "k8sdoctor has no command line: ctrl+p opens the command palette (pods, namespaces, actions).",
+            "No YAML view: d describes the pod (everything kubectl describe shows).",
+        ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from k8sdoctor.cluster.live.informer import Change, Replace, SourceState
-from tests.tui.helpers import ScriptedSource, crash_looping, demo_inventory, detail_shown, make_app, settle, table_keys
+from tests.tui.helpers import ScriptedSource, crash_looping, demo_inventory, demo_pod_count, detail_shown, make_app, settle, table_keys
 
 
 async def test_problems_sort_first_worst_first(engine):
@@ -15,7 +15,7 @@ async def test_problems_sort_first_worst_first(engine):
         order = {"critical": 0, "warning": 1, "info": 2, "healthy": 3}
         assert [order[s] for s in severities] == sorted(order[s] for s in severities)
         assert severities[0] == "critical" and severities[-1] == "healthy"
-        assert len(rows) == 26
+        assert len(rows) == demo_pod_count()
 
 
 async def test_cursor_selects_pod_and_detail_follows(engine):

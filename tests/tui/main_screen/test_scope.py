@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.helpers import detail_shown, make_app, settle, table_keys
+from tests.tui.helpers import demo_pod_count, detail_shown, make_app, settle, table_keys
 
 
 async def test_namespace_picker_switches_scope(engine):
@@ -22,7 +22,7 @@ async def test_namespace_picker_switches_scope(engine):
         await pilot.press("n")
         await pilot.pause(0.2)
         await pilot.press(*"all", "enter")
-        await settle(pilot, lambda: app.namespace is None and len(table_keys(app)) == 26)
+        await settle(pilot, lambda: app.namespace is None and len(table_keys(app)) == demo_pod_count())
 
 
 async def test_namespace_picker_escape_keeps_scope(engine):

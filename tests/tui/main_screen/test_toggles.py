@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.helpers import detail_shown, make_app, settle
+from tests.tui.helpers import demo_pod_count, detail_shown, make_app, settle
 
 
 async def test_ctrl_z_shows_problems_only_and_back(engine):
@@ -13,10 +13,10 @@ async def test_ctrl_z_shows_problems_only_and_back(engine):
         assert any(not r.problem for r in table.rows)
         await pilot.press("ctrl+z")
         assert table.rows and all(r.problem for r in table.rows)
-        assert len(table.rows) == table.problem_count == 17
+        assert len(table.rows) == table.problem_count == 18
         assert "problems only" in str(app.main_screen.query_one("#header-state").render())
         await pilot.press("ctrl+z")
-        assert len(table.rows) == 26
+        assert len(table.rows) == demo_pod_count()
 
 
 async def test_sort_cycles_through_orders(engine):

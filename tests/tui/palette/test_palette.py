@@ -26,7 +26,7 @@ async def test_jumping_to_a_hidden_pod_clears_what_hides_it(engine):
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, lambda: detail_shown(app))
         await pilot.press("ctrl+z")  # healthy pods hidden
-        await palette(pilot, "frontend")
+        await palette(pilot, "shop/frontend")  # the demo has web/web-frontend pods too
         await settle(pilot, lambda: detail_shown(app))
         assert app.main_screen.table.cursor_key[1].startswith("frontend-")
         assert not app.main_screen.table.problems_only

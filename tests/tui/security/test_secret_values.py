@@ -14,7 +14,7 @@ from k8sdoctor.fakeapi import FakeApiServer
 from k8sdoctor.logfile import configure_logging
 from k8sdoctor.tui.app import DoctorApp
 from k8sdoctor.tui.options import TuiOptions
-from tests.tui.helpers import settle
+from tests.tui.helpers import demo_pod_count, settle
 
 #: base64 and decoded forms of every Secret value in k8sdoctor/demo/cluster.py
 PLANTED = ("ZGVtby1ub3QtYS1yZWFsLXBhc3N3b3Jk", "demo-not-a-real-password", "ZGVtby12YWx1ZQ==", "demo-value", "ZGVtby1pZA==", "demo-id")
@@ -41,7 +41,7 @@ async def test_no_secret_value_on_any_screen_or_in_the_log(server, engine, tmp_p
     app.animation_level = "none"
     seen = []
     async with app.run_test(size=(160, 50)) as pilot:
-        await settle(pilot, lambda: app.main_screen.table.row_count == 26 and app.health.state == "ready", 30)
+        await settle(pilot, lambda: app.main_screen.table.row_count == demo_pod_count() and app.health.state == "ready", 30)
         for key in [row.key for row in app.main_screen.table.rows]:
             app.main_screen.select_pod(key)
             await settle(
@@ -54,7 +54,7 @@ async def test_no_secret_value_on_any_screen_or_in_the_log(server, engine, tmp_p
                 seen.append(screen_text(app))
                 await pilot.press("escape")
                 await pilot.pause(0.2)
-    assert len(seen) >= 26
+    assert len(seen) >= demo_pod_count()
     everything = "".join(seen).replace("&#160;", " ")
     assert "describe pod" in everything  # the describe screens did open
     for name in ("secretpostgresql", "aegis-secret-aegis-workload-demo"):  # the Secrets are referenced on screen

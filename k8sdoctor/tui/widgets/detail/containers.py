@@ -10,9 +10,9 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from k8sdoctor.sanitize import printable
 from k8sdoctor.tui.format import ago
 from k8sdoctor.tui.palette import Palette
+from k8sdoctor.tui.text import printable
 
 if TYPE_CHECKING:
     from k8sdoctor.core.facts import ContainerFact

@@ -1,18 +1,23 @@
 """The findings of the detail pane: what is wrong with the pod and why, each finding with its quoted
-evidence, the explanation, and the remediation steps with their commands."""
+evidence, the explanation, and the remediation steps with their commands.
+
+Prose wraps at the pane's width; a quote keeps its bar on every line it wraps into; a command is never
+wrapped or cut: it is a `CommandLine`, which the pane writes at the command's own width (the pane then
+scrolls sideways), and `c` copies it whole."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
 
-from k8sdoctor.sanitize import printable
 from k8sdoctor.tui.format import SEVERITY_MARK
 from k8sdoctor.tui.palette import Palette
+from k8sdoctor.tui.text import printable
 
 if TYPE_CHECKING:
     from k8sdoctor.core.findings import Diagnosis, Finding
@@ -24,55 +29,90 @@ def _indent(renderable: RenderableType, cells: int) -> Padding:
     return Padding(renderable, (0, 0, 0, cells))
 
 
-def _quote(text: str, palette: Palette, severity: str) -> list[RenderableType]:
-    lines = printable(text).split("\n")
-    shown = lines[:MAX_QUOTE_LINES]
-    out: list[RenderableType] = []
-    for line in shown:
-        quoted = Text("│ ", style=palette.severity(severity))
-        quoted.append(line)
-        out.append(_indent(quoted, 4))
-    if len(lines) > len(shown):
-        out.append(_indent(Text(f"… {len(lines) - len(shown)} more lines", style=palette.muted), 6))
-    return out
+@dataclass(frozen=True)
+class CommandLine:
+    """A command on a line of its own, shown whole (never wrapped or cut)."""
+
+    text: Text
+
+    @property
+    def width(self) -> int:
+        return self.text.cell_len
 
 
-def finding_renderable(f: Finding, palette: Palette) -> Group:
+class Quote:
+    """Quoted cluster text, verbatim: every line, and every line it wraps into, behind a bar."""
+
+    def __init__(self, text: str, bar: Style, *, indent: int = 4, max_lines: int = MAX_QUOTE_LINES, muted: Style | None = None) -> None:
+        self.lines = printable(text).split("\n")
+        self.bar, self.indent, self.max_lines, self.muted = bar, indent, max_lines, muted or Style(dim=True)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width - self.indent - 2, 8)
+        for line in self.lines[: self.max_lines]:
+            for part in Text(line).wrap(console, width, overflow="fold") or [Text("")]:
+                row = Text(" " * self.indent)
+                row.append("│ ", style=self.bar)
+                row.append_text(part)
+                yield row
+        hidden = len(self.lines) - self.max_lines
+        if hidden > 0:
+            yield Text(" " * (self.indent + 2) + f"… {hidden} more lines", style=self.muted)
+
+
+Part = RenderableType | CommandLine
+
+
+def finding_parts(f: Finding, palette: Palette) -> list[Part]:
     style = palette.severity(f.severity) + Style(bold=True)
     head = Text(f"{SEVERITY_MARK.get(f.severity, '?')} {printable(f.category)} › {printable(f.cause)}", style=style)
     if f.container:
         head.append(f"  container {printable(f.container)}", style=palette.muted)
-    parts: list[RenderableType] = [head, _indent(Text(printable(f.summary), style="bold"), 2)]
+    parts: list[Part] = [head, _indent(Text(printable(f.summary), style="bold"), 2)]
     if f.evidence:
         parts.append(_indent(Text("Evidence", style=palette.muted), 2))
         for ev in f.evidence:
             parts.append(_indent(Text(printable(ev.source), style=palette.muted + Style(italic=True)), 4))
-            parts.extend(_quote(ev.text, palette, f.severity))
+            parts.append(Quote(ev.text, palette.severity(f.severity), muted=palette.muted))
     if f.explanation:
         parts.append(_indent(Text("Why", style=palette.muted), 2))
         parts.append(_indent(Text(printable(f.explanation)), 4))
     if f.remediation:
         parts.append(_indent(Text("Next", style=palette.muted), 2))
         for i, step in enumerate(f.remediation, 1):
-            parts.append(_indent(Text(f"{i}. {printable(step.text)}"), 4))
+            number = f"{i}. "
+            parts.append(_indent(_numbered(number, Text(printable(step.text))), 4))
             if step.command:
-                command = Text("$ ", style=palette.muted)
-                command.append(printable(step.command), style=palette.accent + Style(bold=True))
-                parts.append(_indent(command, 7))
-    return Group(*parts)
+                for line in printable(step.command).split("\n"):
+                    command = Text(" " * 7)
+                    command.append("$ ", style=palette.muted)
+                    command.append(line, style=palette.accent + Style(bold=True))
+                    parts.append(CommandLine(command))
+    return parts
 
 
-def findings_renderable(diagnosis: Diagnosis, palette: Palette) -> RenderableType:
+def _numbered(number: str, text: Text) -> RenderableType:
+    """ "1. " and the step's text, its wrapped lines hanging under the text."""
+    from rich.table import Table
+
+    grid = Table.grid()
+    grid.add_column(no_wrap=True, width=len(number))
+    grid.add_column()
+    grid.add_row(number, text)
+    return grid
+
+
+def findings_parts(diagnosis: Diagnosis, palette: Palette) -> list[Part]:
     if not diagnosis.findings:
-        return Text("✔ No problems found: every container is ready and none has restarted.", style=palette.success)
-    parts: list[RenderableType] = []
+        return [Text("✔ No problems found: every container is ready and none has restarted.", style=palette.success)]
+    parts: list[Part] = []
     for i, f in enumerate(diagnosis.findings):
         if i:
             parts.append(Text(""))
-        parts.append(finding_renderable(f, palette))
+        parts.extend(finding_parts(f, palette))
     if diagnosis.notes:
         parts.append(Text(""))
         parts.append(Text("Notes", style=palette.muted))
         for note in diagnosis.notes:
             parts.append(_indent(Text(f"• {printable(note)}", style=palette.muted), 2))
-    return Group(*parts)
+    return parts

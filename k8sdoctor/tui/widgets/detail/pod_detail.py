@@ -15,11 +15,11 @@ from textual import events
 from textual.widgets import RichLog
 
 from k8sdoctor.model.batch import PodDetail as PodDetailData
-from k8sdoctor.sanitize import printable
 from k8sdoctor.tui.format import SEVERITY_MARK
 from k8sdoctor.tui.palette import Palette
+from k8sdoctor.tui.text import printable
 from k8sdoctor.tui.widgets.detail.containers import containers_renderable
-from k8sdoctor.tui.widgets.detail.findings import findings_renderable
+from k8sdoctor.tui.widgets.detail.findings import CommandLine, Part, findings_parts
 from k8sdoctor.tui.widgets.detail.pod_events import events_renderable
 
 
@@ -41,20 +41,19 @@ def title_renderable(detail: PodDetailData, palette: Palette, now: datetime) -> 
     return title
 
 
-def detail_renderable(detail: PodDetailData, palette: Palette, now: datetime) -> Group:
+def detail_parts(detail: PodDetailData, palette: Palette, now: datetime) -> list[Part]:
     def section(name: str) -> Text:
         return Text(f"\n{name}", style=palette.accent + Style(bold=True))
 
-    parts: list[RenderableType] = [
+    return [
         title_renderable(detail, palette, now),
         section("Diagnosis"),
-        findings_renderable(detail.row.diagnosis, palette),
+        *findings_parts(detail.row.diagnosis, palette),
         section("Containers"),
         containers_renderable(detail.facts.containers, palette, now),
         section("Events"),
         events_renderable(detail.facts.events, palette, now),
     ]
-    return Group(*parts)
 
 
 class PodDetail(RichLog):
@@ -76,7 +75,18 @@ class PodDetail(RichLog):
         self.detail, self._shown = detail, key
         self.remove_class("-empty")
         self.clear()
-        self.write(detail_renderable(detail, palette, now), width=max(width, 20))
+        width = max(width, 20)
+        prose: list[RenderableType] = []
+        for part in detail_parts(detail, palette, now):
+            if isinstance(part, CommandLine):  # whole, at its own width: the pane scrolls sideways
+                if prose:
+                    self.write(Group(*prose), width=width)
+                    prose = []
+                self.write(part.text, width=max(width, part.width))
+            else:
+                prose.append(part)
+        if prose:
+            self.write(Group(*prose), width=width)
         self.scroll_to(y=scroll_y, animate=False)
 
     def clear_detail(self, message: str) -> None:

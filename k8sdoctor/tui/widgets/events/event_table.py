@@ -9,18 +9,26 @@ from datetime import datetime
 from textual.reactive import reactive
 
 from k8sdoctor.model.batch import EventRow
-from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.format import ago, repeats
+from k8sdoctor.tui.text import one_line
 from k8sdoctor.tui.widgets.table.virtual_table import Cell, Column, VirtualTable
 
+#: The message is the point of the view: OBJECT and REASON give way first (the object's name cut in the
+#: middle), then NAMESPACE; the message keeps at least 30 cells until everything else is at its minimum.
 COLUMNS = (
-    Column("last", "LAST SEEN", min_width=5, max_width=9),
-    Column("namespace", "NAMESPACE", min_width=6, max_width=20),
-    Column("type", "TYPE", min_width=7, max_width=7),
-    Column("reason", "REASON", min_width=6, max_width=24),
-    Column("object", "OBJECT", min_width=10, max_width=48),
-    Column("message", "MESSAGE", min_width=16, flex=True),
+    Column("last", "LAST SEEN", min_width=5, max_width=9, shrink=4),
+    Column("namespace", "NAMESPACE", min_width=6, max_width=20, shrink=2, cut="middle"),
+    Column("type", "TYPE", min_width=7, max_width=7, shrink=4),
+    Column("reason", "REASON", min_width=8, max_width=20, shrink=1),
+    Column("object", "OBJECT", min_width=20, max_width=40, shrink=1, cut="middle"),
+    Column("message", "MESSAGE", min_width=30, flex=True, shrink=3, squeeze=3),
 )
+
+
+def event_haystack(row: EventRow) -> str:
+    """What the `/` filter of the events view looks in: every word must be in it."""
+    e = row.fact
+    return f"{row.namespace} {row.object} {e.type} {e.reason} {e.message} {e.source}".lower()
 
 
 class EventTable(VirtualTable[str, "EventRow"]):
@@ -28,6 +36,7 @@ class EventTable(VirtualTable[str, "EventRow"]):
 
     warnings_only: reactive[bool] = reactive(False)
     show_namespace: reactive[bool] = reactive(True)
+    filter_text: reactive[str] = reactive("")
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(COLUMNS, id=id)
@@ -44,8 +53,14 @@ class EventTable(VirtualTable[str, "EventRow"]):
     def watch_show_namespace(self) -> None:
         self.rebuild()
 
+    def watch_filter_text(self) -> None:
+        self.rebuild()
+
     def rebuild(self) -> None:
         rows = [r for r in self.all_rows if r.fact.type == "Warning"] if self.warnings_only else self.all_rows
+        words = self.filter_text.lower().split()
+        if words:
+            rows = [r for r in rows if all(w in event_haystack(r) for w in words)]
         self.set_rows(rows)
 
     def row_key(self, row: EventRow) -> str:

@@ -11,9 +11,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
+from k8sdoctor.core.kube.timeutil import human_duration
 from k8sdoctor.model.batch import Health
 from k8sdoctor.model.source import SourceInfo
-from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.text import one_line
 
 STATE_LABEL = {
     "connecting": ("◌ connecting", "$text-muted"),
@@ -46,13 +47,23 @@ def scope_content(info: SourceInfo | None, namespace: str | None, selector: str 
 
 
 def state_content(
-    info: SourceInfo | None, health: Health, pods: int, problems: int, monotonic: Callable[[], float], flags: tuple[str, ...] = ()
+    info: SourceInfo | None,
+    health: Health,
+    pods: int,
+    problems: int,
+    monotonic: Callable[[], float],
+    flags: tuple[str, ...] = (),
+    waiting_for: float = 0.0,
 ) -> Content:
+    """The connection state and counts; `waiting_for`: seconds spent connecting or syncing so far
+    (shown from 2 s on, so a slow or hung server is seen to be slow)."""
     if info is not None and not info.live and health.state in ("ready", "empty"):
         label, style = "■ snapshot", "$text-accent"
     else:
         label, style = STATE_LABEL.get(health.state, (health.state, ""))
     parts: list[str | tuple[str, str]] = [(label, f"bold {style}")]
+    if health.state in ("connecting", "syncing") and waiting_for >= 2:
+        parts.append((f" {human_duration(waiting_for)}", style))
     retry = retry_text(health, monotonic)
     if retry and health.state in ("disconnected", "forbidden"):
         parts += [(f" · {retry}", style)]
@@ -83,9 +94,10 @@ class ClusterHeader(Horizontal):
         pods: int,
         problems: int,
         flags: tuple[str, ...] = (),
+        waiting_for: float = 0.0,
     ) -> None:
         scope = scope_content(info, namespace, selector)
-        state = state_content(info, health, pods, problems, self.monotonic, flags)
+        state = state_content(info, health, pods, problems, self.monotonic, flags, waiting_for)
         shown = tuple((c.plain, tuple(c.spans)) for c in (scope, state))
         if shown == self._shown:  # an update re-lays the screen out: only when something changed
             return

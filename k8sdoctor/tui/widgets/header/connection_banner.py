@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from k8sdoctor.core.kube.timeutil import human_duration
 from k8sdoctor.model.batch import Health
-from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.text import one_line
 from k8sdoctor.tui.widgets.header.cluster_header import retry_text
 
 

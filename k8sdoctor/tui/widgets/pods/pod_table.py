@@ -13,26 +13,32 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.reactive import reactive
 
-from k8sdoctor.model.filtering import PodFilter, haystack
+from k8sdoctor.model.filtering import PodFilter
 from k8sdoctor.model.sorting import sort_key
-from k8sdoctor.sanitize import one_line
 from k8sdoctor.tui.format import diagnosis_cell
+from k8sdoctor.tui.text import one_line
 from k8sdoctor.tui.widgets.table.virtual_table import Cell, Column, VirtualTable
 
 if TYPE_CHECKING:
     from k8sdoctor.cluster.view import PodRow
     from k8sdoctor.core.inventory import Key
 
+#: NAME and NAMESPACE stay whole as long as anything else can give way. In order: DIAGNOSIS gives up
+#: its category (the cause stays), RESTARTS its "(3m ago)", STATUS is cut (DIAGNOSIS says the same and
+#: more); then RESTARTS, AGE and READY are hidden, one by one; then DIAGNOSIS and STATUS are cut
+#: further; only then are names cut, in the middle, so the suffix that tells pods of one workload apart
+#: stays.
 COLUMNS = (
-    Column("namespace", "NAMESPACE", min_width=8, max_width=24),
-    Column("name", "NAME", min_width=16, max_width=63),
-    Column("ready", "READY", min_width=5, max_width=7),
-    Column("status", "STATUS", min_width=10, max_width=32),
-    Column("restarts", "RESTARTS", min_width=8, max_width=16),
-    Column("age", "AGE", min_width=5, max_width=5),
-    Column("diagnosis", "DIAGNOSIS", min_width=16, max_width=80, flex=True),
+    Column("namespace", "NAMESPACE", min_width=6, max_width=63, shrink=8, cut="middle"),
+    Column("name", "NAME", min_width=12, max_width=253, shrink=8, cut="middle"),
+    Column("ready", "READY", min_width=5, max_width=7, shrink=6, drop=6),
+    Column("status", "STATUS", min_width=7, max_width=32, shrink=3, squeeze=7),
+    Column("restarts", "RESTARTS", min_width=8, max_width=16, shrink=2, drop=4),
+    Column("age", "AGE", min_width=5, max_width=5, shrink=5, drop=5),
+    Column("diagnosis", "DIAGNOSIS", min_width=12, max_width=80, flex=True, shrink=1, squeeze=7),
 )
 SEVERITY_CLASS = {
     "critical": "pod-table--critical",
@@ -43,13 +49,17 @@ REBUILD_FRACTION = 0.1  # a batch changing more rows than this share re-sorts ev
 
 
 def row_widths(row: PodRow) -> dict[str, int]:
+    long, short = diagnosis_cell(row)
     return {
-        "namespace": len(row.namespace),
-        "name": len(row.name),
+        "namespace": cell_len(one_line(row.namespace)),
+        "name": cell_len(one_line(row.name)),
         "ready": len(row.ready),
-        "status": len(row.status),
+        "status": cell_len(one_line(row.status)),
+        "status.short": min(cell_len(one_line(row.status)), 10),
         "restarts": len(row.restarts),
-        "diagnosis": len(row.diagnosis_text) + 3 if row.diagnosis.findings else 0,
+        "restarts.short": len(str(row.restart_count)),
+        "diagnosis": cell_len(long),
+        "diagnosis.short": cell_len(short),
     }
 
 
@@ -67,7 +77,7 @@ class PodTable(VirtualTable["Key", "PodRow"]):
         self.pending: set[Key] = set()  # rows shown before their diagnosis
         self.problems: set[Key] = set()
         self.filter = PodFilter()
-        self._matches: dict[Key, tuple[PodRow, bool]] = {}
+        self._matches: dict[Key, tuple[PodRow, int | None]] = {}  # the filter's rank of each row
         self._keys: dict[Key, tuple] = {}  # sort key of each shown row
 
     # ---- data --------------------------------------------------------------------------------------
@@ -97,10 +107,10 @@ class PodTable(VirtualTable["Key", "PodRow"]):
         widths = self._widths
         for key in touched:
             self._take_out(key)
-            row = self.all_rows.get(key)
-            if row is not None and self._shown(row):
-                self._put_in(row)
-                for column, width in row_widths(row).items():
+            current = self.all_rows.get(key)
+            if current is not None and self._shown(current):
+                self._put_in(current)
+                for column, width in row_widths(current).items():
                     if width > widths.get(column, 0):
                         widths[column] = width
         self.rows_changed()
@@ -134,17 +144,19 @@ class PodTable(VirtualTable["Key", "PodRow"]):
     def _shown(self, row: PodRow) -> bool:
         if self.problems_only and row.key not in self.problems:
             return False
-        return not self.filter or self._match(row)
+        return not self.filter or self._rank(row) is not None
 
-    def _match(self, row: PodRow) -> bool:
+    def _rank(self, row: PodRow) -> int | None:
         known = self._matches.get(row.key)
         if known is None or known[0] is not row:
-            known = (row, self.filter.matches(haystack(row)))
+            known = (row, self.filter.rank(row))
             self._matches[row.key] = known
         return known[1]
 
     def _sort_key(self, row: PodRow) -> tuple:
-        return sort_key(self.sort_mode, row, pending=row.key in self.pending)
+        """The sort order's key; under a filter, the better matches first (exact, prefix...)."""
+        key = sort_key(self.sort_mode, row, pending=row.key in self.pending)
+        return ((self._rank(row) or 0), *key) if self.filter else key
 
     def _take_out(self, key: Key) -> None:
         old = self._keys.pop(key, None)
@@ -199,7 +211,7 @@ class PodTable(VirtualTable["Key", "PodRow"]):
             (one_line(row.name), None),
             (row.ready, None),
             (one_line(row.status), status_style),
-            (row.restarts, None),
+            ((row.restarts, str(row.restart_count)), None),
             (row.age(self.clock()), None),
             diagnosis,
         ]

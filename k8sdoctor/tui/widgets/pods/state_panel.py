@@ -5,17 +5,43 @@ filter."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from textual.content import Content
 from textual.widgets import Static
 
+from k8sdoctor.core.kube.timeutil import human_duration
 from k8sdoctor.model.batch import Health
 from k8sdoctor.model.forbidden import missing_permission
 from k8sdoctor.model.source import SourceInfo
-from k8sdoctor.sanitize import one_line
+from k8sdoctor.tui.text import one_line
 from k8sdoctor.tui.widgets.header.cluster_header import retry_text
 
 Part = str | tuple[str, str]
+
+
+@dataclass(frozen=True)
+class NamespaceFact:
+    """What the cluster says about a namespace that shows no pods: it exists (True), it does not
+    (False, with the closest names), or namespaces cannot be listed to tell (None)."""
+
+    exists: bool | None
+    near: tuple[str, ...] = ()
+
+    @classmethod
+    def from_list(cls, namespace: str, listed: list[str]) -> NamespaceFact:
+        if not listed:  # every cluster has namespaces: an empty list means they cannot be listed
+            return cls(None)
+        if namespace in listed:
+            return cls(True)
+        from k8sdoctor.core.suggest import close_matches
+
+        return cls(False, tuple(close_matches(namespace, listed)))
+
+
+def retry_sentence(retry: str) -> str:
+    """ "Retrying in 2s." from "retry in 2s" (or just "Retrying." while no retry is scheduled)."""
+    return f"Retrying {retry.removeprefix('retry ')}." if retry else "Retrying."
 
 
 def _where(namespace: str | None) -> str:
@@ -28,21 +54,34 @@ def state_panel_content(
     namespace: str | None,
     selector: str | None,
     monotonic: Callable[[], float],
+    namespace_fact: NamespaceFact | None = None,
+    syncing_for: float = 0.0,
 ) -> Content:
     state = health.state
     retry = retry_text(health, monotonic)
     parts: list[Part]
     if state == "connecting":
         parts = [("Connecting…", "bold"), "\nReading the kubeconfig and loading the playbooks."]
+        if syncing_for >= 2:
+            parts.append((f"\n{human_duration(syncing_for)} so far", "$text-muted"))
     elif state == "syncing":
         parts = [("Listing pods", "bold"), f" in {_where(namespace)}…"]
+        if syncing_for >= 2:
+            parts.append((f" ({human_duration(syncing_for)} so far)", "$text-muted"))
         if info is not None and info.live:
             parts.append((f"\nfrom {one_line(info.server)} (context {one_line(info.context)})", "$text-muted"))
         if health.message:
             parts.append((f"\n{one_line(health.message)}", "$text-muted"))
+    elif state == "empty" and namespace_fact is not None and namespace_fact.exists is False:
+        parts = [(f"Namespace \"{one_line(namespace or '')}\" does not exist.", "bold $text-error")]
+        if namespace_fact.near:
+            parts.append(f"\nDid you mean {', '.join(one_line(n) for n in namespace_fact.near)}?")
+        parts.append(("\nPress n to choose another namespace, or start k8sdoctor with -A to see all namespaces.", "$text-muted"))
     elif state == "empty":
         what = f"No pods match -l {one_line(selector)}" if selector else "No pods"
         parts = [(f"{what} in {_where(namespace)}.", "bold")]
+        if namespace and namespace_fact is not None and namespace_fact.exists is None:
+            parts.append(("\nIt may also not exist: this user may not list namespaces to tell.", "$text-muted"))
         if namespace:
             parts.append(("\nPress n to choose another namespace, or start k8sdoctor with -A to see all namespaces.", "$text-muted"))
     elif state == "forbidden":
@@ -53,10 +92,10 @@ def state_panel_content(
         if perm is not None:
             parts += [("\nMissing permission: ", "$text-muted"), (perm.needed, "bold")]
             parts += [("\nCheck it with: ", "$text-muted"), (perm.can_i, "$text-accent")]
-        parts.append((f"\nStill trying{' — ' + retry if retry else ''}. Press n to choose another namespace.", "$text-muted"))
+        parts.append((f"\nStill trying{': ' + retry if retry else ''}. Press n to choose another namespace.", "$text-muted"))
     elif state == "disconnected":
         parts = [("Cannot reach the cluster.", "bold $text-error"), f"\n{one_line(health.message)}"]
-        parts.append((f"\nRetrying{' — ' + retry if retry else ''}. k8sdoctor keeps trying; press q to quit.", "$text-muted"))
+        parts.append((f"\n{retry_sentence(retry)} k8sdoctor keeps trying; press q to quit.", "$text-muted"))
     else:
         parts = [state]
     return Content.assemble(*parts)

@@ -24,6 +24,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from k8sdoctor.tui.text import one_line
+
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R")
 
@@ -35,7 +37,7 @@ def gap_for(width: int) -> int:
 
 def level(want: list[int], minimum: list[int], available: int) -> list[int]:
     """Cut the widest widths down to a common level until they fit `available` (never below their
-    minimum); cells of cut columns end in an ellipsis."""
+    minimum)."""
     if sum(want) <= available:
         return list(want)
     low, high = 0, max(want)
@@ -58,11 +60,21 @@ def level(want: list[int], minimum: list[int], available: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Column:
+    """A column. When the row does not fit, columns give way in stages, lowest first: at its `shrink`
+    stage a column is cut down to its content's short form (when the table names one, see
+    `content_widths`; else to `min_width`), at its `squeeze` stage (if any) down to `min_width`, at its
+    `drop` stage (if any) it is hidden."""
+
     key: str
     label: str
     min_width: int = 3
     max_width: int = 60
-    flex: bool = False  # takes the width that is left (one column, the last)
+    flex: bool = False  # takes the width that is left (one column)
+    shrink: int = 1
+    squeeze: int | None = None
+
+    drop: int | None = None  # None: never hidden
+    cut: str = "end"  # where a cell too long loses characters: "end" or "middle" (names: the unique suffix stays)
 
 
 #: A cell: its text (or texts, longest first, the first that fits is shown) and the component class
@@ -70,16 +82,73 @@ class Column:
 Cell = tuple[str | tuple[str, ...], str | None]
 
 
-def fit(text: str | tuple[str, ...], width: int) -> str:
+def cut_middle(text: str, width: int) -> str:
+    """`text` cut to `width` cells in the middle: "kestra-7sx…th-bvjlm" keeps the start and the suffix
+    that tells pods of one workload apart."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head_cells = (width - 1) // 2
+    tail_cells = width - 1 - head_cells
+    tail = ""
+    for char in reversed(text):
+        if cell_len(char + tail) > tail_cells:
+            break
+        tail = char + tail
+    head = set_cell_size(text, width - 1 - cell_len(tail))
+    return head + "…" + tail
+
+
+def fit(text: str | tuple[str, ...], width: int, cut: str = "end") -> str:
     """Pad or cut `text` to exactly `width` cells, marking a cut with an ellipsis. Of alternative texts
-    the first that fits is taken, else the last is cut."""
+    the first that fits is taken, else the last is cut. Every cell passes here: it is made printable
+    on one line (cluster text never reaches the terminal raw, whatever a row's cells hold)."""
     if width <= 0:
         return ""
     if isinstance(text, tuple):
-        text = next((t for t in text if cell_len(t) <= width), text[-1])
+        text = next((one_line(t) for t in text if cell_len(one_line(t)) <= width), one_line(text[-1]))
+    else:
+        text = one_line(text)
     if cell_len(text) > width:
+        if cut == "middle":
+            return set_cell_size(cut_middle(text, width), width)
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
+
+
+def layout_widths(columns: list[Column], want: dict[str, int], short: dict[str, int], width: int) -> list[tuple[Column, int]]:
+    """Column widths for a table `width` cells wide: every column as wide as its content wants when
+    that fits; otherwise columns give way stage by stage (see `Column`); the flex column takes what is
+    left over."""
+    shown = list(columns)
+    widths = dict(want)
+
+    def overflow() -> int:
+        return sum(widths[c.key] for c in shown) + gap_for(width) * (len(shown) - 1) - width
+
+    stages = sorted(
+        {c.shrink for c in columns} | {c.squeeze for c in columns if c.squeeze is not None} | {c.drop for c in columns if c.drop}
+    )
+    for stage in stages:
+        if overflow() <= 0:
+            break
+        group = [c for c in shown if stage in (c.shrink, c.squeeze)]
+        if group:
+            floor = [c.min_width if stage == c.squeeze or c.key not in short else max(c.min_width, short[c.key]) for c in group]
+            current = [widths[c.key] for c in group]
+            target = max(sum(current) - overflow(), 0)
+            for c, w in zip(group, level(current, [min(f, w) for f, w in zip(floor, current, strict=True)], target), strict=True):
+                widths[c.key] = w
+        for c in [c for c in shown if c.drop == stage]:
+            if overflow() <= 0:
+                break
+            shown.remove(c)
+    spare = -overflow()
+    flex = next((c for c in shown if c.flex), None)
+    if flex is not None and spare > 0:
+        widths[flex.key] += spare
+    return [(c, widths[c.key]) for c in shown]
 
 
 class VirtualTable(ScrollView, Generic[K, R], can_focus=True):
@@ -138,7 +207,8 @@ class VirtualTable(ScrollView, Generic[K, R], can_focus=True):
         raise NotImplementedError
 
     def content_widths(self, rows: list[R]) -> dict[str, int]:
-        """The widest cell of each fixed column (labels are accounted for here)."""
+        """The widest cell of each column (labels are accounted for by the layout); "KEY.short" is the
+        widest short form of a column whose cells have one."""
         return {}
 
     def shown_columns(self) -> list[Column]:
@@ -253,21 +323,9 @@ class VirtualTable(ScrollView, Generic[K, R], can_focus=True):
         return self._column_widths[1]
 
     def _compute_layout(self, width: int, columns: list[Column]) -> list[tuple[Column, int]]:
-        """The flex column (the one that matters most) gets what its content wants first; the fixed
-        columns are levelled down from the widest to fit the rest, and only when they are all at
-        their minimum does the flex column give way."""
-        want = [max(c.min_width, min(c.max_width, max(cell_len(c.label), self._widths.get(c.key, 0)))) for c in columns]
-        available = width - gap_for(width) * (len(columns) - 1)
-        flex = next((i for i, c in enumerate(columns) if c.flex), None)
-        fixed = [i for i in range(len(columns)) if i != flex]
-        flex_want = want[flex] if flex is not None else 0
-        levelled = level([want[i] for i in fixed], [columns[i].min_width for i in fixed], available - flex_want)
-        widths = list(want)
-        for i, w in zip(fixed, levelled, strict=False):
-            widths[i] = w
-        if flex is not None:
-            widths[flex] = max(columns[flex].min_width, available - sum(levelled))
-        return list(zip(columns, widths, strict=False))
+        want = {c.key: max(c.min_width, min(c.max_width, max(cell_len(c.label), self._widths.get(c.key, 0)))) for c in columns}
+        short = {c.key: max(cell_len(c.label), self._widths[f"{c.key}.short"]) for c in columns if f"{c.key}.short" in self._widths}
+        return layout_widths(columns, want, short, width)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base_style = self.rich_style  # computed once per paint, not once per line
@@ -280,7 +338,7 @@ class VirtualTable(ScrollView, Generic[K, R], can_focus=True):
         if y == 0:
             style = base + self.get_component_rich_style("virtual-table--header")
             cells: list[Cell] = [(col.label, None) for col, _ in layout]
-            return self._strip(cells, layout, style, width, row_style=style)
+            return self._strip(cells, layout, style, width, row_style=style, header=True)
         index = round(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
             return Strip.blank(width, base)
@@ -289,20 +347,33 @@ class VirtualTable(ScrollView, Generic[K, R], can_focus=True):
             cursor = "virtual-table--cursor" if self.has_focus else "virtual-table--cursor-blurred"
             row_style = base + self.get_component_rich_style(cursor)
         cells = self.row_cells(self.rows[index])
+        if len(cells) != len(layout):  # columns were dropped for room
+            by_key = dict(zip((c.key for c in self.shown_columns()), cells, strict=False))
+            cells = [by_key[c.key] for c, _ in layout]
         return self._strip(cells, layout, base, width, row_style=row_style, cursor=index == self.cursor_row)
 
     def _strip(
-        self, cells: list[Cell], layout: list[tuple[Column, int]], base: Style, width: int, *, row_style: Style, cursor: bool = False
+        self,
+        cells: list[Cell],
+        layout: list[tuple[Column, int]],
+        base: Style,
+        width: int,
+        *,
+        row_style: Style,
+        cursor: bool = False,
+        header: bool = False,
     ) -> Strip:
         segments = []
         gap = Segment(" " * gap_for(width), row_style)
-        for i, ((text, component), (_, w)) in enumerate(zip(cells, layout, strict=False)):
+        for i, ((text, component), (column, w)) in enumerate(zip(cells, layout, strict=False)):
             if i:
                 segments.append(gap)
             style = row_style
             if component is not None:
                 style = base + self.get_component_rich_style(component)
-                if cursor:
+                if cursor and self.app.native_ansi_color:
+                    style = style + Style(reverse=True, bold=True)  # the cell keeps its colour, reversed
+                elif cursor:
                     style = style + row_style
-            segments.append(Segment(fit(text, w), style))
+            segments.append(Segment(fit(text, w, "end" if header else column.cut), style))
         return Strip(segments).adjust_cell_length(width, row_style).crop(0, width)

@@ -1,0 +1,76 @@
+"""`x` in a real terminal: the plan, the confirmation, the PATCH, then the user's terminal attached to the
+debug container's shell, a command and its output, `exit`, and the app back on screen, redrawn."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.pty.conftest import LARGE, SMALL
+
+PROMPT = "/ #"  # the shell's prompt (the screen is read without trailing spaces)
+
+
+def open_debug_plan(t) -> None:
+    """From the main screen, on the first (failing) pod: `x` and wait for the plan."""
+    t.wait_text("Enter: add")
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x35"])
+def test_x_confirm_shell_command_exit_and_the_app_is_back(terminal, size):
+    t = terminal("demo", cols=size[0], rows=size[1])
+    t.wait_text("problems")
+    t.wait_text("Diagnosis")  # the first pod's detail: a failing pod is selected
+    t.send("x")
+    t.wait_text("Enter: add")
+    t.send("enter")
+    t.wait_text("Send (y)")
+    t.send("y")
+    t.wait_text("Attached to debugger-")
+    t.wait_text(PROMPT)
+    t.type_text("hostname\r")
+    screen = t.wait_text(re.compile(r"/ # hostname\n\S+\n/ #"))
+    assert "Attached to debugger-" in screen
+    t.type_text("exit\r")
+    t.wait_text("problems")  # the main screen again
+    screen = t.wait_text("Diagnosis")
+    assert PROMPT not in screen  # redrawn over the shell
+    t.wait_text("session ended")  # the one-line result, as a notification
+    t.send("q")
+    assert t.wait_exit() == 0
+    assert t.mode_restored()
+
+
+def test_the_connection_dropping_mid_session_brings_the_app_back_with_one_line(terminal, demo_cluster):
+    """The API server goes away while the user is in the debug shell: the terminal is handed back to
+    the app (not left blank), which says what happened and reconnects when the server is back."""
+    t = terminal("--kubeconfig", str(demo_cluster.kubeconfig), "-A")
+    t.wait_text("Diagnosis")
+    t.send("x")
+    t.wait_text("Enter: add")
+    t.send("enter")
+    t.wait_text("Send (y)")
+    t.send("y")
+    t.wait_text(PROMPT)
+    demo_cluster.server.stop()
+    t.wait_text("Diagnosis")  # the app is back
+    t.wait_text("debugger-")  # the notification names the container and how the session ended
+    t.wait_text("disconnected")
+    demo_cluster.server.restart()
+    t.wait_text("● live")
+    t.send("q")
+    assert t.wait_exit() == 0
+    assert t.mode_restored()
+
+
+def test_the_cli_debug_with_yes_attaches_the_terminal_and_exits_0(terminal, demo_cluster):
+    t = terminal("--kubeconfig", str(demo_cluster.kubeconfig), "debug", "pod", "kestra-7sx7k2s4th-bvjlm", "--yes", cols=100, rows=30)
+    t.wait_text("Attached to debugger-")
+    t.wait_text(PROMPT)
+    t.type_text("echo hello from the pty\r")
+    t.wait_text(re.compile(r"\nhello from the pty\n/ #"))
+    t.type_text("exit\r")
+    assert t.wait_exit() == 0
+    assert "session ended" in t.text()
+    assert t.mode_restored()
