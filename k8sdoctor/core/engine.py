@@ -81,6 +81,14 @@ def _event_scopes(facts: PodFacts) -> dict:
     return scopes
 
 
+def _container_events(scopes: dict, c: ContainerFact) -> list:
+    """The events a container's rules read. An app container waiting for its init containers
+    (PodInitializing) has not been created: an event that names no container is not about it."""
+    if c.waiting_reason == "PodInitializing":
+        return [e for e in scopes.get(c.name, ()) if e.container == c.name]
+    return scopes.get(c.name, scopes["*"])
+
+
 def _logs_wanted(pb: Playbook, c: ContainerFact) -> bool | None:
     """Which run's logs a playbook wants for a container: True (previous), False (current), None (none)."""
     if not pb.spec.logs or c.logs_known:
@@ -199,7 +207,7 @@ class Engine:
             for c in facts.containers:
                 if c.name in claimed or c.kind == "ephemeral":
                     continue
-                found = self._run(pb, MatchContext(facts, c, scopes.get(c.name, scopes["*"]), memo, inventory), c)
+                found = self._run(pb, MatchContext(facts, c, _container_events(scopes, c), memo, inventory), c)
                 findings.extend(found)
                 if found and pb.spec.exclusive:
                     claimed.add(c.name)
