@@ -23,6 +23,7 @@ from datetime import datetime
 
 from k8sdoctor.core.analyzers import analyzers_for
 from k8sdoctor.core.analyzers.finding_edits import add_evidence
+from k8sdoctor.core.analyzers.kubectl import is_option_like, quote
 from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts, build_object_facts, build_pod_facts
 from k8sdoctor.core.findings import SEVERITY_RANK, Diagnosis, Evidence, Finding, Step
 from k8sdoctor.core.inventory import Inventory, Ref
@@ -230,10 +231,9 @@ class Engine:
             return
         result.wants.append(want)
         flag = " --previous" if previous else ""
-        result.notes.append(
-            f"no logs were available for container {c.name}; its cause may be in them: "
-            f"kubectl logs -n {facts.namespace} {facts.name} -c {c.name}{flag}"
-        )
+        names = (facts.namespace, facts.name, c.name)
+        command = "" if any(is_option_like(v) for v in names) else ": kubectl logs -n {} {} -c {}".format(*map(quote, names)) + flag
+        result.notes.append(f"no logs were available for container {c.name}; its cause may be in them{command}")
 
     # ---- other kinds -------------------------------------------------------------------------------
     def diagnose_object(self, inventory: Inventory, kind: str, obj: dict, now: datetime) -> Diagnosis:

@@ -274,3 +274,15 @@ def test_oom_killed_init_container_gets_a_patch(engine):
         "kubectl -n shop patch statefulset/myapp -p "
         "'{\"spec\":{\"template\":{\"spec\":{\"initContainers\":[{\"name\":\"init-myservice\",\"resources\":{\"limits\":{\"memory\":\"128Mi\"}}}]}}}}'"
     )
+
+
+def test_the_logs_note_quotes_names_for_the_shell_and_offers_no_command_for_an_option_like_name(engine):
+    """Names in a snapshot are whatever the file says: the note's kubectl command quotes them, and a
+    name that kubectl would read as an option gets no command at all."""
+    # a crash with nothing recorded but its exit code: the crash-loop playbook wants the previous run's logs
+    odd = crashing("web;id", "app", "registry.example/web:1", last={"reason": "Error", "exitCode": 1})
+    [note] = [n for n in diagnose(engine, cluster(node("worker-1"), odd), odd).notes if n.startswith("no logs")]
+    assert note.endswith(": kubectl logs -n shop 'web;id' -c app --previous"), note
+    option = crashing("--server=https://evil.example", "app", "registry.example/web:1", last={"reason": "Error", "exitCode": 1})
+    [note] = [n for n in diagnose(engine, cluster(node("worker-1"), option), option).notes if n.startswith("no logs")]
+    assert note == "no logs were available for container app; its cause may be in them", note
