@@ -48,7 +48,15 @@ def _once(results: list[Diagnosis], inventory: Inventory) -> list[Diagnosis]:
     return [replace(r, notes=[n for n in r.notes if n not in scan_wide]) if scan_wide & set(r.notes) else r for r in results]
 
 
-def emit(results: list[Diagnosis], inventory: Inventory, fmt: str, *, single: bool, show_healthy: bool = False) -> None:
+def emit(
+    results: list[Diagnosis],
+    inventory: Inventory,
+    fmt: str,
+    *,
+    single: bool,
+    show_healthy: bool = False,
+    asked: tuple[str, ...] = ("Pod",),
+) -> None:
     if fmt == "json":
         sys.stdout.buffer.write(report.to_json(report.payload_for(results, single)))
         sys.stdout.flush()
@@ -61,9 +69,9 @@ def emit(results: list[Diagnosis], inventory: Inventory, fmt: str, *, single: bo
     groups = report.group_by_workload(results, _workload_sizes(inventory, results))
     notes = [] if single else _notes(inventory)
     if fmt == "markdown":
-        sys.stdout.write(report.to_markdown(results, groups, notes))
+        sys.stdout.write(report.to_markdown(results, groups, notes, asked))
         return
-    report.render_text(results, groups, notes, show_healthy=show_healthy, single=single)
+    report.render_text(results, groups, notes, show_healthy=show_healthy, single=single, asked=asked)
 
 
 def _complete(args: Namespace, engine, inventory: Inventory, results: list[Diagnosis], now) -> list[Diagnosis]:
@@ -167,5 +175,5 @@ def run_diagnose(args: Namespace) -> int:
         emit(results, inventory, args.output, single=True)
     else:
         results, inventory = _many(args, engine, target, now)
-        emit(results, inventory, args.output, single=False, show_healthy=args.show_healthy)
+        emit(results, inventory, args.output, single=False, show_healthy=args.show_healthy, asked=target.kinds)
     return 0 if all(r.healthy for r in results) else 1
