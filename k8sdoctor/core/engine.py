@@ -26,7 +26,7 @@ from k8sdoctor.core.analyzers.finding_edits import add_evidence
 from k8sdoctor.core.analyzers.kubectl import is_option_like, quote
 from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts, build_object_facts, build_pod_facts
 from k8sdoctor.core.findings import SEVERITY_RANK, Diagnosis, Evidence, Finding, Step
-from k8sdoctor.core.inventory import Inventory, Ref
+from k8sdoctor.core.inventory import Inventory, Ref, unreadable_note
 from k8sdoctor.core.kube.podstatus import pod_display_status
 from k8sdoctor.core.playbooks.matching import Hit, MatchContext
 from k8sdoctor.core.playbooks.model import CompiledCause, Playbook
@@ -165,7 +165,7 @@ class Engine:
             revision=facts.workload.revision if facts.workload else None,
         )
         for u in facts.unreadable:
-            result.notes.append(f"could not read {u.resource}: {u.reason}")
+            result.notes.append(unreadable_note(u))
         if facts.phase == "Succeeded":
             return result  # done is healthy, even if a sidecar exited non-zero on the way out
         masked = self.memo.mask(facts) if self.memo is not None else None
@@ -259,7 +259,7 @@ class Engine:
             kind=facts.kind,
         )
         for u in facts.unreadable:
-            result.notes.append(f"could not read {u.resource}: {u.reason}")
+            result.notes.append(unreadable_note(u))
         events = list(reversed(facts.events))
         memo: dict = {}
         findings: list[Finding] = []

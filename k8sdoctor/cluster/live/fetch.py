@@ -23,7 +23,7 @@ from k8sdoctor.core.evidence_plan import (
     needs_namespace_pods,
     needs_object_names,
 )
-from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory, mirror_uid
+from k8sdoctor.core.inventory import ALL_NAMESPACES, FORBIDDEN, SECRET_REGISTRY_TYPES, Inventory, mirror_uid
 from k8sdoctor.core.kube.kinds import BY_KIND
 from k8sdoctor.errors import ClusterError, NotFoundError
 
@@ -58,7 +58,7 @@ def _degrade(inv: Inventory, resource: str, namespace: str | None, fn: Callable[
     try:
         fn()
     except Forbidden as exc:
-        inv.mark_unreadable(resource, namespace, f"forbidden: {exc}")
+        inv.mark_unreadable(resource, namespace, f"{FORBIDDEN}{exc}")
     except NotFoundError:
         pass
     except ClusterError as exc:
