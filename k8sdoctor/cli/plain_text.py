@@ -16,9 +16,9 @@ import builtins
 import os
 import re
 import sys
+from itertools import pairwise
 from typing import IO
 
-from k8sdoctor.core.findings import SEVERITY_MARK
 from k8sdoctor.sanitize import printable
 
 #: A styled piece of a line: (text, Rich style). Styles are ignored here: no colour on a pipe.
@@ -109,7 +109,7 @@ def wrap(text: str, width: int) -> list[str]:
                 starts.append(start)
                 offset = len(word)
         bounds = [0, *starts, len(line)]
-        lines += [line[a:b] for a, b in zip(bounds, bounds[1:], strict=False)] or [""]
+        lines += [line[a:b] for a, b in pairwise(bounds)]
     return lines
 
 
