@@ -57,14 +57,20 @@ def _source_options(top: bool) -> argparse.ArgumentParser:
     return p
 
 
-class _DiagnoseHelp(argparse.RawDescriptionHelpFormatter):
-    """Fills in the kinds `diagnose` takes when help is shown, so parsing imports nothing for it."""
+class _DeferredHelp(argparse.RawDescriptionHelpFormatter):
+    """Fills in the help texts that need a module (the kinds `diagnose` takes, the causes that fail
+    `wait` at once) when help is shown, so building the parser imports nothing for them."""
 
     def add_text(self, text: str | None) -> None:
         if text and "{kinds}" in text:
             from k8sdoctor.cli.targets import kinds_help
 
             text = text.replace("{kinds}", kinds_help())
+        if text and "{never_resolves}" in text:
+            from k8sdoctor.cli.wait import EXIT_CODES as WAIT_EXIT_CODES
+            from k8sdoctor.cli.wait import never_resolves_help
+
+            text = text.replace("{never_resolves}", never_resolves_help()).replace("{wait_exit_codes}", WAIT_EXIT_CODES)
         super().add_text(text)
 
 
@@ -88,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Diagnose one object (KIND NAME or KIND/NAME, as kubectl takes them), every object of a kind "
         "in the namespace (KIND without a name: pods, deploy, svc...), or every kind at once (all).",
         parents=[common],
-        formatter_class=_DiagnoseHelp,
+        formatter_class=_DeferredHelp,
         epilog="kinds: {kinds}\n\n"
         "examples:\n"
         "  k8sdoctor diagnose pod web-7d9f8b6c5d-x2x7q    one pod (also po NAME, pod/NAME)\n"
@@ -138,25 +144,22 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_integrations(sub, common: argparse.ArgumentParser) -> None:
     """`wait`, `capture`, `completion` and `serve`: where people already work (CI, tickets, shells,
     Prometheus)."""
-    from k8sdoctor.cli.wait import EXIT_CODES as WAIT_EXIT_CODES
-    from k8sdoctor.cli.wait import never_resolves_help
-
     wait = sub.add_parser(
         "wait",
         help="wait until workloads are healthy (a Job: complete); on failure, say why (a CI gate)",
         description="Watch workloads (list+watch) until they are healthy, a Job until it completes. Fails early, with "
         "the diagnosis of the workload and its failing pods, when a cause waiting cannot resolve shows up.",
         parents=[common],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_DeferredHelp,
         epilog="examples:\n"
         "  k8sdoctor wait deploy/web --timeout 5m          a rollout, as kubectl rollout status\n"
         "  k8sdoctor wait sts/db ds/agent                   several objects\n"
         "  k8sdoctor wait job/migrate --for complete        a Job\n"
         "  k8sdoctor wait pods -l app=web --junit out.xml   every pod a selector matches, JUnit report\n\n"
         "fails at once on these causes (waiting cannot resolve them):\n"
-        f"{never_resolves_help()}\n\n"
+        "{never_resolves}\n\n"
         "With GITHUB_ACTIONS=true it also prints ::error annotations.\n\n"
-        f"{WAIT_EXIT_CODES}",
+        "{wait_exit_codes}",
     )
     wait.add_argument("targets", nargs="*", metavar="KIND/NAME|KIND NAME", help="deploy/web, sts/db, ds/agent, rs/x, job/migrate, pod/x")
     wait.add_argument(

@@ -119,9 +119,10 @@ class KubeClient:
     """One cluster, as a kubeconfig context (or in-cluster config) describes it. Thread-safe."""
 
     def __init__(self, kubeconfig: str | None = None, context: str | None = None, timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:
+        k8s = client_parts()  # first: it imports urllib3 as cheaply as it can
+
         from urllib3.util.retry import Retry
 
-        k8s = client_parts()
         self.timeout = timeout
         cfg = k8s.Configuration()
         path = _kubeconfig_path(kubeconfig)
