@@ -58,6 +58,8 @@ class KubernetesClientParts:
     ConfigException: type[Exception]
     load_kube_config: Callable[..., Any]
     list_kube_config_contexts: Callable[..., Any]
+    KubeConfigMerger: type  # reads (and merges) the kubeconfig files
+    KubeConfigLoader: type  # loads a context of the merged config into a Configuration
     load_incluster_config: Callable[..., Any]
 
 
@@ -267,7 +269,7 @@ def _import_parts() -> KubernetesClientParts:
         from kubernetes.client.rest import RESTClientObject
         from kubernetes.config.config_exception import ConfigException
         from kubernetes.config.incluster_config import load_incluster_config
-        from kubernetes.config.kube_config import list_kube_config_contexts, load_kube_config
+        from kubernetes.config.kube_config import KubeConfigLoader, KubeConfigMerger, list_kube_config_contexts, load_kube_config
 
     _time_exec_plugins()
     return KubernetesClientParts(
@@ -277,5 +279,7 @@ def _import_parts() -> KubernetesClientParts:
         ConfigException,
         load_kube_config,
         list_kube_config_contexts,
+        KubeConfigMerger,
+        KubeConfigLoader,
         load_incluster_config,
     )
