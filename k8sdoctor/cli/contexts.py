@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import sys
 from argparse import Namespace
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 from k8sdoctor.core.findings import Diagnosis
@@ -94,8 +95,6 @@ def run_contexts(args: Namespace) -> int:
     contexts = _contexts(args)
     target = parse_target(args.what, args.name)
     engine = load_engine(args)
-    from concurrent.futures import ThreadPoolExecutor
-
     now = datetime.now(timezone.utc)
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(contexts))) as pool:
         done = dict(zip(contexts, pool.map(lambda c: _one_context(args, c, engine, target, now), contexts), strict=True))
