@@ -3,11 +3,12 @@
 There Rich writes no colour, so its output is the words laid out at the page width; importing and
 running Rich costs a one-shot `diagnose pod` about a fifth of its time. `PlainWriter` lays the report
 out as Rich does, to the byte, for the text it can measure without Rich: every character one cell wide
-(printable ASCII and the report's own marks), no tab where Rich would wrap, no word too long for a
-numbered step (Rich cuts those with an ellipsis). For anything else it raises `NeedsRich` before
-writing a byte, and the caller renders with Rich. tests/cli/test_plain_text.py compares the two.
+(`NARROW_RANGES`), no tab where Rich would wrap, no word too long for a numbered step (Rich cuts those
+with an ellipsis). For anything else it raises `NeedsRich` before writing a byte, and the caller
+renders with Rich. tests/cli/test_plain_text.py compares the two.
 
-Cluster text reaches here already made safe by `sanitize.printable` (the report's callers do it).
+Cluster text passes `sanitize.printable` on its way here, as on its way to Rich: the report makes its
+prose printable, `quote` and `command` do it for what they quote.
 """
 
 from __future__ import annotations

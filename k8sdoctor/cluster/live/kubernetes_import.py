@@ -141,7 +141,7 @@ def _stand_ins() -> dict[str, types.ModuleType]:
         "importlib.metadata": _stand_in("importlib.metadata", version=_deferred_version),
         "multiprocessing": _stand_in("multiprocessing", cpu_count=_cpu_count),
     }
-    if hasattr(typing, "Self") and hasattr(typing, "NotRequired"):  # Python 3.11+
+    if sys.version_info >= (3, 11):  # where typing_extensions exports typing's own objects
         made["typing_extensions"] = _stand_in("typing_extensions", Self=typing.Self, NotRequired=typing.NotRequired)
     return {name: module for name, module in made.items() if name not in sys.modules}
 
