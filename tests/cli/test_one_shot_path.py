@@ -1,12 +1,18 @@
 """`diagnose pod NAME` against a live API server loads only what one pod's diagnosis needs (issue 18,
 one-shot): no Rich for a pipe, no fields of other kinds' families, none of the modules the client's
-imports are given stand-ins for, nothing for `wait`."""
+imports are given stand-ins for, nothing for `wait`, no parser of another command."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+
+import pytest
+
+from k8sdoctor.cli.main import build_parser
 
 CODE = """
 import io, sys
@@ -42,3 +48,31 @@ def test_one_pod_loads_only_what_its_diagnosis_needs(demo_server, demo_kubeconfi
     assert status == "1 []"  # a problem found, and nothing of the above loaded
     assert "CrashLoopBackOff › dependency-unreachable  (container kestra)" in report
     assert "│ Caused by: com.zaxxer.hikari.pool.HikariPool$PoolInitializationException" in report
+
+
+CASES = [
+    ["diagnose", "pod", "x"],
+    ["diagnose", "pod", "x", "-n", "ns", "-o", "json"],
+    ["diagnose", "pods", "-A", "-l", "a=b", "--show-healthy"],
+    ["diagnose", "pod/x", "--context", "a,b"],
+    ["diagnose", "all", "--snapshot", "s", "--playbooks", "d", "--debug", "--read-only", "--request-timeout", "3"],
+    ["diagnose", "pod", "x", "--kube", "k"],  # an abbreviated option
+    ["diagnose", "--help"],
+    ["diagnose"],
+    ["diagnose", "pod", "x", "--bogus"],
+    ["diagnose", "pod", "x", "-o", "xml"],
+    ["diagnose", "pod", "x", "extra", "more"],
+]
+
+
+@pytest.mark.parametrize("argv", CASES, ids=" ".join)
+def test_the_diagnose_parser_alone_reads_a_diagnose_command_line_as_the_whole_parser(argv):
+    def parse(only_diagnose: bool) -> tuple:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                return vars(build_parser(only_diagnose=only_diagnose).parse_args(argv)), None, out.getvalue(), err.getvalue()
+            except SystemExit as exc:
+                return None, exc.code, out.getvalue(), err.getvalue()
+
+    assert parse(True) == parse(False)
