@@ -6,6 +6,7 @@ finding) was found, 2 for usage, connection, auth or input errors.
 
 from __future__ import annotations
 
+import gc
 import sys
 from argparse import Namespace
 from collections import Counter
@@ -168,6 +169,8 @@ def diagnose_target(args: Namespace, engine, target: Target, now: datetime) -> t
 
 def run_diagnose(args: Namespace) -> int:
     target = parse_target(args.what, args.name)
+    if not target.single:
+        gc.enable()  # a scan allocates per object; one object's diagnosis runs without it (console_main)
     engine = load_engine(args)
     now = datetime.now(timezone.utc)
     if target.single:

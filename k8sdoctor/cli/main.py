@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 from typing import NoReturn
@@ -57,18 +58,26 @@ def _source_options(top: bool) -> argparse.ArgumentParser:
     return p
 
 
-class _DiagnoseHelp(argparse.RawDescriptionHelpFormatter):
-    """Fills in the kinds `diagnose` takes when help is shown, so parsing imports nothing for it."""
+class _DeferredHelp(argparse.RawDescriptionHelpFormatter):
+    """Fills in the help texts that need a module (the kinds `diagnose` takes, the causes that fail
+    `wait` at once) when help is shown, so building the parser imports nothing for them."""
 
     def add_text(self, text: str | None) -> None:
         if text and "{kinds}" in text:
             from k8sdoctor.cli.targets import kinds_help
 
             text = text.replace("{kinds}", kinds_help())
+        if text and "{never_resolves}" in text:
+            from k8sdoctor.cli.wait import EXIT_CODES as WAIT_EXIT_CODES
+            from k8sdoctor.cli.wait import never_resolves_help
+
+            text = text.replace("{never_resolves}", never_resolves_help()).replace("{wait_exit_codes}", WAIT_EXIT_CODES)
         super().add_text(text)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only_diagnose: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; with `only_diagnose`, the top level and `diagnose` alone (the other
+    commands' parsers cost a one-shot `diagnose` about 4% of its time and cannot be reached from it)."""
     common = _source_options(top=False)
     parser = argparse.ArgumentParser(
         prog="k8sdoctor",
@@ -88,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Diagnose one object (KIND NAME or KIND/NAME, as kubectl takes them), every object of a kind "
         "in the namespace (KIND without a name: pods, deploy, svc...), or every kind at once (all).",
         parents=[common],
-        formatter_class=_DiagnoseHelp,
+        formatter_class=_DeferredHelp,
         epilog="kinds: {kinds}\n\n"
         "examples:\n"
         "  k8sdoctor diagnose pod web-7d9f8b6c5d-x2x7q    one pod (also po NAME, pod/NAME)\n"
@@ -108,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="every context of the kubeconfig, concurrently (or --context a,b,c); adds a CONTEXT column",
     )
+    if only_diagnose:
+        return parser
 
     playbook_dirs = argparse.ArgumentParser(add_help=False)
     playbook_dirs.add_argument(
@@ -138,25 +149,22 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_integrations(sub, common: argparse.ArgumentParser) -> None:
     """`wait`, `capture`, `completion` and `serve`: where people already work (CI, tickets, shells,
     Prometheus)."""
-    from k8sdoctor.cli.wait import EXIT_CODES as WAIT_EXIT_CODES
-    from k8sdoctor.cli.wait import never_resolves_help
-
     wait = sub.add_parser(
         "wait",
         help="wait until workloads are healthy (a Job: complete); on failure, say why (a CI gate)",
         description="Watch workloads (list+watch) until they are healthy, a Job until it completes. Fails early, with "
         "the diagnosis of the workload and its failing pods, when a cause waiting cannot resolve shows up.",
         parents=[common],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_DeferredHelp,
         epilog="examples:\n"
         "  k8sdoctor wait deploy/web --timeout 5m          a rollout, as kubectl rollout status\n"
         "  k8sdoctor wait sts/db ds/agent                   several objects\n"
         "  k8sdoctor wait job/migrate --for complete        a Job\n"
         "  k8sdoctor wait pods -l app=web --junit out.xml   every pod a selector matches, JUnit report\n\n"
         "fails at once on these causes (waiting cannot resolve them):\n"
-        f"{never_resolves_help()}\n\n"
+        "{never_resolves}\n\n"
         "With GITHUB_ACTIONS=true it also prints ::error annotations.\n\n"
-        f"{WAIT_EXIT_CODES}",
+        "{wait_exit_codes}",
     )
     wait.add_argument("targets", nargs="*", metavar="KIND/NAME|KIND NAME", help="deploy/web, sts/db, ds/agent, rs/x, job/migrate, pod/x")
     wait.add_argument(
@@ -261,12 +269,17 @@ def _exit_without_teardown(code: int) -> NoReturn:
 
 def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
     """Run one command; with `quick_exit`, a one-shot command's process ends as soon as it is done."""
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    # `diagnose` first: its parser alone parses the command line exactly as the whole one would (options
+    # before it, help, completion and typos get the whole parser).
+    parser = build_parser(only_diagnose=words[:1] == ["diagnose"] and "_ARGCOMPLETE" not in os.environ)
     if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer, and exit
         from k8sdoctor.cli.completion import autocomplete
 
         autocomplete(parser)
     args = parser.parse_args(argv)
+    if args.command != "diagnose":
+        gc.enable()  # see console_main; `diagnose` turns it back on for anything more than one object
     from k8sdoctor.logfile import configure_logging
 
     configure_logging(args.debug)
@@ -279,6 +292,7 @@ def run(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
         if wants_several(args):
             from k8sdoctor.cli.contexts import run_contexts
 
+            gc.enable()
             return run_contexts(args)
         from k8sdoctor.cli.diagnose import run_diagnose
 
@@ -347,7 +361,11 @@ def main(argv: list[str] | None = None, *, quick_exit: bool = False) -> int:
 
 
 def console_main() -> NoReturn:
-    """The `k8sdoctor` and `kubectl-doctor` commands."""
+    """The `k8sdoctor` and `kubectl-doctor` commands. They start with the cyclic garbage collector off:
+    start-up creates long-lived objects only (modules, classes, the parser, the client, compiled
+    playbooks), which its collections would walk again and again for nothing (about 4% of a one-shot
+    `diagnose pod`). It is back on as soon as a command may allocate per object (see `run`)."""
+    gc.disable()
     sys.exit(main(quick_exit=True))
 
 

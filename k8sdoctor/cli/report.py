@@ -19,6 +19,8 @@ from k8sdoctor.sanitize import json_escape, one_line, printable, yaml_dump
 if TYPE_CHECKING:
     from rich.text import Text
 
+    from k8sdoctor.cli.plain_text import PlainWriter
+
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -185,7 +187,7 @@ def to_markdown(results: list[Diagnosis], groups: list[PodGroup], notes: list[st
     return "\n".join(out).rstrip() + "\n"
 
 
-# ---- text (Rich) ------------------------------------------------------------------------------------
+# ---- text ------------------------------------------------------------------------------------------
 class Printer:
     """A Rich console that renders into a buffer with the real stream's capabilities, then writes the
     lines without the trailing padding Rich adds (pasted reports stay clean)."""
@@ -261,6 +263,39 @@ class Printer:
         self.stream.flush()
 
 
+class RichWriter:
+    """The text report's lines through Rich (`Printer`): what `render_text` writes to a terminal."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.printer = Printer(stream)
+
+    def line(self, spans: list[tuple[str, str]], indent: int = 0, style: str = "") -> None:
+        from rich.padding import Padding
+        from rich.text import Text
+
+        text = Text(style=style)
+        for piece, piece_style in spans:
+            text.append(piece, style=piece_style or None)
+        self.printer.print(Padding(text, (0, 0, 0, indent)) if indent else text)
+
+    def numbered(self, number: int, text: str, indent: int) -> None:
+        from rich.text import Text
+
+        self.printer.numbered(number, Text(text), indent)
+
+    def quote(self, text: str, style: str, indent: int) -> None:
+        self.printer.quote(text, style, indent)
+
+    def command(self, command: str, indent: int) -> None:
+        self.printer.command(command, indent)
+
+    def blank(self) -> None:
+        self.printer.print()
+
+    def flush(self) -> None:
+        self.printer.flush()
+
+
 def render_text(
     results: list[Diagnosis],
     groups: list[PodGroup],
@@ -271,83 +306,96 @@ def render_text(
     stream: IO[str] | None = None,
     asked: tuple[str, ...] = ("Pod",),
 ) -> None:
-    from rich.padding import Padding
-    from rich.text import Text
+    """The text report: laid out without Rich where it writes no terminal codes and the text allows
+    (`plain_text`), else with Rich; the same bytes either way."""
+    from k8sdoctor.cli.plain_text import NeedsRich, PlainWriter, plain_width
 
-    console = Printer(stream or sys.stdout)
+    out = stream or sys.stdout
+    width = plain_width(out)
+    if width is not None:
+        try:
+            plain = PlainWriter(out, width)
+            _write_text(plain, results, groups, notes, show_healthy=show_healthy, single=single, asked=asked)
+        except NeedsRich:
+            pass
+        else:
+            plain.flush()
+            return
+    rich = RichWriter(out)
+    _write_text(rich, results, groups, notes, show_healthy=show_healthy, single=single, asked=asked)
+    rich.flush()
 
+
+def _write_text(
+    out: RichWriter | PlainWriter,
+    results: list[Diagnosis],
+    groups: list[PodGroup],
+    notes: list[str],
+    *,
+    show_healthy: bool,
+    single: bool,
+    asked: tuple[str, ...],
+) -> None:
     def finding(f: Finding) -> None:
-        head = Text("  ")
-        head.append(f"{SEVERITY_MARK[f.severity]} ", style=SEVERITY_STYLE[f.severity])
-        head.append(printable(f.category), style="bold")
-        head.append(" › ")
-        head.append(printable(f.cause), style=SEVERITY_STYLE[f.severity])
+        head = [("  ", ""), (f"{SEVERITY_MARK[f.severity]} ", SEVERITY_STYLE[f.severity]), (printable(f.category), "bold"), (" › ", "")]
+        head.append((printable(f.cause), SEVERITY_STYLE[f.severity]))
         if f.container:
-            head.append(f"  (container {printable(f.container)})", style="dim")
-        console.print(head)
-        console.prose(Text(printable(f.summary), style="bold"), 4)
+            head.append((f"  (container {printable(f.container)})", "dim"))
+        out.line(head)
+        out.line([(printable(f.summary), "")], 4, style="bold")
         if f.evidence:
-            console.prose(Text("evidence", style="dim"), 4)
+            out.line([("evidence", "")], 4, style="dim")
         for ev in f.evidence:
-            console.prose(Text(printable(ev.source), style="dim italic"), 6)
-            console.quote(ev.text, SEVERITY_STYLE[f.severity], 6)
+            out.line([(printable(ev.source), "")], 6, style="dim italic")
+            out.quote(ev.text, SEVERITY_STYLE[f.severity], 6)
         if f.explanation:
-            console.prose(Text("why", style="dim"), 4)
-            console.prose(Text(printable(f.explanation)), 6)
+            out.line([("why", "")], 4, style="dim")
+            out.line([(printable(f.explanation), "")], 6)
         if f.remediation:
-            console.prose(Text("next", style="dim"), 4)
+            out.line([("next", "")], 4, style="dim")
         for i, step in enumerate(f.remediation, 1):
-            console.numbered(i, Text(printable(step.text)), 6)
+            out.numbered(i, printable(step.text), 6)
             if step.command:
-                console.command(step.command, 9)
+                out.command(step.command, 9)
 
     for g in groups:
         lead = g.lead
-        title = Text()
+        title: list[tuple[str, str]] = []
         if len(g.pods) > 1:
-            title.append(f"{printable(lead.namespace)}/{printable(g.workload or '')}", style="bold")
-            title.append(f"  {len(g.pods)} of {g.workload_total} pods fail the same way", style="bold")
+            title.append((f"{printable(lead.namespace)}/{printable(g.workload or '')}", "bold"))
+            title.append((f"  {len(g.pods)} of {g.workload_total} pods fail the same way", "bold"))
         else:
-            title.append(printable(display_name(lead)), style="bold")
+            title.append((printable(display_name(lead)), "bold"))
             if g.workload and lead.kind == "Pod":
-                title.append(f"  {printable(g.workload)}", style="dim")
-        title.append(f"  {printable(lead.status)}", style=SEVERITY_STYLE.get(lead.worst_severity or "", ""))
+                title.append((f"  {printable(g.workload)}", "dim"))
+        title.append((f"  {printable(lead.status)}", SEVERITY_STYLE.get(lead.worst_severity or "", "")))
         if lead.revision:
-            title.append(f"  revision {printable(lead.revision)}", style="dim")
-        console.print(title)
+            title.append((f"  revision {printable(lead.revision)}", "dim"))
+        out.line(title)
         if len(g.pods) > 1:
             names = ", ".join(printable(p.name) for p in g.pods)
-            console.print(Padding(Text(f"pods: {names}", style="dim"), (0, 0, 0, 2)))
-            console.print(Padding(Text(f"showing {printable(lead.name)}:", style="dim"), (0, 0, 0, 2)))
+            out.line([(f"pods: {names}", "")], 2, style="dim")
+            out.line([(f"showing {printable(lead.name)}:", "")], 2, style="dim")
         for f in lead.findings:
             finding(f)
         for note in lead.notes:
-            console.print(Padding(Text(f"note: {printable(note)}", style="yellow"), (0, 0, 0, 2)))
-        console.print()
+            out.line([(f"note: {printable(note)}", "")], 2, style="yellow")
+        out.blank()
     healthy = [r for r in results if not r.findings]
     if single and healthy:
         r = healthy[0]
-        console.print(
-            Text.assemble(
-                (printable(display_name(r)), "bold"),
-                "  ",
-                (f"{printable(r.status)}", "green"),
-                "  no problems found",
-            )
-        )
+        out.line([(printable(display_name(r)), "bold"), ("  ", ""), (f"{printable(r.status)}", "green"), ("  no problems found", "")])
         for note in r.notes:
-            console.print(Padding(Text(f"note: {printable(note)}", style="yellow"), (0, 0, 0, 2)))
+            out.line([(f"note: {printable(note)}", "")], 2, style="yellow")
     elif show_healthy:
         for r in healthy:
-            console.print(Text.assemble(("✔ ", "green"), f"{printable(display_name(r))}  ", (printable(r.status), "green")))
+            out.line([("✔ ", "green"), (f"{printable(display_name(r))}  ", ""), (printable(r.status), "green")])
     for note in notes:
-        console.print(Text(f"note: {printable(note)}", style="yellow"))
+        out.line([(f"note: {printable(note)}", "")], style="yellow")
     if not single:
         c = summary_counts(results)
-        line = Text(f"{count_line(c, asked)}: ")
-        line.append(f"{c['healthy']} healthy", style="green")
+        line = [(f"{count_line(c, asked)}: ", ""), (f"{c['healthy']} healthy", "green")]
         for sev in ("critical", "warning", "info"):
             if c[sev]:
-                line.append(f", {c[sev]} {sev}", style=SEVERITY_STYLE[sev])
-        console.print(line)
-    console.flush()
+                line.append((f", {c[sev]} {sev}", SEVERITY_STYLE[sev]))
+        out.line(line)

@@ -137,3 +137,22 @@ def test_loading_the_client_parts_leaves_oidc_and_generated_client_modules_unimp
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_stand_ins_serve_the_client_and_leave_the_real_modules_to_later_imports(demo_kubeconfig):
+    """`importlib.metadata`, `multiprocessing` and `typing_extensions` are not imported to open a client;
+    what the client took from their stand-ins behaves as the real thing, and a later import is real."""
+    code = (
+        "import os, sys\n"
+        "from k8sdoctor.cluster.live.client import KubeClient\n"
+        f"client = KubeClient({str(demo_kubeconfig)!r}, None)\n"
+        "client.get('/api/v1/namespaces')\n"
+        "print(sorted(m for m in ('importlib.metadata', 'multiprocessing', 'typing_extensions') if m in sys.modules))\n"
+        "assert client.configuration.connection_pool_maxsize == os.cpu_count() * 5\n"
+        "import importlib.metadata, multiprocessing, typing_extensions, urllib3.http2\n"
+        "assert urllib3.http2.version('urllib3') == importlib.metadata.version('urllib3') == urllib3.__version__\n"
+        "assert multiprocessing.Process and typing_extensions.TypedDict\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -115,21 +115,33 @@ class ResponseTooLarge(ClusterError):
     """A body or a line beyond its bound."""
 
 
+def _kube_config_loader(k8s, path: str, context: str | None):
+    """The client's kubeconfig loader for `path` (files joined by os.pathsep, merged as kubectl does) at
+    `context`, else the current context: what `load_kube_config` builds, from one read of the files
+    (`list_kube_config_contexts` would parse them again, a few ms of pure-Python YAML per cluster)."""
+    merged = k8s.KubeConfigMerger(path).config
+    if merged is None:
+        raise k8s.ConfigException("Invalid kube-config file. No configuration found.")  # load_kube_config's words
+    return k8s.KubeConfigLoader(config_dict=merged, config_base_path=None, active_context=context)
+
+
 class KubeClient:
     """One cluster, as a kubeconfig context (or in-cluster config) describes it. Thread-safe."""
 
     def __init__(self, kubeconfig: str | None = None, context: str | None = None, timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:
+        k8s = client_parts()  # first: it imports urllib3 as cheaply as it can
+
         from urllib3.util.retry import Retry
 
-        k8s = client_parts()
         self.timeout = timeout
         cfg = k8s.Configuration()
         path = _kubeconfig_path(kubeconfig)
         if any(os.path.exists(os.path.expanduser(p)) for p in path.split(os.pathsep) if p):
             failures = len(exec_plugin_failures)
             try:
-                k8s.load_kube_config(config_file=path, context=context, client_configuration=cfg, persist_config=False)
-                contexts, active = k8s.list_kube_config_contexts(config_file=path)
+                loader = _kube_config_loader(k8s, path, context)
+                loader.load_and_set(cfg)
+                contexts, active = loader.list_contexts(), loader.current_context
             except k8s.ConfigException as exc:
                 raise ClusterError(f"kubeconfig {path}: {_first_line(str(exc))}") from None
             except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:

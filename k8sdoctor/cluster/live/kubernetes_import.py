@@ -19,6 +19,16 @@ the legacy `oidc` auth provider: `ApiClient` (the full client), `requests_oauthl
 for those: calling one imports the real thing and returns what it would have, so that refresh still
 works, at its full import cost, for the users who need it.
 
+Three imports on the way cost a one-shot `diagnose pod` about 15 ms and serve nothing it does:
+`urllib3.http2` imports `importlib.metadata` (about 10 ms) for one function that checks the `h2`
+package's version when someone turns HTTP/2 on; `configuration` imports `multiprocessing` for
+`cpu_count` and `typing_extensions` for two annotations. While those modules import, they get
+stand-ins (`_STAND_INS`): a deferred `importlib.metadata.version`, the standard library's own
+`multiprocessing.cpu_count` (`os.cpu_count`, or NotImplementedError), `typing.Self` and
+`typing.NotRequired` (the very objects `typing_extensions` exports on Python 3.11+). A module already
+imported is used as it is; the stand-ins leave `sys.modules` afterwards, so any later import gets the
+real module.
+
 Exec credential plugins (`users[].user.exec`) run through the client's `ExecProvider`, which waits for
 the plugin with no time limit: a plugin that hangs would hang k8sdoctor. Its `subprocess` is given a
 `Popen` whose wait ends after `exec_plugin_timeout` seconds (config.yaml, default 60): the plugin is
@@ -48,6 +58,8 @@ class KubernetesClientParts:
     ConfigException: type[Exception]
     load_kube_config: Callable[..., Any]
     list_kube_config_contexts: Callable[..., Any]
+    KubeConfigMerger: type  # reads (and merges) the kubeconfig files
+    KubeConfigLoader: type  # loads a context of the merged config into a Configuration
     load_incluster_config: Callable[..., Any]
 
 
@@ -98,6 +110,52 @@ class _DeferredOAuth2Session:
         from requests_oauthlib import OAuth2Session  # type: ignore[import-untyped]
 
         return OAuth2Session(*args, **kwargs)
+
+
+def _deferred_version(distribution_name: str) -> str:
+    """`importlib.metadata.version`, imported when first called."""
+    from importlib.metadata import version
+
+    return version(distribution_name)
+
+
+def _cpu_count() -> int:
+    """`multiprocessing.cpu_count`, as the standard library defines it."""
+    count = os.cpu_count()
+    if count is None:
+        raise NotImplementedError("cannot determine number of cpus")
+    return count
+
+
+def _stand_in(name: str, **attributes: Any) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.__dict__.update(attributes)
+    return module
+
+
+def _stand_ins() -> dict[str, types.ModuleType]:
+    """The stand-ins of the module docstring, for modules not imported yet."""
+    import typing
+
+    made = {
+        "importlib.metadata": _stand_in("importlib.metadata", version=_deferred_version),
+        "multiprocessing": _stand_in("multiprocessing", cpu_count=_cpu_count),
+    }
+    if sys.version_info >= (3, 11):  # where typing_extensions exports typing's own objects
+        made["typing_extensions"] = _stand_in("typing_extensions", Self=typing.Self, NotRequired=typing.NotRequired)
+    return {name: module for name, module in made.items() if name not in sys.modules}
+
+
+@contextlib.contextmanager
+def _standing_in(stand_ins: dict[str, types.ModuleType]):
+    """`stand_ins` in `sys.modules` while the block imports; then gone (unless replaced meanwhile)."""
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
 
 
 def _import_kube_config(client: types.ModuleType) -> None:
@@ -200,15 +258,18 @@ def client_parts() -> KubernetesClientParts:
 
 
 def _import_parts() -> KubernetesClientParts:
-    if "kubernetes" not in sys.modules:
-        with contextlib.suppress(Exception):
-            _lean_import()
-    from kubernetes.client.configuration import Configuration
-    from kubernetes.client.exceptions import ApiException
-    from kubernetes.client.rest import RESTClientObject
-    from kubernetes.config.config_exception import ConfigException
-    from kubernetes.config.incluster_config import load_incluster_config
-    from kubernetes.config.kube_config import list_kube_config_contexts, load_kube_config
+    with _standing_in(_stand_ins()):
+        import urllib3  # noqa: F401 - first, under the stand-ins
+
+        if "kubernetes" not in sys.modules:
+            with contextlib.suppress(Exception):
+                _lean_import()
+        from kubernetes.client.configuration import Configuration
+        from kubernetes.client.exceptions import ApiException
+        from kubernetes.client.rest import RESTClientObject
+        from kubernetes.config.config_exception import ConfigException
+        from kubernetes.config.incluster_config import load_incluster_config
+        from kubernetes.config.kube_config import KubeConfigLoader, KubeConfigMerger, list_kube_config_contexts, load_kube_config
 
     _time_exec_plugins()
     return KubernetesClientParts(
@@ -218,5 +279,7 @@ def _import_parts() -> KubernetesClientParts:
         ConfigException,
         load_kube_config,
         list_kube_config_contexts,
+        KubeConfigMerger,
+        KubeConfigLoader,
         load_incluster_config,
     )

@@ -16,17 +16,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from k8sdoctor.core.facts import (
-    ContainerFact,
-    ObjectFacts,
-    PodFacts,
-    families,  # noqa: F401 - registers the families' fields
-)
+from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts
 from k8sdoctor.core.facts.kind_fields import KIND_FIELDS, KindGetter, Values
 from k8sdoctor.core.facts.kind_fields import one as _one
 from k8sdoctor.core.facts.objects import current_replicasets
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.raw import as_dict, as_str, dig
+from k8sdoctor.core.playbooks.predicates import TRUSTED
 from k8sdoctor.core.relations import claims_of, owned_pods, scale_target, services_selecting
 
 if TYPE_CHECKING:
@@ -183,13 +179,44 @@ def resolve_field(key: str, subject: str, scope: str) -> Getter | str:
         return ""
     if key in OBJECT_FIELDS:
         return OBJECT_FIELDS[key]
-    if key in KIND_FIELDS.get(subject, {}):
-        return _kind_getter(KIND_FIELDS[subject][key])
+    if TRUSTED.get():
+        return _on_first_use(key, subject)
+    return _family_field(key, subject)
+
+
+def _kind_fields(subject: str) -> dict[str, KindGetter]:
+    """The fields `subject`'s family registers. The family modules are imported here, at the first
+    field of a subject other than Pod: a one-shot `diagnose pod` never needs them."""
+    from k8sdoctor.core.facts import families  # noqa: F401 - registers the families' fields
+
+    return KIND_FIELDS.get(subject, {})
+
+
+def _family_field(key: str, subject: str) -> Getter | str:
+    """A field of a subject other than Pod: its family's, else a path into the object."""
+    if key in _kind_fields(subject):
+        return _kind_getter(_kind_fields(subject)[key])
     if key.startswith("object.") and len(key) > len("object.") and "" not in key.split("."):
         return _object_path(key[len("object.") :])
     if key.startswith(("pod.", "container.")):
         return f"{key.split('.')[0]}.* fields are for subject: Pod"
     return ""
+
+
+def _on_first_use(key: str, subject: str) -> Getter:
+    """The getter of a field of a playbook compiled before (the cache, `TRUSTED`), found when a clause
+    first reads it: the families are imported only once an object of their kinds is diagnosed. A field
+    the cache holds but the code no longer has (a development build with the same version) reads as
+    absent."""
+    found: list[Getter] = []
+
+    def get(x: MatchContext) -> Values:
+        if not found:
+            getter = _family_field(key, subject)
+            found.append(getter if not isinstance(getter, str) else (lambda _x: []))
+        return found[0](x)
+
+    return get
 
 
 def field_names(subject: str, scope: str) -> list[str]:
@@ -198,7 +225,7 @@ def field_names(subject: str, scope: str) -> list[str]:
     if subject == "Pod":
         names += list(POD_FIELDS) + (list(CONTAINER_FIELDS) if scope == "container" else [])
     else:
-        names += list(OBJECT_FIELDS) + list(KIND_FIELDS.get(subject, {})) + ["object.<path>"]
+        names += list(OBJECT_FIELDS) + list(_kind_fields(subject)) + ["object.<path>"]
     names += [f"related.{name}" for name in RELATIONS.get(subject, {})]
     return names
 
