@@ -334,7 +334,7 @@ def _write_text(
     *,
     show_healthy: bool,
     single: bool,
-    asked: tuple[str, ...],
+    asked: tuple[str, ...] = ("Pod",),
 ) -> None:
     def finding(f: Finding) -> None:
         head = [("  ", ""), (f"{SEVERITY_MARK[f.severity]} ", SEVERITY_STYLE[f.severity]), (printable(f.category), "bold"), (" › ", "")]
