@@ -299,7 +299,7 @@ class RuleMemo:
         for ctype, cond in facts.conditions.items():
             parts = [(part, cond[part]) for part in _CONDITION_PARTS if part in cond]
             texts += (v for _part, v in parts if isinstance(v, str))
-            rest.append((ctype, tuple((part, None if isinstance(v, str) else v) for part, v in parts)))
+            rest.append((ctype, tuple((part, None if isinstance(v, str) else _hashable(v)) for part, v in parts)))
         workload = facts.workload
         rest += (
             facts.namespace,
@@ -374,6 +374,12 @@ class RuleMemo:
         if len(self._entries) >= MAX_ENTRIES:
             self._entries.clear()  # a long-running view: forget, rather than grow with every state seen
         self._entries[key] = value
+
+
+def _hashable(value: Any) -> Any:
+    """A raw field as part of a key: scalars as they are, anything else (a list where a string
+    belongs, on an odd object) by its repr."""
+    return value if value is None or isinstance(value, (bool, int, float)) else repr(value)
 
 
 class Unmask:
