@@ -76,6 +76,7 @@ class ObjectRow:
     ref: Ref  # (kind, namespace, name)
     cells: tuple[Cell, ...]
     diagnosis: Diagnosis
+    created: datetime | None = None
 
     @property
     def kind(self) -> str:
@@ -163,7 +164,7 @@ def row_for(pod: dict, diagnosis: Diagnosis, now: datetime) -> PodRow:
 
 
 class ClusterView:
-    def __init__(self, engine: Engine, inventory: Inventory | None = None, *, objects: bool = False) -> None:
+    def __init__(self, engine: Engine, inventory: Inventory | None = None, *, objects: bool = False, namespace: str | None = None) -> None:
         self.engine = engine
         self.inventory = inventory or Inventory()
         self.rows: dict[Key, PodRow] = {}
@@ -174,6 +175,7 @@ class ClusterView:
         self.events_version = 0  # bumps on every event change (for the events view)
         #: Every other diagnosed kind (objects=True): rows, the dirty and the removed ones.
         self.objects = objects
+        self.namespace = namespace  # objects of namespaced kinds outside it are read, never diagnosed
         self.object_rows: dict[Ref, ObjectRow] = {}
         self.dirty_objects: set[Ref] = set()
         self.removed_objects: set[Ref] = set()
@@ -182,7 +184,7 @@ class ClusterView:
             for kind in OBJECT_SUBJECTS:
                 for obj in self.inventory.all(kind):
                     self.dependents.update(kind, None, obj)
-                    self.dirty_objects.add(_ref(kind, obj))
+                    self._mark_refs({_ref(kind, obj)})
 
     # ---- deltas ----------------------------------------------------------------------------------
     def apply(self, delta: Delta) -> None:
@@ -204,7 +206,7 @@ class ClusterView:
             if ref[0] == "Pod":
                 if (ref[1], ref[2]) in pods:
                     self.dirty.add((ref[1], ref[2]))
-            elif self.objects and ref[0] in OBJECT_SUBJECTS:
+            elif self.objects and ref[0] in OBJECT_SUBJECTS and (self.namespace is None or ref[1] in ("", self.namespace)):
                 self.dirty_objects.add(ref)
 
     def _mark_problems(self, namespace: str | None) -> None:
@@ -265,7 +267,7 @@ class ClusterView:
                 self.removed_objects.add(ref)
             else:
                 self.removed_objects.discard(ref)
-                self.dirty_objects.add(ref)
+                self._mark_refs({ref})
         touched = set()
         for version in (old, new):
             if version is not None:
@@ -356,7 +358,8 @@ class ClusterView:
                 if self.object_rows.pop(ref, None) is not None:
                     out.removed.append(ref)
                 continue
-            row = ObjectRow(ref, kubectl_cells(ref[0], obj), self._diagnose_object(ref[0], obj, now))
+            created = parse_time((obj.get("metadata") or {}).get("creationTimestamp"))
+            row = ObjectRow(ref, kubectl_cells(ref[0], obj), self._diagnose_object(ref[0], obj, now), created)
             self.object_rows[ref] = row
             out.changed.append(row)
             if deadline is not None and time.perf_counter() >= deadline:

@@ -85,6 +85,7 @@ class Listed:
 class _Reset:
     generation: int
     inventory: Inventory | None
+    namespace: str | None
 
 
 @dataclass(frozen=True)
@@ -173,13 +174,13 @@ class ViewFeed:
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout=2)
 
-    def reset(self, inventory: Inventory | None = None) -> Callable[[object], None]:
-        """Start a new generation with an empty view (live) or over `inventory` (snapshot); return the
-        sink that feeds it."""
+    def reset(self, inventory: Inventory | None = None, namespace: str | None = None) -> Callable[[object], None]:
+        """Start a new generation with an empty view (live) or over `inventory` (snapshot), showing the
+        objects of `namespace` (None: every namespace); return the sink that feeds it."""
         with self._lock:
             self._generation += 1
             generation = self._generation
-        self._queue.put(_Reset(generation, inventory))
+        self._queue.put(_Reset(generation, inventory, namespace))
         return lambda item: self._queue.put((generation, item))
 
     @property
@@ -276,7 +277,7 @@ class ViewFeed:
                 if self.listener is not None:
                     self.listener.on_select(self._view, item.key)
         elif isinstance(item, _Reset):
-            self._view = ClusterView(self.engine, item.inventory, objects=True)
+            self._view = ClusterView(self.engine, item.inventory, objects=True, namespace=item.namespace)
             self._view.inventory.derived_max_age = DERIVED_MAX_AGE
             self._plan = FlushPlan(complete=item.inventory is not None)
             self._view_generation = item.generation
@@ -362,9 +363,13 @@ class ViewFeed:
     def _publish_batch(self, budget: float) -> None:
         view = self._view
         now = self.clock()
+        was_problem = self._selected is not None and self._selected in view.rows and view.rows[self._selected].problem
         flushed, provisional = self._plan.flush(view, now, self._selected, budget)
         if flushed.changed and self.listener is not None:
             self.listener.on_rows(view, flushed.changed)
+            selected_row = view.rows.get(self._selected) if self._selected is not None else None
+            if selected_row is not None and selected_row.problem and not was_problem:  # what is around it matters now
+                self.listener.on_select(view, selected_row.key)
         objects = view.flush_objects(now, budget) if self._objects_ready() else ObjectFlush()
         detail = None
         selected = self._selected

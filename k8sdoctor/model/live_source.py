@@ -115,7 +115,7 @@ class LiveSource:
 
     # ---- Source ----------------------------------------------------------------------------------
     def start(self, feed: ViewFeed, namespace: str | None) -> None:
-        sink = feed.reset()
+        sink = feed.reset(namespace=namespace)
         self._tails = LogTails(self.client, sink)
         self._related = RelatedFetcher(self.client, sink)
         feed.listener = self
