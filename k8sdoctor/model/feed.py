@@ -50,6 +50,7 @@ INTERACTIVE = 1.0  # seconds after the last key or click during which the feed y
 # default is 10). A view's objects are acyclic and get replaced, not leaked: under 2,000 pod events a
 # second the default ran 16 full collections in 10 s, 3.2 s of pauses of up to 0.3 s; this runs two.
 FULL_COLLECTION_EVERY = 100
+FREEZE_AFTER = 1000  # rows published in one batch
 _RESOURCE = {"Event": "events", "Node": "nodes"}
 
 
@@ -365,6 +366,10 @@ class ViewFeed:
         now = self.clock()
         was_problem = self._selected is not None and self._selected in view.rows and view.rows[self._selected].problem
         flushed, provisional = self._plan.flush(view, now, self._selected, budget)
+        if len(flushed.changed) + len(provisional) > FREEZE_AFTER:
+            # Rows and diagnoses that live on, acyclic: out of the collector's sight, as after a list, so
+            # full collections do not walk tens of thousands of them while the user types.
+            gc.freeze()
         if flushed.changed and self.listener is not None:
             self.listener.on_rows(view, flushed.changed)
             selected_row = view.rows.get(self._selected) if self._selected is not None else None
