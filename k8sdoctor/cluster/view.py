@@ -298,9 +298,9 @@ class ClusterView:
             for event in delta.items:
                 self._change("Event", "MODIFIED", event)
         else:
-            keep = {_ref(delta.kind, obj) for obj in delta.items if isinstance(obj, dict)}
+            kept = {_ref(delta.kind, obj) for obj in delta.items if isinstance(obj, dict)}
             for obj in list(self.inventory.all(delta.kind)):
-                if _ref(delta.kind, obj) not in keep:
+                if _ref(delta.kind, obj) not in kept:
                     self._change(delta.kind, "DELETED", obj)
             for obj in delta.items:
                 self._change(delta.kind, "MODIFIED", obj)

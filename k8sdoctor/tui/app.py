@@ -33,7 +33,7 @@ from k8sdoctor.errors import UserError
 from k8sdoctor.model.batch import Health
 from k8sdoctor.model.commands import PROBLEMS, CommandError, parse_command
 from k8sdoctor.model.view_rows import Summary, ViewRows
-from k8sdoctor.tui.messages import ChangeNamespace, FeedBatch, GoBack, Navigate, Reconnect, SourceOpened, SwitchContext
+from k8sdoctor.tui.messages import ChangeNamespace, FeedBatch, GoBack, Navigate, OpenSource, Reconnect, SourceOpened, SwitchContext
 from k8sdoctor.tui.options import TuiOptions
 from k8sdoctor.tui.screens.events_screen import EventsScreen
 from k8sdoctor.tui.screens.main_screen import MainScreen
@@ -152,10 +152,14 @@ class DoctorApp(DoctorState):
             if self.is_running:
                 raise
 
+    @on(OpenSource)
+    def source_requested(self) -> None:
+        self._load_source()
+
     @work(thread=True, group="source")
-    def open_source(self) -> None:
+    def _load_source(self) -> None:
         """Load the playbooks and open the source (slow: a worker), then hand it to the UI thread. The
-        main screen starts this once it has painted."""
+        main screen asks for this once it has painted."""
         try:
             if self._engine is None:
                 from k8sdoctor.model.engine import build_engine
@@ -186,9 +190,9 @@ class DoctorApp(DoctorState):
         with self._source_lock:
             if self.source is not None and self.source is not source:
                 self.source.stop()
-            self.source, self.info, self.namespace = source, source.info, message.namespace
+            self.source, self.info, self.namespace = source, source.info, message.kube_namespace
             self._scope_changed()
-            source.start(self.feed, message.namespace)
+            source.start(self.feed, message.kube_namespace)
         if first and not source.info.live:
             self.notify("Snapshot mode is read-only: debug (x) and following logs need a live cluster.", title="Snapshot")
 
@@ -229,9 +233,9 @@ class DoctorApp(DoctorState):
     def namespace_requested(self, message: ChangeNamespace) -> None:
         if self.feed is None:
             return
-        self.namespace = message.namespace
+        self.namespace = message.kube_namespace
         self._scope_changed()
-        self.rescope(message.namespace)
+        self.rescope(message.kube_namespace)
 
     @on(Reconnect)
     def reconnect_requested(self) -> None:

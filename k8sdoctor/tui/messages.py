@@ -22,11 +22,12 @@ class FeedBatch(Message):
 
 
 class ChangeNamespace(Message):
-    """Watch another namespace (None: all)."""
+    """Watch another namespace (None: all). (`Message.namespace` is Textual's handler-name prefix, hence
+    `kube_namespace`.)"""
 
-    def __init__(self, namespace: str | None) -> None:
+    def __init__(self, kube_namespace: str | None) -> None:
         super().__init__()
-        self.namespace = namespace
+        self.kube_namespace = kube_namespace
 
 
 class SwitchContext(Message):
@@ -37,6 +38,10 @@ class SwitchContext(Message):
         self.context = context
 
 
+class OpenSource(Message):
+    """The main screen has painted: open the source now (in a worker)."""
+
+
 class Reconnect(Message):
     """Restart the watches now instead of waiting for the next retry."""
 
@@ -44,10 +49,10 @@ class Reconnect(Message):
 class SourceOpened(Message):
     """A worker opened the source (or switched context): the app adopts it on the UI thread."""
 
-    def __init__(self, source: object, namespace: str | None) -> None:
+    def __init__(self, source: object, kube_namespace: str | None) -> None:
         super().__init__()
         self.source = source
-        self.namespace = namespace
+        self.kube_namespace = kube_namespace
 
 
 class Navigate(Message):

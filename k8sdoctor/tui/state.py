@@ -18,7 +18,7 @@ from textual.reactive import reactive
 
 from k8sdoctor.model.batch import Health
 from k8sdoctor.model.view_rows import Summary, ViewRows
-from k8sdoctor.tui.messages import ChangeNamespace, GoBack, Navigate, Reconnect, SwitchContext
+from k8sdoctor.tui.messages import ChangeNamespace, GoBack, Navigate, OpenSource, Reconnect, SwitchContext
 from k8sdoctor.tui.options import TuiOptions
 
 if TYPE_CHECKING:
@@ -58,6 +58,10 @@ class DoctorState(App[None]):
     history: list[Place]  # the way back (esc), latest last
 
     # ---- requests (messages flow up) --------------------------------------------------------------
+    def open_source(self) -> None:
+        """Open the source (the main screen asks once it has painted)."""
+        self.post_message(OpenSource())
+
     def change_namespace(self, namespace: str | None) -> None:
         self.post_message(ChangeNamespace(namespace))
 

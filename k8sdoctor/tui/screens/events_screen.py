@@ -13,11 +13,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from k8sdoctor.core.kube.kinds import BY_KIND
+from k8sdoctor.model.commands import VIEWS
 from k8sdoctor.tui.format import repeats
 from k8sdoctor.tui.text import one_line, printable
 from k8sdoctor.tui.widgets.events.event_table import EventTable
-from k8sdoctor.core.kube.kinds import BY_KIND
-from k8sdoctor.model.commands import VIEWS
 from k8sdoctor.tui.widgets.header.cluster_header import ClusterHeader
 
 

@@ -304,7 +304,7 @@ class MainScreen(Screen):
                 self.app.feed.scope_pods(scope)
             self.refresh_view()
         if select is not None and len(select) == 2:
-            self.select_pod(select)  # type: ignore[arg-type]
+            self.select_pod(select)
         self.table.focus()
 
     def action_open_owner(self) -> None:

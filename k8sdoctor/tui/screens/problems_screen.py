@@ -54,7 +54,7 @@ class ProblemsScreen(ResourceScreen):
         app = self.app
         if app.health.state in ("connecting", "syncing"):
             return Content.assemble(("Listing…", "bold"))
-        if self.table.all_rows and self.table.query:
+        if self.table.all_rows and self.table.filter_text:
             return super().empty_content()
         where = f'namespace "{one_line(app.namespace)}"' if app.namespace else "any namespace"
         return Content.assemble((f"No problems in {where}: every object of every kind is healthy.", "bold $text-success"))

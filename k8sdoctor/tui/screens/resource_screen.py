@@ -217,7 +217,9 @@ class ResourceScreen(Screen):
 
     def refresh_view(self) -> None:
         table, app = self.table, self.app
-        flags = tuple(f for f in ("problems only" if table.problems_only else "", f"filter: {table.query}" if table.query else "") if f)
+        flags = tuple(
+            f for f in ("problems only" if table.problems_only else "", f"filter: {table.filter_text}" if table.filter_text else "") if f
+        )
         header = self.query_one(ClusterHeader)
         header.flags, header.view = flags, self.title_text()
         self.query_one(ConnectionBanner).show(app.health, app.clock())
@@ -251,9 +253,9 @@ class ResourceScreen(Screen):
             parts.append(("\nThe other views go on without it.", "$text-muted"))
             return Content.assemble(*parts)
         if table.all_rows:
-            if table.query:
+            if table.filter_text:
                 return Content.assemble(
-                    (f'No {plural} match "{one_line(table.query)}".', "bold"), ("\nPress esc to clear the filter.", "$text-muted")
+                    (f'No {plural} match "{one_line(table.filter_text)}".', "bold"), ("\nPress esc to clear the filter.", "$text-muted")
                 )
             return Content.assemble(
                 (f"No problems: all {len(table.all_rows)} {plural} are healthy.", "bold $text-success"),

@@ -98,10 +98,10 @@ def finding_parts(f: Finding, palette: Palette) -> list[Part]:
             number = f"{i}. "
             parts.append(_indent(_numbered(number, Text(printable(step.text))), 4))
             if step.command:
-                for line in printable(step.command).split("\n"):
+                for command_line in printable(step.command).split("\n"):
                     command = Text(" " * 7)
                     command.append("$ ", style=palette.muted)
-                    command.append(line, style=palette.accent + Style(bold=True))
+                    command.append(command_line, style=palette.accent + Style(bold=True))
                     parts.append(CommandLine(command))
     return parts
 

@@ -110,7 +110,7 @@ class ObjectTable(VirtualTable["Ref", "ObjectRow"]):
         super().__init__(_columns(kind), id=id)
         self.clock = clock
         self.all_rows: dict[Ref, ObjectRow] = {}
-        self.query = ""
+        self.filter_text = ""
 
     # ---- data --------------------------------------------------------------------------------------
     def show_rows(self, rows: Iterable[ObjectRow]) -> None:
@@ -118,7 +118,7 @@ class ObjectTable(VirtualTable["Ref", "ObjectRow"]):
         self.rebuild()
 
     def set_filter(self, query: str) -> None:
-        self.query = query.strip().lower()
+        self.filter_text = query.strip().lower()
         self.rebuild()
 
     def watch_show_namespace(self) -> None:
@@ -135,10 +135,10 @@ class ObjectTable(VirtualTable["Ref", "ObjectRow"]):
     def _shown(self, row: ObjectRow) -> bool:
         if self.problems_only and not row.problem:
             return False
-        if not self.query:
+        if not self.filter_text:
             return True
         text = f"{row.namespace}/{row.name} {diagnosis_text(row)[0]} {row.diagnosis.status}".lower()
-        return all(word in text for word in self.query.split())
+        return all(word in text for word in self.filter_text.split())
 
     @property
     def selected(self) -> ObjectRow | None:
