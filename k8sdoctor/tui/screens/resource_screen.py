@@ -55,6 +55,7 @@ def drill_hint(kind: str) -> str:
 
 class ResourceScreen(Screen):
     app: DoctorState
+    AUTO_FOCUS = "ObjectTable"  # not the hidden filter input, which comes first
     DEFAULT_CSS = """
     ResourceScreen #resource-body {
         height: 1fr;
@@ -141,7 +142,8 @@ class ResourceScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.table.focus()
+        if self.focused is None:  # a key typed as the view appeared (/ opens the filter) keeps its focus
+            self.table.focus()
         self.watch(self.app, "health", self._health_changed, init=False)
         self.watch(self.app, "namespace", self._namespace_changed, init=False)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail(force=True))
