@@ -215,12 +215,14 @@ class ClusterView:
         if namespace is None:
             self.dirty_objects.update(ref for ref, row in self.object_rows.items() if row.kind in WORKLOADS and row.problem)
             return
+        refs: set[Ref] = set()
         for kind in WORKLOADS:
             for obj in self.inventory.in_namespace(kind, namespace):
                 ref = (kind, *obj_key(obj))
                 row = self.object_rows.get(ref)
                 if row is None or row.problem:
-                    self.dirty_objects.add(ref)
+                    refs.add(ref)
+        self._mark_refs(refs)  # only those of the view's namespace
 
     def _change(self, kind: str, etype: str, obj: dict) -> None:
         if not isinstance(obj, dict):
