@@ -44,6 +44,7 @@ class Dependents:
     def __init__(self, inventory: Inventory) -> None:
         self.inventory = inventory
         self._services: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (ns, label, value) -> Services
+        self._selector_sizes: dict[Key, int] = {}  # Service -> how many label pairs its selector has
         self._autoscalers: dict[Ref, set[Key]] = defaultdict(set)  # scale target -> HPAs
         self._ingresses: dict[tuple[str, str, str], set[Key]] = defaultdict(set)  # (ns, "svc"|"tls"|"class", name)
         self._claims: dict[tuple[str, str], set[Key]] = defaultdict(set)  # ("class"|"volume", name) -> claims
@@ -63,8 +64,13 @@ class Dependents:
         key = obj_key(obj)
         namespace, name = key
         if kind == "Service":
-            for label, value in string_map(dig(obj, "spec", "selector")).items():
+            selector = string_map(dig(obj, "spec", "selector"))
+            for label, value in selector.items():
                 op(self._services[(namespace, label, value)], name)
+            if add and selector:
+                self._selector_sizes[key] = len(selector)
+            else:
+                self._selector_sizes.pop(key, None)
         elif kind == "HorizontalPodAutoscaler":
             target = as_dict(dig(obj, "spec", "scaleTargetRef"))
             if as_str(target.get("kind")) and as_str(target.get("name")):
@@ -100,19 +106,16 @@ class Dependents:
         return out
 
     def services_selecting(self, pod: dict) -> set[Ref]:
-        """Services of the pod's namespace whose selector matches its labels: O(its labels)."""
+        """Services of the pod's namespace whose selector matches its labels: a Service matches when each
+        of its selector's pairs is one of the pod's labels, so when the pod's labels find it once per
+        pair. O(the Services indexed under the pod's label pairs), never a selector parsed again."""
         namespace = obj_key(pod)[0]
-        labels = string_map(dig(pod, "metadata", "labels"))
-        candidates: set[str] = set()
-        for label, value in labels.items():
-            candidates |= self._services.get((namespace, label, value), set())
-        out = set()
-        for name in candidates:
-            service = self.inventory.get("Service", namespace, name)
-            selector = string_map(dig(service, "spec", "selector")) if service is not None else {}
-            if selector and all(labels.get(k) == v for k, v in selector.items()):
-                out.add(("Service", namespace, name))
-        return out
+        found: dict[str, int] = defaultdict(int)
+        for label, value in string_map(dig(pod, "metadata", "labels")).items():
+            for name in self._services.get((namespace, label, value), ()):
+                found[name] += 1
+        sizes = self._selector_sizes
+        return {("Service", namespace, name) for name, pairs in found.items() if pairs == sizes.get((namespace, name))}
 
     def autoscalers_of(self, refs: list[Ref]) -> set[Ref]:
         return {("HorizontalPodAutoscaler", *key) for ref in refs for key in self._autoscalers.get(ref, ())}
