@@ -28,6 +28,7 @@ class ViewRows:
         self.objects: dict[str, dict[Ref, ObjectRow]] = {}
         self.pod_problems: dict[Key, PodRow] = {}
         self.object_problems: dict[Ref, ObjectRow] = {}
+        self.not_created: dict[Ref, ObjectRow] = {}  # workloads whose pods are refused (kept per batch, not scanned)
         self.versions: dict[str, int] = {}  # per kind ("Pod" too): bumps when its rows change
         self.pod_count = 0
 
@@ -37,6 +38,7 @@ class ViewRows:
         self.objects.clear()
         self.pod_problems.clear()
         self.object_problems.clear()
+        self.not_created.clear()
         self.pod_count = 0
 
     def _bump(self, kind: str) -> None:
@@ -56,6 +58,7 @@ class ViewRows:
         for ref in batch.objects_removed:
             self.objects.get(ref[0], {}).pop(ref, None)
             self.object_problems.pop(ref, None)
+            self.not_created.pop(ref, None)
             self._bump(ref[0])
         for obj in batch.objects:
             self.objects.setdefault(obj.kind, {})[obj.ref] = obj
@@ -63,6 +66,10 @@ class ViewRows:
                 self.object_problems[obj.ref] = obj
             else:
                 self.object_problems.pop(obj.ref, None)
+            if obj.problem and obj.not_created:
+                self.not_created[obj.ref] = obj
+            else:
+                self.not_created.pop(obj.ref, None)
             self._bump(obj.kind)
 
     def rows(self, kind: str) -> dict[Ref, ObjectRow]:
@@ -76,5 +83,5 @@ class ViewRows:
         return sum(self.versions.values())
 
     def summary(self) -> Summary:
-        not_created = tuple(sorted((r for r in self.object_problems.values() if r.not_created), key=lambda r: r.ref))
+        not_created = tuple(sorted(self.not_created.values(), key=lambda r: r.ref))
         return Summary(self.pod_count, len(self.pod_problems), len(self.object_problems), not_created)
