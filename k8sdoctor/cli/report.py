@@ -113,7 +113,7 @@ def count_line(counts: dict) -> str:
         return "0 pods"
     parts = [f"{n} {(BY_KIND[k].singular if n == 1 else BY_KIND[k].plural) if k in BY_KIND else k}" for k, n in counts["kinds"].items()]
     if set(counts["kinds"]) == {"Pod"}:
-        return f"{counts['pods']} pods"
+        return f"{counts['pods']} pod" if counts["pods"] == 1 else f"{counts['pods']} pods"
     return parts[0] if len(parts) == 1 else f"{counts['objects']} objects ({', '.join(parts)})"
 
 

@@ -48,6 +48,9 @@ class PodDetail:
     facts: PodFacts
     inventory: Inventory
     links: tuple[Link, ...] = ()
+    #: Why the events could not be read (the API server's refusal), when they could not: an empty
+    #: list then means "unknown", not "none".
+    events_unread: str = ""
 
 
 @dataclass(frozen=True)

@@ -438,6 +438,12 @@ class ViewFeed:
             return None
         links = pod_links(view, pod)
         self._published_links = frozenset(link.ref for link in links)
+        events = view.status.per_kind.get("Event")
+        unread = (events.message or "forbidden") if events is not None and events.state == "forbidden" else ""
         return PodDetail(
-            row=row, facts=build_pod_facts(view.inventory, pod, now), inventory=pod_inventory(view.inventory, pod), links=links
+            row=row,
+            facts=build_pod_facts(view.inventory, pod, now),
+            inventory=pod_inventory(view.inventory, pod),
+            links=links,
+            events_unread=unread,
         )

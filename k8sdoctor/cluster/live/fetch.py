@@ -76,6 +76,19 @@ def decode_log(data: bytes, tail: int = LOG_TAIL_LINES) -> list[str]:
     return lines[-tail:]
 
 
+def read_log_tail(client: KubeClient, namespace: str, pod: str, container: str, previous: bool) -> list[str]:
+    """The last lines of a container's log (this run's or the previous one's), bounded in lines and bytes."""
+    data = client.get_bytes(
+        f"{ns_path(namespace, 'pods')}/{path_segment(pod)}/log",
+        accept="*/*",
+        container=container,
+        previous=previous,
+        tailLines=LOG_TAIL_LINES,
+        limitBytes=LOG_TAIL_BYTES,
+    )
+    return decode_log(data)
+
+
 class LiveFetcher:
     def __init__(self, client: KubeClient) -> None:
         self.client = client
@@ -111,15 +124,7 @@ class LiveFetcher:
         inv.listed_names.add((SECRET_REGISTRY_TYPES, namespace))
 
     def _logs_into(self, inv: Inventory, namespace: str, pod: str, container: str, previous: bool) -> None:
-        data = self.client.get_bytes(
-            f"{ns_path(namespace, 'pods')}/{path_segment(pod)}/log",
-            accept="*/*",
-            container=container,
-            previous=previous,
-            tailLines=LOG_TAIL_LINES,
-            limitBytes=LOG_TAIL_BYTES,
-        )
-        inv.put_logs(namespace, pod, container, previous, decode_log(data))
+        inv.put_logs(namespace, pod, container, previous, read_log_tail(self.client, namespace, pod, container, previous))
 
     def _log_tasks(self, inv: Inventory, pods: list[dict]) -> list[Callable[[], None]]:
         tasks: list[Callable[[], None]] = []

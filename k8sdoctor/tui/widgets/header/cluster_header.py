@@ -79,15 +79,15 @@ def state_content(
     if retry and health.state in ("disconnected", "forbidden"):
         parts += [(f" · {retry}", style)]
     if summary.pods or health.state in ("ready", "empty"):
-        parts += ["  ", f"{summary.pods} pods", " · "]
-        if summary.pod_problems:
-            parts.append((f"{summary.pod_problems} problems", "bold $text-error"))
-        elif not summary.object_problems:
-            parts.append(("no problems", "$text-success"))
-        if summary.object_problems:  # workloads, Services, claims, nodes...: the :problems view lists them
-            n = summary.object_problems
-            more = f"+{n} other" if summary.pod_problems else f"{n} other {'problem' if n == 1 else 'problems'}"
-            parts += [" " if summary.pod_problems else "", (more, "bold $text-error")]
+        pods, problems, others = summary.pods, summary.pod_problems, summary.object_problems
+        parts += ["  ", f"{pods} pod" if pods == 1 else f"{pods} pods"]
+        if problems:
+            parts += [" · ", (f"{problems} problem" if problems == 1 else f"{problems} problems", "bold $text-error")]
+        elif pods and not others:  # nothing to look at is not "all clear"
+            parts += [" · ", ("no problems", "$text-success")]
+        if others:  # workloads, Services, claims, nodes...: the :problems view lists them
+            more = f"+{others} other" if problems else f"{others} other {'problem' if others == 1 else 'problems'}"
+            parts += [" " if problems else " · ", (more, "bold $text-error")]
     for flag in flags:
         parts += ["  ", (f"[{flag}]", "$text-accent")]
     return Content.assemble(*parts)

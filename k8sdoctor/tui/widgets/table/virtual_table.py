@@ -17,7 +17,6 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -29,12 +28,6 @@ from k8sdoctor.tui.text import one_line
 
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R")
-
-
-def ansi_colours(app: App[object]) -> bool:
-    """Whether the app draws with the terminal's own 16 colours (Textual 8.2.5 added `native_ansi_color`)."""
-    native = getattr(app, "native_ansi_color", None)
-    return bool(app.ansi_color if native is None else native)
 
 
 def gap_for(width: int) -> int:
@@ -371,7 +364,6 @@ class VirtualTable(ScrollView, Generic[K, R], can_focus=True):
         header: bool = False,
     ) -> Strip:
         segments = []
-        ansi = ansi_colours(self.app)
         gap = Segment(" " * gap_for(width), row_style)
         for i, ((text, component), (column, w)) in enumerate(zip(cells, layout, strict=False)):
             if i:
@@ -379,7 +371,7 @@ class VirtualTable(ScrollView, Generic[K, R], can_focus=True):
             style = row_style
             if component is not None:
                 style = base + self.get_component_rich_style(component)
-                if cursor and ansi:
+                if cursor and self.app.native_ansi_color:
                     style = style + Style(reverse=True, bold=True)  # the cell keeps its colour, reversed
                 elif cursor:
                     style = style + row_style
