@@ -175,8 +175,8 @@ class Probe:
         probe = self
         reset = ViewFeed.reset
 
-        def reset_with_probe(feed, inventory=None):
-            sink = reset(feed, inventory)
+        def reset_with_probe(feed, inventory=None, namespace=None):
+            sink = reset(feed, inventory, namespace)
 
             def probed(item):
                 if isinstance(item, Replace) and item.kind == "Pod" and probe.list_at is None:

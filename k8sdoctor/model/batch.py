@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from k8sdoctor.cluster.view import PodRow
+    from k8sdoctor.cluster.view import ObjectRow, PodRow
     from k8sdoctor.core.facts import EventFact, PodFacts
-    from k8sdoctor.core.inventory import Inventory, Key
+    from k8sdoctor.core.inventory import Inventory, Key, Ref
 
 
 @dataclass(frozen=True)
@@ -26,19 +26,40 @@ class Health:
     retry_at: float | None = None  # time.monotonic() of the next attempt
     stale_since: datetime | None = None
     notes: tuple[str, ...] = ()
+    forbidden: tuple[tuple[str, str], ...] = ()  # (kind, the server's message) of every kind we may not list
+
+
+@dataclass(frozen=True)
+class Link:
+    """An object the selected pod is joined to: its workload, a Service that selects it, a claim it
+    mounts, its node; with that object's row (None: not known to the view, e.g. a missing claim)."""
+
+    relation: str  # "workload", "service", "claim", "node"
+    ref: Ref
+    row: ObjectRow | None
 
 
 @dataclass(frozen=True)
 class PodDetail:
-    """The selected pod: its row, its normalized facts (containers, events) and a private inventory
-    holding the pod and what it references, for the action screens."""
+    """The selected pod: its row, its normalized facts (containers, events), a private inventory
+    holding the pod and what it references, for the action screens, and the objects it is joined to."""
 
     row: PodRow
     facts: PodFacts
     inventory: Inventory
+    links: tuple[Link, ...] = ()
     #: Why the events could not be read (the API server's refusal), when they could not: an empty
     #: list then means "unknown", not "none".
     events_unread: str = ""
+
+
+@dataclass(frozen=True)
+class PodScope:
+    """The pods of one object (a workload's, a Service's, a node's, a claim's), for a drill-down;
+    `ref` None: every pod again."""
+
+    ref: Ref | None
+    keys: frozenset[Key] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -63,3 +84,6 @@ class Batch:
     detail: PodDetail | None = None
     events: list[EventRow] | None = None
     provisional: list[PodRow] = field(default_factory=list)  # listed, not yet diagnosed ("diagnosing…")
+    objects: list[ObjectRow] = field(default_factory=list)  # other kinds' rows diagnosed again
+    objects_removed: list[Ref] = field(default_factory=list)
+    scope: PodScope | None = None  # the drill-down's pods, when they changed

@@ -25,14 +25,16 @@ from datetime import datetime
 from typing import Protocol
 
 from k8sdoctor.cluster.live.informer import Replace
-from k8sdoctor.cluster.view import ClusterView, PodRow
+from k8sdoctor.cluster.view import ClusterView, ObjectFlush, PodRow
 from k8sdoctor.core.engine import Engine
 from k8sdoctor.core.facts import build_pod_facts
-from k8sdoctor.core.inventory import Inventory, Key
-from k8sdoctor.model.batch import Batch, Health, PodDetail
+from k8sdoctor.core.inventory import Inventory, Key, Ref
+from k8sdoctor.core.kube.kinds import BY_KIND
+from k8sdoctor.model.batch import Batch, Health, PodDetail, PodScope
 from k8sdoctor.model.events import EventLog
 from k8sdoctor.model.flush_plan import BUDGET_IDLE, BUDGET_INTERACTIVE, FlushPlan
 from k8sdoctor.model.pod_inventory import pod_inventory
+from k8sdoctor.model.relations import pod_links, pods_of
 
 log = logging.getLogger("k8sdoctor.tui.feed")
 
@@ -41,6 +43,8 @@ DRAIN_LIMIT = 5000  # deltas applied before checking whether a batch is due
 EVENTS_INTERVAL = 0.5  # the events view refreshes at most twice a second
 REFRESH_EVERY = 30.0  # re-diagnose problem pods so "(3m ago)" and "(x5 over 3m)" stay true
 DERIVED_MAX_AGE = 5.0  # cluster-wide indexes (images on nodes, capacity) may lag this much: O(pod) per event
+MAX_NAMED_KINDS = 4  # forbidden kinds named in the banner's note
+OBJECTS_WAIT = 5.0  # seconds to wait for every kind's first list before diagnosing other kinds without it
 INTERACTIVE = 1.0  # seconds after the last key or click during which the feed yields to the UI
 # Full collections of the cyclic garbage collector wait for this many middle-generation ones (Python's
 # default is 10). A view's objects are acyclic and get replaced, not leaked: under 2,000 pod events a
@@ -70,9 +74,19 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A kind was listed completely in a scope ("*": every namespace; "" for cluster-scoped kinds), so an
+    object missing from the view is missing from the cluster."""
+
+    kind: str
+    scope: str
+
+
+@dataclass(frozen=True)
 class _Reset:
     generation: int
     inventory: Inventory | None
+    namespace: str | None
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,11 @@ class _WantEvents:
 @dataclass(frozen=True)
 class _Rediagnose:
     key: Key
+
+
+@dataclass(frozen=True)
+class _Scope:
+    ref: Ref | None
 
 
 _ACK = object()
@@ -121,7 +140,7 @@ class ViewFeed:
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="k8sdoctor-feed", daemon=True)
         # feed-thread state
-        self._view = ClusterView(engine)
+        self._view = ClusterView(engine, objects=True)
         self._plan = FlushPlan(complete=False)
         self._view_generation = 0
         self._ui_ready = True
@@ -138,6 +157,10 @@ class ViewFeed:
         self._reset_pending = False
         self._idle = False
         self._input_at = 0.0
+        self._scope: Ref | None = None  # the drill-down: whose pods the UI shows
+        self._scope_keys: frozenset[Key] | None = None  # as last published
+        self._scope_pending = False
+        self._published_links: frozenset[Ref] | None = None  # the refs the last detail linked to
 
     # ---- any thread ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -152,13 +175,13 @@ class ViewFeed:
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout=2)
 
-    def reset(self, inventory: Inventory | None = None) -> Callable[[object], None]:
-        """Start a new generation with an empty view (live) or over `inventory` (snapshot); return the
-        sink that feeds it."""
+    def reset(self, inventory: Inventory | None = None, namespace: str | None = None) -> Callable[[object], None]:
+        """Start a new generation with an empty view (live) or over `inventory` (snapshot), showing the
+        objects of `namespace` (None: every namespace); return the sink that feeds it."""
         with self._lock:
             self._generation += 1
             generation = self._generation
-        self._queue.put(_Reset(generation, inventory))
+        self._queue.put(_Reset(generation, inventory, namespace))
         return lambda item: self._queue.put((generation, item))
 
     @property
@@ -170,6 +193,10 @@ class ViewFeed:
 
     def want_events(self, on: bool) -> None:
         self._queue.put(_WantEvents(on))
+
+    def scope_pods(self, ref: Ref | None) -> None:
+        """Follow the pods of this object (None: stop); batches carry them as they change."""
+        self._queue.put(_Scope(ref))
 
     def rediagnose(self, key: Key) -> None:
         """Diagnose this pod again now, with what is around it fetched again (after an action changed it)."""
@@ -215,11 +242,13 @@ class ViewFeed:
                 now = time.monotonic()
                 if now >= self._next_refresh:
                     self._next_refresh = now + REFRESH_EVERY
-                    self._view.dirty.update(k for k, r in self._view.rows.items() if r.problem or r.restart_count)
+                    self._view.refresh_problems()
                 if self._ui_ready and now >= next_flush and self._has_work():
                     interactive = now - self._input_at < INTERACTIVE
                     self._publish_batch(BUDGET_INTERACTIVE if interactive else BUDGET_IDLE)
-                    more = self._view.dirty and self._plan.evidence_ready(self._view)
+                    more = (self._view.dirty and self._plan.evidence_ready(self._view)) or (
+                        self._view.dirty_objects and self._objects_ready()
+                    )
                     next_flush = time.monotonic() + (0.0 if more and not interactive else FLUSH_INTERVAL)
                 self._idle = self._ui_ready and not self._has_work()
             except Exception:
@@ -238,6 +267,8 @@ class ViewFeed:
             self._selected, self._select_pending = item.key, item.key is not None
             if item.key is not None and self.listener is not None:
                 self.listener.on_select(self._view, item.key)
+        elif isinstance(item, _Scope):
+            self._scope, self._scope_keys, self._scope_pending = item.ref, None, True
         elif isinstance(item, _WantEvents):
             self._events_wanted, self._events_version = item.on, -1
         elif isinstance(item, _Rediagnose):
@@ -247,7 +278,7 @@ class ViewFeed:
                 if self.listener is not None:
                     self.listener.on_select(self._view, item.key)
         elif isinstance(item, _Reset):
-            self._view = ClusterView(self.engine, item.inventory)
+            self._view = ClusterView(self.engine, item.inventory, objects=True, namespace=item.namespace)
             self._view.inventory.derived_max_age = DERIVED_MAX_AGE
             self._plan = FlushPlan(complete=item.inventory is not None)
             self._view_generation = item.generation
@@ -256,6 +287,7 @@ class ViewFeed:
             self._was_ready = False
             self._health = Health(state="syncing")
             self._reset_pending = True
+            self._scope_keys, self._scope_pending = None, self._scope is not None
 
     def _apply(self, delta: object) -> None:
         view = self._view
@@ -265,6 +297,11 @@ class ViewFeed:
                 view.dirty.add((delta.namespace, delta.pod))
         elif isinstance(delta, Related):
             self._merge(delta)
+        elif isinstance(delta, Listed):
+            view.inventory.listed_names.add((delta.kind, delta.scope))
+            view.inventory.version += 1
+            if self._objects_ready():  # a relist after an outage: what was missing may be known now
+                view.dirty_objects.update(ref for ref, row in view.object_rows.items() if row.problem)
         else:
             view.apply(delta)  # type: ignore[arg-type]
             if isinstance(delta, Replace):
@@ -277,7 +314,10 @@ class ViewFeed:
     def _merge(self, related: Related) -> None:
         """Take what a one-pod fetch found beyond pods and events (which the watches keep)."""
         inv = self._view.inventory
-        inv.merge(related.inventory, skip=("Node",))  # nodes are watched
+        # watched kinds come from their watches (the view's relation indexes follow those); a Secret's or
+        # ConfigMap's key names only from here (they are watched as names)
+        watched = tuple(k for k in self._view.status.per_kind if k not in ("Secret", "ConfigMap"))
+        inv.merge(related.inventory, skip=("Node", *watched))
         if related.key in inv.pods:
             self._view.dirty.add(related.key)
 
@@ -290,18 +330,31 @@ class ViewFeed:
         stale = None
         if state not in ("ready", "empty") and self._was_ready and view.rows:
             stale = self._health.stale_since or self.clock()
-        notes = tuple(
-            f"cannot read {_RESOURCE.get(kind, kind.lower())}: {s.message}"
-            for kind, s in sorted(status.per_kind.items())
-            if kind != "Pod" and s.state == "forbidden"
+        forbidden = tuple((kind, s.message) for kind, s in sorted(status.per_kind.items()) if kind != "Pod" and s.state == "forbidden")
+        # pods' evidence by name; the other kinds in one line (each kind's view names its permission)
+        notes = [f"cannot read {_RESOURCE[kind]}: {message}" for kind, message in forbidden if kind in _RESOURCE]
+        others = [BY_KIND[kind].resource if kind in BY_KIND else kind for kind, _m in forbidden if kind not in _RESOURCE]
+        if others:
+            shown = ", ".join(others[:MAX_NAMED_KINDS]) + (
+                f" and {len(others) - MAX_NAMED_KINDS} more" if len(others) > MAX_NAMED_KINDS else ""
+            )
+            notes.append(f"not allowed to list {shown} (each view names the permission)")
+        return Health(
+            state=state,
+            message=status.message,
+            retry_at=status.retry_at,
+            stale_since=stale,
+            notes=tuple(notes),
+            forbidden=forbidden,
         )
-        return Health(state=state, message=status.message, retry_at=status.retry_at, stale_since=stale, notes=notes)
 
     def _has_work(self) -> bool:
         v = self._view
         return bool(
             (v.dirty and (self._plan.evidence_ready(v) or any(k not in v.rows and k not in self._plan.provisional for k in v.dirty)))
             or v.removed
+            or ((v.dirty_objects or v.removed_objects) and self._objects_ready())
+            or self._scope_pending
             or self._select_pending
             or self._reset_pending
             or self._health != self._published_health
@@ -311,6 +364,7 @@ class ViewFeed:
     def _publish_batch(self, budget: float) -> None:
         view = self._view
         now = self.clock()
+        was_problem = self._selected is not None and self._selected in view.rows and view.rows[self._selected].problem
         flushed, provisional = self._plan.flush(view, now, self._selected, budget)
         if len(flushed.changed) + len(provisional) > FREEZE_AFTER:
             # Rows and diagnoses that live on, acyclic: out of the collector's sight, as after a list, so
@@ -318,11 +372,23 @@ class ViewFeed:
             gc.freeze()
         if flushed.changed and self.listener is not None:
             self.listener.on_rows(view, flushed.changed)
+            selected_row = view.rows.get(self._selected) if self._selected is not None else None
+            if selected_row is not None and selected_row.problem and not was_problem:  # what is around it matters now
+                self.listener.on_select(view, selected_row.key)
+        objects = view.flush_objects(now, budget) if self._objects_ready() else ObjectFlush()
         detail = None
         selected = self._selected
-        if selected is not None and (self._select_pending or any(r.key == selected for r in flushed.changed)):
+        if selected is not None and (
+            self._select_pending or any(r.key == selected for r in flushed.changed) or self._links_changed(objects)
+        ):
             detail = self._detail(selected, now)
         self._select_pending = False
+        scope = None
+        if self._scope_pending or (self._scope is not None and (flushed.changed or flushed.removed)):
+            keys = pods_of(view, self._scope) if self._scope is not None else frozenset()
+            if self._scope_pending or keys != self._scope_keys:
+                scope, self._scope_keys = PodScope(self._scope, keys), keys
+            self._scope_pending = False
         events = None
         tick = time.monotonic()
         if self._events_wanted and view.events_version != self._events_version and tick >= self._next_events:
@@ -342,19 +408,42 @@ class ViewFeed:
                 detail=detail,
                 events=events,
                 provisional=provisional,
+                objects=objects.changed,
+                objects_removed=objects.removed,
+                scope=scope,
             )
         )
+
+    def _objects_ready(self) -> bool:
+        """Other kinds are diagnosed once every kind has answered its first list (forbidden counts as an
+        answer), or after `OBJECTS_WAIT`: an Ingress diagnosed before Services were listed would say its
+        Service is missing."""
+        view = self._view
+        if not self._plan.evidence_ready(view):
+            return False
+        if self._plan.complete or time.monotonic() - self._plan.started >= OBJECTS_WAIT:
+            return True
+        return all(kind in view.synced or s.state in ("forbidden", "disconnected") for kind, s in view.status.per_kind.items())
+
+    def _links_changed(self, objects: ObjectFlush) -> bool:
+        """Whether a row the selected pod's detail links to was diagnosed again."""
+        if not objects.changed or self._published_links is None:
+            return False
+        return any(row.ref in self._published_links for row in objects.changed)
 
     def _detail(self, key: Key, now: datetime) -> PodDetail | None:
         view = self._view
         pod, row = view.inventory.pods.get(key), view.rows.get(key)
         if pod is None or row is None:
             return None
+        links = pod_links(view, pod)
+        self._published_links = frozenset(link.ref for link in links)
         events = view.status.per_kind.get("Event")
         unread = (events.message or "forbidden") if events is not None and events.state == "forbidden" else ""
         return PodDetail(
             row=row,
             facts=build_pod_facts(view.inventory, pod, now),
             inventory=pod_inventory(view.inventory, pod),
+            links=links,
             events_unread=unread,
         )

@@ -1,5 +1,8 @@
-"""The live cluster as a source: pods and events watched by the informer, nodes by one more reflector
-(pending pods are judged against them), log tails and related objects fetched as the view needs them.
+"""The live cluster as a source: pods and events watched by the informer, every other kind a diagnosis
+reads (workloads, quotas, Services and their EndpointSlices, Ingresses, claims, volumes, classes, nodes,
+autoscalers, webhooks...) by one more reflector each, log tails and related objects fetched as the view
+needs them. A kind the user may not list degrades that kind only: its reflector reports `forbidden` with
+the server's message, and the other kinds go on. Secrets and ConfigMaps are watched as metadata only.
 
 Everything here runs in background threads; `connect` imports the kubernetes client, so call it from a
 worker after the first paint.
@@ -8,20 +11,59 @@ worker after the first paint.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient
-from k8sdoctor.cluster.live.informer import Informer, Reflector, ResourceSpec
+from k8sdoctor.cluster.live.informer import Informer, Reflector, Replace, ResourceSpec
 from k8sdoctor.cluster.live.kubernetes_import import client_parts
 from k8sdoctor.cluster.view import ClusterView, PodRow
 from k8sdoctor.core.engine import is_plainly_healthy
 from k8sdoctor.core.evidence_plan import logs_to_fetch
-from k8sdoctor.core.inventory import Key
+from k8sdoctor.core.inventory import ALL_NAMESPACES, Key
+from k8sdoctor.core.kube.kinds import KINDS, KindInfo
 from k8sdoctor.errors import ClusterError
-from k8sdoctor.model.feed import ViewFeed
+from k8sdoctor.model.feed import Listed, ViewFeed
+from k8sdoctor.model.lean import lean_endpoint_slice
 from k8sdoctor.model.log_tails import LogTails
 from k8sdoctor.model.related_fetch import RelatedFetcher
 from k8sdoctor.model.source import SourceInfo
+
+#: Watched by the informer (pods and events) rather than by a reflector of their own here.
+INFORMER_KINDS = ("Pod", "Event")
+#: Watched as metadata only: their names matter, their values never.
+NAMES_ONLY = ("Secret", "ConfigMap")
+#: Kept lean as they arrive (see `model.lean`).
+TRANSFORMS: dict[str, Callable[[dict], dict]] = {"EndpointSlice": lean_endpoint_slice}
+
+
+class _NamesOnly:
+    """The client, for one reflector: every list and watch asks for metadata only."""
+
+    def __init__(self, client: KubeClient) -> None:
+        self.client = client
+        self.timeout = client.timeout
+
+    def pages(self, path: str, **query):
+        return self.client.pages(path, accept=METADATA_ONLY, **query)
+
+    def stream(self, path: str, **query):
+        return self.client.stream(path, accept=METADATA_ONLY, **query)
+
+
+def _listing(sink: Callable[[object], None], scope: str) -> Callable[[object], None]:
+    """The sink, saying after each complete list that its kind was listed in `scope`."""
+
+    def put(delta: object) -> None:
+        sink(delta)
+        if isinstance(delta, Replace):
+            sink(Listed(delta.kind, scope))
+
+    return put
+
+
+def _spec(info: KindInfo) -> ResourceSpec:
+    return ResourceSpec(info.kind, info.plural, info.api_root.lstrip("/"), info.namespaced)
 
 
 def _wants(row: PodRow) -> frozenset[tuple[str, str, str]]:
@@ -73,15 +115,27 @@ class LiveSource:
 
     # ---- Source ----------------------------------------------------------------------------------
     def start(self, feed: ViewFeed, namespace: str | None) -> None:
-        sink = feed.reset()
+        sink = feed.reset(namespace=namespace)
         self._tails = LogTails(self.client, sink)
         self._related = RelatedFetcher(self.client, sink)
         feed.listener = self
         informer = Informer(self.client, namespace, sink, self.selector)
         informer.start()
-        nodes = Reflector(self.client, ResourceSpec("Node", "nodes", namespaced=False), None, sink)
-        nodes.start()
-        self._reflectors = [*informer.reflectors, nodes]
+        self._reflectors = list(informer.reflectors)
+        for info in KINDS:
+            if info.kind in INFORMER_KINDS:
+                continue
+            client = _NamesOnly(self.client) if info.kind in NAMES_ONLY else self.client
+            scope = (namespace or ALL_NAMESPACES) if info.namespaced else ""
+            reflector = Reflector(
+                client,  # type: ignore[arg-type]
+                _spec(info),
+                namespace if info.namespaced else None,
+                _listing(sink, scope),
+                transform=TRANSFORMS.get(info.kind),
+            )
+            reflector.start()
+            self._reflectors.append(reflector)
 
     def stop(self) -> None:
         """Signal every thread to stop, without waiting for them (quitting and switching namespace stay

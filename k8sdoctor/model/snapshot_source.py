@@ -39,7 +39,7 @@ class InventorySource:
     def start(self, feed: ViewFeed, namespace: str | None) -> None:
         feed.listener = None
         whole = namespace is None and self.labels is None
-        sink = feed.reset(self.inventory if whole else scoped(self.inventory, namespace, self.labels))
+        sink = feed.reset(self.inventory if whole else scoped(self.inventory, namespace, self.labels), namespace)
         sink(SourceState("Pod", "ready"))
         sink(SourceState("Event", "ready"))
 

@@ -5,8 +5,15 @@ loaded by a worker thread afterwards. Data then flows one way:
 
     informer threads ──deltas──▶ ViewFeed thread ──Batch (≤10/s, acked)──▶ app ──▶ screens
 
-The app owns the source (live cluster or snapshot), the feed, and the scope (namespace); screens render
-what the batches carry and call back into the app to change scope.
+The app owns the source (live cluster or snapshot), the feed, the scope (namespace) and the views'
+rows (`ViewRows`). State flows down: the reactives of `DoctorState` (health, source info, namespace,
+counts), which the headers watch, and the rows each screen reads. Requests flow up as messages: another
+namespace, context or view (`:` command mode, Enter's drill-down, esc's way back); workers post messages
+too, and never write the app's state from their thread.
+
+Views, as in k9s: the pods view is the main screen, always at the bottom; every other kind's view (and
+`:problems`) is a screen of its own, installed once and kept, pushed over it. Enter on a workload (or a
+Service, node, claim, autoscaler) shows the pods view scoped to its pods; esc walks back the way came.
 """
 
 from __future__ import annotations
@@ -18,24 +25,26 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
-from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from k8sdoctor.errors import UserError
 from k8sdoctor.model.batch import Health
-from k8sdoctor.tui.messages import FeedBatch
+from k8sdoctor.model.commands import PROBLEMS, CommandError, parse_command
+from k8sdoctor.model.view_rows import Summary, ViewRows
+from k8sdoctor.tui.messages import ChangeNamespace, FeedBatch, GoBack, Navigate, OpenSource, Reconnect, SourceOpened, SwitchContext
 from k8sdoctor.tui.options import TuiOptions
 from k8sdoctor.tui.screens.events_screen import EventsScreen
 from k8sdoctor.tui.screens.main_screen import MainScreen
+from k8sdoctor.tui.screens.resource_screen import ResourceScreen
+from k8sdoctor.tui.state import DoctorState, Place
 from k8sdoctor.tui.text import one_line, printable
 
 if TYPE_CHECKING:
     from k8sdoctor.core.engine import Engine
-    from k8sdoctor.model.batch import Batch, EventRow
-    from k8sdoctor.model.feed import ViewFeed
-    from k8sdoctor.model.source import Source, SourceInfo
+    from k8sdoctor.model.batch import Batch
+    from k8sdoctor.model.source import Source
 
 THEMES = ("textual-dark", "textual-light")  # dark, light
 ANSI_THEMES = ("ansi-dark", "ansi-light")
@@ -56,12 +65,14 @@ def open_default_source(options: TuiOptions) -> Source:
     return LiveSource.connect(options.kubeconfig, options.context, options.selector, request_timeout=options.request_timeout)
 
 
-class DoctorApp(App[None]):
+class DoctorApp(DoctorState):
     CSS_PATH = "app.tcss"
     TITLE = "k8sdoctor"
+    main_screen: MainScreen
     BINDINGS = [
         # q quits from the main screen only (its own binding); every other screen goes back with q
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys of this screen"),
+        Binding("colon", "command_line", "Command", key_display=":", tooltip="Views by name: pods, deploy, svc, problems..."),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         # in a troubleshooting tool Ctrl+C quits (Textual's default only says how to quit); before any
         # widget's own ctrl+c (an input's copy)
@@ -84,14 +95,14 @@ class DoctorApp(App[None]):
         self.monotonic = monotonic
         self._open_source = open_source or (lambda: open_default_source(self.options))
         self._engine = engine
-        self.source: Source | None = None
-        self.feed: ViewFeed | None = None
-        self.info: SourceInfo | None = None
-        self.namespace: str | None = None if self.options.all_namespaces else self.options.namespace
-        self.health = Health()
-        self.events: list[EventRow] = []
+        self.source = None
+        self.feed = None
+        self.set_reactive(DoctorState.namespace, None if self.options.all_namespaces else self.options.namespace)
+        self.events = []
+        self.rows = ViewRows()
         self.startup_error: UserError | None = None
         self.main_screen = MainScreen()
+        self.history = []
         self._shown_generation = 0
         self._source_lock = threading.Lock()
 
@@ -141,10 +152,14 @@ class DoctorApp(App[None]):
             if self.is_running:
                 raise
 
+    @on(OpenSource)
+    def source_requested(self) -> None:
+        self._load_source()
+
     @work(thread=True, group="source")
-    def open_source(self) -> None:
-        """Load the playbooks and open the source, then start feeding. The main screen starts this
-        once it has painted."""
+    def _load_source(self) -> None:
+        """Load the playbooks and open the source (slow: a worker), then hand it to the UI thread. The
+        main screen asks for this once it has painted."""
         try:
             if self._engine is None:
                 from k8sdoctor.model.engine import build_engine
@@ -156,23 +171,30 @@ class DoctorApp(App[None]):
         except UserError as exc:
             self._on_ui(self._fail, exc)
             return
+        namespace = self.namespace
+        if source.info.live and namespace is None and not self.options.all_namespaces:
+            namespace = source.info.default_namespace
+        self.post_message(SourceOpened(source, namespace))
+
+    @on(SourceOpened)
+    def source_opened(self, message: SourceOpened) -> None:
+        """Adopt a source a worker opened (at start, or another context): feed it into the view."""
         from k8sdoctor.model.feed import ViewFeed
 
-        feed = ViewFeed(self._engine, self._post_batch, clock=self.clock)
-        if source.info.live and self.namespace is None and not self.options.all_namespaces:
-            self.namespace = source.info.default_namespace
+        source: Source = message.source  # type: ignore[assignment]
+        first = self.feed is None
+        if self.feed is None:
+            assert self._engine is not None
+            self.feed = ViewFeed(self._engine, self._post_batch, clock=self.clock)
+            self.feed.start()
         with self._source_lock:
-            self.source, self.feed, self.info = source, feed, source.info
-            feed.start()
-            self._on_ui(self._scope_changed)
-            source.start(feed, self.namespace)
-        if not source.info.live:
-            self._on_ui(
-                self.notify,
-                "Snapshot mode is read-only: debug (x) and following logs need a live cluster.",
-                title="Snapshot",
-                markup=False,
-            )
+            if self.source is not None and self.source is not source:
+                self.source.stop()
+            self.source, self.info, self.namespace = source, source.info, message.kube_namespace
+            self._scope_changed()
+            source.start(self.feed, message.kube_namespace)
+        if first and not source.info.live:
+            self.notify("Snapshot mode is read-only: debug (x) and following logs need a live cluster.", title="Snapshot")
 
     def _post_batch(self, batch: Batch) -> None:
         """From the feed thread: Textual queues the message for the UI thread."""
@@ -189,11 +211,14 @@ class DoctorApp(App[None]):
             if self.source is None or self.feed is None:
                 return
             self.source.stop()
-            self.namespace = namespace
             self.source.start(self.feed, namespace)
 
+    @on(SwitchContext)
+    def context_requested(self, message: SwitchContext) -> None:
+        self._connect_context(message.context)
+
     @work(thread=True, group="source")
-    def switch_context(self, context: str) -> None:
+    def _connect_context(self, context: str) -> None:
         from k8sdoctor.model.live_source import LiveSource
 
         kubeconfig = getattr(self.source, "kubeconfig", self.options.kubeconfig)
@@ -202,28 +227,25 @@ class DoctorApp(App[None]):
         except UserError as exc:
             self._on_ui(self.notify, str(exc), title="Cannot switch context", severity="error", markup=False)
             return
-        with self._source_lock:
-            if self.source is not None:
-                self.source.stop()
-            namespace = None if self.options.all_namespaces else source.info.default_namespace
-            self.source, self.info, self.namespace = source, source.info, namespace
-            self._on_ui(self._scope_changed)
-            if self.feed is not None:
-                source.start(self.feed, namespace)
+        self.post_message(SourceOpened(source, None if self.options.all_namespaces else source.info.default_namespace))
 
-    def change_namespace(self, namespace: str | None) -> None:
+    @on(ChangeNamespace)
+    def namespace_requested(self, message: ChangeNamespace) -> None:
         if self.feed is None:
             return
-        self.namespace = namespace
+        self.namespace = message.kube_namespace
         self._scope_changed()
-        self.rescope(namespace)
+        self.rescope(message.kube_namespace)
 
-    def reconnect(self) -> None:
+    @on(Reconnect)
+    def reconnect_requested(self) -> None:
         """Restart the watches now instead of waiting for the next retry."""
-        self.change_namespace(self.namespace)
+        self.namespace_requested(ChangeNamespace(self.namespace))
 
     def _scope_changed(self) -> None:
         self.health = Health(state="syncing")
+        self.rows.clear()
+        self.summary = Summary()
         self.main_screen.scope_changed()
 
     def on_unmount(self) -> None:
@@ -249,14 +271,97 @@ class DoctorApp(App[None]):
                 return
             fresh = batch.generation != self._shown_generation
             self._shown_generation = batch.generation
+            if fresh:
+                self.rows.clear()
+            self.rows.apply(batch)
+            self.summary = self.rows.summary()
             self.health = batch.health
             if batch.events is not None:
                 self.events = batch.events
             self.main_screen.apply_batch(batch, fresh)
-            if batch.events is not None and isinstance(self.screen, EventsScreen):
-                self.screen.show_events(batch.events)
+            screen = self.screen
+            if isinstance(screen, ResourceScreen):
+                screen.rows_changed()
+            if batch.events is not None and isinstance(screen, EventsScreen):
+                screen.show_events(batch.events)
         finally:
             feed.ack()
+
+    # ---- views (k9s's command mode, drill-down and the way back) ----------------------------------
+    def action_command_line(self) -> None:
+        from k8sdoctor.tui.screens.command_screen import CommandScreen
+
+        if isinstance(self.screen, (MainScreen, ResourceScreen, EventsScreen)):
+            self.push_screen(CommandScreen(), self._run_command)
+
+    def _run_command(self, text: str | None) -> None:
+        if not text:
+            return
+        try:
+            command = parse_command(text)
+        except CommandError as exc:
+            self.notify(str(exc), severity="warning", timeout=5)
+            return
+        if command.action == "quit":
+            self.exit()
+        elif command.action == "namespace":
+            self.post_message(ChangeNamespace(command.argument))
+        elif command.action == "context":
+            if self.info is not None and not self.info.live:
+                self.notify("A snapshot has no contexts: ctx needs a live cluster.", severity="warning", timeout=5)
+            elif command.argument and (self.info is None or command.argument != self.info.context):
+                self.post_message(SwitchContext(command.argument))
+        else:
+            self.post_message(Navigate(command.kind, fresh=True))
+            if command.argument:
+                self.call_after_refresh(self._filter_view, command.argument)
+
+    def _filter_view(self, text: str) -> None:
+        screen = self.screen
+        if isinstance(screen, ResourceScreen):
+            screen.set_filter(text)
+
+    def _here(self) -> Place:
+        screen = self.screen
+        if isinstance(screen, ResourceScreen):
+            return Place(screen.kind, screen.cursor_ref)
+        main = self.main_screen
+        return Place("Pod", main.table.cursor_key, main.scope)
+
+    @on(Navigate)
+    def navigate_requested(self, message: Navigate) -> None:
+        if message.fresh:
+            self.history.clear()
+        else:
+            self.history.append(self._here())
+        self._show(Place(message.kind, message.select, message.scope))
+
+    @on(GoBack)
+    def back_requested(self) -> None:
+        self._show(self.history.pop() if self.history else Place("Pod"))
+
+    def _show(self, place: Place) -> None:
+        main = self.main_screen
+        if place.kind == "Pod":
+            while self.screen is not main and len(self.screen_stack) > 1:
+                self.pop_screen()
+            main.show_pods(place.scope, place.select)
+            return
+        name = f"view-{place.kind}"
+        if not self.is_screen_installed(name):
+            from k8sdoctor.tui.screens.problems_screen import ProblemsScreen
+
+            self.install_screen(ProblemsScreen() if place.kind == PROBLEMS else ResourceScreen(place.kind), name)
+        screen = self.get_screen(name)
+        if isinstance(self.screen, ResourceScreen):
+            if self.screen is not screen:
+                self.switch_screen(name)
+        elif self.screen is main:
+            self.push_screen(name)
+        else:
+            return
+        if place.select is not None:
+            screen.select_later(place.select)  # type: ignore[attr-defined]
 
     # ---- actions ---------------------------------------------------------------------------------
     def action_help(self) -> None:

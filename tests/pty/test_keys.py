@@ -69,8 +69,6 @@ def test_the_filter_finds_by_node_and_esc_clears_it(app, demo_cluster):
 
 def test_keys_that_cannot_act_say_why(app):
     t = app
-    t.send(":")
-    t.wait_text("k8sdoctor has no command line")
     t.send("y")
     t.wait_text("No YAML view")
 

@@ -12,7 +12,7 @@ from textual.content import Content
 from k8sdoctor.tui.text import one_line
 
 if TYPE_CHECKING:
-    from k8sdoctor.tui.app import DoctorApp
+    from k8sdoctor.tui.state import DoctorState
 
 ALL_LABEL = "all namespaces"
 
@@ -30,8 +30,8 @@ class NamespaceCommands(Provider):
         return [(f"namespace: {ALL_LABEL}", None)] + [(f"namespace: {one_line(n)}", n) for n in self.names]
 
     @property
-    def doctor(self) -> DoctorApp:
-        return cast("DoctorApp", self.app)
+    def doctor(self) -> DoctorState:
+        return cast("DoctorState", self.app)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

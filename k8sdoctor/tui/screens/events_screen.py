@@ -13,6 +13,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from k8sdoctor.core.kube.kinds import BY_KIND
+from k8sdoctor.model.commands import VIEWS
 from k8sdoctor.tui.format import repeats
 from k8sdoctor.tui.text import one_line, printable
 from k8sdoctor.tui.widgets.events.event_table import EventTable
@@ -29,11 +31,11 @@ class EventFilter(Input):
 
 if TYPE_CHECKING:
     from k8sdoctor.model.batch import EventRow
-    from k8sdoctor.tui.app import DoctorApp
+    from k8sdoctor.tui.state import DoctorState
 
 
 class EventsScreen(Screen):
-    app: DoctorApp
+    app: DoctorState
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
         Binding("enter", "open", "Open pod", tooltip="Select the pod of this event on the main screen"),
@@ -139,13 +141,20 @@ class EventsScreen(Screen):
             return
         kind, _, name = row.object.partition("/")
         key = (row.namespace, name)
+        view = next((k for k in VIEWS.values() if k.lower() == kind and k != "Pod"), None)
+        if view is not None:
+            ref = (view, row.namespace if BY_KIND[view].namespaced else "", name)
+            if ref in self.app.rows.rows(view):
+                self.app.pop_screen()
+                self.app.navigate(view, select=ref)
+                return
         main = self.app.main_screen
-        if kind != "pod" or key not in main.table.all_rows:
-            what = "is not about a pod" if kind != "pod" else "is about a pod that is not in the table"
+        if kind != "pod" or key not in main.table.all_rows:  # type: ignore[attr-defined]
+            what = "is about an object this view does not show" if kind != "pod" else "is about a pod that is not in the table"
             self.notify(f"This event {what} ({row.object}); its whole message is below the table.", timeout=4)
             return
         self.app.pop_screen()
-        main.select_pod(key)
+        main.select_pod(key)  # type: ignore[attr-defined]
 
     def action_toggle_warnings(self) -> None:
         table = self.query_one(EventTable)
@@ -154,13 +163,11 @@ class EventsScreen(Screen):
 
     def _refresh_header(self) -> None:
         app, table = self.app, self.query_one(EventTable)
-        main = app.main_screen.table
         flags = tuple(
             f for f in ("warnings only" if table.warnings_only else "", f"filter: {table.filter_text}" if table.filter_text else "") if f
         )
-        self.query_one(ClusterHeader).show(
-            app.info, app.namespace, app.options.selector, app.health, len(main.all_rows), main.problem_count, flags
-        )
+        header = self.query_one(ClusterHeader)
+        header.flags, header.view = flags, "events"
         empty = self.query_one("#events-empty", Static)
         empty.display = table.row_count == 0
         table.display = table.row_count > 0

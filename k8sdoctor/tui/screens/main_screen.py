@@ -23,21 +23,29 @@ from k8sdoctor.tui.widgets.header.cluster_header import ClusterHeader
 from k8sdoctor.tui.widgets.header.connection_banner import ConnectionBanner
 from k8sdoctor.tui.widgets.pods.filter_bar import FilterBar
 from k8sdoctor.tui.widgets.pods.pod_table import PodTable
-from k8sdoctor.tui.widgets.pods.state_panel import NamespaceFact, StatePanel, no_rows_content, state_panel_content
+from k8sdoctor.tui.widgets.pods.state_panel import (
+    NamespaceFact,
+    StatePanel,
+    no_rows_content,
+    scope_empty_content,
+    scope_name,
+    state_panel_content,
+    with_not_created,
+)
 
 if TYPE_CHECKING:
     from k8sdoctor.actions.context import ActionContext
-    from k8sdoctor.core.inventory import Key
+    from k8sdoctor.core.inventory import Key, Ref
     from k8sdoctor.model.batch import Batch
-    from k8sdoctor.tui.app import DoctorApp
+    from k8sdoctor.tui.state import DoctorState
 
 SELECT_DELAY = 0.12  # load a pod's detail once the cursor rests this long (not while a key is held down)
 ACTIONS = {"describe": "describe_screen", "logs": "logs_screen", "previous_logs": "logs_screen", "debug": "debug_screen"}
-POD_ACTIONS = {"describe", "logs", "previous_logs", "debug", "copy_fix", "zoom"}
+POD_ACTIONS = {"describe", "logs", "previous_logs", "debug", "copy_fix", "zoom", "open_owner", "open_link"}
 
 
 class MainScreen(Screen):
-    app: DoctorApp
+    app: DoctorState
     COMMANDS = App.COMMANDS | {PodCommands, NamespaceCommands, ActionCommands}
     BINDINGS = [
         Binding("question_mark", "app.help", "Help", key_display="?", tooltip="Keys and what the screens show"),
@@ -58,7 +66,8 @@ class MainScreen(Screen):
         Binding("s", "cycle_sort", "Sort", show=False),
         Binding("r", "reconnect", "Reconnect", show=False),
         Binding("escape", "back", "Back", show=False),
-        Binding("colon", "no_command_line", show=False),
+        Binding("o", "open_owner", "Owner", show=False, tooltip="The pod's workload (esc: back)"),
+        *(Binding(str(n), f"open_link({n})", show=False) for n in range(1, 10)),
         Binding("y", "no_yaml", show=False),
     ]
     KEYS_HELP = help_screen.KEYS
@@ -70,7 +79,7 @@ class MainScreen(Screen):
         self._pod_selected = False
         self._ticks = 0
         self._namespaces: dict[str, NamespaceFact | None] = {}  # empty namespaces checked for existence
-        self._waiting_since: float | None = None  # monotonic time connecting or syncing began
+        self.scope: Ref | None = None  # the drill-down: only the pods of this object
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader(self.app.monotonic, id="header")
@@ -121,6 +130,8 @@ class MainScreen(Screen):
             table.clear()
             self.detail.clear_detail("Select a pod to see what is wrong with it.")
         table.apply(batch.changed, batch.removed, batch.provisional)
+        if batch.scope is not None and batch.scope.ref == self.scope:
+            table.set_scope(batch.scope.keys if batch.scope.ref is not None else None)
         detail = batch.detail
         if detail is not None and detail.row.key == table.cursor_key:
             self.detail.show(detail, Palette.from_app(self.app), self.app.clock())
@@ -147,10 +158,9 @@ class MainScreen(Screen):
             )
             if f
         )
-        waiting = self._waiting_for()
-        self.query_one(ClusterHeader).show(
-            app.info, app.namespace, app.options.selector, app.health, len(table.all_rows), table.problem_count, flags, waiting
-        )
+        header = self.query_one(ClusterHeader)
+        header.flags, header.view = flags, scope_name(self.scope)
+        waiting = header.waiting_for()
         self.query_one(ConnectionBanner).show(app.health, app.clock())
         body = self.query_one("#body")
         if table.row_count:
@@ -160,23 +170,16 @@ class MainScreen(Screen):
                     table.focus()
             return
         state = self.query_one(StatePanel)
-        if table.all_rows:
+        if self.scope is not None:
+            state.update(scope_empty_content(self.scope, app.rows.rows(self.scope[0]).get(self.scope)))
+        elif table.all_rows:
             state.update(no_rows_content(table.filter.query, table.problems_only, len(table.all_rows)))
         else:
             namespace = self._namespace_fact(app.namespace) if app.health.state == "empty" else None
-            state.update(state_panel_content(app.health, app.info, app.namespace, app.options.selector, app.monotonic, namespace, waiting))
+            content = state_panel_content(app.health, app.info, app.namespace, app.options.selector, app.monotonic, namespace, waiting)
+            state.update(with_not_created(content, app.summary.not_created) if app.health.state == "empty" else content)
         body.add_class("-no-rows")
         self.detail.clear_detail("")
-
-    def _waiting_for(self) -> float:
-        """Seconds the app has been connecting or syncing (0 once live)."""
-        if self.app.health.state not in ("connecting", "syncing"):
-            self._waiting_since = None
-            return 0.0
-        now = self.app.monotonic()
-        if self._waiting_since is None:
-            self._waiting_since = now
-        return now - self._waiting_since
 
     def _namespace_fact(self, namespace: str | None) -> NamespaceFact | None:
         """Whether an empty namespace exists (None until known: a worker asks the cluster once)."""
@@ -278,7 +281,8 @@ class MainScreen(Screen):
         self.table.focus()
 
     def action_back(self) -> None:
-        """esc: leave the filter input (clearing it), else leave the zoomed detail, else clear the filter."""
+        """esc: leave the filter input (clearing it), else leave the zoomed detail, else clear the filter,
+        else go back to the view shown before (a drill-down's workload, a linked object's view)."""
         body, bar = self.query_one("#body"), self.filter_bar
         if bar.has_focus or (bar.value and not body.has_class("-zoom")):
             bar.value = ""
@@ -287,6 +291,42 @@ class MainScreen(Screen):
         elif body.has_class("-zoom"):
             body.remove_class("-zoom")
             self.table.focus()
+        elif self.scope is not None or self.app.history:
+            self.app.go_back()
+
+    # ---- views: drill-down and links ---------------------------------------------------------------
+    def show_pods(self, scope: Ref | None, select: Key | Ref | None) -> None:
+        """Every pod (scope None) or only those of one object, the cursor on `select` when given."""
+        if scope != self.scope:
+            self.scope = scope
+            self.table.set_scope(None if scope is None else frozenset())
+            if self.app.feed is not None:
+                self.app.feed.scope_pods(scope)
+            self.refresh_view()
+        if select is not None and len(select) == 2:
+            self.select_pod(select)
+        self.table.focus()
+
+    def action_open_owner(self) -> None:
+        links = self._links()
+        link = next((link for link in links if link.relation == "workload"), None)
+        if link is None:
+            self.notify("This pod has no workload: nothing owns it.", timeout=4)
+        else:
+            self.app.navigate(link.ref[0], select=link.ref)
+
+    def action_open_link(self, number: int) -> None:
+        links = self._links()
+        if not 0 < number <= len(links):
+            self.notify(f"No related object {number}: the detail lists {len(links)}.", timeout=4)
+            return
+        ref = links[number - 1].ref
+        self.app.navigate(ref[0], select=ref)
+
+    def _links(self) -> tuple:
+        detail = self.detail.detail
+        row = self.table.selected
+        return detail.links if detail is not None and row is not None and detail.row.key == row.key else ()
 
     def action_zoom(self) -> None:
         if self.table.selected is None:
@@ -364,9 +404,6 @@ class MainScreen(Screen):
         return True
 
     # ---- keys that cannot act say why --------------------------------------------------------------
-    def action_no_command_line(self) -> None:
-        self.notify("k8sdoctor has no command line: ctrl+p opens the command palette (pods, namespaces, actions).", timeout=4)
-
     def action_no_yaml(self) -> None:
         self.notify("No YAML view: d describes the pod (everything kubectl describe shows).", timeout=4)
 

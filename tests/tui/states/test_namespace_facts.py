@@ -4,6 +4,7 @@ when namespaces cannot be listed."""
 from __future__ import annotations
 
 from k8sdoctor.model.batch import Health
+from k8sdoctor.model.view_rows import Summary
 from k8sdoctor.tui.widgets.pods.state_panel import NamespaceFact, state_panel_content
 
 EMPTY = Health(state="empty")
@@ -48,7 +49,7 @@ def test_the_header_shows_how_long_it_has_been_syncing():
     from k8sdoctor.tui.widgets.header.cluster_header import state_content
 
     def header(state: str, waiting: float) -> str:
-        return state_content(None, Health(state=state), 0, 0, lambda: 0.0, waiting_for=waiting).plain
+        return state_content(None, Health(state=state), Summary(), lambda: 0.0, waiting_for=waiting).plain
 
     assert header("syncing", 12) == "◌ syncing 12s"
     assert header("connecting", 75) == "◌ connecting 75s"  # as kubectl writes ages
@@ -58,10 +59,13 @@ def test_the_header_shows_how_long_it_has_been_syncing():
 def test_the_header_counts_in_the_singular_and_gives_no_all_clear_for_nothing():
     from k8sdoctor.tui.widgets.header.cluster_header import state_content
 
-    def header(pods: int, problems: int) -> str:
-        return state_content(None, Health(state="ready"), pods, problems, lambda: 0.0).plain
+    def header(pods: int, problems: int, others: int = 0) -> str:
+        return state_content(None, Health(state="ready"), Summary(pods, problems, others), lambda: 0.0).plain
 
     assert header(1, 1) == "● live  1 pod · 1 problem"
     assert header(3, 0) == "● live  3 pods · no problems"
     assert header(0, 0) == "● live  0 pods"
-    assert header(0, 2) == "● live  0 pods · 2 problems"  # objects of other kinds
+    assert header(0, 0, 2) == "● live  0 pods · 2 other problems"  # objects of other kinds
+    assert header(0, 0, 1) == "● live  0 pods · 1 other problem"
+    assert header(3, 0, 1) == "● live  3 pods · 1 other problem"  # never "no problems" beside them
+    assert header(3, 2, 4) == "● live  3 pods · 2 problems +4 other"

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
+from textual.widgets import RichLog
 
 from k8sdoctor.tui.format import SEVERITY_MARK
 from k8sdoctor.tui.palette import Palette
@@ -63,12 +64,26 @@ class Quote:
 Part = RenderableType | CommandLine
 
 
+def ref_text(kind: str, namespace: str, name: str) -> str:
+    """`deployment shop/web`, `node worker-1`: an object as findings name it."""
+    return f"{kind.lower()} {printable(namespace) + '/' if namespace else ''}{printable(name)}"
+
+
 def finding_parts(f: Finding, palette: Palette) -> list[Part]:
     style = palette.severity(f.severity) + Style(bold=True)
     head = Text(f"{SEVERITY_MARK.get(f.severity, '?')} {printable(f.category)} › {printable(f.cause)}", style=style)
     if f.container:
         head.append(f"  container {printable(f.container)}", style=palette.muted)
+    if f.about is not None:  # the evidence is about another object (a Deployment's ReplicaSet)
+        head.append(f"  on {ref_text(*f.about)}", style=palette.muted)
     parts: list[Part] = [head, _indent(Text(printable(f.summary), style="bold"), 2)]
+    if f.underlying:  # the findings of other objects this one carries (a Service's pods, a pod's claim)
+        parts.append(_indent(Text("Because of", style=palette.muted), 2))
+        for u in f.underlying:
+            line = Text(f"{SEVERITY_MARK.get(u.get('severity', ''), '?')} ", style=palette.severity(u.get("severity", "info")))
+            line.append(ref_text(u.get("kind", ""), u.get("namespace", ""), u.get("name", "")), style=Style(bold=True))
+            line.append(f": {printable(u.get('category', ''))} › {printable(u.get('cause', ''))}")
+            parts.append(_indent(line, 4))
     if f.evidence:
         parts.append(_indent(Text("Evidence", style=palette.muted), 2))
         for ev in f.evidence:
@@ -83,10 +98,10 @@ def finding_parts(f: Finding, palette: Palette) -> list[Part]:
             number = f"{i}. "
             parts.append(_indent(_numbered(number, Text(printable(step.text))), 4))
             if step.command:
-                for line in printable(step.command).split("\n"):
+                for command_line in printable(step.command).split("\n"):
                     command = Text(" " * 7)
                     command.append("$ ", style=palette.muted)
-                    command.append(line, style=palette.accent + Style(bold=True))
+                    command.append(command_line, style=palette.accent + Style(bold=True))
                     parts.append(CommandLine(command))
     return parts
 
@@ -102,9 +117,12 @@ def _numbered(number: str, text: Text) -> RenderableType:
     return grid
 
 
-def findings_parts(diagnosis: Diagnosis, palette: Palette) -> list[Part]:
+HEALTHY_POD = "✔ No problems found: every container is ready and none has restarted."
+
+
+def findings_parts(diagnosis: Diagnosis, palette: Palette, healthy: str = HEALTHY_POD) -> list[Part]:
     if not diagnosis.findings:
-        return [Text("✔ No problems found: every container is ready and none has restarted.", style=palette.success)]
+        return [Text(healthy, style=palette.success)]
     parts: list[Part] = []
     for i, f in enumerate(diagnosis.findings):
         if i:
@@ -116,3 +134,18 @@ def findings_parts(diagnosis: Diagnosis, palette: Palette) -> list[Part]:
         for note in diagnosis.notes:
             parts.append(_indent(Text(f"• {printable(note)}", style=palette.muted), 2))
     return parts
+
+
+def write_parts(log: RichLog, parts: list[Part], width: int) -> None:
+    """Write a detail's parts into a pane: prose wrapped at `width`, each command whole at its own width."""
+    prose: list[RenderableType] = []
+    for part in parts:
+        if isinstance(part, CommandLine):  # whole, at its own width: the pane scrolls sideways
+            if prose:
+                log.write(Group(*prose), width=width)
+                prose = []
+            log.write(part.text, width=max(width, part.width))
+        else:
+            prose.append(part)
+    if prose:
+        log.write(Group(*prose), width=width)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -19,7 +18,8 @@ from k8sdoctor.tui.format import SEVERITY_MARK
 from k8sdoctor.tui.palette import Palette
 from k8sdoctor.tui.text import printable
 from k8sdoctor.tui.widgets.detail.containers import containers_renderable
-from k8sdoctor.tui.widgets.detail.findings import CommandLine, Part, findings_parts
+from k8sdoctor.tui.widgets.detail.findings import Part, findings_parts, write_parts
+from k8sdoctor.tui.widgets.detail.links import links_parts
 from k8sdoctor.tui.widgets.detail.pod_events import events_renderable
 
 
@@ -49,6 +49,7 @@ def detail_parts(detail: PodDetailData, palette: Palette, now: datetime) -> list
         title_renderable(detail, palette, now),
         section("Diagnosis"),
         *findings_parts(detail.row.diagnosis, palette),
+        *links_parts(detail.links, palette),
         section("Containers"),
         containers_renderable(detail.facts.containers, palette, now),
         section("Events"),
@@ -67,7 +68,7 @@ class PodDetail(RichLog):
 
     def show(self, detail: PodDetailData, palette: Palette, now: datetime, *, force: bool = False) -> None:
         width = self.scrollable_content_region.width
-        key = (detail.row, detail.facts.containers, detail.facts.events, palette, now, width)
+        key = (detail.row, detail.facts.containers, detail.facts.events, detail.links, palette, now, width)
         if key == self._shown and not force:
             return
         same_pod = self.detail is not None and self.detail.row.key == detail.row.key
@@ -75,18 +76,7 @@ class PodDetail(RichLog):
         self.detail, self._shown = detail, key
         self.remove_class("-empty")
         self.clear()
-        width = max(width, 20)
-        prose: list[RenderableType] = []
-        for part in detail_parts(detail, palette, now):
-            if isinstance(part, CommandLine):  # whole, at its own width: the pane scrolls sideways
-                if prose:
-                    self.write(Group(*prose), width=width)
-                    prose = []
-                self.write(part.text, width=max(width, part.width))
-            else:
-                prose.append(part)
-        if prose:
-            self.write(Group(*prose), width=width)
+        write_parts(self, detail_parts(detail, palette, now), max(width, 20))
         self.scroll_to(y=scroll_y, animate=False)
 
     def clear_detail(self, message: str) -> None:
@@ -100,4 +90,4 @@ class PodDetail(RichLog):
     def on_resize(self, event: events.Resize) -> None:
         super().on_resize(event)
         if self.detail is not None and self._shown is not None and self._shown[-1] != self.scrollable_content_region.width:
-            self.show(self.detail, self._shown[3], self._shown[4], force=True)
+            self.show(self.detail, self._shown[4], self._shown[5], force=True)

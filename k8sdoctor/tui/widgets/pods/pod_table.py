@@ -79,6 +79,7 @@ class PodTable(VirtualTable["Key", "PodRow"]):
         self.filter = PodFilter()
         self._matches: dict[Key, tuple[PodRow, int | None]] = {}  # the filter's rank of each row
         self._keys: dict[Key, tuple] = {}  # sort key of each shown row
+        self.scope: frozenset[Key] | None = None  # a drill-down: only these pods (None: every pod)
 
     # ---- data --------------------------------------------------------------------------------------
     def apply(self, changed: list[PodRow], removed: list[Key], provisional: Iterable[PodRow] = ()) -> None:
@@ -127,6 +128,12 @@ class PodTable(VirtualTable["Key", "PodRow"]):
         self._matches.clear()
         self.rebuild()
 
+    def set_scope(self, keys: frozenset[Key] | None) -> None:
+        """Show only these pods (a workload's, a Service's...), or every pod again (None)."""
+        if keys != self.scope:
+            self.scope = keys
+            self.rebuild()
+
     def watch_show_namespace(self) -> None:
         self.rebuild()
 
@@ -142,6 +149,8 @@ class PodTable(VirtualTable["Key", "PodRow"]):
         self.set_rows(sorted((self.all_rows[k] for k in self._keys), key=lambda r: self._keys[r.key]))
 
     def _shown(self, row: PodRow) -> bool:
+        if self.scope is not None and row.key not in self.scope:
+            return False
         if self.problems_only and row.key not in self.problems:
             return False
         return not self.filter or self._rank(row) is not None

@@ -6,18 +6,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widgets import Static
 
+from k8sdoctor.core.findings import SEVERITY_MARK
 from k8sdoctor.core.kube.timeutil import human_duration
 from k8sdoctor.model.batch import Health
+from k8sdoctor.model.commands import view_word
 from k8sdoctor.model.forbidden import missing_permission
 from k8sdoctor.model.source import SourceInfo
 from k8sdoctor.tui.text import one_line
 from k8sdoctor.tui.widgets.header.cluster_header import retry_text
 
-Part = str | tuple[str, str]
+if TYPE_CHECKING:
+    from k8sdoctor.cluster.view import ObjectRow
+    from k8sdoctor.core.inventory import Ref
+
+Part = str | tuple[str, str] | Content
 
 
 @dataclass(frozen=True)
@@ -113,3 +120,50 @@ def no_rows_content(query: str, problems_only: bool, total: int) -> Content:
 
 class StatePanel(Static):
     """Shown in place of the pods table while it has no rows to show."""
+
+
+def scope_name(scope: Ref | None) -> str:
+    """The pods view's name in the header: "pods of deployment/web" (empty: every pod)."""
+    if scope is None:
+        return ""
+    kind, _namespace, name = scope
+    return f"pods of {kind.lower()}/{name}"
+
+
+def scope_empty_content(scope: Ref, row: ObjectRow | None) -> Content:
+    """A drill-down with no pods: the object's own verdict says why (a workload refused at creation)."""
+    kind, _namespace, name = scope
+    parts: list[Part] = [(f"No pods of {kind.lower()} {one_line(name)}.", "bold")]
+    problem = next((f for f in row.diagnosis.findings if f.is_problem), None) if row is not None else None
+    if problem is not None:
+        parts += [
+            (
+                "\n" + SEVERITY_MARK.get(problem.severity, "✖") + f" {one_line(problem.category)} › {one_line(problem.cause)}",
+                "bold $text-error",
+            ),
+            f"\n{one_line(problem.summary)}",
+        ]
+    parts.append(("\nPress esc to go back.", "$text-muted"))
+    return Content.assemble(*parts)
+
+
+def with_not_created(content: Content, not_created: tuple[ObjectRow, ...]) -> Content:
+    """An empty namespace's panel, saying which workloads have no pods because their creation is refused:
+    never "no problems" while a workload in scope cannot run."""
+    if not not_created:
+        return content
+    parts: list[Part] = [content, ("\n\nBut not everything here is healthy:", "bold")]
+    for row in not_created[:3]:
+        finding = next(f for f in row.diagnosis.findings if f.category == "PodsNotCreated")
+        parts += [
+            (f"\n{SEVERITY_MARK.get(finding.severity, '✖')} {row.kind.lower()} {one_line(row.name)}", "bold $text-error"),
+            f" cannot create its pods: {one_line(finding.cause)}",
+            (f"\n{one_line(finding.summary)}", "$text-muted"),
+        ]
+    if len(not_created) > 3:
+        parts.append((f"\n… and {len(not_created) - 3} more", "$text-muted"))
+    first = not_created[0]
+    parts.append(
+        (f"\nPress : then {view_word(first.kind)} to see {'it' if len(not_created) == 1 else 'them'}, or : problems.", "$text-muted")
+    )
+    return Content.assemble(*parts)

@@ -73,7 +73,7 @@ class Column:
     shrink: int = 1
     squeeze: int | None = None
 
-    drop: int | None = None  # None: never hidden
+    drop: float | None = None  # None: never hidden (stages order as numbers: 2.01 goes before 2.02)
     cut: str = "end"  # where a cell too long loses characters: "end" or "middle" (names: the unique suffix stays)
 
 

@@ -1,0 +1,1 @@
+"""Widgets of the resource views (`:deploy`, `:svc`, `:problems`...): the table and the detail."""
