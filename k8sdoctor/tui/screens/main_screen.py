@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from k8sdoctor.tui.app import DoctorApp
 
 SELECT_DELAY = 0.12  # load a pod's detail once the cursor rests this long (not while a key is held down)
-ACTIONS = {"describe": "describe_screen", "logs": "logs_screen", "previous_logs": "logs_screen", "debug": "debug_screen"}
-POD_ACTIONS = {"describe", "logs", "previous_logs", "debug", "copy_fix", "zoom"}
+ACTIONS = {"describe": "describe_screen", "logs": "logs_screen", "previous_logs": "logs_screen", "debug": "debug_screen", "yaml": "yaml_screen"}
+POD_ACTIONS = {"describe", "logs", "previous_logs", "debug", "copy_fix", "zoom", "yaml"}
 
 
 class MainScreen(Screen):
@@ -59,7 +59,7 @@ class MainScreen(Screen):
         Binding("r", "reconnect", "Reconnect", show=False),
         Binding("escape", "back", "Back", show=False),
         Binding("colon", "no_command_line", show=False),
-        Binding("y", "no_yaml", show=False),
+        Binding("y", "yaml", "YAML", show=False, tooltip="The pod as kubectl get -o yaml shows it"),
     ]
     KEYS_HELP = help_screen.KEYS
 
@@ -367,8 +367,8 @@ class MainScreen(Screen):
     def action_no_command_line(self) -> None:
         self.notify("k8sdoctor has no command line: ctrl+p opens the command palette (pods, namespaces, actions).", timeout=4)
 
-    def action_no_yaml(self) -> None:
-        self.notify("No YAML view: d describes the pod (everything kubectl describe shows).", timeout=4)
+    def action_yaml(self) -> None:
+        self._open_action("yaml", {})
 
     def action_describe(self) -> None:
         self._open_action("describe", {})
