@@ -171,11 +171,13 @@ def plan_debug(
 
 
 # ---- before sending -------------------------------------------------------------------------------
-def missing_permissions(client: KubeClient, namespace: str, pod: str) -> list[Permission]:
-    """The permissions debug needs that the user lacks, asked with one SelfSubjectAccessReview each.
-    A review that cannot be made counts as allowed: the API server still checks the real request."""
+def missing_permissions(
+    client: KubeClient, namespace: str, pod: str, permissions: tuple[Permission, ...] = PERMISSIONS
+) -> list[Permission]:
+    """The permissions (debug's by default) that the user lacks, asked with one SelfSubjectAccessReview
+    each. A review that cannot be made counts as allowed: the API server still checks the real request."""
     missing = []
-    for perm in PERMISSIONS:
+    for perm in permissions:
         body = {
             "apiVersion": "authorization.k8s.io/v1",
             "kind": "SelfSubjectAccessReview",

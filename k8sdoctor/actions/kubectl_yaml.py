@@ -226,7 +226,7 @@ def _printable(ch: str) -> bool:
 
 
 class _Analysis:
-    __slots__ = ("multiline", "flow_plain", "block_plain", "single_quoted", "block")
+    __slots__ = ("block", "block_plain", "flow_plain", "multiline", "single_quoted")
 
     def __init__(self, text: str) -> None:
         if not text:

@@ -63,8 +63,9 @@ def _shown_column(raw_line: str, column: int) -> int:
 
 def yaml_document(kind: str, obj: dict, *, managed_fields: bool = False) -> YamlDocument:
     """`obj` as `kubectl get KIND NAME -o yaml` prints it (`--show-managed-fields` with `managed_fields`)."""
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    entries = meta.get("managedFields") if isinstance(meta, dict) else None
+    metadata = obj.get("metadata")
+    meta: dict = metadata if isinstance(metadata, dict) else {}
+    entries = meta.get("managedFields")
     count = len(entries) if isinstance(entries, list) else 0
     shown = obj
     if count and not managed_fields:

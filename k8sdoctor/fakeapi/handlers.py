@@ -17,9 +17,9 @@ from aiohttp import web
 
 from k8sdoctor.fakeapi import discovery, status
 from k8sdoctor.fakeapi.attach import AttachSession, serve_attach
-from k8sdoctor.fakeapi.exec_stream import ExecSession, serve_exec
 from k8sdoctor.fakeapi.auth import ADMIN_RULES, Attributes, User, access_review, authorize, forbidden_reason
 from k8sdoctor.fakeapi.encoding import JSON, Output
+from k8sdoctor.fakeapi.exec_stream import ExecSession, serve_exec
 from k8sdoctor.fakeapi.faults import Fault, Faults
 from k8sdoctor.fakeapi.logs import LogBook, LogKey, LogOptions, container_instance, pick_container
 from k8sdoctor.fakeapi.patch import SUPPORTED, PatchError, apply_patch

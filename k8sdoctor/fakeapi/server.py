@@ -23,8 +23,8 @@ from aiohttp import web
 from k8sdoctor.core.kube.timeutil import utcnow
 from k8sdoctor.fakeapi import resources, status
 from k8sdoctor.fakeapi.attach import AttachSession
-from k8sdoctor.fakeapi.exec_stream import ExecSession
 from k8sdoctor.fakeapi.auth import ADMIN_RULES, Rule, User
+from k8sdoctor.fakeapi.exec_stream import ExecSession
 from k8sdoctor.fakeapi.faults import Fault, Faults
 from k8sdoctor.fakeapi.handlers import ApiHandler, HandlerSettings, RecordedRequest
 from k8sdoctor.fakeapi.kubeconfig import ServerCertificate, write_kubeconfig

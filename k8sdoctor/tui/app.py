@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from k8sdoctor.actions.context import SessionChoices
 from k8sdoctor.errors import UserError
 from k8sdoctor.model.batch import Health
 from k8sdoctor.tui.messages import FeedBatch
@@ -91,6 +92,7 @@ class DoctorApp(App[None]):
         self.health = Health()
         self.events: list[EventRow] = []
         self.startup_error: UserError | None = None
+        self.choices = SessionChoices()  # what the actions remember for this session
         self.main_screen = MainScreen()
         self._shown_generation = 0
         self._source_lock = threading.Lock()

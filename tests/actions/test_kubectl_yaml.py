@@ -79,7 +79,15 @@ def test_styles_keys_and_numbers():
 
 def test_each_line_knows_its_field():
     rendered = render({"spec": {"containers": [{"name": "web", "image": "nginx"}]}, "status": {"conditions": [{"type": "Ready"}]}})
-    assert rendered.text.splitlines() == ["spec:", "  containers:", "  - image: nginx", "    name: web", "status:", "  conditions:", "  - type: Ready"]
+    assert rendered.text.splitlines() == [
+        "spec:",
+        "  containers:",
+        "  - image: nginx",
+        "    name: web",
+        "status:",
+        "  conditions:",
+        "  - type: Ready",
+    ]
     assert rendered.paths == [
         "spec",
         "spec.containers",

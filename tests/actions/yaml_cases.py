@@ -143,7 +143,10 @@ MANAGED_FIELDS = [
     {
         "apiVersion": "v1",
         "fieldsType": "FieldsV1",
-        "fieldsV1": {"f:metadata": {"f:labels": {".": {}, "f:app": {}}}, "f:spec": {"f:containers": {'k:{"name":"web"}': {".": {}, "f:image": {}}}}},
+        "fieldsV1": {
+            "f:metadata": {"f:labels": {".": {}, "f:app": {}}},
+            "f:spec": {"f:containers": {'k:{"name":"web"}': {".": {}, "f:image": {}}}},
+        },
         "manager": "kubectl-client-side-apply",
         "operation": "Update",
         "time": "2026-11-26T11:00:00Z",

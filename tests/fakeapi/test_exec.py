@@ -49,7 +49,11 @@ def test_bash_has_its_own_prompt_and_words(server):
     received = frames(ws)
     assert b"bash: nosuch: command not found\r\n" in channel(received, 1)
     status = json.loads(received[-1][1:])
-    assert (status["status"], status["reason"], status["details"]["causes"]) == ("Failure", "NonZeroExitCode", [{"reason": "ExitCode", "message": "2"}])
+    assert (status["status"], status["reason"], status["details"]["causes"]) == (
+        "Failure",
+        "NonZeroExitCode",
+        [{"reason": "ExitCode", "message": "2"}],
+    )
 
 
 def test_one_command_without_a_terminal_writes_stdout_and_stderr_apart(server):

@@ -88,6 +88,7 @@ class YamlScreen(DocumentKeys, Screen[None]):
     def _read_live(self) -> None:
         client = self.ctx.client
         assert client is not None  # only started on a live cluster (see action_reload)
+        obj: dict | None
         try:
             obj, error = read_object(client, self.kind, self.namespace, self.object_name), None
         except UserError as exc:

@@ -24,7 +24,7 @@ KEYS: tuple[Section, ...] = (
             ("enter", "zoom the selected pod's detail (esc: back); double-click does too"),
             ("/", "filter: fuzzy words of a name, namespace, status or cause"),
             ("ctrl+z", "show problems only"),
-            ("s", "sort: problems first, name, newest, most restarts"),
+            ("o", "order: problems first, name, newest, most restarts"),
             ("tab", "move focus between the table and the detail (to scroll it)"),
         ),
     ),
@@ -33,6 +33,8 @@ KEYS: tuple[Section, ...] = (
         (
             ("d", "describe: everything kubectl describe shows"),
             ("l / p", "logs of the failing container / of its previous (crashed) run"),
+            ("y", "YAML: the pod as kubectl get -o yaml shows it"),
+            ("s", "shell: sh or bash in a running container, as kubectl exec -it (live only)"),
             ("x", "debug: attach an ephemeral container (asks first; live only)"),
             ("c", "copy the top finding's remediation command"),
         ),

@@ -32,8 +32,14 @@ if TYPE_CHECKING:
     from k8sdoctor.tui.app import DoctorApp
 
 SELECT_DELAY = 0.12  # load a pod's detail once the cursor rests this long (not while a key is held down)
-ACTIONS = {"describe": "describe_screen", "logs": "logs_screen", "previous_logs": "logs_screen", "debug": "debug_screen", "yaml": "yaml_screen"}
-POD_ACTIONS = {"describe", "logs", "previous_logs", "debug", "copy_fix", "zoom", "yaml"}
+ACTIONS = {
+    "describe": "describe_screen",
+    "logs": "logs_screen",
+    "previous_logs": "logs_screen",
+    "debug": "debug_screen",
+    "yaml": "yaml_screen",
+}
+POD_ACTIONS = {"describe", "logs", "previous_logs", "debug", "copy_fix", "zoom", "yaml", "shell"}
 
 
 class MainScreen(Screen):
@@ -55,7 +61,8 @@ class MainScreen(Screen):
         Binding("ctrl+z", "toggle_problems", "Problems", tooltip="Show problems only"),
         Binding("ctrl+p", "app.command_palette", "Palette", tooltip="Pods, namespaces and actions by name"),
         Binding("C", "pick_context", "Context", key_display="C", show=False),
-        Binding("s", "cycle_sort", "Sort", show=False),
+        Binding("s", "shell", "Shell", show=False, tooltip="A shell in a running container (kubectl exec -it)"),
+        Binding("o", "cycle_sort", "Sort", show=False),
         Binding("r", "reconnect", "Reconnect", show=False),
         Binding("escape", "back", "Back", show=False),
         Binding("colon", "no_command_line", show=False),
@@ -370,6 +377,9 @@ class MainScreen(Screen):
     def action_yaml(self) -> None:
         self._open_action("yaml", {})
 
+    def action_shell(self) -> None:
+        self._open_action("shell", {})
+
     def action_describe(self) -> None:
         self._open_action("describe", {})
 
@@ -396,6 +406,11 @@ class MainScreen(Screen):
         if shown is None or shown.row.key != row.key:
             self._pending_action = (row.key, action, kwargs)  # opens as soon as this pod's detail arrives
             self._select(row.key)
+            return
+        if action == "shell":  # a menu, then the terminal: no screen of its own
+            from k8sdoctor.tui.actions.shell import ShellLauncher
+
+            ShellLauncher(self.app, self.action_context(), row.namespace, row.name).start()
             return
         try:
             from k8sdoctor.tui import actions
@@ -434,6 +449,7 @@ class MainScreen(Screen):
             diagnosis=diagnosis,
             clock=app.clock,
             rediagnose=rediagnose,
+            choices=app.choices,
         )
 
     def action_copy_fix(self) -> None:

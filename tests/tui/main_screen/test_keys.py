@@ -106,10 +106,10 @@ async def test_keys_that_cannot_act_say_why(engine):
     app = make_app(engine, all_namespaces=True)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, lambda: detail_shown(app))
-        await pilot.press("colon", "y")
+        await pilot.press("colon", "s")
         await pilot.pause(0.1)
         messages = [n.message for n in app._notifications]
         assert messages == [
             "k8sdoctor has no command line: ctrl+p opens the command palette (pods, namespaces, actions).",
-            "No YAML view: d describes the pod (everything kubectl describe shows).",
+            "Shell needs a live cluster: a snapshot has no containers to open a shell in.",
         ]

@@ -1,4 +1,4 @@
-"""Problems only (ctrl+z), sort orders (s), the light/dark theme (ctrl+t)."""
+"""Problems only (ctrl+z), sort orders (o), the light/dark theme (ctrl+t)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,17 @@ async def test_sort_cycles_through_orders(engine):
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, lambda: detail_shown(app))
         table = app.main_screen.table
-        await pilot.press("s")
+        await pilot.press("o")
         assert table.sort_mode == "name"
         assert [r.key for r in table.rows] == sorted(r.key for r in table.rows)
-        await pilot.press("s")
+        await pilot.press("o")
         assert table.sort_mode == "age"
         created = [r.created for r in table.rows]
         assert created == sorted(created, reverse=True)
-        await pilot.press("s")
+        await pilot.press("o")
         assert table.sort_mode == "restarts"
         assert table.rows[0].name.startswith("loki")  # 17 restarts, the most
-        await pilot.press("s")
+        await pilot.press("o")
         assert table.sort_mode == "problems"
 
 
