@@ -40,17 +40,20 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-TARGETS = {"first paint": 0.5, "table filled": 2.0, "keystroke": 0.050, "rss": 300.0}
+#: Targets of the TUI issue (10,000 pods) and of the bad-day issue (50,000 pods, 40% failing: the table
+#: filled within 5 s, keys answered within 50 ms while the first diagnoses run).
+TARGETS = {"first paint": 0.5, "table filled": 2.0, "table filled, large": 5.0, "keystroke": 0.050, "rss": 300.0}
+LARGE = 20_000  # from this many pods on, the large-cluster targets apply
 
 
 # ---- the API server process ----------------------------------------------------------------------
-def serve(pods: int, workdir: str, conn) -> None:
+def serve(pods: int, failing: float, workdir: str, conn) -> None:
     """Serve a generated cluster; on ("churn", rate, seconds) change pods at that rate and reply with
     (events sent, seconds taken, highest resourceVersion's pod names)."""
     from bench.clusterdata import NOW, generate
     from k8sdoctor.fakeapi.server import FakeApiServer
 
-    nodes, pod_list, events, logs = generate(pods)
+    nodes, pod_list, events, logs = generate(pods, failing=failing)
     server = FakeApiServer(record_requests=False, clock=lambda: NOW)
     server.apply_all(nodes + pod_list + events)
     for entry in logs:
@@ -87,10 +90,10 @@ def serve(pods: int, workdir: str, conn) -> None:
 
 
 class ApiServer:
-    def __init__(self, pods: int, workdir: str) -> None:
+    def __init__(self, pods: int, failing: float, workdir: str) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=serve, args=(pods, workdir, child), daemon=True)
+        self.process = ctx.Process(target=serve, args=(pods, failing, workdir, child), daemon=True)
         self.process.start()
         self.kubeconfig = self.conn.recv()
 
@@ -246,7 +249,9 @@ async def in_process(server: ApiServer, pods: int, rate: float, storm_rate: floa
         results["rows on screen"] = f"{table.row_count:,} rows, {table.problem_count:,} problems, {len(table.pending):,} being diagnosed"
         await pilot.pause(1.0)
         results["rss"] = rss_mb()
-        results["keystroke (diagnosing)"] = summary(await keystrokes(app, 40, 0.05))
+        diagnosing = await keystrokes(app, 40, 0.05)
+        results["keystroke (diagnosing)"] = summary(diagnosing)
+        results["keystroke (diagnosing) p95"] = sorted(diagnosing)[int(len(diagnosing) * 0.95)]
         while table.pending:
             await pilot.pause(0.05)
         results["diagnosed"] = time.perf_counter() - app.probe.list_at
@@ -288,6 +293,7 @@ async def in_process(server: ApiServer, pods: int, rate: float, storm_rate: floa
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pods", type=int, default=10_000)
+    parser.add_argument("--failing", type=float, default=0.12, help="share of pods failing (bench/clusterdata.py's bad day)")
     parser.add_argument("--rate", type=float, default=200, help="pod events per second while keys are timed")
     parser.add_argument("--storm-rate", type=float, default=2000)
     parser.add_argument("--storm-seconds", type=float, default=10)
@@ -295,8 +301,8 @@ def main() -> int:
 
     workdir = tempfile.mkdtemp(prefix="k8sdoctor-bench-tui-")
     os.environ.setdefault("K8SDOCTOR_STATE_DIR", workdir)
-    print(f"serving {args.pods:,} generated pods from the local API server (own process)...", flush=True)
-    server = ApiServer(args.pods, workdir)
+    print(f"serving {args.pods:,} generated pods ({args.failing:.0%} failing) from the local API server (own process)...", flush=True)
+    server = ApiServer(args.pods, args.failing, workdir)
     results: dict = {}
     try:
         paint, filled, quit_took = first_paint(server.kubeconfig, args.pods)
@@ -309,6 +315,9 @@ def main() -> int:
 
     keys = results.pop("keystroke")
     p95 = sorted(keys)[int(len(keys) * 0.95)]
+    large = args.pods >= LARGE
+    filled_target = TARGETS["table filled, large" if large else "table filled"]
+    diagnosing_p95 = results["keystroke (diagnosing) p95"]
     rows = [
         (
             "first paint (k8sdoctor -A in a pty)",
@@ -319,17 +328,28 @@ def main() -> int:
         (
             "table filled after the pod list arrived",
             f"{results['table filled']:.3f} s",
-            "≤ 2 s",
-            results["table filled"] <= TARGETS["table filled"],
+            f"≤ {filled_target:g} s",
+            results["table filled"] <= filled_target,
+        ),
+        (
+            "keystroke latency while the first diagnoses run (p95)",
+            f"{diagnosing_p95 * 1000:.1f} ms",
+            "≤ 50 ms",
+            diagnosing_p95 <= TARGETS["keystroke"],
         ),
         (f"keystroke latency at {args.rate:.0f} events/s (p95)", f"{p95 * 1000:.1f} ms", "≤ 50 ms", p95 <= TARGETS["keystroke"]),
-        (f"RSS with {args.pods:,} pods", f"{results['rss']:.0f} MB", "≤ 300 MB", results["rss"] <= TARGETS["rss"]),
+        (
+            f"RSS with {args.pods:,} pods",
+            f"{results['rss']:.0f} MB",
+            "" if large else "≤ 300 MB",
+            None if large else results["rss"] <= TARGETS["rss"],
+        ),
     ]
     print()
     print(f"| TUI, {args.pods:,} pods | measured | target | |")
     print("|---|---|---|---|")
     for name, value, target, met in rows:
-        print(f"| {name} | {value} | {target} | {'met' if met else 'MISSED'} |")
+        print(f"| {name} | {value} | {target} | {'' if met is None else 'met' if met else 'MISSED'} |")
     notes = {
         "pod list received (from app start)": f"{results['list at']:.2f} s",
         "process: header counts every pod (from spawn)": f"{results['process: header counts every pod']:.2f} s"

@@ -17,7 +17,7 @@ from k8sdoctor.cluster.live.informer import Change, Delta, Replace, SourceState
 from k8sdoctor.core.engine import Engine
 from k8sdoctor.core.findings import Diagnosis
 from k8sdoctor.core.inventory import Inventory, Key, obj_key
-from k8sdoctor.core.kube.podstatus import ready_count, restarts
+from k8sdoctor.core.kube.podstatus import PodSummary, summarize
 from k8sdoctor.core.kube.timeutil import human_duration, parse_time
 
 
@@ -72,9 +72,10 @@ class ConnectionStatus:
     per_kind: dict[str, SourceState] = field(default_factory=dict)
 
 
-def row_for(pod: dict, diagnosis: Diagnosis, now: datetime) -> PodRow:
-    count, last = restarts(pod)
-    ready, total = ready_count(pod)
+def row_for(pod: dict, diagnosis: Diagnosis, now: datetime, summary: PodSummary | None = None) -> PodRow:
+    """The table row of a pod (`summary`: its kubectl columns, when the caller has them already)."""
+    summary = summary or summarize(pod)  # READY and RESTARTS in one pass over the statuses
+    count, last, ready, total = summary.restarts, summary.last_restart, summary.ready, summary.total
     restart_text = str(count)
     if count and last is not None:
         restart_text = f"{count} ({human_duration((now - last).total_seconds())} ago)"

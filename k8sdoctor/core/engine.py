@@ -31,6 +31,7 @@ from k8sdoctor.core.playbooks.matching import Hit, MatchContext
 from k8sdoctor.core.playbooks.model import CompiledCause, Playbook
 from k8sdoctor.core.playbooks.templates import MissingValue, reflow, render
 from k8sdoctor.core.relations import workload_of
+from k8sdoctor.core.rule_memo import RuleMemo, Unmask
 
 #: How many objects a finding carries the findings of, at most, and how deep carrying goes (an Ingress
 #: carries its Service's finding, which carries its pods').
@@ -102,13 +103,17 @@ def _command(template: str | None, values: dict[str, str]) -> str | None:
 class Engine:
     """Holds compiled playbooks; the `diagnose*` methods are pure and safe to call from any thread."""
 
-    def __init__(self, playbooks: Sequence[Playbook]) -> None:
+    def __init__(self, playbooks: Sequence[Playbook], *, memo: bool = True) -> None:
         self.playbooks = sorted(playbooks, key=lambda p: (p.spec.priority, p.id))
         self.by_subject: dict[str, list[Playbook]] = {}
         for pb in self.playbooks:
             for subject in pb.spec.subjects:
                 self.by_subject.setdefault(subject, []).append(pb)
         self._order = {pb.id: i for i, pb in enumerate(self.playbooks)}
+        #: Replicas that fail alike are diagnosed once (see rule_memo); None: every pod on its own.
+        self.memo: RuleMemo | None = RuleMemo(self.by_subject.get("Pod", ())) if memo else None
+        if self.memo is not None and not self.memo.enabled:
+            self.memo = None
 
     @property
     def subjects(self) -> list[str]:
@@ -154,6 +159,29 @@ class Engine:
             result.notes.append(f"could not read {u.resource}: {u.reason}")
         if facts.phase == "Succeeded":
             return result  # done is healthy, even if a sidecar exited non-zero on the way out
+        masked = self.memo.mask(facts) if self.memo is not None else None
+        if masked is None:
+            findings = self._rules(facts, result, inventory)
+        else:
+            entry = self.memo.get(masked.key)  # type: ignore[union-attr]  # masked implies a memo
+            if entry is None:
+                masked_facts = self.memo.masked_facts(masked)  # type: ignore[union-attr]
+                scratch = Diagnosis(namespace=facts.namespace, name=masked_facts.name, phase="", status="")
+                entry = (self._rules(masked_facts, scratch, inventory), scratch.wants, scratch.notes)
+                self.memo.put(masked.key, entry)  # type: ignore[union-attr]
+            found, wants, notes = entry
+            unmask = Unmask(facts)
+            findings = [unmask.finding(f) for f in found]
+            result.wants += [(kind, unmask.text(ns), unmask.text(target)) for kind, ns, target in wants]
+            result.notes += [unmask.text(note) for note in notes]
+        if inventory is not None:
+            self._analyze(findings, facts, inventory)
+            self._carry(findings, ("Pod", facts.namespace, facts.name), facts.now, inventory, trail)
+        result.findings = findings
+        return result
+
+    def _rules(self, facts: PodFacts, result: Diagnosis, inventory: Inventory | None) -> list[Finding]:
+        """The playbooks' findings for a pod, sorted; the logs they want go to `result`."""
         findings: list[Finding] = []
         pod_claimed = False
         claimed: set[str] = set()
@@ -184,11 +212,7 @@ class Engine:
             findings = [f for f in findings if not (f.fallback and f.container is None)]
         index = {c.name: i for i, c in enumerate(facts.containers)}
         findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], self._order[f.playbook], index.get(f.container or "", -1)))
-        if inventory is not None:
-            self._analyze(findings, facts, inventory)
-            self._carry(findings, ("Pod", facts.namespace, facts.name), facts.now, inventory, trail)
-        result.findings = findings
-        return result
+        return findings
 
     @staticmethod
     def _want_logs(result: Diagnosis, facts: PodFacts, c: ContainerFact, previous: bool) -> None:

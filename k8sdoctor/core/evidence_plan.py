@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from k8sdoctor.core.kube.raw import as_dict, as_int, dicts
-from k8sdoctor.core.kube.scheduler_message import reason_kinds
+from k8sdoctor.core.kube.raw import as_dict, as_int, as_str, dicts
 
 LOG_TAIL_LINES = 200
 LOG_TAIL_BYTES = 1 << 20  # `limitBytes` of a tail read: one endless line costs no more than this
@@ -65,8 +64,11 @@ def needs_cluster_pods(pod: dict) -> bool:
     if status.get("phase") != "Pending":
         return False
     for cond in dicts(status.get("conditions")):
-        if cond.get("type") == "PodScheduled" and "insufficient-resources" in reason_kinds(str(cond.get("message") or "")):
-            return True
+        if cond.get("type") == "PodScheduled" and cond.get("message"):
+            from k8sdoctor.core.kube.scheduler_message import reason_kinds  # only for pods the scheduler left
+
+            if "insufficient-resources" in reason_kinds(str(cond.get("message"))):
+                return True
     return False
 
 
@@ -93,6 +95,38 @@ def needs_object_names(pod: dict) -> bool:
         if waiting.get("reason") in _CONFIG_REASONS:
             return True
     return False
+
+
+def _ran(pod: dict) -> bool:
+    """Scheduled and running, and each container that is not ready ran and exited or runs not ready:
+    what is wrong is inside the containers, not in pulling them, placing the pod or mounting its volumes."""
+    status = as_dict(pod.get("status"))
+    if status.get("phase") != "Running" or status.get("reason") or not as_dict(pod.get("spec")).get("nodeName"):
+        return False
+    for cs in _statuses(pod):
+        state = as_dict(cs.get("state"))
+        waiting = as_str(as_dict(state.get("waiting")).get("reason"))
+        if waiting and waiting != "CrashLoopBackOff":
+            return False
+    return True
+
+
+def kinds_to_fetch(pod: dict) -> frozenset[str]:
+    """The kinds around one unhealthy pod its diagnosis may read (besides its events and logs), decided
+    from the pod: its controller's kind (the workload and its revisions); unless its containers ran, the
+    nodes (placement, capacity, platform, images on nodes) and, when it mounts claims, the claims and
+    StorageClasses; ServiceAccounts when an image pull fails (pull secrets)."""
+    kinds = set()
+    owner = next((o for o in dicts(as_dict(pod.get("metadata")).get("ownerReferences")) if o.get("controller")), {})
+    if owner.get("kind") in ("ReplicaSet", "Job"):
+        kinds.add(str(owner["kind"]))
+    if not _ran(pod):
+        kinds.add("Node")
+        if any(as_dict(v.get("persistentVolumeClaim")) for v in dicts(as_dict(pod.get("spec")).get("volumes"))):
+            kinds |= {"PersistentVolumeClaim", "StorageClass"}
+    if needs_namespace_pods(pod):
+        kinds.add("ServiceAccount")
+    return frozenset(kinds)
 
 
 def events_about(kind: str, namespace: str, name: str) -> Want:

@@ -500,6 +500,8 @@ class Inventory:
 
     def logs_for(self, namespace: str, pod: str, container: str) -> tuple[list[str], bool] | None:
         """The most useful log tail for a container: previous logs if known, else current ones."""
+        if not self.logs:
+            return None  # a snapshot without logs: no key to build for every container
         for previous in (True, False):
             lines = self.logs.get(LogKey(namespace, pod, container, previous))
             if lines is not None:

@@ -40,6 +40,18 @@ def workload_of(inventory: Inventory, kind: str, obj: dict) -> WorkloadRef | Non
     if not okind or not oname:
         return None
     namespace = obj_key(obj)[0]
+    if kind != "Pod":
+        return _workload(inventory, kind, obj, namespace, okind, oname)
+    # Replicas share the answer: once per owner (and the labels read below) per inventory state.
+    labels = as_dict(dig(obj, "metadata", "labels"))
+    key = (namespace, okind, oname, labels.get("pod-template-hash"), labels.get("controller-revision-hash"))
+    known = inventory.derived("relations.workloads", lambda _inv: {})
+    if key not in known:
+        known[key] = _workload(inventory, kind, obj, namespace, okind, oname)
+    return known[key]
+
+
+def _workload(inventory: Inventory, kind: str, obj: dict, namespace: str, okind: str, oname: str) -> WorkloadRef | None:
     if okind == "ReplicaSet":
         rs = inventory.get("ReplicaSet", namespace, oname)
         if rs is not None:

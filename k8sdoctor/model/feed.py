@@ -46,6 +46,7 @@ INTERACTIVE = 1.0  # seconds after the last key or click during which the feed y
 # default is 10). A view's objects are acyclic and get replaced, not leaked: under 2,000 pod events a
 # second the default ran 16 full collections in 10 s, 3.2 s of pauses of up to 0.3 s; this runs two.
 FULL_COLLECTION_EVERY = 100
+FREEZE_AFTER = 1000  # rows published in one batch
 _RESOURCE = {"Event": "events", "Node": "nodes"}
 
 
@@ -311,6 +312,10 @@ class ViewFeed:
         view = self._view
         now = self.clock()
         flushed, provisional = self._plan.flush(view, now, self._selected, budget)
+        if len(flushed.changed) + len(provisional) > FREEZE_AFTER:
+            # Rows and diagnoses that live on, acyclic: out of the collector's sight, as after a list, so
+            # full collections do not walk tens of thousands of them while the user types.
+            gc.freeze()
         if flushed.changed and self.listener is not None:
             self.listener.on_rows(view, flushed.changed)
         detail = None

@@ -18,17 +18,19 @@ from k8sdoctor.cluster.view import ClusterView, Flush, PodRow, row_for
 from k8sdoctor.core.engine import is_plainly_healthy
 from k8sdoctor.core.findings import Diagnosis
 from k8sdoctor.core.inventory import Key
-from k8sdoctor.core.kube.podstatus import pod_display_status
+from k8sdoctor.core.kube.podstatus import summarize
 
 BUDGET_INTERACTIVE = 0.05  # seconds of suspect diagnoses per flush while the user types: the UI needs the GIL
 BUDGET_IDLE = 0.3  # ...and while nobody does
 EVIDENCE_WAIT = 1.5  # seconds to wait for the event list before diagnosing without it
+FILL_FIRST = 200  # more new suspects than this in one flush: rows for all of them first, diagnoses next
 
 
 def provisional_row(pod: dict, now: datetime) -> PodRow:
     meta, status = pod.get("metadata") or {}, pod.get("status") or {}
-    diagnosis = Diagnosis(meta.get("namespace") or "", meta.get("name") or "", status.get("phase") or "", pod_display_status(pod))
-    return row_for(pod, diagnosis, now)
+    summary = summarize(pod)
+    diagnosis = Diagnosis(meta.get("namespace") or "", meta.get("name") or "", status.get("phase") or "", summary.status)
+    return row_for(pod, diagnosis, now, summary)
 
 
 class FlushPlan:
@@ -58,11 +60,15 @@ class FlushPlan:
                 take.add(key)
             else:
                 suspects.append(key)
+        # A list just arrived (many pods without a row): fill the table first, with provisional rows for the
+        # suspects, and diagnose them from the next flush on (the first diagnoses also build the
+        # cluster-wide indexes, a second or more on a large cluster).
+        filling = sum(1 for k in suspects if k not in view.rows and k not in self.provisional) > FILL_FIRST
         if suspects and self.evidence_ready(view):
             if selected in dirty and selected not in take:
                 suspects.remove(selected)
                 suspects.insert(0, selected)
-            take.update(islice(suspects, max(1, int(budget / self.cost))))
+            take.update(islice(suspects, 1 if filling else max(1, int(budget / self.cost))))
         started = time.perf_counter()
         flushed = view.flush(now, only=take)
         diagnosed = len(take) - sum(1 for k in take if k in pods and is_plainly_healthy(pods[k]))

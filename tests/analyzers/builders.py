@@ -1,8 +1,8 @@
 """Realistic cluster objects for analyzer tests, and the real failure messages they carry.
 
 Object names, nodes and numbers are made up; every kubelet, scheduler or runtime message comes from
-../shared/cases/real-failures.jsonl or tests/fixtures/public-messages.jsonl through `corpus_message`,
-which checks the source each test cites next to it.
+../shared/cases/real-failures.jsonl or tests/fixtures/public-messages.jsonl through `corpus_message` (log
+lines through `corpus_logs`), which check the source each test cites next to it.
 """
 
 from __future__ import annotations
@@ -20,11 +20,16 @@ _CASES = {c["id"]: c for c in load_cases(SHARED_CASES) + load_cases(PUBLIC_MESSA
 _UIDS = itertools.count(1)
 
 
+def _cited(case_id: str, source: str) -> dict:
+    case = _CASES[case_id]
+    assert case["source"] == source, f"{case_id} comes from {case['source']}"
+    return case
+
+
 def corpus_message(case_id: str, source: str, *, contains: str = "") -> str:
     """The verbatim message of a corpus case (its first event message containing `contains`, else its
     status message); `source` must be the case's cited source."""
-    case = _CASES[case_id]
-    assert case["source"] == source, f"{case_id} comes from {case['source']}"
+    case = _cited(case_id, source)
     for event in case.get("events") or []:
         if event.get("message") and contains in event["message"]:
             return event["message"]
@@ -32,8 +37,15 @@ def corpus_message(case_id: str, source: str, *, contains: str = "") -> str:
     return case["status_message"]
 
 
-def ago(seconds: float) -> str:
-    return format_time(NOW - timedelta(seconds=seconds))
+def corpus_logs(case_id: str, source: str) -> list[str]:
+    """The verbatim log lines of a corpus case; `source` must be the case's cited source."""
+    case = _cited(case_id, source)
+    assert case["logs"], case_id
+    return list(case["logs"])
+
+
+def ago(seconds: float, now: datetime = NOW) -> str:
+    return format_time(now - timedelta(seconds=seconds))
 
 
 def uid() -> str:
@@ -101,28 +113,55 @@ def pod(
     spec=None,
     status=None,
     labels=None,
+    now=NOW,
 ):
-    """A pod; running pods on a node get ready container statuses unless `statuses` is given."""
-    pod_spec = {"containers": [dict(c) for c in containers] or [container("app")], "restartPolicy": "Always", **(spec or {})}
+    """A pod created an hour before `now`; running pods get ready container statuses unless `statuses` is
+    given. `owner` is (kind, name); a ReplicaSet owner sets the pod-template-hash label, a Job
+    restartPolicy OnFailure."""
+    restart = "OnFailure" if owner and owner[0] == "Job" else "Always"
+    pod_spec = {"containers": [dict(c) for c in containers] or [container("app")], "restartPolicy": restart, **(spec or {})}
     if init_containers:
         pod_spec["initContainers"] = [dict(c) for c in init_containers]
     if node_name:
         pod_spec["nodeName"] = node_name
-    meta = {"name": name, "namespace": namespace, "uid": uid(), "creationTimestamp": ago(3600), "labels": dict(labels or {})}
+    meta = {"name": name, "namespace": namespace, "uid": uid(), "creationTimestamp": ago(3600, now), "labels": dict(labels or {})}
     if owner:
         kind, owner_name = owner
-        meta["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": kind, "name": owner_name, "uid": uid(), "controller": True}]
+        api = "batch/v1" if kind == "Job" else "apps/v1"
+        meta["ownerReferences"] = [{"apiVersion": api, "kind": kind, "name": owner_name, "uid": f"{owner_name}-uid", "controller": True}]
         if kind == "ReplicaSet":
             meta["labels"].setdefault("pod-template-hash", owner_name.rsplit("-", 1)[-1])
     if statuses is None and phase == "Running":
+        running = {"running": {"startedAt": ago(3000, now)}}
         statuses = [
-            {"name": c["name"], "image": c["image"], "ready": True, "restartCount": 0, "state": {"running": {"startedAt": ago(3000)}}}
-            for c in pod_spec["containers"]
+            {"name": c["name"], "image": c["image"], "ready": True, "restartCount": 0, "state": running} for c in pod_spec["containers"]
         ]
     pod_status = {"phase": phase, **(status or {})}
     if statuses:
         pod_status["containerStatuses"] = statuses
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": pod_spec, "status": pod_status}
+
+
+def waiting_status(name, image, reason, *, restarts=0, last=None):
+    """A containerStatus waiting with `reason`, after `last`, its last termination."""
+    status = {"name": name, "image": image, "ready": False, "restartCount": restarts, "state": {"waiting": {"reason": reason}}}
+    if last:
+        status["lastState"] = {"terminated": last}
+    return status
+
+
+def waiting_pod(name, containers, reason, *, owner=None, node_name="worker-1", **fields):
+    """A Pending pod on `node_name` whose containers all wait with `reason`, owned by the ReplicaSet its
+    name starts with unless `owner` says otherwise (an init container's status goes in `status`)."""
+    return pod(
+        name,
+        node_name=node_name,
+        phase="Pending",
+        owner=owner or ("ReplicaSet", name.rsplit("-", 1)[0]),
+        containers=containers,
+        statuses=[waiting_status(c["name"], c["image"], reason) for c in containers],
+        **fields,
+    )
 
 
 def event(about: dict, message: str, *, reason=None, type_=None, component="kubelet", seconds_ago=30, count=1, field_path=None):

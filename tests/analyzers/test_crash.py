@@ -3,24 +3,28 @@ with a suggested one, and the liveness probe timed against the container's last 
 
 from __future__ import annotations
 
-from tests.analyzers.builders import ago, cluster, container, corpus_message, diagnose, event, evidence, finding, node, pod, step
+from tests.analyzers.builders import (
+    ago,
+    cluster,
+    container,
+    corpus_message,
+    diagnose,
+    event,
+    evidence,
+    finding,
+    node,
+    pod,
+    step,
+    waiting_status,
+)
 
 LAST = "status.containerStatuses[{}].lastState.terminated"
 
 
 def crashing(name, cname, image, *, last, restarts=5, owner=("ReplicaSet", "api-6f5d4c3b2"), spec=None, **container_fields):
-    statuses = [
-        {
-            "name": cname,
-            "image": image,
-            "ready": False,
-            "restartCount": restarts,
-            "state": {"waiting": {"reason": "CrashLoopBackOff"}},
-            "lastState": {"terminated": last},
-        }
-    ]
+    status = waiting_status(cname, image, "CrashLoopBackOff", restarts=restarts, last=last)
     return pod(
-        name, node_name="worker-1", owner=owner, containers=[container(cname, image, **container_fields)], statuses=statuses, spec=spec
+        name, node_name="worker-1", owner=owner, containers=[container(cname, image, **container_fields)], statuses=[status], spec=spec
     )
 
 
@@ -242,18 +246,8 @@ def test_termination_message_is_quoted(engine):
 
 def test_oom_killed_init_container_gets_a_patch(engine):
     init = container("init-myservice", "busybox:1.36", memory="32Mi", limits={"memory": "64Mi"})
-    statuses = {
-        "initContainerStatuses": [
-            {
-                "name": "init-myservice",
-                "image": "busybox:1.36",
-                "ready": False,
-                "restartCount": 2,
-                "state": {"waiting": {"reason": "CrashLoopBackOff"}},
-                "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 0}},
-            }
-        ]
-    }
+    last = {"reason": "OOMKilled", "exitCode": 0}
+    statuses = {"initContainerStatuses": [waiting_status("init-myservice", "busybox:1.36", "CrashLoopBackOff", restarts=2, last=last)]}
     target = pod(
         "myapp-0",
         node_name="worker-1",

@@ -3,14 +3,13 @@ the repository, pull secrets checked by name and type, the node platform, and ra
 
 from __future__ import annotations
 
-from tests.analyzers.builders import cluster, container, corpus_message, diagnose, event, evidence, finding, node, pod, step
+from tests.analyzers.builders import cluster, container, corpus_message, diagnose, event, evidence, finding, node, pod, step, waiting_pod
 
 IMAGES = "images on nodes (status.images) and in pod specs"
 
 
-def pulling(name, image, *, owner=("ReplicaSet", "app-5c7d9f8b6"), reason="ImagePullBackOff", node_name="worker-1", cname="app", spec=None):
-    statuses = [{"name": cname, "image": image, "ready": False, "restartCount": 0, "state": {"waiting": {"reason": reason}}}]
-    return pod(name, phase="Pending", owner=owner, node_name=node_name, containers=[container(cname, image)], statuses=statuses, spec=spec)
+def pulling(name, image, *, reason="ImagePullBackOff", cname="app", **fields):
+    return waiting_pod(name, [container(cname, image)], reason, **fields)
 
 
 def failed(target, message, type_=None, reason=None):

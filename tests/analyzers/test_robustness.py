@@ -12,7 +12,7 @@ from k8sdoctor.core.analyzers import analyzers_for
 from k8sdoctor.core.facts import build_pod_facts
 from k8sdoctor.core.findings import Evidence, Finding
 from k8sdoctor.core.inventory import Inventory
-from tests.analyzers.builders import NOW, container, corpus_message, event, node, pod, system_pods
+from tests.analyzers.builders import NOW, container, corpus_message, event, node, pod, system_pods, waiting_status
 
 ODD = [None, True, 0, -1, 1.5, "", "x", "1e999", [], {}, [None], {"": None}, "sha256:zz", "-5m"]
 #: One real message for each text the analyzers parse.
@@ -51,23 +51,8 @@ def cluster_objects() -> list[tuple[str, dict]]:
         livenessProbe={"httpGet": {"path": "/", "port": 80}},
         securityContext={"runAsNonRoot": True},
     )
-    statuses = [
-        {
-            "name": "app",
-            "image": "nginx:1.26",
-            "ready": False,
-            "restartCount": 3,
-            "state": {"waiting": {"reason": "CrashLoopBackOff"}},
-            "lastState": {
-                "terminated": {
-                    "reason": "OOMKilled",
-                    "exitCode": 137,
-                    "startedAt": "2026-11-26T11:00:00Z",
-                    "finishedAt": "2026-11-26T11:00:31Z",
-                }
-            },
-        }
-    ]
+    last = {"reason": "OOMKilled", "exitCode": 137, "startedAt": "2026-11-26T11:00:00Z", "finishedAt": "2026-11-26T11:00:31Z"}
+    statuses = [waiting_status("app", "nginx:1.26", "CrashLoopBackOff", restarts=3, last=last)]
     spec = {
         "nodeSelector": {"disk": "ssdd"},
         "imagePullSecrets": [{"name": "regcrd"}],

@@ -3,7 +3,7 @@ runs healthy, so k8sdoctor offers `kubectl rollout undo` with what changed betwe
 
 from __future__ import annotations
 
-from tests.analyzers.builders import cluster, container, corpus_message, diagnose, event, evidence, finding, node, pod, uid
+from tests.analyzers.builders import cluster, container, corpus_message, diagnose, event, evidence, finding, node, pod, uid, waiting_pod
 
 DEPLOYMENT_UID = "d0000000-0000-4000-8000-000000000001"
 
@@ -29,6 +29,11 @@ def replicaset(name, revision, image, *, ready, replicas, env=None):
     }
 
 
+def pulling(name, image):
+    """A pod of the ReplicaSet its name starts with, on worker-1, that cannot pull `image`."""
+    return waiting_pod(name, [container("kubectl", image)], "ImagePullBackOff")
+
+
 def test_newest_revision_fails_while_the_previous_one_runs(engine):
     old_image, new_image = "lachlanevenson/k8s-kubectl:v1.18.19", "lachlanevenson/k8s-kubectl:v1.18.20"
     sets = [
@@ -47,17 +52,7 @@ def test_newest_revision_fails_while_the_previous_one_runs(engine):
         )
         for s in ("a1b2c", "d3e4f")
     ]
-    statuses = [
-        {"name": "kubectl", "image": new_image, "ready": False, "restartCount": 0, "state": {"waiting": {"reason": "ImagePullBackOff"}}}
-    ]
-    failing = pod(
-        "kubectl-runner-6b5d8c7f9-p4q5r",
-        node_name="worker-1",
-        phase="Pending",
-        owner=("ReplicaSet", "kubectl-runner-6b5d8c7f9"),
-        containers=[container("kubectl", new_image)],
-        statuses=statuses,
-    )
+    failing = pulling("kubectl-runner-6b5d8c7f9-p4q5r", new_image)
     # https://github.com/lachie83/k8s-kubectl/issues/157
     message = corpus_message("k8s-kubectl-image-tag-manifest-unknown", "https://github.com/lachie83/k8s-kubectl/issues/157")
     inv = cluster(
@@ -91,23 +86,7 @@ def test_no_undo_when_the_previous_revision_is_not_healthy_either(engine):
         replicaset("kubectl-runner-7c9d8e6f5", 3, "lachlanevenson/k8s-kubectl:v1.18.19", ready=0, replicas=2),
         replicaset("kubectl-runner-6b5d8c7f9", 4, "lachlanevenson/k8s-kubectl:v1.18.20", ready=0, replicas=1),
     ]
-    statuses = [
-        {
-            "name": "kubectl",
-            "image": "lachlanevenson/k8s-kubectl:v1.18.20",
-            "ready": False,
-            "restartCount": 0,
-            "state": {"waiting": {"reason": "ImagePullBackOff"}},
-        }
-    ]
-    failing = pod(
-        "kubectl-runner-6b5d8c7f9-p4q5r",
-        node_name="worker-1",
-        phase="Pending",
-        owner=("ReplicaSet", "kubectl-runner-6b5d8c7f9"),
-        containers=[container("kubectl", "lachlanevenson/k8s-kubectl:v1.18.20")],
-        statuses=statuses,
-    )
+    failing = pulling("kubectl-runner-6b5d8c7f9-p4q5r", "lachlanevenson/k8s-kubectl:v1.18.20")
     # https://github.com/lachie83/k8s-kubectl/issues/157
     message = corpus_message("k8s-kubectl-image-tag-manifest-unknown", "https://github.com/lachie83/k8s-kubectl/issues/157")
     f = finding(diagnose(engine, cluster(node("worker-1"), sets, failing, event(failing, message)), failing), "image-not-found")
@@ -119,23 +98,7 @@ def test_an_older_revision_failing_is_not_blamed_on_the_rollout(engine):
         replicaset("kubectl-runner-7c9d8e6f5", 3, "lachlanevenson/k8s-kubectl:v1.18.19", ready=2, replicas=2),
         replicaset("kubectl-runner-6b5d8c7f9", 4, "lachlanevenson/k8s-kubectl:v1.18.20", ready=2, replicas=2),
     ]
-    statuses = [
-        {
-            "name": "kubectl",
-            "image": "lachlanevenson/k8s-kubectl:v1.18.19",
-            "ready": False,
-            "restartCount": 0,
-            "state": {"waiting": {"reason": "ImagePullBackOff"}},
-        }
-    ]
-    failing = pod(
-        "kubectl-runner-7c9d8e6f5-zz9yy",
-        node_name="worker-1",
-        phase="Pending",
-        owner=("ReplicaSet", "kubectl-runner-7c9d8e6f5"),
-        containers=[container("kubectl", "lachlanevenson/k8s-kubectl:v1.18.19")],
-        statuses=statuses,
-    )
+    failing = pulling("kubectl-runner-7c9d8e6f5-zz9yy", "lachlanevenson/k8s-kubectl:v1.18.19")
     f = finding(diagnose(engine, cluster(node("worker-1"), sets, failing), failing), "pull-error")
     assert not any("rollout undo" in (s.command or "") for s in f.remediation)
 
@@ -151,23 +114,7 @@ def test_previous_revision_health_from_its_pods_when_status_is_missing(engine):
         owner=("ReplicaSet", "kubectl-runner-7c9d8e6f5"),
         containers=[container("kubectl", "lachlanevenson/k8s-kubectl:v1.18.19")],
     )
-    statuses = [
-        {
-            "name": "kubectl",
-            "image": "lachlanevenson/k8s-kubectl:v1.18.20",
-            "ready": False,
-            "restartCount": 0,
-            "state": {"waiting": {"reason": "ImagePullBackOff"}},
-        }
-    ]
-    failing = pod(
-        "kubectl-runner-6b5d8c7f9-p4q5r",
-        node_name="worker-1",
-        phase="Pending",
-        owner=("ReplicaSet", "kubectl-runner-6b5d8c7f9"),
-        containers=[container("kubectl", "lachlanevenson/k8s-kubectl:v1.18.20")],
-        statuses=statuses,
-    )
+    failing = pulling("kubectl-runner-6b5d8c7f9-p4q5r", "lachlanevenson/k8s-kubectl:v1.18.20")
     f = finding(diagnose(engine, cluster(node("worker-1"), node("worker-2"), old, new, running, failing), failing), "pull-error")
     assert evidence(
         f, "replicasets shop/kubectl-runner-7c9d8e6f5 and kubectl-runner-6b5d8c7f9 metadata.annotations[deployment.kubernetes.io/revision]"

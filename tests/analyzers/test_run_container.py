@@ -4,34 +4,24 @@ command the spec runs, and the securityContext in effect when runAsNonRoot refus
 from __future__ import annotations
 
 from k8sdoctor.core.analyzers.run_container import object_keys
-from tests.analyzers.builders import cluster, container, corpus_message, diagnose, event, evidence, finding, node, pod, step
+from tests.analyzers.builders import (
+    cluster,
+    container,
+    corpus_message,
+    diagnose,
+    event,
+    evidence,
+    finding,
+    node,
+    pod,
+    step,
+    waiting_pod,
+    waiting_status,
+)
 
 
-def stuck(
-    name,
-    containers,
-    *,
-    reason="CreateContainerConfigError",
-    namespace="shop",
-    owner=("ReplicaSet", "reportportal-api-7d6c5b4a3"),
-    spec=None,
-    init_containers=(),
-):
-    statuses = [
-        {"name": c["name"], "image": c["image"], "ready": False, "restartCount": 0, "state": {"waiting": {"reason": reason}}}
-        for c in containers
-    ]
-    return pod(
-        name,
-        namespace=namespace,
-        node_name="worker-1",
-        phase="Pending",
-        owner=owner,
-        containers=containers,
-        init_containers=init_containers,
-        statuses=statuses,
-        spec=spec,
-    )
+def stuck(name, containers, *, reason="CreateContainerConfigError", **fields):
+    return waiting_pod(name, containers, reason, **fields)
 
 
 def names(kind, namespace, *object_names):
@@ -216,22 +206,13 @@ def test_configmap_keys_come_from_data_and_binary_data():
 
 def test_command_not_found_shows_the_command_and_the_distroless_caveat(engine):
     manager = container("manager", "gcr.io/distroless/static:nonroot", command=["/manager"], args=["--leader-elect"])
-    statuses = [
-        {
-            "name": "manager",
-            "image": "gcr.io/distroless/static:nonroot",
-            "ready": False,
-            "restartCount": 3,
-            "state": {"waiting": {"reason": "CrashLoopBackOff"}},
-            "lastState": {"terminated": {"reason": "StartError", "exitCode": 128}},
-        }
-    ]
+    last = {"reason": "StartError", "exitCode": 128}
     target = pod(
         "cloudflare-gateway-6b5c4d3e2-a1s2d",
         node_name="worker-1",
         owner=("ReplicaSet", "cloudflare-gateway-6b5c4d3e2"),
         containers=[manager],
-        statuses=statuses,
+        statuses=[waiting_status("manager", manager["image"], "CrashLoopBackOff", restarts=3, last=last)],
     )
     # https://github.com/pl4nty/cloudflare-kubernetes-gateway/issues/123
     message = corpus_message(
@@ -299,17 +280,7 @@ def test_run_as_non_root_shows_the_context_in_effect_and_a_numeric_user(engine):
 
 def test_run_as_non_root_in_an_init_container(engine):
     init = container("cmk-cluster-init-pod", "intel/cmk:v1.5.2", securityContext={"runAsNonRoot": True, "runAsUser": 0})
-    statuses = {
-        "initContainerStatuses": [
-            {
-                "name": "cmk-cluster-init-pod",
-                "image": "intel/cmk:v1.5.2",
-                "ready": False,
-                "restartCount": 0,
-                "state": {"waiting": {"reason": "CreateContainerConfigError"}},
-            }
-        ]
-    }
+    statuses = {"initContainerStatuses": [waiting_status("cmk-cluster-init-pod", init["image"], "CreateContainerConfigError")]}
     target = pod(
         "cmk-cluster-init-pod",
         namespace="cmk-namespace",

@@ -64,7 +64,8 @@ def test_large_cluster(engine):
     start = time.perf_counter()
     results = [diagnose(engine, inv, p) for p in pending + pulls]
     per_pod = (time.perf_counter() - start) / len(results)
-    assert sorted(builds) == ["analyzers.capacity", "analyzers.images"]
+    assert len(builds) == len(set(builds))  # each cluster-wide index once, whatever the number of findings
+    assert {"analyzers.capacity", "analyzers.images", "analyzers.node_shapes"} <= set(builds)
     assert [r.findings[0].cause for r in results] == ["insufficient-resources"] * 20 + ["image-not-found"] * 20
     assert (
         results[0].findings[0].evidence[-1].text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 
-from tests.analyzers.builders import cluster, container, corpus_message, diagnose, event, node, pod
+from tests.analyzers.builders import cluster, container, corpus_message, diagnose, event, node, waiting_pod
 
 PLANTED = "k8sdoctor-PLANTED-s3cr3t-7f3a9c"
 
@@ -43,16 +43,7 @@ def secrets() -> list[dict]:
 
 
 def waiting(name, image, reason, **fields):
-    statuses = [{"name": "app", "image": image, "ready": False, "restartCount": 0, "state": {"waiting": {"reason": reason}}}]
-    return pod(
-        name,
-        namespace="default",
-        node_name="worker-1",
-        phase="Pending",
-        owner=("ReplicaSet", name.rsplit("-", 1)[0]),
-        containers=[container("app", image, **fields)],
-        statuses=statuses,
-    )
+    return waiting_pod(name, [container("app", image, **fields)], reason, namespace="default")
 
 
 def test_planted_secret_values_appear_in_no_diagnosis(engine):

@@ -1,7 +1,7 @@
 """Cluster objects for the live-path tests, timed against the real clock (the CLI reads it), and helpers
 to read the JSON diagnosis.
 
-Nodes and containers come from tests/analyzers/builders.py. Every kubelet, scheduler or runtime
+Nodes, containers and pods come from tests/analyzers/builders.py (pods on the real clock here). Every kubelet, scheduler or runtime
 message and every log line comes from the corpus through `corpus_message` or `corpus_logs`, which
 check the source cited next to it. Events were last seen `EVENT_AGE` before their module built them,
 so k8sdoctor cites them as "(12m ago)" for the minute a module takes at most.
@@ -10,12 +10,11 @@ so k8sdoctor cites them as "(12m ago)" for the minute a module takes at most.
 from __future__ import annotations
 
 import itertools
-import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from k8sdoctor.core.kube.timeutil import format_time, utcnow
-from tests.analyzers.builders import container, corpus_message, node
-from tests.realcases import PUBLIC_MESSAGES, SHARED_CASES, load_cases
+from k8sdoctor.core.kube.timeutil import utcnow
+from tests.analyzers import builders
+from tests.analyzers.builders import container, corpus_logs, corpus_message, node, waiting_status
 
 __all__ = [
     "ago",
@@ -30,12 +29,12 @@ __all__ = [
     "pod",
     "step",
     "terminated",
+    "waiting_pod",
     "waiting_status",
 ]
 
 EVENT_AGE = 12 * 60
 _SEQ = itertools.count(1)
-_CASES = {c["id"]: c for c in load_cases(SHARED_CASES) + load_cases(PUBLIC_MESSAGES)}
 #: What the DefaultTolerationSeconds admission plugin adds to every pod.
 _DEFAULT_TOLERATIONS = [
     {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
@@ -43,60 +42,21 @@ _DEFAULT_TOLERATIONS = [
 ]
 
 
-def corpus_logs(case_id: str, source: str) -> list[str]:
-    """The verbatim log lines of a corpus case; `source` must be the case's cited source."""
-    case = _CASES[case_id]
-    assert case["source"] == source, f"{case_id} comes from {case['source']}"
-    assert case["logs"], case_id
-    return list(case["logs"])
-
-
 # ---- objects ------------------------------------------------------------------------------------
 def ago(seconds: float, now: datetime | None = None) -> str:
     """A timestamp `seconds` before `now` (default: this instant); give one `now` to the timestamps of
     one object so their differences are exact."""
-    return format_time((now or utcnow()) - timedelta(seconds=seconds))
+    return builders.ago(seconds, now or utcnow())
 
 
-def pod(
-    name,
-    namespace,
-    *,
-    node_name=None,
-    containers=(),
-    init_containers=(),
-    phase="Running",
-    owner=None,
-    statuses=None,
-    spec=None,
-    status=None,
-    labels=None,
-):
-    """A pod created an hour ago; running pods get ready container statuses unless `statuses` is given.
-    `owner` is (kind, name); a ReplicaSet owner sets the pod-template-hash label, a Job restartPolicy
-    OnFailure."""
-    restart = "OnFailure" if owner and owner[0] == "Job" else "Always"
-    pod_spec = {"containers": [dict(c) for c in containers] or [container("app")], "restartPolicy": restart, **(spec or {})}
-    if init_containers:
-        pod_spec["initContainers"] = [dict(c) for c in init_containers]
-    if node_name:
-        pod_spec["nodeName"] = node_name
-    meta = {"name": name, "namespace": namespace, "uid": str(uuid.uuid4()), "creationTimestamp": ago(3600), "labels": dict(labels or {})}
-    if owner:
-        kind, owner_name = owner
-        api = "batch/v1" if kind == "Job" else "apps/v1"
-        meta["ownerReferences"] = [{"apiVersion": api, "kind": kind, "name": owner_name, "uid": f"{owner_name}-uid", "controller": True}]
-        if kind == "ReplicaSet":
-            meta["labels"].setdefault("pod-template-hash", owner_name.rsplit("-", 1)[-1])
-    if statuses is None and phase == "Running":
-        running = {"running": {"startedAt": ago(3000)}}
-        statuses = [
-            {"name": c["name"], "image": c["image"], "ready": True, "restartCount": 0, "state": running} for c in pod_spec["containers"]
-        ]
-    pod_status = {"phase": phase, **(status or {})}
-    if statuses:
-        pod_status["containerStatuses"] = statuses
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": pod_spec, "status": pod_status}
+def pod(name, namespace, **fields):
+    """tests/analyzers/builders.py's pod, in `namespace`, created an hour ago by the real clock."""
+    return builders.pod(name, namespace=namespace, now=utcnow(), **fields)
+
+
+def waiting_pod(name, namespace, containers, reason, **fields):
+    """tests/analyzers/builders.py's waiting_pod, in `namespace`, by the real clock."""
+    return builders.waiting_pod(name, containers, reason, namespace=namespace, now=utcnow(), **fields)
 
 
 def terminated(reason, code, *, ran=60, ended=400, **extra):
@@ -110,14 +70,6 @@ def terminated(reason, code, *, ran=60, ended=400, **extra):
         "finishedAt": ago(ended, now),
         **extra,
     }
-
-
-def waiting_status(name, image, reason, *, restarts=0, last=None):
-    """A containerStatus waiting with `reason`, after `last`, its last termination."""
-    status = {"name": name, "image": image, "ready": False, "restartCount": restarts, "state": {"waiting": {"reason": reason}}}
-    if last:
-        status["lastState"] = {"terminated": last}
-    return status
 
 
 def event(about: dict, message: str, *, reason, type_="Warning", component="kubelet", count=1, field_path=None):

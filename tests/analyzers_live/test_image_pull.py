@@ -9,24 +9,15 @@ import json
 
 import pytest
 
-from tests.analyzers_live.objects import container, corpus_message, event, evidence, finding, node, pod, step, waiting_status
+from tests.analyzers_live.objects import container, corpus_message, event, evidence, finding, node, pod, step, waiting_pod
 
 IMAGES = "images on nodes (status.images) and in pod specs"
 ROBOT_TOKEN = "dckr_pat_2c9f0e7b41"
 ZOOKEEPER = "zookeeper:3.9@sha256:" + "5e" * 32
 
 
-def pulling(name, image, cname, *, owner, node_name="worker-1", reason="ImagePullBackOff", spec=None):
-    return pod(
-        name,
-        "shop",
-        phase="Pending",
-        node_name=node_name,
-        owner=owner,
-        containers=[container(cname, image)],
-        statuses=[waiting_status(cname, image, reason)],
-        spec=spec,
-    )
+def pulling(name, image, cname, *, reason="ImagePullBackOff", **fields):
+    return waiting_pod(name, "shop", [container(cname, image)], reason, **fields)
 
 
 def pull_failed(target, message):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.analyzers.builders import corpus_message
-from tests.analyzers_live.objects import corpus_logs, evidence, finding
+from tests.analyzers_live.objects import corpus_logs, evidence, finding, waiting_status
 from tests.analyzers_live.workloads import (
     Verdicts,
     beyond_case,
@@ -43,10 +43,9 @@ def node(name: str) -> dict:
 
 
 def waiting(c: dict, reason: str, *, restarts: int = 0, last: dict | None = None) -> dict:
-    status = {"name": c["name"], "image": c["image"], "ready": False, "restartCount": restarts, "state": {"waiting": {"reason": reason}}}
     if last:  # the kubelet serves the previous run's log only for a terminated container it knows the id of
-        status["lastState"] = {"terminated": {**last, "containerID": f"containerd://{c['name']}-{restarts}"}}
-    return status
+        last = {**last, "containerID": f"containerd://{c['name']}-{restarts}"}
+    return waiting_status(c["name"], c["image"], reason, restarts=restarts, last=last)
 
 
 def deadline_with_failing_pods() -> list[dict]:

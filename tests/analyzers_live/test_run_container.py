@@ -8,26 +8,9 @@ import base64
 
 import pytest
 
-from tests.analyzers_live.objects import container, corpus_message, event, evidence, finding, node, pod, step, waiting_status
+from tests.analyzers_live.objects import container, corpus_message, event, evidence, finding, node, pod, step, waiting_pod, waiting_status
 
 KEY_VALUE = "aegis-key-value-9d2e4f"
-
-
-def stuck(name, namespace, containers, *, owner, reason="CreateContainerConfigError", spec=None, status=None, init_containers=()):
-    """A pod on worker-1 whose containers wait with `reason` (an init container's status goes in `status`)."""
-    statuses = [waiting_status(c["name"], c["image"], reason) for c in containers]
-    return pod(
-        name,
-        namespace,
-        node_name="worker-1",
-        phase="Pending",
-        owner=owner,
-        containers=containers,
-        init_containers=init_containers,
-        statuses=statuses,
-        spec=spec,
-        status=status,
-    )
 
 
 def failed(target, message, *, field_path=None):
@@ -47,11 +30,11 @@ def reportportal():
         {"name": "RP_DB_HOST", "value": "postgresql"},
         {"name": "RP_DB_PASS", "valueFrom": {"secretKeyRef": {"name": "secretpostgresql", "key": "postgresql-password"}}},
     ]
-    target = stuck(
+    target = waiting_pod(
         "reportportal-api-7d6c5b4a3-l9k8j",
         "reportportal",
         [container("api", "reportportal/service-api:5.7.0", env=env)],
-        owner=("ReplicaSet", "reportportal-api-7d6c5b4a3"),
+        "CreateContainerConfigError",
     )
     # https://github.com/reportportal/kubernetes/issues/178
     message = corpus_message("reportportal-missing-secret", "https://github.com/reportportal/kubernetes/issues/178")
@@ -61,11 +44,11 @@ def reportportal():
 def cassandra():
     init = container("init-cluster", "rustyrazorblade/easy-db-lab:13", envFrom=[{"configMapRef": {"name": "cluster-config"}}])
     init_status = {"initContainerStatuses": [waiting_status("init-cluster", init["image"], "CreateContainerConfigError")]}
-    target = stuck(
+    target = waiting_pod(
         "cassandra-0",
         "cassandra",
         [container("cassandra", "cassandra:4.1")],
-        reason="PodInitializing",
+        "PodInitializing",
         owner=("StatefulSet", "cassandra"),
         init_containers=[init],
         status=init_status,
@@ -80,7 +63,7 @@ def cassandra():
 def aegis():
     env = [{"name": "SECRET_VALUE", "valueFrom": {"secretKeyRef": {"name": "aegis-secret-aegis-workload-demo", "key": "VALUE"}}}]
     main = container("main", "localhost:5000/aegis-workload-demo-using-init-container:0.15.6", env=env)
-    target = stuck("aegis-workload-demo-5c4d3e2f1-o0p9i", "default", [main], owner=("ReplicaSet", "aegis-workload-demo-5c4d3e2f1"))
+    target = waiting_pod("aegis-workload-demo-5c4d3e2f1-o0p9i", "default", [main], "CreateContainerConfigError")
     # https://github.com/shieldworks/aegis/issues/293
     message = corpus_message("aegis-missing-key-in-secret", "https://github.com/shieldworks/aegis/issues/293", contains="couldn't find key")
     data = {
@@ -112,11 +95,11 @@ def unleash():
     edge = container(
         "unleash-edge", "unleashorg/unleash-edge:v19.1", securityContext={"allowPrivilegeEscalation": False, "runAsGroup": 2000}
     )
-    target = stuck(
+    target = waiting_pod(
         "runai-backend-unleash-edge-747fc6ccbd-vx9d4",
         "runai-backend",
         [edge],
-        owner=("ReplicaSet", "runai-backend-unleash-edge-747fc6ccbd"),
+        "CreateContainerConfigError",
         spec={"securityContext": {"runAsNonRoot": True}},
     )
     # https://github.com/Unleash/unleash-edge/issues/483

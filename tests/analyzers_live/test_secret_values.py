@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.analyzers_live.objects import container, corpus_message, event, finding, node, pod, waiting_status
+from tests.analyzers_live.objects import container, corpus_message, event, finding, node, waiting_pod
 
 PLANTED = "k8sdoctor-PLANTED-s3cr3t-7f3a9c"
 
@@ -30,16 +30,7 @@ def secret(name, data, type_="Opaque"):
 
 
 def stuck(name, image, reason, **fields):
-    owner = ("ReplicaSet", name.rsplit("-", 1)[0])
-    return pod(
-        name,
-        "default",
-        phase="Pending",
-        node_name="worker-1",
-        owner=owner,
-        containers=[container("app", image, **fields)],
-        statuses=[waiting_status("app", image, reason)],
-    )
+    return waiting_pod(name, "default", [container("app", image, **fields)], reason)
 
 
 @pytest.fixture(scope="module", autouse=True)

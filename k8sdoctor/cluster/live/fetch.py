@@ -17,6 +17,7 @@ from k8sdoctor.core.engine import is_plainly_healthy
 from k8sdoctor.core.evidence_plan import (
     LOG_TAIL_BYTES,
     LOG_TAIL_LINES,
+    kinds_to_fetch,
     logs_to_fetch,
     needs_cluster_pods,
     needs_namespace_pods,
@@ -135,21 +136,23 @@ class LiveFetcher:
             inv.mark_unreadable("pods/log", None, f"log tails fetched for {MAX_LOG_FETCHES} containers; {skipped} more skipped")
         return tasks
 
-    def _namespace_tasks(self, inv: Inventory, namespace: str, names: bool) -> list[Callable[[], None]]:
-        tasks = [
-            lambda: _degrade(
-                inv,
-                "persistentvolumeclaims",
-                namespace,
-                lambda: self._list_into(inv, "PersistentVolumeClaim", ns_path(namespace, "persistentvolumeclaims")),
-            ),
-            lambda: _degrade(
-                inv, "replicasets", namespace, lambda: self._list_into(inv, "ReplicaSet", ns_path(namespace, "replicasets", "apis/apps/v1"))
-            ),
-            lambda: _degrade(
-                inv, "serviceaccounts", namespace, lambda: self._list_into(inv, "ServiceAccount", ns_path(namespace, "serviceaccounts"))
-            ),
-            lambda: _degrade(inv, "jobs", namespace, lambda: self._list_into(inv, "Job", ns_path(namespace, "jobs", "apis/batch/v1"))),
+    #: The namespaced kinds a scan reads around its unhealthy pods: (kind, resource, API group).
+    NAMESPACE_KINDS = (
+        ("PersistentVolumeClaim", "persistentvolumeclaims", "api/v1"),
+        ("ReplicaSet", "replicasets", "apis/apps/v1"),
+        ("ServiceAccount", "serviceaccounts", "api/v1"),
+        ("Job", "jobs", "apis/batch/v1"),
+    )
+
+    def _namespace_tasks(
+        self, inv: Inventory, namespace: str, names: bool, kinds: frozenset[str] | None = None
+    ) -> list[Callable[[], None]]:
+        """Lists of the namespace's kinds around its pods (only `kinds`, when given), and the names of
+        its Secrets and ConfigMaps with `names`."""
+        tasks: list[Callable[[], None]] = [
+            partial(_degrade, inv, resource, namespace, partial(self._list_into, inv, kind, ns_path(namespace, resource, group)))
+            for kind, resource, group in self.NAMESPACE_KINDS
+            if kinds is None or kind in kinds
         ]
         if names:
             tasks += [
@@ -158,12 +161,14 @@ class LiveFetcher:
             ]
         return tasks
 
-    def _cluster_tasks(self, inv: Inventory, *, nodes: bool = True) -> list[Callable[[], None]]:
-        tasks = [
-            lambda: _degrade(
-                inv, "storageclasses", None, lambda: self._list_into(inv, "StorageClass", "/apis/storage.k8s.io/v1/storageclasses")
+    def _cluster_tasks(self, inv: Inventory, *, nodes: bool = True, classes: bool = True) -> list[Callable[[], None]]:
+        tasks = []
+        if classes:
+            tasks.append(
+                lambda: _degrade(
+                    inv, "storageclasses", None, lambda: self._list_into(inv, "StorageClass", "/apis/storage.k8s.io/v1/storageclasses")
+                )
             )
-        ]
         if nodes:
             tasks.append(lambda: _degrade(inv, "nodes", None, lambda: self._list_into(inv, "Node", "/api/v1/nodes")))
         return tasks
@@ -222,7 +227,10 @@ class LiveFetcher:
                 )
             )
         if not is_plainly_healthy(pod):
-            tasks += self._cluster_tasks(inv, nodes="Node" not in watched) + self._namespace_tasks(inv, namespace, needs_object_names(pod))
+            # Only what this pod's findings can read (a crash loop needs neither nodes nor claims).
+            kinds = kinds_to_fetch(pod)
+            tasks += self._cluster_tasks(inv, nodes="Node" in kinds and "Node" not in watched, classes="StorageClass" in kinds)
+            tasks += self._namespace_tasks(inv, namespace, needs_object_names(pod), kinds)
             tasks += self._log_tasks(inv, [pod])
         if "Pod" not in watched:
             tasks += self._other_pods_tasks(inv, pod, namespace)

@@ -10,7 +10,6 @@ from .fill import InventoryFiller
 from .json_docs import JsonReader
 from .log_blocks import LOG_START, read_log_block
 from .problems import BadInput, place
-from .yaml_docs import yaml_documents
 
 _WHITESPACE = re.compile(rb"[ \t\r\n]*")
 _JSON_OPENERS = b"{["
@@ -43,6 +42,8 @@ def read_stream(data: bytes, filler: InventoryFiller, source: str = "") -> None:
                 doc, pos = json_reader.read(pos, next_block, doc_no)
                 filler.add_document(doc, place(source, doc_no))
             else:
+                from .yaml_docs import yaml_documents  # PyYAML only for YAML: a JSON snapshot never loads it
+
                 for doc in yaml_documents(data, pos, next_block, source, doc_no):
                     doc_no += 1
                     if doc is not None:  # an empty document, e.g. after a trailing "---"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from k8sdoctor.core.analyzers.memo import IdentityMemo
+from k8sdoctor.core.analyzers.work import WORK
 from k8sdoctor.core.inventory import ALL_NAMESPACES, Inventory
 from k8sdoctor.core.kube.quantity import parse_quantity
 from k8sdoctor.core.kube.raw import as_dict, as_str, dicts, dig
@@ -117,6 +118,7 @@ def _build_capacity(inventory: Inventory) -> Capacity:
         if isinstance(status, dict) and status.get("phase") in TERMINAL_PHASES:
             continue
         _add(room.requested, cached_pod_requests(spec))
+    WORK["pods indexed"] += len(inventory.pods)
     cached_pod_requests.keep_only(p["spec"] for p in inventory.pods.values() if isinstance(p.get("spec"), dict))
     cached_allocatable.keep_only(n for n in inventory.all("Node") if isinstance(n, dict))
     return Capacity(rooms, _pods_cover_nodes(inventory))

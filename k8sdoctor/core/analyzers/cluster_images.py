@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from k8sdoctor.core.analyzers.memo import IdentityMemo
 from k8sdoctor.core.analyzers.wording import SHOWN, listing
+from k8sdoctor.core.analyzers.work import WORK
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image
 from k8sdoctor.core.kube.raw import dicts, dig, name_of
@@ -87,15 +88,18 @@ def _build_index(inventory: Inventory) -> dict[str, dict[str, Sighting]]:
                 sighting.nodes += 1
                 if len(sighting.node_names) < SHOWN:
                     sighting.node_names.append(name_of(node))
+    sightings: dict[str, Sighting | None] = {}  # image text → its sighting: parsed once, not once per pod
     for key, pod in inventory.pods.items():
         for text in pod_images(pod):
-            sighting = _sighting(repos, text)
+            sighting = sightings[text] if text in sightings else sightings.setdefault(text, _sighting(repos, text))
             if sighting is not None:
                 sighting.pods += 1
                 if len(sighting.pod_keys) <= SHOWN:
                     sighting.pod_keys.append(key)
     node_images.keep_only(nodes)
     pod_images.keep_only(inventory.pods.values())
+    WORK["pods indexed"] += len(inventory.pods)
+    WORK["nodes indexed"] += len(nodes)
     return repos
 
 
@@ -143,6 +147,16 @@ def collect(inventory: Inventory, skip_pod: tuple[str, str]) -> ClusterImages:
     return ClusterImages(repos, skip_pod, own)
 
 
+def listed_pods(inventory: Inventory) -> frozenset[tuple[str, str]]:
+    """The pods some sighting names (the first few users of an image)."""
+
+    def build(_inv: Inventory) -> frozenset[tuple[str, str]]:
+        repos = inventory.derived("analyzers.images", _build_index)
+        return frozenset(k for tags in repos.values() for s in tags.values() for k in s.pod_keys)
+
+    return inventory.derived("analyzers.images_listed", build)
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     image: str  # as a user would write it, e.g. "nginx:1.25"
@@ -150,22 +164,87 @@ class Suggestion:
     same_repository: bool  # another tag of the wanted repository; else a near name, unverified
 
 
-def suggest(ref: ImageRef, images: ClusterImages) -> Suggestion | None:
+def suggest(ref: ImageRef, images: ClusterImages, inventory: Inventory) -> Suggestion | None:
     """The existing image most likely meant: another tag of the same repository (the closest tag, or
-    the most common), else the closest repository name with the wanted tag if it has it."""
+    the most common), else the nearest repository name with the wanted tag if it has it."""
     wanted = ref.effective_tag or ""
     tags = {t: s for t, s in images.tags(ref.name).items() if t != wanted}
+    WORK["repositories compared"] += 1
     if tags:
         tag = _pick_tag(wanted, tags)
         return Suggestion(f"{short_name(ref.name)}:{tag}", tags[tag], True)
-    names = {short_name(n): n for n in images.repos if n != ref.name and images.tags(n)}
-    matches = close_matches(short_name(ref.name), names, cutoff=80)
-    if not matches:
-        return None
-    name = names[matches[0]]
-    candidates = images.tags(name)
-    tag = wanted if wanted in candidates else _pick_tag(wanted, candidates)
-    return Suggestion(f"{short_name(name)}:{tag}", candidates[tag], False)
+    near = near_names(inventory, images.repos).near(ref.name)
+    WORK["repositories compared"] += len(near)
+    for name in near:
+        candidates = images.tags(name)
+        if candidates:
+            tag = wanted if wanted in candidates else _pick_tag(wanted, candidates)
+            return Suggestion(f"{short_name(name)}:{tag}", candidates[tag], False)
+    return None
+
+
+class NearNames:
+    """Repositories by near name: a typo's neighbours found without comparing it to every repository.
+
+    Two names are near when they differ in one path segment (`acme/paymemts`, `acme/payments`) and
+    dropping at most one letter from each makes that segment the same: a letter added, dropped or
+    changed, two neighbours swapped. Repositories are grouped by all
+    their segments but one; a group's differing segments are indexed under themselves and their
+    one-letter deletions (a symmetric-delete index) the first time a name of that group is looked up.
+    The candidates are then ranked by similarity (rapidfuzz's ratio, at least 80, as before). Built once
+    per inventory state; each distinct question is answered once."""
+
+    def __init__(self, repos: dict[str, dict[str, Sighting]]) -> None:
+        self._groups: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = {}
+        self._indexes: dict[tuple[int, tuple[str, ...]], dict[str, set[str]]] = {}
+        self._answers: dict[str, list[str]] = {}
+        for name in repos:
+            segments = short_name(name).lower().split("/")
+            for i, segment in enumerate(segments):
+                self._groups.setdefault((i, (*segments[:i], *segments[i + 1 :])), []).append((segment, name))
+        WORK["repositories indexed"] += len(repos)
+
+    def _index(self, group: tuple[int, tuple[str, ...]]) -> dict[str, set[str]]:
+        index = self._indexes.get(group)
+        if index is None:
+            index = self._indexes[group] = {}
+            members = self._groups.get(group, ())
+            for segment, name in members:
+                for key in _deletions(segment):
+                    index.setdefault(key, set()).add(name)
+            WORK["repositories indexed"] += len(members)
+        return index
+
+    def near(self, name: str) -> list[str]:
+        """Repositories near `name`, most similar first (ties by name), `name` itself left out."""
+        found = self._answers.get(name)
+        if found is None:
+            short = short_name(name).lower()
+            segments = short.split("/")
+            candidates: set[str] = set()
+            for i, segment in enumerate(segments):
+                index = self._index((i, (*segments[:i], *segments[i + 1 :])))
+                for key in _deletions(segment):
+                    candidates.update(index.get(key, ()))
+            candidates.discard(name)
+            scored = [(ratio(short, short_name(c).lower()), short_name(c), c) for c in candidates]
+            found = self._answers[name] = [c for score, _short, c in sorted(scored, key=lambda sc: (-sc[0], sc[1])) if score >= 80]
+        return found
+
+
+def _deletions(segment: str) -> list[str]:
+    """The segment and every way to drop one letter of it."""
+    return [segment, *(segment[:j] + segment[j + 1 :] for j in range(len(segment)))]
+
+
+def ratio(a: str, b: str) -> float:
+    from rapidfuzz import fuzz  # only once a near name is looked for
+
+    return fuzz.ratio(a, b)
+
+
+def near_names(inventory: Inventory, repos: dict[str, dict[str, Sighting]]) -> NearNames:
+    return inventory.derived("analyzers.image_near_names", lambda _inv: NearNames(repos))
 
 
 def _pick_tag(wanted: str, tags: dict[str, Sighting]) -> str:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from k8sdoctor.core.analyzers import register
-from k8sdoctor.core.analyzers.cluster_images import collect, short_name, suggest
-from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
-from k8sdoctor.core.analyzers.kubectl import operands, quote, target_of, to_json
+from k8sdoctor.core.analyzers.cluster_images import ClusterImages, collect, listed_pods, short_name, suggest
+from k8sdoctor.core.analyzers.finding_edits import Edits, add_evidence, command_has, lead_with, shared
+from k8sdoctor.core.analyzers.kubectl import Target, operands, quote, target_of, to_json
+from k8sdoctor.core.analyzers.node_shapes import node_shapes
 from k8sdoctor.core.analyzers.object_names import Lookup, lookup
 from k8sdoctor.core.analyzers.wording import count
 from k8sdoctor.core.facts import ContainerFact, PodFacts
@@ -18,7 +20,7 @@ from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import SECRET_REGISTRY_TYPES, Inventory
 from k8sdoctor.core.kube.container_kinds import spec_list
 from k8sdoctor.core.kube.imageref import DEFAULT_REGISTRY, ImageRef, ImageRefError, parse_image
-from k8sdoctor.core.kube.raw import as_dict, as_list, as_str, dicts, dig, name_of
+from k8sdoctor.core.kube.raw import as_dict, as_list, as_str, dicts, dig
 
 DOCKER_CONFIG_TYPES = ("kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg")
 DOCKER_HUB_SERVER = "https://index.docker.io/v1/"
@@ -41,12 +43,20 @@ def _image_reference(finding: Finding, facts: PodFacts, inventory: Inventory) ->
     container = facts.container(finding.container or "") if finding.container else None
     if container is None or not container.image:
         return
-    try:
-        ref = parse_image(container.image)
-    except ImageRefError as exc:
-        add_evidence(finding, f"{container.spec_path}.image", f"{container.image!r} is not a valid image reference: {exc}")
+    valid, text = _described(container.image)
+    if not valid:
+        add_evidence(finding, f"{container.spec_path}.image", text)
         return
-    add_evidence(finding, f"{container.spec_path}.image, parsed", ref.describe())
+    add_evidence(finding, f"{container.spec_path}.image, parsed", text)
+
+
+@lru_cache(maxsize=4096)  # the replicas of a workload pull the same image
+def _described(image: str) -> tuple[bool, str]:
+    """(valid, the reference described or why it is not valid)."""
+    try:
+        return True, parse_image(image).describe()
+    except ImageRefError as exc:
+        return False, f"{image!r} is not a valid image reference: {exc}"
 
 
 @register("ImagePullBackOff", "image-not-found", "pull-error")
@@ -79,43 +89,52 @@ def _rate_limited(finding: Finding, facts: PodFacts, inventory: Inventory) -> No
 # ---- image not found ----------------------------------------------------------------------------
 def explain_missing_image(finding: Finding, facts: PodFacts, inventory: Inventory, container: ContainerFact, ref: ImageRef) -> None:
     images = collect(inventory, (facts.namespace, facts.name))
+    # The answer reads this pod only where the cluster's images name it: its own images are not counted,
+    # and it is left out where a few pods using an image are listed by name.
+    named = images.skip_pod if images.skip_pod in listed_pods(inventory) else None
+    target = target_of(facts)
+    question = ("missing-image", container.image, container.name, images.own, named, target)
+    shared(inventory, question, lambda: _missing_image_edits(ref, images, inventory, container.name, target)).apply(finding)
+
+
+def _missing_image_edits(ref: ImageRef, images: ClusterImages, inventory: Inventory, container: str, target: Target) -> Edits:
+    evidence: list[tuple[str, str]] = []
     same = images.sighting(ref)
     source = "images on nodes (status.images) and in pod specs"
     if same is not None and same.nodes:
         where = images.describe(same, nodes_only=True)
-        add_evidence(
-            finding,
-            source,
-            f"{ref.familiar} itself is {where}: it existed when they pulled it (deleted or re-tagged since, or this node may not pull it)",
+        evidence.append(
+            (
+                source,
+                f"{ref.familiar} itself is {where}: it existed when they pulled it (deleted or re-tagged since, or this node may not pull it)",
+            )
         )
     tags = images.tags(ref.name)
     others = {t: s for t, s in tags.items() if t != ref.effective_tag}
     if others:
         listed = ", ".join(sorted(others, key=lambda t: (-others[t].total, t))[:6])
-        add_evidence(finding, source, f"other tags of {short_name(ref.name)} in the cluster: {listed}")
-    hint = suggest(ref, images)
+        evidence.append((source, f"other tags of {short_name(ref.name)} in the cluster: {listed}"))
+    hint = suggest(ref, images, inventory)
     if hint is None:
-        return
+        return Edits(tuple(evidence), lead=False)
     if not hint.same_repository:
         # A near name of another repository may be a look-alike planted on a node or in another
         # namespace (acme/paymemts for acme/payments): shown, never offered as a command.
-        add_evidence(
-            finding,
-            source,
-            f"a similar name is in the cluster: {hint.image}, {images.describe(hint.sighting)} "
-            "(unverified: another repository, which may not be the one meant)",
+        evidence.append(
+            (
+                source,
+                f"a similar name is in the cluster: {hint.image}, {images.describe(hint.sighting)} "
+                "(unverified: another repository, which may not be the one meant)",
+            )
         )
-        lead_with(
-            finding,
-            [Step(f"Check the repository name against the one you meant; {hint.image} is similar, but unverified: another repository.")],
-        )
-        return
-    add_evidence(finding, source, f"did you mean {hint.image}? It is {images.describe(hint.sighting)}")
-    command = target_of(facts).set_image(container.name, hint.image)
-    lead_with(
-        finding,
-        [Step(f"Use the image that exists in the cluster: {hint.image} (check it is the version you want).", command)],
-        replacing=command_has("set image", "REGISTRY/REPOSITORY:TAG"),
+        step = Step(f"Check the repository name against the one you meant; {hint.image} is similar, but unverified: another repository.")
+        return Edits(tuple(evidence), (step,))
+    evidence.append((source, f"did you mean {hint.image}? It is {images.describe(hint.sighting)}"))
+    command = target.set_image(container, hint.image)
+    return Edits(
+        tuple(evidence),
+        (Step(f"Use the image that exists in the cluster: {hint.image} (check it is the version you want).", command),),
+        command_has("set image", "REGISTRY/REPOSITORY:TAG"),
     )
 
 
@@ -243,14 +262,9 @@ def explain_platform(finding: Finding, facts: PodFacts, inventory: Inventory) ->
     text = f"node {facts.node_name} is {here}"
     text += f"; the image has no {wanted} variant" if wanted else "; the image has no variant for it"
     add_evidence(finding, f"node {facts.node_name} status.nodeInfo", text)
-    elsewhere: dict[str, list[str]] = {}
-    for node in inventory.all("Node"):
-        platform = _platform(node) if isinstance(node, dict) else ""
-        if platform and platform != here:
-            elsewhere.setdefault(platform, []).append(name_of(node))
-    if not elsewhere:
+    counts = Counter({p: n for p, n in node_shapes(inventory).platforms().items() if p != here})
+    if not counts:
         return
-    counts = Counter({p: len(names) for p, names in elsewhere.items()})
     listed = ", ".join(f"{p} ({count(n, 'node')})" for p, n in counts.most_common())
     add_evidence(finding, "nodes' status.nodeInfo", f"other platforms in the cluster: {listed}")
     best = counts.most_common(1)[0][0]

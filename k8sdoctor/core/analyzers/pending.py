@@ -4,46 +4,51 @@ has spoken at all, the scheduler the pod waits for."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
 from k8sdoctor.core.analyzers.kubectl import quote, target_of
 from k8sdoctor.core.analyzers.pending_claims import explain_claims
 from k8sdoctor.core.analyzers.pending_fit import explain_fit
 from k8sdoctor.core.analyzers.pending_nodes import explain_selector, explain_taints
+from k8sdoctor.core.analyzers.pod_names import pod_names
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.kube.raw import as_str, dig
 from k8sdoctor.core.kube.scheduler_message import parse_scheduler_message
 
 DEFAULT_SCHEDULER = "default-scheduler"
-
-
-def _nodes(inventory: Inventory) -> list[dict]:
-    return [n for n in inventory.all("Node") if isinstance(n, dict)]
+SHOWN_RUNNERS = 5
 
 
 @register("Pending")
 def _verdict(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
     found = facts.scheduling_message()
-    verdict = parse_scheduler_message(found[0]) if found else None
-    if found and verdict is not None:
-        add_evidence(finding, f"{found[1]}, counted per reason", verdict.summary())
+    summary = verdict_summary(found[0]) if found else None
+    if found and summary is not None:
+        add_evidence(finding, f"{found[1]}, counted per reason", summary)
+
+
+@lru_cache(maxsize=1024)  # every Pending replica of a workload quotes the same verdict
+def verdict_summary(message: str) -> str | None:
+    verdict = parse_scheduler_message(message)
+    return verdict.summary() if verdict is not None else None
 
 
 @register("Pending", "insufficient-resources")
 def _fit(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
-    explain_fit(finding, facts, inventory, _nodes(inventory))
+    explain_fit(finding, facts, inventory)
 
 
 @register("Pending", "untolerated-taint")
 def _taints(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
-    explain_taints(finding, facts, _nodes(inventory))
+    explain_taints(finding, facts, inventory)
 
 
 @register("Pending", "node-selector-mismatch")
 def _selector(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
-    explain_selector(finding, facts, _nodes(inventory))
+    explain_selector(finding, facts, inventory)
 
 
 register("Pending", "unbound-pvc", "volume-node-affinity-conflict")(explain_claims)
@@ -73,12 +78,12 @@ def explain_silence(finding: Finding, facts: PodFacts, inventory: Inventory) -> 
             f"{name}: only that scheduler places this pod, and it has written no event about it (it is not running, or does not know this pod)",
         )
         runners = [
-            f"{ns}/{pod_name} ({as_str(dig(pod, 'status', 'phase')) or 'unknown phase'})"
-            for (ns, pod_name), pod in inventory.pods.items()
-            if name in pod_name and pod_name != facts.name
-        ]
+            f"{ns}/{pod_name} ({phase or 'unknown phase'})"
+            for ns, pod_name, phase in pod_names(inventory).containing(name, 64)
+            if pod_name != facts.name
+        ][:SHOWN_RUNNERS]
         if runners:
-            add_evidence(finding, "pods named like the scheduler", ", ".join(runners[:5]))
+            add_evidence(finding, "pods named like the scheduler", ", ".join(runners))
         steps.append(
             Step(
                 f"Check that the scheduler {name} runs and watches this namespace.",
@@ -90,10 +95,8 @@ def explain_silence(finding: Finding, facts: PodFacts, inventory: Inventory) -> 
             steps.append(Step("If the pod was meant for the default scheduler, drop spec.schedulerName.", command))
     else:
         schedulers = [
-            f"kube-system/{pod_name} ({as_str(dig(pod, 'status', 'phase')) or 'unknown phase'})"
-            for (ns, pod_name), pod in inventory.pods.items()
-            if ns == "kube-system" and pod_name.startswith("kube-scheduler")
+            f"kube-system/{pod_name} ({phase or 'unknown phase'})" for _ns, pod_name, phase in pod_names(inventory).default_schedulers(3)
         ]
         if schedulers:
-            add_evidence(finding, "kube-system pods", "the default scheduler: " + ", ".join(schedulers[:3]))
+            add_evidence(finding, "kube-system pods", "the default scheduler: " + ", ".join(schedulers))
     lead_with(finding, steps)

@@ -4,14 +4,16 @@ how far it is from fitting ("asks 4 CPU; the most free on any node is 1.2 CPU (n
 from __future__ import annotations
 
 from k8sdoctor.core.analyzers.capacity import NodeRoom, capacity, container_requests, pod_requests
-from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
-from k8sdoctor.core.analyzers.kubectl import target_of
+from k8sdoctor.core.analyzers.finding_edits import Edits, command_has, shared, spec_key
+from k8sdoctor.core.analyzers.kubectl import Target, target_of
 from k8sdoctor.core.analyzers.node_filters import admits
+from k8sdoctor.core.analyzers.node_shapes import node_shapes, selector_keys
+from k8sdoctor.core.analyzers.work import WORK
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.findings import Finding, Step
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.quantity import format_quantity, to_quantity
-from k8sdoctor.core.kube.raw import as_dict, as_str, dicts, dig
+from k8sdoctor.core.kube.raw import as_dict, as_str, dicts
 
 _ORDER = {"cpu": 0, "memory": 1, "ephemeral-storage": 2}
 #: Requests `kubectl set resources` may lower for a user; GPUs and other devices are not a matter of tuning.
@@ -36,24 +38,40 @@ def _closeness(room: NodeRoom, want: dict[str, float]) -> tuple[int, float]:
     return len(lacks), sum(lack / want[r] for r, lack in lacks.items())
 
 
-def explain_fit(finding: Finding, facts: PodFacts, inventory: Inventory, nodes: list[dict]) -> None:
+#: The pod spec fields a fit answer reads: requests (with init containers, sidecars and overhead) and
+#: the node filters (tolerations, node selector, affinity).
+_FIT_FIELDS = ("containers", "initContainers", "overhead", "tolerations", "nodeSelector", "affinity")
+
+
+def explain_fit(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
     spec = as_dict(facts.raw.get("spec"))
+    target = target_of(facts)
+    question = ("fit", spec_key(spec, _FIT_FIELDS), target)
+    shared(inventory, question, lambda: _fit(spec, target, inventory)).apply(finding)
+
+
+def _fit(spec: dict, target: Target, inventory: Inventory) -> Edits:
     want = pod_requests(spec)
-    if not nodes or not want:
-        return
+    shapes = node_shapes(inventory)
+    if not shapes.nodes or not want:
+        return Edits(lead=False)
     cluster = capacity(inventory)
     rooms = cluster.rooms
     tolerations = dicts(spec.get("tolerations"))
-    usable = [as_str(dig(n, "metadata", "name")) for n in nodes if admits(n, spec, tolerations)]
-    pool = [rooms[n] for n in (usable or rooms) if n in rooms]
+    groups = shapes.groups(selector_keys(spec))
+    admitted = [g for g in groups if admits(g.node, spec, tolerations)]
+    usable = sum(len(g.members) for g in admitted)
+    # Every node the pod may use (or, when it may use none, every node), as each shape's undominated
+    # rooms, in the inventory's order: the same answers as every room of the pool, ties included.
+    pool = [room for _i, room in sorted(r for g in (admitted or groups) for r in shapes.frontier(g, cluster))]
+    WORK["shapes examined"] += len(groups)
+    WORK["nodes examined"] += len(pool)
     if not pool:
-        return
+        return Edits(lead=False)
     where = "on any node"
-    if usable and len(usable) < len(rooms):
-        where = f"on the {len(usable)} of {len(rooms)} nodes it may use (the others are cordoned, tainted or outside its node selector)"
-    add_evidence(
-        finding, "spec.containers[*].resources (with init containers, sidecars and overhead)", f"the pod requests {_describe(want)}"
-    )
+    if usable and usable < len(rooms):
+        where = f"on the {usable} of {len(rooms)} nodes it may use (the others are cordoned, tainted or outside its node selector)"
+    evidence = [("spec.containers[*].resources (with init containers, sidecars and overhead)", f"the pod requests {_describe(want)}")]
     steps: list[Step] = []
     short = False
     too_big = False
@@ -70,27 +88,30 @@ def explain_fit(finding: Finding, facts: PodFacts, inventory: Inventory, nodes: 
             steps.append(
                 Step(f"No node is big enough for {format_quantity(r, want[r])}: add nodes with more allocatable {r}, or lower the request.")
             )
-        add_evidence(finding, FREE_SOURCE, text)
+        evidence.append((FREE_SOURCE, text))
     closest = min(pool, key=lambda room: _closeness(room, want))
     lacks = _lacks(closest, want)
     if not short and lacks:
         gap = ", ".join(format_quantity(r, lacks[r]) for r in _sorted(lacks))
-        add_evidence(
-            finding,
-            FREE_SOURCE,
-            f"each resource is free on some node, but no node has all of it at once; the closest, {closest.name}, lacks {gap}",
+        evidence.append(
+            (
+                FREE_SOURCE,
+                f"each resource is free on some node, but no node has all of it at once; the closest, {closest.name}, lacks {gap}",
+            )
         )
     elif not lacks:
-        add_evidence(
-            finding,
-            FREE_SOURCE,
-            f"by the requests k8sdoctor can see, {closest.name} has room for it now: the room was freed after the scheduler's verdict, or pods k8sdoctor did not read use it",
+        evidence.append(
+            (
+                FREE_SOURCE,
+                f"by the requests k8sdoctor can see, {closest.name} has room for it now: the room was freed after the scheduler's verdict, or pods k8sdoctor did not read use it",
+            )
         )
     if not cluster.pods_complete:
-        add_evidence(
-            finding,
-            "pods read by k8sdoctor",
-            "not every pod on the nodes was read (a namespace-scoped or single-pod read): the requests counted per node are a lower bound, so the free capacity shown is an upper bound",
+        evidence.append(
+            (
+                "pods read by k8sdoctor",
+                "not every pod on the nodes was read (a namespace-scoped or single-pod read): the requests counted per node are a lower bound, so the free capacity shown is an upper bound",
+            )
         )
     if lacks and not too_big:
         gap = ", ".join(format_quantity(r, lacks[r]) for r in _sorted(lacks))
@@ -101,12 +122,12 @@ def explain_fit(finding: Finding, facts: PodFacts, inventory: Inventory, nodes: 
             )
         )
     if lacks:
-        steps += _lower_requests(facts, spec, closest, lacks)
+        steps += _lower_requests(target, spec, closest, lacks)
     # The playbook's example `set resources` values mean nothing next to the numbers above.
-    lead_with(finding, steps, replacing=command_has("set resources"))
+    return Edits(tuple(evidence), tuple(steps), command_has("set resources"))
 
 
-def _lower_requests(facts: PodFacts, spec: dict, room: NodeRoom, lacks: dict[str, float]) -> list[Step]:
+def _lower_requests(target: Target, spec: dict, room: NodeRoom, lacks: dict[str, float]) -> list[Step]:
     """Steps that lower the largest container request of each lacking resource just enough to fit
     `room`, checked by recomputing the pod's effective request; none when that cannot work."""
     if any(r not in _TUNABLE for r in lacks):
@@ -127,7 +148,6 @@ def _lower_requests(facts: PodFacts, spec: dict, room: NodeRoom, lacks: dict[str
     trial = pod_requests({**spec, "containers": changed})
     if any(trial.get(r, 0.0) > room.free(r) + 1e-9 for r in lacks):
         return []
-    target = target_of(facts)
     steps = []
     for name, values in per_container.items():
         command = target.set_resources(name, requests=",".join(values))

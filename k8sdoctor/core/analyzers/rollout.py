@@ -3,6 +3,8 @@ runs healthy, points at what changed between them; offer `kubectl rollout undo` 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
 from k8sdoctor.core.analyzers.kubectl import quote
@@ -62,20 +64,28 @@ def template_changes(old: dict, new: dict) -> list[str]:
     return [f"image {line}" for line in images] + others
 
 
-def _previous(inventory: Inventory, facts: PodFacts) -> tuple[dict, dict, dict] | None:
+def _replicasets_by_deployment(inventory: Inventory) -> dict[tuple[str, str], list[dict]]:
+    """(namespace, Deployment) → its ReplicaSets, in name order: one pass over the ReplicaSets (the
+    inventory's relation index would index every pod too)."""
+    owned: dict[tuple[str, str], list[dict]] = {}
+    for (namespace, _name), rs in sorted(inventory.objects["ReplicaSet"].items()):
+        owner = controller_ref(rs)
+        if owner.get("kind") == "Deployment" and as_str(owner.get("name")):
+            owned.setdefault((namespace, as_str(owner.get("name"))), []).append(rs)
+    return owned
+
+
+def _previous(inventory: Inventory, namespace: str, owner: str) -> tuple[dict, dict, dict] | None:
     """(deployment ref, this ReplicaSet, the previous revision's ReplicaSet) when this is the newest."""
-    rs = inventory.get("ReplicaSet", facts.namespace, facts.owner_name)
+    rs = inventory.get("ReplicaSet", namespace, owner)
     if rs is None:
         return None
     deployment = controller_ref(rs)
     current = _revision(rs)
     if deployment.get("kind") != "Deployment" or current is None:
         return None
-    siblings = [
-        r
-        for _k, r in inventory.children("Deployment", facts.namespace, as_str(deployment.get("name")), "ReplicaSet")
-        if _revision(r) is not None
-    ]
+    owned = inventory.derived("analyzers.replicasets", _replicasets_by_deployment).get((namespace, as_str(deployment.get("name"))), [])
+    siblings = [r for r in owned if _revision(r) is not None]
     if any((_revision(r) or 0) > current for r in siblings):
         return None
     older = [r for r in siblings if (_revision(r) or 0) < current]
@@ -84,34 +94,63 @@ def _previous(inventory: Inventory, facts: PodFacts) -> tuple[dict, dict, dict] 
     return deployment, rs, max(older, key=lambda r: _revision(r) or 0)
 
 
-def analyze_rollout(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
-    if not finding.is_problem or facts.owner_kind != "ReplicaSet":
-        return
-    found = _previous(inventory, facts)
+@dataclass(frozen=True, slots=True)
+class Rollback:
+    """What a failing pod of a ReplicaSet says about its Deployment's rollout: evidence and the undo step."""
+
+    evidence: tuple[tuple[str, str], ...]
+    step: Step
+
+
+def _rollback(inventory: Inventory, namespace: str, owner: str) -> Rollback | None:
+    found = _previous(inventory, namespace, owner)
     if found is None:
-        return
+        return None
     deployment, rs, previous = found
-    ready, desired = _ready_state(inventory, facts.namespace, previous)
+    ready, desired = _ready_state(inventory, namespace, previous)
     if ready <= 0:
-        return
+        return None
     name, current, before = as_str(deployment.get("name")), _revision(rs), _revision(previous)
-    add_evidence(
-        finding,
-        f"replicasets {facts.namespace}/{name_of(previous)} and {name_of(rs)} metadata.annotations[{REVISION}]",
-        f"this pod runs revision {current} of deployment/{name}, the newest; revision {before} (replicaset {name_of(previous)}) has {ready}/{desired} ready replicas",
-    )
     changes = template_changes(previous, rs)
-    add_evidence(
-        finding,
-        f"replicasets {name_of(previous)} → {name_of(rs)} spec.template.spec",
-        "; ".join(changes) if changes else "the pod templates differ only in labels or annotations",
-    )
     images = [c.removeprefix("image ") for c in changes if c.startswith("image ")]
     undone = f" ({'; '.join(images)} is undone)" if images else ""
     undo = f"Roll deployment/{name} back to revision {before}, which runs healthy{undone}, while you fix the new revision."
-    lead_with(
-        finding, [Step(undo, f"kubectl rollout undo {quote('deployment/' + name)} -n {quote(facts.namespace)} --to-revision={before}")]
+    return Rollback(
+        (
+            (
+                f"replicasets {namespace}/{name_of(previous)} and {name_of(rs)} metadata.annotations[{REVISION}]",
+                f"this pod runs revision {current} of deployment/{name}, the newest; revision {before} (replicaset {name_of(previous)}) has {ready}/{desired} ready replicas",
+            ),
+            (
+                f"replicasets {name_of(previous)} → {name_of(rs)} spec.template.spec",
+                "; ".join(changes) if changes else "the pod templates differ only in labels or annotations",
+            ),
+        ),
+        Step(undo, f"kubectl rollout undo {quote('deployment/' + name)} -n {quote(namespace)} --to-revision={before}"),
     )
+
+
+class _Rollbacks(dict):
+    """Each ReplicaSet's answer, once per inventory state (every failing replica asks the same)."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        super().__init__()
+        self.inventory = inventory
+
+    def __missing__(self, key: tuple[str, str]) -> Rollback | None:
+        found = self[key] = _rollback(self.inventory, *key)
+        return found
+
+
+def analyze_rollout(finding: Finding, facts: PodFacts, inventory: Inventory) -> None:
+    if not finding.is_problem or facts.owner_kind != "ReplicaSet":
+        return
+    found = inventory.derived("analyzers.rollbacks", _Rollbacks)[(facts.namespace, facts.owner_name)]
+    if found is None:
+        return
+    for source, text in found.evidence:
+        add_evidence(finding, source, text)
+    lead_with(finding, [found.step])
 
 
 for _category in CATEGORIES:

@@ -26,6 +26,8 @@ class EventFact:
     source: str
     container: str | None  # from involvedObject.fieldPath "spec.containers{web}"
     subject: Ref  # (kind, namespace, name) of the object the event is about
+    #: How it is cited, when that is fixed in advance (the replica memo's placeholder); else computed.
+    citation: str | None = None
 
     @classmethod
     def from_raw(cls, raw: dict) -> EventFact:
@@ -61,6 +63,8 @@ class EventFact:
 def cite_event(e: EventFact, now: datetime) -> str:
     """How an event is cited as evidence: "event Warning/Failed from kubelet (x4 over 3m, 20s ago)", with
     the object it is about when the citation is not on that object's own diagnosis."""
+    if e.citation is not None:
+        return e.citation
     label = f"event {e.type or '?'}/{e.reason or '?'}"
     if e.source:
         label += f" from {e.source}"

@@ -76,12 +76,23 @@ class ContainerFact:
         return not (restart_policy == "OnFailure" and self.terminated_exit_code == 0)
 
 
+_EMPTY: dict = {}
+
+
+def _d(value: object) -> dict:
+    return value if type(value) is dict else _EMPTY  # read-only: never written to
+
+
+def _s(value: object) -> str:
+    return value if type(value) is str else as_str(value)
+
+
 def _container_fact(spec: dict, status: dict, kind: str, index: int) -> ContainerFact:
-    state = as_dict(status.get("state"))
-    last = as_dict(as_dict(status.get("lastState")).get("terminated"))
-    waiting = as_dict(state.get("waiting"))
-    running = as_dict(state.get("running"))
-    terminated = as_dict(state.get("terminated"))
+    state = _d(status.get("state"))
+    last = _d(_d(status.get("lastState")).get("terminated"))
+    waiting = _d(state.get("waiting"))
+    running = _d(state.get("running"))
+    terminated = _d(state.get("terminated"))
     if waiting:
         state_name = "waiting"
     elif running:
@@ -90,32 +101,39 @@ def _container_fact(spec: dict, status: dict, kind: str, index: int) -> Containe
         state_name = "terminated"
     else:
         state_name = "unknown"
-    return ContainerFact(
-        name=as_str(spec.get("name") or status.get("name")),
+    started = status.get("started")
+    fact = ContainerFact(
+        name=_s(spec.get("name") or status.get("name")),
         kind=kind,
         index=index,
-        image=as_str(spec.get("image") or status.get("image")),
+        image=_s(spec.get("image") or status.get("image")),
         spec=spec,
         status=status,
         state=state_name,
-        waiting_reason=as_str(waiting.get("reason")),
-        waiting_message=as_str(waiting.get("message")),
-        terminated_reason=as_str(terminated.get("reason")),
-        terminated_exit_code=as_int(terminated.get("exitCode")),
-        terminated_message=as_str(terminated.get("message")),
-        terminated_signal=as_int(terminated.get("signal")),
-        started_at=parse_time(running.get("startedAt")),
-        finished_at=parse_time(terminated.get("finishedAt")),
-        last_reason=as_str(last.get("reason")),
-        last_exit_code=as_int(last.get("exitCode")),
-        last_message=as_str(last.get("message")),
-        last_signal=as_int(last.get("signal")),
-        last_started_at=parse_time(last.get("startedAt")),
-        last_finished_at=parse_time(last.get("finishedAt")),
         restarts=as_int(status.get("restartCount")) or 0,
         ready=status.get("ready") is True,
-        started=status.get("started") if isinstance(status.get("started"), bool) else None,
+        started=started if isinstance(started, bool) else None,
     )
+    # Only the states present are read (most containers have one state and no last termination).
+    if waiting:
+        fact.waiting_reason = _s(waiting.get("reason"))
+        fact.waiting_message = _s(waiting.get("message"))
+    if running:
+        fact.started_at = parse_time(running.get("startedAt"))
+    if terminated:
+        fact.terminated_reason = _s(terminated.get("reason"))
+        fact.terminated_exit_code = as_int(terminated.get("exitCode"))
+        fact.terminated_message = _s(terminated.get("message"))
+        fact.terminated_signal = as_int(terminated.get("signal"))
+        fact.finished_at = parse_time(terminated.get("finishedAt"))
+    if last:
+        fact.last_reason = _s(last.get("reason"))
+        fact.last_exit_code = as_int(last.get("exitCode"))
+        fact.last_message = _s(last.get("message"))
+        fact.last_signal = as_int(last.get("signal"))
+        fact.last_started_at = parse_time(last.get("startedAt"))
+        fact.last_finished_at = parse_time(last.get("finishedAt"))
+    return fact
 
 
 @dataclass(slots=True)

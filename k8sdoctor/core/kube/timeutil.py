@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 _RELATIVE = re.compile(r"^\s*(now)?\s*(?:([+-])\s*((?:\d+[smhd])+))?\s*$")
 _TERM = re.compile(r"(\d+)([smhd])")
@@ -22,7 +23,12 @@ def utcnow() -> datetime:
 def parse_time(value: object) -> datetime | None:
     """An RFC 3339 timestamp as the API writes it ("2024-05-01T10:00:00Z", with or without a fraction
     or offset). None for anything else; never raises."""
-    if not isinstance(value, str) or not value.strip():
+    return _parse_text(value) if type(value) is str else None
+
+
+@lru_cache(maxsize=4096)  # a cluster's objects repeat their timestamps (a pod's conditions, a rollout's replicas)
+def _parse_text(value: str) -> datetime | None:
+    if not value.strip():
         return None
     text = value.strip()
     if text.endswith(("Z", "z")):

@@ -1,0 +1,110 @@
+"""The replica memo is exact: on the benchmarks' bad-day clusters, diagnosing with the memo gives the same
+diagnoses as diagnosing every pod on its own, field for field (findings with their evidence, steps,
+captures and wants; notes), with each replica's own names, event citations and restart counts."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bench.clusterdata import NOW
+from k8sdoctor.core.engine import Engine
+from k8sdoctor.core.playbooks.schema import compile_playbook
+from k8sdoctor.core.rule_memo import RuleMemo
+from tests.perf.conftest import bad_day
+
+
+@pytest.mark.parametrize(("pods", "failing", "size"), [(800, 1.0, "3k"), (1200, 0.4, "13k"), (600, 0.12, "3k")])
+def test_memoised_diagnoses_equal_unmemoised_ones(playbooks, pods, failing, size):
+    inventory = bad_day(pods, failing=failing, size=size)
+    memoised, plain = Engine(playbooks), Engine(playbooks, memo=False)
+    assert memoised.memo is not None and plain.memo is None
+
+    with_memo = memoised.diagnose_all(inventory, NOW)
+    without = plain.diagnose_all(inventory, NOW)
+
+    assert with_memo == without  # dataclass equality: every field of every diagnosis and finding
+    assert [d.to_dict() for d in with_memo] == [d.to_dict() for d in without]
+    examined = memoised.memo.hits + memoised.memo.misses
+    assert examined >= pods * failing * 0.9
+    assert memoised.memo.hits >= 0.6 * examined  # replicas of a workload fail alike: most are memo hits
+
+
+def _replicas(inventory, waiting_reason: str | None, ready: bool | None = None) -> list[dict]:
+    """Two pods of one Deployment, on different nodes, whose app container is in that state."""
+    by_workload: dict[str, list[dict]] = {}
+    for pod in inventory.pods.values():
+        app = (pod["status"].get("containerStatuses") or [{}])[0]
+        reason = app.get("state", {}).get("waiting", {}).get("reason")
+        running = pod["status"].get("phase") == "Running"
+        if running and reason == waiting_reason and (ready is None or app.get("ready") is ready) and pod["spec"].get("nodeName"):
+            by_workload.setdefault(pod["metadata"]["labels"].get("app", ""), []).append(pod)
+    return next(
+        pods[:2]
+        for app, pods in by_workload.items()
+        if app and len(pods) >= 2 and pods[0]["spec"]["nodeName"] != pods[1]["spec"]["nodeName"]
+    )
+
+
+def test_replicas_get_their_own_names_and_event_citations(playbooks):
+    inventory = bad_day(600, failing=1.0)
+    engine = Engine(playbooks)
+    a, b = _replicas(inventory, None, ready=False)  # readiness probe failing: the kubelet's Unhealthy event is cited
+    first, second = engine.diagnose_pod(inventory, a, NOW), engine.diagnose_pod(inventory, b, NOW)
+    assert engine.memo is not None and engine.memo.hits == 1 and engine.memo.misses == 1
+    assert second == Engine(playbooks, memo=False).diagnose_pod(inventory, b, NOW)
+    assert (first.name, second.name) == (a["metadata"]["name"], b["metadata"]["name"])
+    sources = [e.source for f in second.findings for e in f.evidence]
+    commands = [s.command or "" for f in second.findings for s in f.remediation]
+    assert any(s.startswith(f"event Warning/Unhealthy from kubelet, {b['spec']['nodeName']} (") for s in sources)
+    assert any(b["metadata"]["name"] in c for c in commands) and not any(a["metadata"]["name"] in c for c in commands), commands
+    assert not any("@@k8sdoctor." in text for text in sources + commands)
+
+
+def test_replicas_get_their_own_restart_counts(playbooks):
+    # A container not ready, with no state and restarts but no termination recorded (as Popeye's pod lint
+    # test p4 has it: derailed/popeye internal/lint/pod_test.go, via shared/peer-tests): its finding quotes
+    # the count.
+    inventory = bad_day(300, failing=0.0)
+    a, b = (dict(p, status=dict(p["status"])) for p in _replicas(inventory, None, ready=True))
+    for pod, count in ((a, 3), (b, 11)):
+        app = {k: v for k, v in pod["status"]["containerStatuses"][0].items() if k not in ("state", "lastState")}
+        app.update(ready=False, started=False, restartCount=count)
+        pod["status"]["containerStatuses"] = [app, *pod["status"]["containerStatuses"][1:]]
+        inventory.put_pod(pod)
+    engine = Engine(playbooks)
+    first, second = engine.diagnose_pod(inventory, a, NOW), engine.diagnose_pod(inventory, b, NOW)
+    assert engine.memo is not None and engine.memo.hits == 1
+    assert second == Engine(playbooks, memo=False).diagnose_pod(inventory, b, NOW)
+    assert [f.summary for f in first.findings] == ["Container app restarted 3 times; no exit code, reason or log says why"]
+    assert [f.summary for f in second.findings] == ["Container app restarted 11 times; no exit code, reason or log says why"]
+
+
+RELATED = """
+id: pod-behind-no-service
+subject: Pod
+scope: pod
+category: NotReady
+title: No Service selects the pod
+severity: warning
+match: {pod.phase: Running}
+causes:
+  - id: no-service
+    title: No Service selects the pod
+    match: {related.services: {count: 0}}
+    explanation: Nothing routes traffic to it.
+    remediation:
+      - text: List the Services of the namespace.
+fallback:
+  id: unknown
+  title: Something else
+  explanation: Nothing says why.
+  remediation:
+    - text: Look at the pod.
+"""
+
+
+def test_the_memo_turns_itself_off_for_a_clause_it_cannot_key(playbooks):
+    pods = [pb for pb in playbooks if pb.spec.subject == "Pod"]
+    assert RuleMemo(pods).enabled
+    assert not RuleMemo([*pods, compile_playbook(yaml.safe_load(RELATED))]).enabled  # related.* reads other objects
