@@ -21,6 +21,8 @@ class SessionChoices:
     only: nothing is written to disk."""
 
     shell: str = "sh"  # the shell `s` opened last
+    debug_target: dict[tuple[str, str], str] = field(default_factory=dict)  # (namespace, pod) → target container
+    debug_image: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (namespace, pod, target) → image
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Action screens opened from the main screen: describe (`d`), logs (`l`, `p` for previous), debug
-(`x`), YAML (`y`) and shell (`s`). The main app calls these factories with the pod's namespace and name;
-each returns a Textual `Screen` that the app pushes, and that dismisses itself (esc) back to the main screen.
+(`x`) and YAML (`y`). The main app calls these factories with the pod's namespace and name; each returns
+a Textual `Screen` that the app pushes, and that dismisses itself (esc) back to the main screen. The shell
+(`s`) has no screen: a menu, then the terminal (`shell.ShellLauncher`).
 
     describe_screen(ctx: ActionContext, namespace: str, name: str) -> Screen
     logs_screen(ctx: ActionContext, namespace: str, name: str, previous: bool) -> Screen
