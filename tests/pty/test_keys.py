@@ -56,6 +56,38 @@ def test_moving_zooming_sorting_and_problems_only(app):
     t.wait_gone("[problems only]")
 
 
+def test_O_sorts_by_a_column_with_its_mark_and_again_reverses(terminal, demo_cluster):
+    """At 160 columns RESTARTS has room (narrower, it gives way to whole names and the order is named in
+    the header's state only)."""
+    t = terminal("--kubeconfig", str(demo_cluster.kubeconfig), "-A", cols=160, rows=40)
+    main_screen_ready(t)
+    t.send("O")
+    t.wait_text("Sort the pods by")
+    t.send("5")  # RESTARTS: the most first
+    t.wait_text("[by RESTARTS ▼]")
+    assert "RESTARTS ▼" in t.lines()[header_row(t) or 0]
+
+    def restarts() -> list[int]:
+        cells = [re.search(r"\s(\d+)(?: \([^)]*\))?\s+\d+[smhd]", row) for row in table_rows(t)]
+        return [int(m.group(1)) for m in cells if m]
+
+    counts = restarts()
+    assert len(counts) > 5 and counts == sorted(counts, reverse=True) and counts[0] > 0
+    t.send("O")
+    t.wait_text("▼ now: again for ▲")
+    t.send("5")  # again: the fewest first
+    t.wait_text("[by RESTARTS ▲]")
+    t.wait(lambda term: restarts() and restarts() == sorted(restarts()), "the fewest restarts first")
+    t.send("O")
+    t.wait_text("Sort the pods by")
+    t.send("2")  # NAME ascending
+    t.wait_text("[by NAME ▲]")
+    header = t.lines()[header_row(t) or 0]
+    assert "NAME ▲" in header and "RESTARTS ▲" not in header
+    t.send("o")  # the usual orders again: no mark
+    t.wait_gone("NAME ▲")
+
+
 def test_the_filter_finds_by_node_and_esc_clears_it(app, demo_cluster):
     t = app
     on_worker_2 = {p["metadata"]["name"] for p in demo_cluster.server.list("Pod") if p["spec"].get("nodeName") == "worker-2"}

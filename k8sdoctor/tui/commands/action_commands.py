@@ -16,6 +16,7 @@ COMMANDS = (
     ("Copy remediation command", "copy_fix", "the top finding's first command (c)"),
     ("Toggle problems only", "toggle_problems", "hide healthy pods (ctrl+z)"),
     ("Cycle sort order", "cycle_sort", "problems first, name, newest, most restarts (o)"),
+    ("Sort by column…", "sort_by_column", "any column, ascending or descending (O)"),
     ("Filter pods", "filter", "fuzzy filter on name, namespace, status, cause (/)"),
     ("Events view", "events", "the namespace's event stream (e)"),
     ("Switch namespace…", "pick_namespace", "choose another namespace, or all (n)"),

@@ -25,6 +25,7 @@ KEYS: tuple[Section, ...] = (
             ("/", "filter: fuzzy words of a name, namespace, status or cause"),
             ("ctrl+z", "show problems only"),
             ("o", "order: problems first, name, newest, most restarts"),
+            ("O", "sort by a column (▲ ▼ in its header); the same column again reverses"),
             ("tab", "move focus between the table and the detail (to scroll it)"),
         ),
     ),

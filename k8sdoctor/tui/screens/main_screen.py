@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from k8sdoctor.model.sorting import SORTS, next_sort
+from k8sdoctor.model.sorting import COLUMN_SORTS, column_sort, next_sort, sort_by_column, sort_label
 from k8sdoctor.tui.commands import ActionCommands, NamespaceCommands, PodCommands
 from k8sdoctor.tui.palette import Palette
 from k8sdoctor.tui.screens import help_screen
@@ -63,6 +63,7 @@ class MainScreen(Screen):
         Binding("C", "pick_context", "Context", key_display="C", show=False),
         Binding("s", "shell", "Shell", show=False, tooltip="A shell in a running container (kubectl exec -it)"),
         Binding("o", "cycle_sort", "Sort", show=False),
+        Binding("O", "sort_by_column", "Sort by column", key_display="O", show=False),
         Binding("r", "reconnect", "Reconnect", show=False),
         Binding("escape", "back", "Back", show=False),
         Binding("colon", "no_command_line", show=False),
@@ -149,7 +150,7 @@ class MainScreen(Screen):
             for f in (
                 f"diagnosing {len(table.pending)}…" if table.pending else "",
                 "problems only" if table.problems_only else "",
-                SORTS[table.sort_mode] if table.sort_mode != "problems" else "",
+                sort_label(table.sort_mode, {c.key: c.label for c in table.columns}),
                 "read-only" if app.options.read_only and (app.info is None or app.info.live) else "",
             )
             if f
@@ -309,6 +310,30 @@ class MainScreen(Screen):
 
     def action_cycle_sort(self) -> None:
         self.table.sort_mode = next_sort(self.table.sort_mode)
+        self.refresh_view()
+
+    def action_sort_by_column(self) -> None:
+        """A menu of the shown columns; the column sorted now, chosen again, reverses."""
+        from k8sdoctor.tui.actions.menu import MenuItem, MenuScreen
+
+        sorted_now = column_sort(self.table.sort_mode)
+        columns = [c for c in self.table.shown_columns() if c.key in COLUMN_SORTS]
+        items = [
+            MenuItem(
+                c.key,
+                c.label,
+                key,
+                ("▼ now: again for ▲" if sorted_now[1] else "▲ now: again for ▼") if sorted_now and sorted_now[0] == c.key else "",
+            )
+            for c, key in zip(columns, "123456789", strict=False)
+        ]
+        highlighted = sorted_now[0] if sorted_now else None
+        self.app.push_screen(MenuScreen("Sort the pods by", items, hint="o: the usual orders", highlighted=highlighted), self._sort_chosen)
+
+    def _sort_chosen(self, column: str | None) -> None:
+        if column is None:
+            return
+        self.table.sort_mode = sort_by_column(self.table.sort_mode, column)
         self.refresh_view()
 
     def action_events(self) -> None:
