@@ -71,8 +71,8 @@ def test_O_sorts_by_a_column_with_its_mark_and_again_reverses(terminal, demo_clu
         cells = [re.search(r"\s(\d+)(?: \([^)]*\))?\s+\d+[smhd]", row) for row in table_rows(t)]
         return [int(m.group(1)) for m in cells if m]
 
-    counts = restarts()
-    assert len(counts) > 5 and counts == sorted(counts, reverse=True) and counts[0] > 0
+    counts = t.wait(lambda term: (c := restarts()) and len(c) > 5 and c == sorted(c, reverse=True) and c, "the most restarts first")
+    assert counts[0] > 0  # type: ignore[index]
     t.send("O")
     t.wait_text("▼ now: again for ▲")
     t.send("5")  # again: the fewest first
