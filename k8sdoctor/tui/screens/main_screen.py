@@ -61,9 +61,10 @@ class MainScreen(Screen):
         Binding("ctrl+z", "toggle_problems", "Problems", tooltip="Show problems only"),
         Binding("ctrl+p", "app.command_palette", "Palette", tooltip="Pods, namespaces and actions by name"),
         Binding("C", "pick_context", "Context", key_display="C", show=False),
-        Binding("s", "shell", "Shell", show=False, tooltip="A shell in a running container (kubectl exec -it)"),
+        # priority, as "/": the menu is up before the keys typed after it are passed on ("sb": bash)
+        Binding("s", "shell", "Shell", show=False, priority=True, tooltip="A shell in a running container (kubectl exec -it)"),
         Binding("o", "cycle_sort", "Sort", show=False),
-        Binding("O", "sort_by_column", "Sort by column", key_display="O", show=False),
+        Binding("O", "sort_by_column", "Sort by column", key_display="O", show=False, priority=True),
         Binding("r", "reconnect", "Reconnect", show=False),
         Binding("escape", "back", "Back", show=False),
         Binding("colon", "no_command_line", show=False),
@@ -314,6 +315,8 @@ class MainScreen(Screen):
 
     def action_sort_by_column(self) -> None:
         """A menu of the shown columns; the column sorted now, chosen again, reverses."""
+        if self.filter_bar.has_focus:
+            raise SkipAction()  # an "O" typed in the filter is text
         from k8sdoctor.tui.actions.menu import MenuItem, MenuScreen
 
         sorted_now = column_sort(self.table.sort_mode)
@@ -403,6 +406,8 @@ class MainScreen(Screen):
         self._open_action("yaml", {})
 
     def action_shell(self) -> None:
+        if self.filter_bar.has_focus:
+            raise SkipAction()  # an "s" typed in the filter is text
         self._open_action("shell", {})
 
     def action_describe(self) -> None:
