@@ -233,3 +233,16 @@ def test_debug_screen_keys(app):
     t.wait_text("Cancelled: nothing was sent")
     t.send("q")
     main_screen_ready(t)
+
+
+def test_events_view_filter_and_enter_opens_the_pod(app):
+    t = app
+    t.send("e")
+    t.wait_text("Warnings only")  # the events view's footer
+    t.send("/")
+    t.type_text("memory-demo-2")
+    t.send("enter")
+    t.wait(lambda term: set(re.findall(r"\s(\w+/[\w.-]+)\s", term.text())) == {"pod/memory-demo-2"}, "only memory-demo-2's events")
+    t.send("enter")  # the pod of the event under the cursor, on the main screen
+    t.wait(lambda term: selected_pod(term) == ("mem-example", "memory-demo-2"), "memory-demo-2 selected on the main screen")
+    t.wait_text(re.compile(r"\d+ pods · \d+ problems"))
