@@ -6,6 +6,12 @@ import os
 import tempfile
 
 import pytest
+from hypothesis import settings
+
+# Property tests assert behaviour, not time: no per-example deadline (a loaded CI machine would turn one
+# slow example into a "flaky" failure).
+settings.register_profile("k8sdoctor", deadline=None)
+settings.load_profile("k8sdoctor")
 
 # Keep k8sdoctor's caches and logs out of the user's home during tests (subprocesses inherit these).
 _SCRATCH = tempfile.mkdtemp(prefix="k8sdoctor-tests-")

@@ -75,3 +75,23 @@ def test_peer_case(case_id, tmp_path):
         assert {f["category"] for f in problems} <= set(expect["category"]) and problems, [(f["category"], f["cause"]) for f in problems]
     if expect.get("cause"):
         assert {f["cause"] for f in problems} & set(expect["cause"]), [(f["category"], f["cause"]) for f in problems]
+
+
+def test_an_event_naming_no_container_is_not_pinned_on_a_container_not_yet_created(tmp_path):
+    """holmes-11 as older kubelets or a trimmed dump record it, with no involvedObject.fieldPath: the
+    init container's exec failure is still the init container's, never the app container's, which
+    waits in PodInitializing and has not been created."""
+    case = orjson.loads(orjson.dumps(peer_cases()["holmes-11-init-command-not-found"]))
+    for obj in case["objects"]:
+        if obj["kind"] == "Event":
+            obj["involvedObject"].pop("fieldPath", None)
+    dump = write_peer_dump(case, tmp_path / "dump", datetime.now(timezone.utc))
+    done = subprocess.run(
+        [sys.executable, "-m", "k8sdoctor", "diagnose", "pods", "-A", "--snapshot", str(dump), "-o", "json"],
+        capture_output=True,
+        timeout=60,
+    )
+    item = next(i for i in orjson.loads(done.stdout)["items"] if i["name"] == "logging-agent")
+    problems = [(f["container"], f["cause"]) for f in item["findings"] if f["severity"] in ("critical", "warning")]
+    assert ("downloader", "command-not-found") in problems, problems
+    assert not [p for p in problems if p[0] == "exporter"], problems

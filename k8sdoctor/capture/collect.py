@@ -12,9 +12,11 @@ from k8sdoctor.cluster.live.client import KubeClient
 from k8sdoctor.cluster.live.fetch import LiveFetcher
 from k8sdoctor.cluster.live.fetch_kinds import kinds_into
 from k8sdoctor.core.engine import Engine, is_plainly_healthy
-from k8sdoctor.core.inventory import Inventory, LogKey
-from k8sdoctor.core.kube.kinds import SUBJECTS
-from k8sdoctor.core.kube.raw import as_dict, as_int, dicts
+from k8sdoctor.core.inventory import Inventory, LogKey, Ref, obj_key
+from k8sdoctor.core.kube.kinds import BY_KIND, SUBJECTS
+from k8sdoctor.core.kube.raw import as_dict, as_int, as_str, dicts, dig
+from k8sdoctor.core.kube.selectors import parse_label_selector
+from k8sdoctor.core.relations import claims_of, scale_target, services_selecting
 
 #: (step name, steps done, steps in all): for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -46,6 +48,8 @@ def collect(client: KubeClient, engine: Engine, namespace: str | None, selector:
     inv = fetcher.scan(namespace, selector)
     progress(STEPS[1], 1, total)
     kinds_into(fetcher, inv, namespace)
+    if selector:
+        narrow(inv, selector)
     progress(STEPS[2], 2, total)
     now = datetime.now(timezone.utc)
     results = [d for kind in SUBJECTS for d in engine.diagnose_kind(inv, kind, now, namespace)]
@@ -62,3 +66,45 @@ def collect(client: KubeClient, engine: Engine, namespace: str | None, selector:
         fetcher.complete(inv, logs)
     progress("done", total, total)
     return inv
+
+
+def _related(inv: Inventory) -> set[Ref]:
+    """What the selected pods lead to: their controllers up the chain, the Services that select them,
+    the claims they mount, and the autoscalers of those controllers."""
+    kept: set[Ref] = set()
+    for pod in inv.pods.values():
+        kind, obj = "Pod", pod
+        while (owner := inv.owner(kind, obj)) is not None:
+            kind, obj = owner
+            kept.add((kind, *obj_key(obj)))
+        kept |= {("Service", *obj_key(svc)) for svc in services_selecting(inv, pod)}
+        kept |= {("PersistentVolumeClaim", *obj_key(claim)) for _name, claim in claims_of(inv, pod) if claim is not None}
+    for hpa in inv.all("HorizontalPodAutoscaler"):
+        kind, target = scale_target(inv, hpa)
+        if target is not None and (kind, *obj_key(target)) in kept:
+            kept.add(("HorizontalPodAutoscaler", *obj_key(hpa)))
+    return kept
+
+
+def narrow(inv: Inventory, selector: str) -> None:
+    """`capture -l`: keep, of the namespaced kinds a diagnosis reports on, the objects the selector
+    matches and those the selected pods lead to (`_related`); events only about what is kept. Those
+    kinds no longer count as fully listed, so an offline diagnosis says "could not check" where a
+    missing object would otherwise be concluded."""
+    matches = parse_label_selector(selector)
+    related = _related(inv)
+    dropped: set[Ref] = set()
+    for kind in SUBJECTS:
+        if kind == "Pod" or not BY_KIND[kind].namespaced:
+            continue
+        for obj in list(inv.all(kind)):
+            ref = (kind, *obj_key(obj))
+            if ref not in related and not matches(as_dict(dig(obj, "metadata", "labels"))):
+                inv.delete(kind, obj)
+                dropped.add(ref)
+        inv.listed_names = {listed for listed in inv.listed_names if listed[0] != kind}
+    for event in list(inv.events.values()):
+        about = as_dict(event.get("involvedObject"))
+        ref = (as_str(about.get("kind")), as_str(about.get("namespace")), as_str(about.get("name")))
+        if ref in dropped or (ref[0] == "Pod" and (ref[1], ref[2]) not in inv.pods):
+            inv.delete_event(event)

@@ -9,16 +9,17 @@ from __future__ import annotations
 import sys
 from argparse import Namespace
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from k8sdoctor.cli import namespaces, report
 from k8sdoctor.cli.sources import inventory_for_kinds, inventory_for_object, inventory_for_pod, inventory_for_scan, load_engine
 from k8sdoctor.cli.targets import Target, parse_target
 from k8sdoctor.core.findings import Diagnosis
-from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.kube.kinds import WORKLOADS
+from k8sdoctor.core.inventory import FORBIDDEN, Inventory, unreadable_note
+from k8sdoctor.core.kube.kinds import BY_KIND, SUBJECTS, WORKLOADS
 from k8sdoctor.core.relations import owned_pods, workload_of
-from k8sdoctor.errors import NotFoundError
+from k8sdoctor.errors import ClusterError, NotFoundError
 
 
 def _workload_sizes(inventory: Inventory, results: list[Diagnosis]) -> dict[tuple[str, str], int]:
@@ -40,7 +41,22 @@ def _notes(inventory: Inventory) -> list[str]:
     return [f"could not read {u.resource}{' in ' + u.namespace if u.namespace else ''}: {u.reason}" for u in inventory.unreadable]
 
 
-def emit(results: list[Diagnosis], inventory: Inventory, fmt: str, *, single: bool, show_healthy: bool = False) -> None:
+def _once(results: list[Diagnosis], inventory: Inventory) -> list[Diagnosis]:
+    """A report of many objects ends with what the scan could not read; each object keeps only its own
+    notes, so a refused kind is named once, not under every object."""
+    scan_wide = {unreadable_note(u) for u in inventory.unreadable}
+    return [replace(r, notes=[n for n in r.notes if n not in scan_wide]) if scan_wide & set(r.notes) else r for r in results]
+
+
+def emit(
+    results: list[Diagnosis],
+    inventory: Inventory,
+    fmt: str,
+    *,
+    single: bool,
+    show_healthy: bool = False,
+    asked: tuple[str, ...] = ("Pod",),
+) -> None:
     if fmt == "json":
         sys.stdout.buffer.write(report.to_json(report.payload_for(results, single)))
         sys.stdout.flush()
@@ -48,12 +64,14 @@ def emit(results: list[Diagnosis], inventory: Inventory, fmt: str, *, single: bo
     if fmt == "yaml":
         sys.stdout.write(report.to_yaml(report.payload_for(results, single)))
         return
+    if not single:
+        results = _once(results, inventory)
     groups = report.group_by_workload(results, _workload_sizes(inventory, results))
     notes = [] if single else _notes(inventory)
     if fmt == "markdown":
-        sys.stdout.write(report.to_markdown(results, groups, notes))
+        sys.stdout.write(report.to_markdown(results, groups, notes, asked))
         return
-    report.render_text(results, groups, notes, show_healthy=show_healthy, single=single)
+    report.render_text(results, groups, notes, show_healthy=show_healthy, single=single, asked=asked)
 
 
 def _complete(args: Namespace, engine, inventory: Inventory, results: list[Diagnosis], now) -> list[Diagnosis]:
@@ -113,6 +131,7 @@ def _many(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[
             print(f"k8sdoctor: note: {note}", file=sys.stderr)
         return _complete(args, engine, inventory, engine.diagnose_all(inventory, now, sorted(inventory.pods)), now), inventory
     inventory, ns = inventory_for_kinds(args)
+    _refuse_unlistable(inventory, target)
     labels = _labels_match(args)
     results: list[Diagnosis] = []
     for kind in target.kinds:
@@ -124,6 +143,17 @@ def _many(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[
             found = [d for d in found if labels(_labels_of(inventory, d))]
         results += found
     return _complete(args, engine, inventory, results, now), inventory
+
+
+def _refuse_unlistable(inventory: Inventory, target: Target) -> None:
+    """Asked for kinds none of which the user may list: the API server's refusal, not "0 of them"
+    (as for pods). `all` reads on and names what it could not read."""
+    if target.kinds == SUBJECTS:
+        return
+    refused = {u.resource: u.reason for u in inventory.unreadable if u.reason.startswith(FORBIDDEN)}
+    reasons = [refused.get(BY_KIND[kind].resource) for kind in target.kinds]
+    if all(reasons):
+        raise ClusterError(str(reasons[0]).removeprefix(FORBIDDEN))
 
 
 def _labels_of(inventory: Inventory, d: Diagnosis) -> dict:
@@ -145,5 +175,5 @@ def run_diagnose(args: Namespace) -> int:
         emit(results, inventory, args.output, single=True)
     else:
         results, inventory = _many(args, engine, target, now)
-        emit(results, inventory, args.output, single=False, show_healthy=args.show_healthy)
+        emit(results, inventory, args.output, single=False, show_healthy=args.show_healthy, asked=target.kinds)
     return 0 if all(r.healthy for r in results) else 1

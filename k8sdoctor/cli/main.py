@@ -184,7 +184,9 @@ def _add_integrations(sub, common: argparse.ArgumentParser) -> None:
     )
     capture.add_argument("-f", "--file", required=True, metavar="BUNDLE", help="where to write the bundle (.tar.gz)")
     capture.add_argument("-A", "--all-namespaces", action="store_true", default=argparse.SUPPRESS, help="all namespaces")
-    capture.add_argument("-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="only the pods it matches")
+    capture.add_argument(
+        "-l", "--selector", metavar="SELECTOR", default=argparse.SUPPRESS, help="only the objects it matches, and what their pods lead to"
+    )
     capture.add_argument("--redact", action="append", default=[], metavar="GROUP", help="also redact an optional rule group: ips")
     capture.add_argument("--redaction-rules", metavar="FILE", help="redaction rules to use instead of the built-in ones (YAML)")
 

@@ -105,15 +105,16 @@ def display_name(d: Diagnosis) -> str:
     return f"{d.namespace}/{name}" if d.namespace else name
 
 
-def count_line(counts: dict) -> str:
-    """ "12 pods" or "3 deployments, 12 pods": what a report covered."""
+def count_line(counts: dict, asked: tuple[str, ...] = ("Pod",)) -> str:
+    """ "12 pods" or "3 deployments, 12 pods": what a report covered; "0 statefulsets" when none of the
+    one kind asked for exists."""
     from k8sdoctor.core.kube.kinds import BY_KIND
 
     if not counts["kinds"]:
-        return "0 pods"
+        return f"0 {BY_KIND[asked[0]].plural}" if len(asked) == 1 and asked[0] in BY_KIND else "0 objects"
     parts = [f"{n} {(BY_KIND[k].singular if n == 1 else BY_KIND[k].plural) if k in BY_KIND else k}" for k, n in counts["kinds"].items()]
     if set(counts["kinds"]) == {"Pod"}:
-        return f"{counts['pods']} pods"
+        return f"{counts['pods']} pod" if counts["pods"] == 1 else f"{counts['pods']} pods"
     return parts[0] if len(parts) == 1 else f"{counts['objects']} objects ({', '.join(parts)})"
 
 
@@ -138,11 +139,11 @@ def _md_code(text: str, indent: str = "") -> list[str]:
     return [f"{indent}{fence}", *(f"{indent}{line}" for line in text.split("\n")), f"{indent}{fence}"]
 
 
-def to_markdown(results: list[Diagnosis], groups: list[PodGroup], notes: list[str]) -> str:
+def to_markdown(results: list[Diagnosis], groups: list[PodGroup], notes: list[str], asked: tuple[str, ...] = ("Pod",)) -> str:
     out = ["# k8sdoctor report", ""]
     counts = summary_counts(results)
     out.append(
-        f"{count_line(counts)}: {counts['healthy']} healthy, {counts['critical']} critical, {counts['warning']} warning, {counts['info']} info."
+        f"{count_line(counts, asked)}: {counts['healthy']} healthy, {counts['critical']} critical, {counts['warning']} warning, {counts['info']} info."
     )
     out.append("")
     for g in groups:
@@ -268,6 +269,7 @@ def render_text(
     show_healthy: bool,
     single: bool,
     stream: IO[str] | None = None,
+    asked: tuple[str, ...] = ("Pod",),
 ) -> None:
     from rich.padding import Padding
     from rich.text import Text
@@ -342,7 +344,7 @@ def render_text(
         console.print(Text(f"note: {printable(note)}", style="yellow"))
     if not single:
         c = summary_counts(results)
-        line = Text(f"{count_line(c)}: ")
+        line = Text(f"{count_line(c, asked)}: ")
         line.append(f"{c['healthy']} healthy", style="green")
         for sev in ("critical", "warning", "info"):
             if c[sev]:

@@ -23,9 +23,10 @@ from datetime import datetime
 
 from k8sdoctor.core.analyzers import analyzers_for
 from k8sdoctor.core.analyzers.finding_edits import add_evidence
+from k8sdoctor.core.analyzers.kubectl import is_option_like, quote
 from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts, build_object_facts, build_pod_facts
 from k8sdoctor.core.findings import SEVERITY_RANK, Diagnosis, Evidence, Finding, Step
-from k8sdoctor.core.inventory import Inventory, Ref
+from k8sdoctor.core.inventory import Inventory, Ref, unreadable_note
 from k8sdoctor.core.kube.podstatus import pod_display_status
 from k8sdoctor.core.playbooks.matching import Hit, MatchContext
 from k8sdoctor.core.playbooks.model import CompiledCause, Playbook
@@ -79,6 +80,14 @@ def _event_scopes(facts: PodFacts) -> dict:
     for name in {e.container for e in newest if e.container is not None}:
         scopes[name] = [e for e in newest if e.container in (None, name)]
     return scopes
+
+
+def _container_events(scopes: dict, c: ContainerFact) -> list:
+    """The events a container's rules read. An app container waiting for its init containers
+    (PodInitializing) has not been created: an event that names no container is not about it."""
+    if c.waiting_reason == "PodInitializing":
+        return [e for e in scopes.get(c.name, ()) if e.container == c.name]
+    return scopes.get(c.name, scopes["*"])
 
 
 def _logs_wanted(pb: Playbook, c: ContainerFact) -> bool | None:
@@ -156,7 +165,7 @@ class Engine:
             revision=facts.workload.revision if facts.workload else None,
         )
         for u in facts.unreadable:
-            result.notes.append(f"could not read {u.resource}: {u.reason}")
+            result.notes.append(unreadable_note(u))
         if facts.phase == "Succeeded":
             return result  # done is healthy, even if a sidecar exited non-zero on the way out
         masked = self.memo.mask(facts) if self.memo is not None else None
@@ -199,7 +208,7 @@ class Engine:
             for c in facts.containers:
                 if c.name in claimed or c.kind == "ephemeral":
                     continue
-                found = self._run(pb, MatchContext(facts, c, scopes.get(c.name, scopes["*"]), memo, inventory), c)
+                found = self._run(pb, MatchContext(facts, c, _container_events(scopes, c), memo, inventory), c)
                 findings.extend(found)
                 if found and pb.spec.exclusive:
                     claimed.add(c.name)
@@ -222,10 +231,9 @@ class Engine:
             return
         result.wants.append(want)
         flag = " --previous" if previous else ""
-        result.notes.append(
-            f"no logs were available for container {c.name}; its cause may be in them: "
-            f"kubectl logs -n {facts.namespace} {facts.name} -c {c.name}{flag}"
-        )
+        names = (facts.namespace, facts.name, c.name)
+        command = "" if any(is_option_like(v) for v in names) else ": kubectl logs -n {} {} -c {}".format(*map(quote, names)) + flag
+        result.notes.append(f"no logs were available for container {c.name}; its cause may be in them{command}")
 
     # ---- other kinds -------------------------------------------------------------------------------
     def diagnose_object(self, inventory: Inventory, kind: str, obj: dict, now: datetime) -> Diagnosis:
@@ -251,7 +259,7 @@ class Engine:
             kind=facts.kind,
         )
         for u in facts.unreadable:
-            result.notes.append(f"could not read {u.resource}: {u.reason}")
+            result.notes.append(unreadable_note(u))
         events = list(reversed(facts.events))
         memo: dict = {}
         findings: list[Finding] = []

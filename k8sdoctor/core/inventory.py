@@ -62,6 +62,15 @@ class Unreadable:
     reason: str  # one line, e.g. 'forbidden: cannot list resource "events" in namespace "shop"'
 
 
+#: How a reason starts when the API server refused the read (a 403).
+FORBIDDEN = "forbidden: "
+
+
+def unreadable_note(u: Unreadable) -> str:
+    """The note a diagnosis carries for a piece of evidence its source could not read."""
+    return f"could not read {u.resource}: {u.reason}"
+
+
 def _meta(obj: dict) -> dict:
     meta = obj.get("metadata")
     return meta if type(meta) is dict else {}

@@ -36,6 +36,9 @@ class PodDetail:
     row: PodRow
     facts: PodFacts
     inventory: Inventory
+    #: Why the events could not be read (the API server's refusal), when they could not: an empty
+    #: list then means "unknown", not "none".
+    events_unread: str = ""
 
 
 @dataclass(frozen=True)

@@ -350,4 +350,11 @@ class ViewFeed:
         pod, row = view.inventory.pods.get(key), view.rows.get(key)
         if pod is None or row is None:
             return None
-        return PodDetail(row=row, facts=build_pod_facts(view.inventory, pod, now), inventory=pod_inventory(view.inventory, pod))
+        events = view.status.per_kind.get("Event")
+        unread = (events.message or "forbidden") if events is not None and events.state == "forbidden" else ""
+        return PodDetail(
+            row=row,
+            facts=build_pod_facts(view.inventory, pod, now),
+            inventory=pod_inventory(view.inventory, pod),
+            events_unread=unread,
+        )

@@ -13,9 +13,8 @@ import queue
 import threading
 from collections.abc import Callable
 
-from k8sdoctor.cluster.live.client import Forbidden, KubeClient, path_segment
-from k8sdoctor.cluster.live.fetch import decode_log, ns_path
-from k8sdoctor.core.evidence_plan import LOG_TAIL_BYTES, LOG_TAIL_LINES
+from k8sdoctor.cluster.live.client import Forbidden, KubeClient
+from k8sdoctor.cluster.live.fetch import read_log_tail
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.errors import ClusterError
 from k8sdoctor.model.feed import Logs, Related
@@ -63,14 +62,7 @@ class LogTails:
                 continue
             namespace, pod, container, previous = target
             try:
-                data = self.client.get_bytes(
-                    f"{ns_path(namespace, 'pods')}/{path_segment(pod)}/log",
-                    accept="*/*",
-                    container=container,
-                    previous=previous,
-                    tailLines=LOG_TAIL_LINES,
-                    limitBytes=LOG_TAIL_BYTES,
-                )
+                lines = read_log_tail(self.client, namespace, pod, container, previous)
             except Forbidden as exc:
                 self._forbidden.set()
                 note = Inventory()
@@ -81,4 +73,4 @@ class LogTails:
                 log.debug("log tail %s: %s", target, exc)
                 continue
             if not self._stopped.is_set():
-                self.sink(Logs(namespace, pod, container, previous, decode_log(data)))
+                self.sink(Logs(namespace, pod, container, previous, lines))

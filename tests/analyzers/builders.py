@@ -8,6 +8,7 @@ lines through `corpus_logs`), which check the source each test cites next to it.
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import datetime, timedelta, timezone
 
 from k8sdoctor.core.findings import Diagnosis, Finding
@@ -229,3 +230,15 @@ def step(f: Finding, starts: str):
     found = [s for s in f.remediation if s.text.startswith(starts)]
     assert found, f"no step starting {starts!r}; steps: {[s.text for s in f.remediation]}"
     return found[0]
+
+
+def termination(read: list[str], explanation: str) -> str:
+    """The termination evidence ("Error, exit code 1"), checked to be the fields as read and nothing more,
+    with the finding's text saying what the code means."""
+    [text] = read
+    code = text.rsplit(", exit code ", 1)[1]
+    assert code.isdigit(), f"the evidence interprets instead of quoting: {text!r}"
+    assert re.search(rf"exit code {code}\b", explanation, re.IGNORECASE), (
+        f"the finding's text does not explain exit code {code}: {explanation!r}"
+    )
+    return text

@@ -15,6 +15,7 @@ from tests.analyzers.builders import (
     node,
     pod,
     step,
+    termination,
     waiting_status,
 )
 
@@ -56,9 +57,8 @@ def test_oom_kill_suggests_a_larger_limit(engine):
         event(target, backoff, reason="BackOff", type_="Warning"),
     )
     f = finding(diagnose(engine, inv, target), "oom-killed")
-    assert evidence(f, LAST.format("memory-demo-2-ctr")) == [
-        "OOMKilled, exit code 137 = 128 + 9 (SIGKILL): killed by the kernel OOM killer: the container used more memory than its limit"
-    ]
+    assert termination(evidence(f, LAST.format("memory-demo-2-ctr")), f.explanation) == "OOMKilled, exit code 137"
+    assert "exit code 137 is 128 + SIGKILL" in f.explanation  # the playbook's text says it
     assert evidence(f, "spec.containers[memory-demo-2-ctr].resources") == ["memory limit 100Mi, request 50Mi"]
     fix = f.remediation[0]
     assert fix.text == "Raise the memory limit of memory-demo-2-ctr from 100Mi to 256Mi (2×), then watch its real peak and adjust."
@@ -92,12 +92,13 @@ def test_oom_without_a_limit_is_the_node_running_out(engine):
     )
     # https://github.com/AliyunContainerService/kube-eventer/issues/285 (reason OOMKilled with exit code 1)
     f = finding(diagnose(engine, cluster(node("worker-1"), target), target), "oom-killed")
-    assert evidence(f, LAST.format("app")) == [
-        "OOMKilled, exit code 1: killed by the kernel OOM killer: the container used more memory than its limit (the runtime reported exit code 1, not the usual 137)"
-    ]
-    assert evidence(f, "spec.containers[app].resources") == [
-        "no memory limit (request not set): the kernel killed it because the node ran out of memory, not because of a limit of its own"
-    ]
+    assert termination(evidence(f, LAST.format("app")), f.explanation) == "OOMKilled, exit code 1"
+    assert (
+        "Exit code 1: killed by the kernel OOM killer: the container used more memory than its limit (the runtime reported exit code 1, not the usual 137)."
+        in f.explanation
+    )
+    assert evidence(f, "spec.containers[app].resources") == ["no memory limit, request not set"]
+    assert "With no memory limit of its own, the kernel killed it because the node ran out of memory." in f.explanation
 
 
 WEBHOOK = "cert-manager-webhook-hetzner"
@@ -153,9 +154,11 @@ def test_liveness_probe_kills_it_before_it_has_started(engine):
     )
     delay = step(f, "Or raise livenessProbe.initialDelaySeconds to 62")
     assert '"livenessProbe":{"initialDelaySeconds":62}' in delay.command
-    assert evidence(f, LAST.format(WEBHOOK)) == [
-        "Error, exit code 143 = 128 + 15 (SIGTERM): it was asked to stop (pod deletion, eviction, rollout, or a failed liveness probe) and exited on the signal"
-    ]
+    assert termination(evidence(f, LAST.format(WEBHOOK)), f.explanation) == "Error, exit code 143"
+    assert (
+        "Exit code 143 = 128 + 15 (SIGTERM): it was asked to stop (pod deletion, eviction, rollout, or a failed liveness probe) and exited on the signal."
+        in f.explanation
+    )
 
 
 def test_a_startup_probe_that_is_too_short(engine):
@@ -198,7 +201,8 @@ def test_probe_timing_without_probe_events(engine):
         "the liveness probe can kill it 30 s after start (initialDelaySeconds 0 + periodSeconds 10 × failureThreshold 3; timeoutSeconds 1); "
         "its last run lasted 33 s, so it is killed before it ever becomes healthy (6 restarts)"
     ]
-    assert evidence(f, LAST.format(WEBHOOK))[0].startswith("Error, exit code 137 = 128 + 9 (SIGKILL): killed with SIGKILL from outside")
+    assert termination(evidence(f, LAST.format(WEBHOOK)), f.explanation) == "Error, exit code 137"
+    assert "Exit code 137 = 128 + 9 (SIGKILL): killed with SIGKILL from outside" in f.explanation
 
 
 def test_exit_codes_127_and_139(engine):
@@ -213,18 +217,22 @@ def test_exit_codes_127_and_139(engine):
     )
     # https://github.com/apecloud/kubeblocks/issues/4633 (reason Error, exit code 127)
     f = finding(diagnose(engine, cluster(node("worker-1"), shell), shell), "command-not-found")
-    assert evidence(f, LAST.format("config-manager")) == [
-        "Error, exit code 127: command not found: the executable (or a script's interpreter) is not in the image or not on PATH"
-    ]
+    assert termination(evidence(f, LAST.format("config-manager")), f.explanation) == "Error, exit code 127"
+    assert (
+        "Exit code 127 means the shell could not find the command: a typo in command/args, a binary that is not in this image, or a script whose interpreter (#!) is missing"
+        in f.explanation.replace("\n", " ")
+    )
     assert evidence(f, "spec.containers[config-manager].command, .args") == [
         'command ["/bin/reloader"], args ["--config","/etc/reload.yaml"]'
     ]
     segfault = crashing("backstage-0", "backstage", "backstage:1.20", owner=("StatefulSet", "backstage"), last={"exitCode": 139})
     # https://github.com/backstage/charts/issues/203 (exit code 139 only)
     f = finding(diagnose(engine, cluster(node("worker-1"), segfault), segfault), "app-error")
-    assert evidence(f, LAST.format("backstage")) == [
-        "no reason, exit code 139 = 128 + 11 (SIGSEGV): a segmentation fault: invalid memory access in native code (a bug, or a library or architecture mismatch)"
-    ]
+    assert termination(evidence(f, LAST.format("backstage")), f.explanation) == "no reason, exit code 139"
+    assert (
+        "Exit code 139 = 128 + 11 (SIGSEGV): a segmentation fault: invalid memory access in native code (a bug, or a library or architecture mismatch)."
+        in f.explanation
+    )
 
 
 def test_termination_message_is_quoted(engine):
@@ -241,7 +249,8 @@ def test_termination_message_is_quoted(engine):
     )
     f = finding(diagnose(engine, cluster(node("worker-1"), target), target), "app-error")
     assert evidence(f, LAST.format("kb") + ".message") == [line]
-    assert evidence(f, LAST.format("kb")) == ["Error, exit code 1: a general error reported by the application itself"]
+    assert termination(evidence(f, LAST.format("kb")), f.explanation) == "Error, exit code 1"
+    assert "Exit code 1: a general error reported by the application itself." in f.explanation
 
 
 def test_oom_killed_init_container_gets_a_patch(engine):
@@ -265,3 +274,15 @@ def test_oom_killed_init_container_gets_a_patch(engine):
         "kubectl -n shop patch statefulset/myapp -p "
         "'{\"spec\":{\"template\":{\"spec\":{\"initContainers\":[{\"name\":\"init-myservice\",\"resources\":{\"limits\":{\"memory\":\"128Mi\"}}}]}}}}'"
     )
+
+
+def test_the_logs_note_quotes_names_for_the_shell_and_offers_no_command_for_an_option_like_name(engine):
+    """Names in a snapshot are whatever the file says: the note's kubectl command quotes them, and a
+    name that kubectl would read as an option gets no command at all."""
+    # a crash with nothing recorded but its exit code: the crash-loop playbook wants the previous run's logs
+    odd = crashing("web;id", "app", "registry.example/web:1", last={"reason": "Error", "exitCode": 1})
+    [note] = [n for n in diagnose(engine, cluster(node("worker-1"), odd), odd).notes if n.startswith("no logs")]
+    assert note.endswith(": kubectl logs -n shop 'web;id' -c app --previous"), note
+    option = crashing("--server=https://evil.example", "app", "registry.example/web:1", last={"reason": "Error", "exitCode": 1})
+    [note] = [n for n in diagnose(engine, cluster(node("worker-1"), option), option).notes if n.startswith("no logs")]
+    assert note == "no logs were available for container app; its cause may be in them", note

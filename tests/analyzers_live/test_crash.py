@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.analyzers.builders import termination
 from tests.analyzers_live.objects import (
     container,
     corpus_logs,
@@ -148,51 +149,45 @@ def cluster(server):
 
 
 @pytest.mark.parametrize(
-    "name, cname, explained",
+    "name, cname, read, meaning",
     [
-        ("centos-7d9c8b6f5-q2w4e", "centos", "Completed, exit code 0: success: the process finished normally"),
-        ("kb-0", "kb", "Error, exit code 1: a general error reported by the application itself"),
+        ("centos-7d9c8b6f5-q2w4e", "centos", "Completed, exit code 0", "expect it to run forever"),
+        ("kb-0", "kb", "Error, exit code 1", "Exit code 1: a general error reported by the application itself."),
         (
             "nightly-report-28374650-k4j7h",
             "report",
-            "Error, exit code 2: invalid command-line arguments or a shell builtin misused, or an unrecovered panic in a Go program",
+            "Error, exit code 2",
+            "Exit code 2: invalid command-line arguments or a shell builtin misused, or an unrecovered panic in a Go program.",
         ),
-        (
-            "fortune-6c5d4b3a2-z8x7c",
-            "html-generator",
-            "Error, exit code 126: the command was found but could not be executed (no execute permission, or not a binary)",
-        ),
-        (
-            "mysql-cluster-mysql-0",
-            "config-manager",
-            "Error, exit code 127: command not found: the executable (or a script's interpreter) is not in the image or not on PATH",
-        ),
+        ("fortune-6c5d4b3a2-z8x7c", "html-generator", "Error, exit code 126", "a script without the execute bit (exit code 126)"),
+        ("mysql-cluster-mysql-0", "config-manager", "Error, exit code 127", "Exit code 127 means the shell could not find the command"),
         (
             "envoy-5f4e3d2c1-r6t5y",
             "envoy",
-            "Error, exit code 134 = 128 + 6 (SIGABRT): it aborted itself: abort(), a failed assertion, or a fatal runtime error (glibc, JVM, Go)",
+            "Error, exit code 134",
+            "Exit code 134 = 128 + 6 (SIGABRT): it aborted itself: abort(), a failed assertion, or a fatal runtime error (glibc, JVM, Go).",
         ),
-        (
-            "memory-demo-5c4b3a2d1-m3n4b",
-            "memory-demo-2-ctr",
-            "OOMKilled, exit code 137 = 128 + 9 (SIGKILL): killed by the kernel OOM killer: the container used more memory than its limit",
-        ),
+        ("memory-demo-5c4b3a2d1-m3n4b", "memory-demo-2-ctr", "OOMKilled, exit code 137", "exit code 137 is 128 + SIGKILL"),
         (
             "backstage-6b7c8d9e0-u1i2o",
             "backstage",
-            "no reason, exit code 139 = 128 + 11 (SIGSEGV): a segmentation fault: invalid memory access in native code (a bug, or a library or architecture mismatch)",
+            "no reason, exit code 139",
+            "Exit code 139 = 128 + 11 (SIGSEGV): a segmentation fault: invalid memory access in native code (a bug, or a library or architecture mismatch).",
         ),
         (
             f"{WEBHOOK}-6d56ff8dd9-rw6vc",
             WEBHOOK,
-            "Error, exit code 143 = 128 + 15 (SIGTERM): it was asked to stop (pod deletion, eviction, rollout, or a failed liveness probe) and exited on the signal",
+            "Error, exit code 143",
+            "Exit code 143 = 128 + 15 (SIGTERM): it was asked to stop (pod deletion, eviction, rollout, or a failed liveness probe) and exited on the signal.",
         ),
     ],
 )
-def test_exit_code_is_explained(diagnose, name, cname, explained):
+def test_exit_code_is_quoted_and_explained_in_the_text(diagnose, name, cname, read, meaning):
+    """The evidence is the termination's fields as read; what the code means is in the finding's text."""
     [f] = diagnose("apps", name)["findings"]
     assert f["container"] == cname
-    assert evidence(f, LAST.format(cname)) == [explained]
+    assert termination(evidence(f, LAST.format(cname)), f["explanation"]) == read
+    assert meaning in f["explanation"]
 
 
 def test_oom_kill_shows_the_limit_and_suggests_a_larger_one(diagnose):

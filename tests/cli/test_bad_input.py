@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
@@ -177,3 +178,15 @@ def test_a_pod_in_a_namespace_that_does_not_exist(run_cli, demo_kubeconfig):
         'k8sdoctor: error: pod "web" not found in namespace "observabilty": namespace "observabilty" does not exist',
         "did you mean: observability?",
     ]
+
+
+def test_the_help_describes_every_argument_and_the_exit_codes(run_cli):
+    """`diagnose --help`: -o says what each format is, NAME is described, the exit codes are listed;
+    `playbooks --help` offers no cluster flags (it reads no cluster)."""
+    text = run_cli("diagnose", "--help").out
+    assert re.search(r"-o \{text,json,yaml,markdown\}.*\n\s+text \(default", text)
+    assert re.search(r"\n  NAME\s+the object's name", text)
+    codes = text.split("exit codes:", 1)[1]
+    assert [line.split()[0] for line in codes.strip().splitlines()] == ["0", "1", "2", "130"]
+    playbooks = run_cli("playbooks", "--help").out
+    assert "--kubeconfig" not in playbooks and "--context" not in playbooks

@@ -95,3 +95,10 @@ def test_text_names_objects_as_kubectl_does(run_cli, demo_kubeconfig):
     result: CliResult = run_cli("diagnose", "deploy", "-n", "shop", "--show-healthy", kubeconfig=demo_kubeconfig)
     assert "✔ shop/deployment/frontend  3/3" in result.out
     assert result.out.rstrip().splitlines()[-1].startswith("5 deployments: ")
+
+
+@pytest.mark.parametrize(("argv", "line"), [(["sts"], "0 statefulsets: 0 healthy"), (["cj", "-o", "markdown"], "0 cronjobs: 0 healthy")])
+def test_a_kind_with_no_object_in_scope_is_counted_as_that_kind(run_cli, demo_kubeconfig, argv, line):
+    result = run_cli("diagnose", *argv, "-n", "shop", kubeconfig=demo_kubeconfig)
+    assert result.code == 0, result.err
+    assert line in result.out  # not "0 pods"

@@ -138,3 +138,11 @@ def test_counts_agree_with_their_number():
     from k8sdoctor.cli.playbooks_cmd import counted
 
     assert [counted(n, "cause") for n in (0, 1, 2)] == ["0 causes", "1 cause", "2 causes"]
+
+
+def test_the_summary_counts_one_pod_in_the_singular():
+    from k8sdoctor.cli.report import count_line
+
+    assert count_line({"kinds": {"Pod": 1}, "pods": 1, "objects": 1}) == "1 pod"
+    assert count_line({"kinds": {"Pod": 2}, "pods": 2, "objects": 2}) == "2 pods"
+    assert count_line({"kinds": {"Deployment": 1, "Pod": 1}, "pods": 1, "objects": 2}) == "2 objects (1 deployment, 1 pod)"

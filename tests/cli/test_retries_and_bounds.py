@@ -81,3 +81,18 @@ def test_a_pod_list_that_is_not_json_is_an_error_not_an_empty_namespace(server, 
     server.inject(Fault(body=answer, resource="pods", verb="list"))
     result = run_cli("diagnose", "pods", kubeconfig=server.write_kubeconfig(tmp_path / "kc", namespace="shop"))
     assert_one_line(result, "not JSON")
+
+
+def test_log_tails_are_read_with_a_byte_bound(demo_server, demo_kubeconfig, run_cli):
+    """A log line can be any size (a 64 MiB line is one line): the evidence read of a crash-looping
+    container's previous log asks the server for at most LOG_TAIL_BYTES as well as LOG_TAIL_LINES."""
+    from k8sdoctor.core.evidence_plan import LOG_TAIL_BYTES, LOG_TAIL_LINES
+
+    demo_server.clear_requests()
+    name = next(p["metadata"]["name"] for p in demo_server.list("Pod", "shop") if p["metadata"]["name"].startswith("kestra-"))
+    assert run_cli("diagnose", "pod", name, kubeconfig=demo_kubeconfig).code == 1
+    reads = [r for r in demo_server.requests("GET") if r.path.endswith(f"/pods/{name}/log")]
+    assert reads, "the previous log was not read"
+    assert all(r.query.get("limitBytes") == str(LOG_TAIL_BYTES) and r.query.get("tailLines") == str(LOG_TAIL_LINES) for r in reads), [
+        r.query for r in reads
+    ]

@@ -127,7 +127,6 @@ def test_planted_sequences_are_shown_as_visible_text(terminal, hostile):
     t.wait_text("\\x1b[7777Z \\x1bP1$rPWNED\\x1b\\ \\x9b6n")  # the events view's line for the event under the cursor
 
 
-@pytest.mark.skipif(printable(BIDI + ZERO_WIDTH) == BIDI + ZERO_WIDTH, reason="sanitize.printable does not yet show bidi and zero-width")
 def test_bidi_and_zero_width_characters_are_shown_not_obeyed(terminal, hostile):
     t = terminal("--kubeconfig", str(hostile.kubeconfig), cols=120, rows=35)
     visit_every_screen(t)

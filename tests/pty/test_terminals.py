@@ -10,10 +10,12 @@ from tests.pty.screens import header_row, main_screen_ready, table_rows
 
 TERMINALS = {
     "xterm": ("xterm", {}),  # 16 colours
+    "linux": ("linux", {}),  # the Linux console: 16 colours
     "256": ("xterm-256color", {}),
     "truecolor": ("xterm-256color", {"COLORTERM": "truecolor"}),
     "NO_COLOR": ("xterm", {"NO_COLOR": "1"}),
 }
+SIXTEEN = {"xterm", "linux"}
 RED16 = {"red", "brightred"}
 
 
@@ -66,7 +68,7 @@ def test_names_whole_and_severity_visible(terminal, demo_cluster, pods, size, ki
         cells = diagnosis_cells(t, y)
         if i == 0:  # the cursor row: told apart, and (16 colours) still red, reversed
             assert all(c.reverse or c.bg not in ("default", "black") for c in cells), row
-            if kind == "xterm":
+            if kind in SIXTEEN:
                 assert all(c.fg in RED16 and c.reverse for c in cells), (row, cells[0])
         elif "✖" in row:
             assert all(reddish(c.fg) for c in cells), (row, cells[0])

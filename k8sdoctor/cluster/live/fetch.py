@@ -23,7 +23,7 @@ from k8sdoctor.core.evidence_plan import (
     needs_namespace_pods,
     needs_object_names,
 )
-from k8sdoctor.core.inventory import ALL_NAMESPACES, SECRET_REGISTRY_TYPES, Inventory, mirror_uid
+from k8sdoctor.core.inventory import ALL_NAMESPACES, FORBIDDEN, SECRET_REGISTRY_TYPES, Inventory, mirror_uid
 from k8sdoctor.core.kube.kinds import BY_KIND
 from k8sdoctor.errors import ClusterError, NotFoundError
 
@@ -58,7 +58,7 @@ def _degrade(inv: Inventory, resource: str, namespace: str | None, fn: Callable[
     try:
         fn()
     except Forbidden as exc:
-        inv.mark_unreadable(resource, namespace, f"forbidden: {exc}")
+        inv.mark_unreadable(resource, namespace, f"{FORBIDDEN}{exc}")
     except NotFoundError:
         pass
     except ClusterError as exc:
@@ -74,6 +74,19 @@ def decode_log(data: bytes, tail: int = LOG_TAIL_LINES) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines[-tail:]
+
+
+def read_log_tail(client: KubeClient, namespace: str, pod: str, container: str, previous: bool) -> list[str]:
+    """The last lines of a container's log (this run's or the previous one's), bounded in lines and bytes."""
+    data = client.get_bytes(
+        f"{ns_path(namespace, 'pods')}/{path_segment(pod)}/log",
+        accept="*/*",
+        container=container,
+        previous=previous,
+        tailLines=LOG_TAIL_LINES,
+        limitBytes=LOG_TAIL_BYTES,
+    )
+    return decode_log(data)
 
 
 class LiveFetcher:
@@ -111,15 +124,7 @@ class LiveFetcher:
         inv.listed_names.add((SECRET_REGISTRY_TYPES, namespace))
 
     def _logs_into(self, inv: Inventory, namespace: str, pod: str, container: str, previous: bool) -> None:
-        data = self.client.get_bytes(
-            f"{ns_path(namespace, 'pods')}/{path_segment(pod)}/log",
-            accept="*/*",
-            container=container,
-            previous=previous,
-            tailLines=LOG_TAIL_LINES,
-            limitBytes=LOG_TAIL_BYTES,
-        )
-        inv.put_logs(namespace, pod, container, previous, decode_log(data))
+        inv.put_logs(namespace, pod, container, previous, read_log_tail(self.client, namespace, pod, container, previous))
 
     def _log_tasks(self, inv: Inventory, pods: list[dict]) -> list[Callable[[], None]]:
         tasks: list[Callable[[], None]] = []

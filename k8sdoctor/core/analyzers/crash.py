@@ -4,9 +4,10 @@ with a suggested new one, and the liveness probe timed against how long the cont
 from __future__ import annotations
 
 import math
+import re
 
 from k8sdoctor.core.analyzers import per_container, register
-from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, lead_with
+from k8sdoctor.core.analyzers.finding_edits import add_evidence, command_has, interpret, lead_with
 from k8sdoctor.core.analyzers.flow_yaml import flow_yaml
 from k8sdoctor.core.analyzers.kubectl import target_of
 from k8sdoctor.core.analyzers.run_container import explain_command
@@ -51,7 +52,10 @@ def _termination(container: ContainerFact) -> tuple[str, str, int | None, str]:
 def explain_termination(finding: Finding, container: ContainerFact) -> None:
     path, reason, code, message = _termination(container)
     if code is not None:
-        add_evidence(finding, path, f"{reason or 'no reason'}, {explain_exit_code(code, reason).describe()}")
+        add_evidence(finding, path, f"{reason or 'no reason'}, exit code {code}")
+        if not re.search(rf"exit code {code}\b", finding.explanation, re.IGNORECASE):  # the playbook may explain it already
+            meaning = explain_exit_code(code, reason).describe()
+            interpret(finding, f"{meaning[0].upper()}{meaning[1:]}.")
     if message:
         add_evidence(finding, f"{path}.message", quote_text(message))
 
@@ -64,11 +68,8 @@ def explain_memory(finding: Finding, facts: PodFacts, container: ContainerFact) 
     source = f"{container.spec_path}.resources"
     shown_request = format_bytes(request) if request else "not set"
     if not limit:
-        add_evidence(
-            finding,
-            source,
-            f"no memory limit (request {shown_request}): the kernel killed it because the node ran out of memory, not because of a limit of its own",
-        )
+        add_evidence(finding, source, f"no memory limit, request {shown_request}")
+        interpret(finding, "With no memory limit of its own, the kernel killed it because the node ran out of memory.")
         return
     factor = 2.0 if limit < GI else 1.5
     suggested = round_memory_up(limit * factor)

@@ -1,5 +1,5 @@
-"""Small edits analyzers make to a finding: add evidence once, put specific steps in front of the
-playbook's generic ones, find what the playbook quoted; and edits worked out once per distinct question."""
+"""Small edits analyzers make to a finding: add evidence once, say what it means in the finding's text,
+put specific steps in front of the playbook's generic ones, find what the playbook quoted; and edits worked out once per distinct question."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ def add_evidence(finding: Finding, source: str, text: str) -> None:
     ev = Evidence(source, text)
     if text and ev not in finding.evidence:
         finding.evidence.append(ev)
+
+
+def interpret(finding: Finding, sentence: str) -> None:
+    """Add what the evidence means to the finding's text (evidence itself stays what was read)."""
+    if sentence and sentence not in finding.explanation:
+        finding.explanation = f"{finding.explanation} {sentence}".strip()
 
 
 def lead_with(finding: Finding, steps: list[Step], *, replacing: Callable[[Step], bool] | None = None) -> None:

@@ -128,3 +128,33 @@ def test_suspects_are_listed_at_once_and_diagnosed_once_the_events_are_in(feed):
         feed.ack()
     kafdrop = next(r for k, r in diagnosed.items() if k[1].startswith("kafdrop-"))
     assert kafdrop.diagnosis.findings[0].cause == "rate-limited"  # read from its events
+
+
+# caicloud/event_exporter#24 (https://github.com/caicloud/event_exporter/issues/24), the API server's refusal
+EVENTS_FORBIDDEN = (
+    'events is forbidden: User "system:serviceaccount:monitoring:event-exporter" cannot list resource "events" '
+    'in API group "" at the cluster scope'
+)
+
+
+def test_events_that_cannot_be_read_are_not_shown_as_no_events(feed, engine):
+    from rich.style import Style
+
+    from k8sdoctor.tui.palette import Palette
+    from k8sdoctor.tui.widgets.detail.pod_events import events_renderable
+
+    sink = feed.reset()
+    sink(Replace("Pod", shop_pods()))
+    sink(SourceState("Pod", "ready"))
+    sink(SourceState("Event", "forbidden", EVENTS_FORBIDDEN))
+    key = ("shop", "kestra-7sx7k2s4th-bvjlm")
+    feed.select(key)
+    batch = next_batch(feed)
+    while batch.detail is None:
+        feed.ack()
+        batch = next_batch(feed)
+    detail = batch.detail
+    assert detail.facts.events == [] and detail.events_unread == EVENTS_FORBIDDEN
+    plain = Palette(*(Style(),) * 5)
+    shown = events_renderable(detail.facts.events, plain, FIXED_NOW, detail.events_unread)
+    assert shown.plain == f"Events could not be read: {EVENTS_FORBIDDEN}"

@@ -42,3 +42,26 @@ def test_a_slow_list_shows_how_long_it_has_taken():
     text = state_panel_content(Health(state="syncing"), None, "shop", None, lambda: 0.0, syncing_for=12).plain
     assert text.startswith('Listing pods in namespace "shop"… (12s so far)')
     assert "so far" not in state_panel_content(Health(state="syncing"), None, "shop", None, lambda: 0.0, syncing_for=1).plain
+
+
+def test_the_header_shows_how_long_it_has_been_syncing():
+    from k8sdoctor.tui.widgets.header.cluster_header import state_content
+
+    def header(state: str, waiting: float) -> str:
+        return state_content(None, Health(state=state), 0, 0, lambda: 0.0, waiting_for=waiting).plain
+
+    assert header("syncing", 12) == "◌ syncing 12s"
+    assert header("connecting", 75) == "◌ connecting 75s"  # as kubectl writes ages
+    assert header("syncing", 1) == "◌ syncing"  # not at once: a fast list shows no count
+
+
+def test_the_header_counts_in_the_singular_and_gives_no_all_clear_for_nothing():
+    from k8sdoctor.tui.widgets.header.cluster_header import state_content
+
+    def header(pods: int, problems: int) -> str:
+        return state_content(None, Health(state="ready"), pods, problems, lambda: 0.0).plain
+
+    assert header(1, 1) == "● live  1 pod · 1 problem"
+    assert header(3, 0) == "● live  3 pods · no problems"
+    assert header(0, 0) == "● live  0 pods"
+    assert header(0, 2) == "● live  0 pods · 2 problems"  # objects of other kinds

@@ -52,7 +52,7 @@ def detail_parts(detail: PodDetailData, palette: Palette, now: datetime) -> list
         section("Containers"),
         containers_renderable(detail.facts.containers, palette, now),
         section("Events"),
-        events_renderable(detail.facts.events, palette, now),
+        events_renderable(detail.facts.events, palette, now, detail.events_unread),
     ]
 
 

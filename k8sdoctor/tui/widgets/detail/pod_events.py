@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 MAX_EVENTS = 50
 
 
-def events_renderable(events: list[EventFact], palette: Palette, now: datetime) -> RenderableType:
+def events_renderable(events: list[EventFact], palette: Palette, now: datetime, unread: str = "") -> RenderableType:
+    """The events table; `unread`: why the events could not be read, said instead of "no events"."""
+    if not events and unread:
+        return Text(f"Events could not be read: {printable(unread)}", style=palette.warning)
     if not events:
         return Text("No events for this pod (the API server keeps them for one hour by default).", style=palette.muted)
     newest = sorted(events, key=lambda e: (e.last or e.first or now, e.first or now, e.type, e.reason, e.message), reverse=True)

@@ -68,8 +68,11 @@ def state_content(
     if retry and health.state in ("disconnected", "forbidden"):
         parts += [(f" · {retry}", style)]
     if pods or health.state in ("ready", "empty"):
-        parts += ["  ", f"{pods} pods", " · "]
-        parts += [(f"{problems} problems", "bold $text-error") if problems else ("no problems", "$text-success")]
+        parts += ["  ", f"{pods} pod" if pods == 1 else f"{pods} pods"]
+        if problems:
+            parts += [" · ", (f"{problems} problem" if problems == 1 else f"{problems} problems", "bold $text-error")]
+        elif pods:  # nothing to look at is not "all clear"
+            parts += [" · ", ("no problems", "$text-success")]
     for flag in flags:
         parts += ["  ", (f"[{flag}]", "$text-accent")]
     return Content.assemble(*parts)
