@@ -6,7 +6,8 @@ message, 0 stdin, 1 stdout, 2 stderr, 3 the final status, 4 terminal size. The t
 mode, SIGWINCH sends the new size on channel 4, and the terminal is restored whatever happens.
 
 An attach runner is any callable with the `AttachRunner` signature, so the debug flow can be driven
-without a terminal in tests.
+without a terminal in tests. `TerminalAttach` is the terminal side of any such stream: `actions.exec`'s
+`TerminalExec` opens an exec stream instead and keeps the rest.
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ def session_status(ws) -> str:
         return "session ended"
     if status.get("status") == "Success":
         return "session ended"
+    causes = ((status.get("details") or {}).get("causes") or []) if isinstance(status, dict) else []
+    code = next((c.get("message") for c in causes if isinstance(c, dict) and c.get("reason") == "ExitCode"), None)
+    if status.get("reason") == "NonZeroExitCode" and code is not None:
+        return one_line(f"session ended: exit status {code}")
     return one_line(f"session ended: {status.get('message') or status.get('reason') or 'failure'}")
 
 
@@ -132,26 +137,39 @@ class TerminalAttach:
         self.stdin = stdin
         self.stdout = stdout
 
+    # what differs between attach and exec: the stream, the words, what the user reads first, the command
+    connecting = "attach"  # "could not attach (...)"
+    again = "reattach with"  # "connection lost (...); reattach with: ..."
+
+    def open_stream(self, client: KubeClient, namespace: str, pod: str, container: str):
+        return open_attach(client, namespace, pod, container)
+
+    def banner(self, namespace: str, pod: str, container: str) -> str:
+        return f"Attached to {container} in {namespace}/{pod}: exit its shell to come back. If you see no prompt, press enter."
+
+    def command(self, namespace: str, pod: str, container: str) -> str:
+        return attach_command(namespace, pod, container)
+
     def _streams(self) -> tuple[IO, IO] | None:
         if self.stdin is not None and self.stdout is not None:
             return (self.stdin, self.stdout) if _is_tty(self.stdin) and _is_tty(self.stdout) else None
         return real_terminal()
 
     def __call__(self, client: KubeClient, namespace: str, pod: str, container: str) -> AttachResult:
+        command = self.command(namespace, pod, container)
         streams = self._streams()
         if streams is None:
-            return AttachResult(False, f"no terminal to attach; run: {attach_command(namespace, pod, container)}")
+            return AttachResult(False, f"no terminal to attach; run: {command}")
         try:
-            ws = open_attach(client, namespace, pod, container)
+            ws = self.open_stream(client, namespace, pod, container)
         except Exception as exc:
-            return AttachResult(False, f"could not attach ({connect_error(exc)}); run: {attach_command(namespace, pod, container)}")
+            return AttachResult(False, f"could not {self.connecting} ({connect_error(exc)}); run: {command}")
         fd_in, fd_out = streams[0].fileno(), streams[1].fileno()
-        banner = f"Attached to {container} in {namespace}/{pod}: exit its shell to come back. If you see no prompt, press enter."
         try:
-            _write_all(fd_out, one_line(banner).encode() + b"\n")  # not raw yet: the tty adds the \r
+            _write_all(fd_out, one_line(self.banner(namespace, pod, container)).encode() + b"\n")  # not raw yet: the tty adds the \r
             return self._session(ws, fd_in, fd_out)
         except Exception as exc:  # the stream dropped mid-session: say so in one line, the terminal is restored
-            return AttachResult(True, f"connection lost ({connect_error(exc)}); reattach with: {attach_command(namespace, pod, container)}")
+            return AttachResult(True, f"connection lost ({connect_error(exc)}); {self.again}: {command}")
         finally:
             with contextlib.suppress(Exception):
                 ws.close()

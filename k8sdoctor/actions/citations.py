@@ -101,12 +101,18 @@ def lines_for_event(lines: list[DescribeLine], source: str, text: str) -> list[i
 
 def describe_citations(doc: DescribeDocument, diagnosis: Diagnosis | None) -> dict[int, list[Citation]]:
     """Line index → the findings (problems first) whose evidence that line shows."""
+    return cited_lines(doc.lines, diagnosis)
+
+
+def cited_lines(lines: list[DescribeLine], diagnosis: Diagnosis | None) -> dict[int, list[Citation]]:
+    """Line index → the findings whose evidence the line shows, for any document whose lines know their
+    fields (describe, the YAML view)."""
     marks: dict[int, list[Citation]] = {}
     if diagnosis is None:
         return marks
     for finding in diagnosis.findings:
         for ev in finding.evidence:
-            for i in _lines_for_evidence(doc.lines, ev):
+            for i in _lines_for_evidence(lines, ev):
                 cite = Citation(finding.severity, finding.title or finding.summary, ev.text)
                 if cite not in marks.setdefault(i, []):
                     marks[i].append(cite)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shlex
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -101,8 +102,10 @@ class DebugPlan:
         return f"{self.method} {self.path}\nContent-Type: {self.content_type}\n\n{json.dumps(self.body, indent=2, sort_keys=True)}"
 
     def kubectl_debug(self) -> str:
-        target = f" --target={self.target}" if self.target else ""
-        return f"kubectl debug -it -n {self.namespace} {self.pod} --image={self.image}{target} --profile={self.choice.profile}"
+        """The same request through kubectl (the image may come from the pod's spec: quoted for the shell)."""
+        target = f" --target={shlex.quote(self.target)}" if self.target else ""
+        image = shlex.quote(self.image)
+        return f"kubectl debug -it -n {self.namespace} {self.pod} --image={image}{target} --profile={self.choice.profile}"
 
     def kubectl_attach(self) -> str:
         return f"kubectl attach -it -n {self.namespace} {self.pod} -c {self.container}"
@@ -125,6 +128,24 @@ def default_target(pod: dict, diagnosis: Diagnosis | None = None) -> str | None:
     if failing in app:
         return failing
     return app[0] if app else None
+
+
+def image_choices(pod: dict) -> list[str]:
+    """The images a debug container can be started from without typing: the default (busybox), then each
+    image the pod's own containers run (its tools and libraries, distroless images aside), once each."""
+    images = [DEFAULT_IMAGE]
+    for ref in containers(pod):
+        image = ref.spec.get("image")
+        if isinstance(image, str) and image.strip() and image not in images and len(image) <= 512:
+            images.append(image)
+    return images
+
+
+def target_choices(pod: dict) -> list[str]:
+    """The containers a debug container can share processes with: app and init containers (native
+    sidecars included); the API server refuses an ephemeral one."""
+    refs = containers(pod)
+    return [ref.name for ref in refs if ref.kind == "app"] + [ref.name for ref in refs if ref.kind == "init"]
 
 
 def plan_debug(
@@ -171,11 +192,13 @@ def plan_debug(
 
 
 # ---- before sending -------------------------------------------------------------------------------
-def missing_permissions(client: KubeClient, namespace: str, pod: str) -> list[Permission]:
-    """The permissions debug needs that the user lacks, asked with one SelfSubjectAccessReview each.
-    A review that cannot be made counts as allowed: the API server still checks the real request."""
+def missing_permissions(
+    client: KubeClient, namespace: str, pod: str, permissions: tuple[Permission, ...] = PERMISSIONS
+) -> list[Permission]:
+    """The permissions (debug's by default) that the user lacks, asked with one SelfSubjectAccessReview
+    each. A review that cannot be made counts as allowed: the API server still checks the real request."""
     missing = []
-    for perm in PERMISSIONS:
+    for perm in permissions:
         body = {
             "apiVersion": "authorization.k8s.io/v1",
             "kind": "SelfSubjectAccessReview",

@@ -19,6 +19,7 @@ from k8sdoctor.fakeapi import discovery, status
 from k8sdoctor.fakeapi.attach import AttachSession, serve_attach
 from k8sdoctor.fakeapi.auth import ADMIN_RULES, Attributes, User, access_review, authorize, forbidden_reason
 from k8sdoctor.fakeapi.encoding import JSON, Output
+from k8sdoctor.fakeapi.exec_stream import ExecSession, serve_exec
 from k8sdoctor.fakeapi.faults import Fault, Faults
 from k8sdoctor.fakeapi.logs import LogBook, LogKey, LogOptions, container_instance, pick_container
 from k8sdoctor.fakeapi.patch import SUPPORTED, PatchError, apply_patch
@@ -83,6 +84,7 @@ class HandlerSettings:
     record: Callable[[RecordedRequest], None]
     hanging: set[asyncio.Future] = field(default_factory=set)
     attach_sessions: list[AttachSession] = field(default_factory=list)
+    exec_sessions: list[ExecSession] = field(default_factory=list)
 
 
 def _flag(query: dict[str, str], name: str) -> bool:
@@ -342,6 +344,9 @@ class ApiHandler:
         if target.subresource == "attach":
             pod = self.store.require(PODS, target.namespace or "", target.name).obj
             return await serve_attach(request, pod, query, self.settings.attach_sessions)
+        if target.subresource == "exec":
+            pod = self.store.require(PODS, target.namespace or "", target.name).obj
+            return await serve_exec(request, pod, self.settings.exec_sessions)
         output = Output.negotiate(request.headers.get("Accept"), query.get("includeObject"))
         if attrs.verb == "watch":
             return await WatchStream(

@@ -24,6 +24,7 @@ from k8sdoctor.core.kube.timeutil import utcnow
 from k8sdoctor.fakeapi import resources, status
 from k8sdoctor.fakeapi.attach import AttachSession
 from k8sdoctor.fakeapi.auth import ADMIN_RULES, Rule, User
+from k8sdoctor.fakeapi.exec_stream import ExecSession
 from k8sdoctor.fakeapi.faults import Fault, Faults
 from k8sdoctor.fakeapi.handlers import ApiHandler, HandlerSettings, RecordedRequest
 from k8sdoctor.fakeapi.kubeconfig import ServerCertificate, write_kubeconfig
@@ -332,6 +333,10 @@ class FakeApiServer:
     def attach_sessions(self) -> builtins.list[AttachSession]:
         """Attach sessions so far (`pods/NAME/attach` websockets): what was typed, the resizes sent."""
         return list(self._settings.attach_sessions)
+
+    def exec_sessions(self) -> builtins.list[ExecSession]:
+        """Exec sessions so far (`pods/NAME/exec` websockets): the command, what was typed, the exit status."""
+        return list(self._settings.exec_sessions)
 
     def clear_requests(self) -> None:
         with self._requests_lock:

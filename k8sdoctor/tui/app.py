@@ -29,6 +29,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from k8sdoctor.actions.context import SessionChoices
 from k8sdoctor.errors import UserError
 from k8sdoctor.model.batch import Health
 from k8sdoctor.model.commands import PROBLEMS, CommandError, parse_command
@@ -101,6 +102,7 @@ class DoctorApp(DoctorState):
         self.events = []
         self.rows = ViewRows()
         self.startup_error: UserError | None = None
+        self.choices = SessionChoices()  # what the actions remember for this session
         self.main_screen = MainScreen()
         self.history = []
         self._shown_generation = 0

@@ -24,6 +24,7 @@ from k8sdoctor.tui.options import TuiOptions
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from k8sdoctor.actions.context import SessionChoices
     from k8sdoctor.core.inventory import Key, Ref
     from k8sdoctor.model.batch import EventRow
     from k8sdoctor.model.feed import ViewFeed
@@ -56,6 +57,7 @@ class DoctorState(App[None]):
     rows: ViewRows
     main_screen: Screen
     history: list[Place]  # the way back (esc), latest last
+    choices: SessionChoices  # what the actions remember for this session (debug image and target, shell)
 
     # ---- requests (messages flow up) --------------------------------------------------------------
     def open_source(self) -> None:

@@ -86,7 +86,7 @@ def test_a_session_in_raw_mode_with_resizes_and_the_terminal_restored(server, cl
     ).encode()
     assert b"".join(seen) == banner + b"/ # hostname\r\nkb-5c7d8f9b6-q4w2e\r\n/ # exit\r\n"
     (session,) = server.attach_sessions()
-    assert (session.container, session.tty, session.protocol) == (running_debugger, True, "v4.channel.k8s.io")
+    assert (session.container, session.tty, session.protocol) == (running_debugger, True, "v5.channel.k8s.io")
     assert session.resizes == [{"Width": 80, "Height": 24}, {"Width": 120, "Height": 40}]
     assert bytes(session.stdin) == b"hostname\rexit\r"
     assert after == before  # raw mode undone

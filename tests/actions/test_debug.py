@@ -414,3 +414,22 @@ def test_a_webhook_denial_is_shown_on_as_many_lines_as_it_has(server, kubeconfig
     err = capsys.readouterr().err
     assert err == f"k8sdoctor: error: API server error 400: {KYVERNO_DENIAL}\\x1b]0;owned\\x07\n"
     assert len(err.splitlines()) == 7
+
+
+def test_image_and_target_choices_come_from_the_pod_and_the_command_quotes_them():
+    pod = {
+        "metadata": {"name": "p", "namespace": "n"},
+        "spec": {
+            "initContainers": [{"name": "init", "image": "busybox:1.36"}],
+            "containers": [
+                {"name": "a", "image": "nginx:1.25.4"},
+                {"name": "b", "image": "x; rm -rf /"},
+                {"name": "c", "image": ["not", "a", "string"]},
+            ],
+            "ephemeralContainers": [{"name": "debugger-abcde", "image": "busybox:1.36"}],
+        },
+    }
+    assert debug.image_choices(pod) == [debug.DEFAULT_IMAGE, "nginx:1.25.4", "x; rm -rf /"]
+    assert debug.target_choices(pod) == ["a", "b", "c", "init"]  # app first, then init; never an ephemeral one
+    plan = debug.plan_debug(pod, choose_profile("n", None), image="x; rm -rf /", target="b", rng=random.Random(1))
+    assert plan.kubectl_debug() == "kubectl debug -it -n n p --image='x; rm -rf /' --target=b --profile=general"

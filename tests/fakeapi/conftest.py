@@ -70,8 +70,8 @@ class Kubectl:
     def env(self) -> dict[str, str]:
         return {"HOME": str(self.home), "PATH": os.environ.get("PATH", "/usr/bin")}
 
-    def __call__(self, *args: str, check: bool = True, timeout: float = 20) -> subprocess.CompletedProcess:
-        result = subprocess.run(self.command(*args), capture_output=True, text=True, timeout=timeout, env=self.env())
+    def __call__(self, *args: str, check: bool = True, timeout: float = 20, input: str | None = None) -> subprocess.CompletedProcess:
+        result = subprocess.run(self.command(*args), capture_output=True, text=True, timeout=timeout, env=self.env(), input=input)
         if check and result.returncode != 0:
             raise AssertionError(f"kubectl {' '.join(args)} failed ({result.returncode}): {result.stderr}")
         return result

@@ -33,7 +33,7 @@ def frames(ws: websocket.WebSocket) -> list[bytes]:
 
 def test_a_session_speaks_the_channel_protocol(server):
     ws = connect(server)
-    assert ws.subprotocol == "v4.channel.k8s.io"  # the newest both sides speak
+    assert ws.subprotocol == "v5.channel.k8s.io"  # the newest both sides speak
     assert ws.recv() == b"\x01/ # "
     ws.send_binary(b"\x04" + json.dumps({"Width": 100, "Height": 30}).encode())
     ws.send_binary(b"\x00ps\r")

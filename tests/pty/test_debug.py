@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.pty.conftest import LARGE, SMALL
+from tests.pty.screens import main_screen_ready, selected_pod
 
 PROMPT = "/ #"  # the shell's prompt (the screen is read without trailing spaces)
 
@@ -73,4 +74,42 @@ def test_the_cli_debug_with_yes_attaches_the_terminal_and_exits_0(terminal, demo
     t.type_text("exit\r")
     assert t.wait_exit() == 0
     assert "session ended" in t.text()
+    assert t.mode_restored()
+
+
+def test_x_image_and_target_chosen_are_offered_again_and_sent(terminal, demo_cluster):
+    """t and i on the debug screen: the target and image picked from menus, the plan redone; esc, x again
+    on the same pod shows them again; sent, the container starts with them and the shell comes up."""
+    t = terminal("--kubeconfig", str(demo_cluster.kubeconfig), "-A", cols=120, rows=35)
+    main_screen_ready(t)
+    t.send("/")
+    t.type_text("web-frontend-9hj9fvc8t7-kwjqv")
+    t.send("enter")
+    t.wait(lambda term: (selected_pod(term) or ("", ""))[1] == "web-frontend-9hj9fvc8t7-kwjqv", "the pod selected")
+    t.send("x")
+    t.wait_text("(busybox:1.36, target frontend), asked first")
+    t.send("t")
+    t.wait_text("Target of the debug container in web/web-frontend-9hj9fvc8t7-kwjqv")
+    t.send("2")
+    t.wait_text("(busybox:1.36, target linkerd-proxy), asked first")
+    t.send("i")
+    t.wait_text("cr.l5d.io/linkerd/proxy:stable-2.14.10")
+    t.send("3")
+    chosen = "(cr.l5d.io/linkerd/proxy:stable-2.14.10, target linkerd-proxy), asked first"
+    t.wait_text(chosen)
+    t.send("escape")
+    t.wait_text("Diagnosis")
+    t.send("x")  # the same pod again: the same choices
+    t.wait_text(chosen)
+    t.send("enter")
+    t.wait_text("Send (y)")
+    t.send("y")
+    t.wait_text(PROMPT)
+    t.type_text("exit\r")
+    t.wait_text("session ended")
+    (patch,) = [r for r in demo_cluster.server.requests("PATCH") if r.path.endswith("/ephemeralcontainers")]
+    (container,) = patch.json()["spec"]["ephemeralContainers"]
+    assert (container["image"], container["targetContainerName"]) == ("cr.l5d.io/linkerd/proxy:stable-2.14.10", "linkerd-proxy")
+    t.send("q")
+    assert t.wait_exit() == 0
     assert t.mode_restored()

@@ -45,15 +45,45 @@ def test_moving_zooming_sorting_and_problems_only(app):
     t.send("escape")
     t.wait_text("NAMESPACE")
     assert t.lines()[header_row(t) or 0] == columns  # the column widths do not jump after zooming
-    t.send("s")
+    t.send("o")
     t.wait_text("[by name]")
-    t.send("s", "s", "s")
+    t.send("o", "o", "o")
     t.wait_gone("[most restarts]")
     t.send("ctrl+z")
     t.wait_text("[problems only]")
     assert all("✖" in row or "▲" in row for row in table_rows(t))
     t.send("ctrl+z")
     t.wait_gone("[problems only]")
+
+
+def test_O_sorts_by_a_column_with_its_mark_and_again_reverses(terminal, demo_cluster):
+    """At 160 columns RESTARTS has room (narrower, it gives way to whole names and the order is named in
+    the header's state only)."""
+    t = terminal("--kubeconfig", str(demo_cluster.kubeconfig), "-A", cols=160, rows=40)
+    main_screen_ready(t)
+    t.send("O", "5")  # RESTARTS, the most first; in one burst, as a fast typist or SSH sends it
+    t.wait_text("[by RESTARTS ▼]")
+    assert "RESTARTS ▼" in t.lines()[header_row(t) or 0]
+
+    def restarts() -> list[int]:
+        cells = [re.search(r"\s(\d+)(?: \([^)]*\))?\s+\d+[smhd]", row) for row in table_rows(t)]
+        return [int(m.group(1)) for m in cells if m]
+
+    counts = t.wait(lambda term: (c := restarts()) and len(c) > 5 and c == sorted(c, reverse=True) and c, "the most restarts first")
+    assert counts[0] > 0  # type: ignore[index]
+    t.send("O")
+    t.wait_text("▼ now: again for ▲")
+    t.send("5")  # again: the fewest first
+    t.wait_text("[by RESTARTS ▲]")
+    t.wait(lambda term: restarts() and restarts() == sorted(restarts()), "the fewest restarts first")
+    t.send("O")
+    t.wait_text("Sort the pods by")
+    t.send("2")  # NAME ascending
+    t.wait_text("[by NAME ▲]")
+    header = t.lines()[header_row(t) or 0]
+    assert "NAME ▲" in header and "RESTARTS ▲" not in header
+    t.send("o")  # the usual orders again: no mark
+    t.wait_gone("NAME ▲")
 
 
 def test_the_filter_finds_by_node_and_esc_clears_it(app, demo_cluster):
@@ -69,8 +99,8 @@ def test_the_filter_finds_by_node_and_esc_clears_it(app, demo_cluster):
 
 def test_keys_that_cannot_act_say_why(app):
     t = app
-    t.send("y")
-    t.wait_text("No YAML view")
+    t.send("s")  # the first pod's one container never started
+    t.wait_text("No container of aegis-workload-demo is")
 
 
 def test_help_palette_theme_and_focus_after_modals(app):
@@ -201,3 +231,16 @@ def test_debug_screen_keys(app):
     t.wait_text("Cancelled: nothing was sent")
     t.send("q")
     main_screen_ready(t)
+
+
+def test_events_view_filter_and_enter_opens_the_pod(app):
+    t = app
+    t.send("e")
+    t.wait_text("Warnings only")  # the events view's footer
+    t.send("/")
+    t.type_text("memory-demo-2")
+    t.send("enter")
+    t.wait(lambda term: set(re.findall(r"\s(\w+/[\w.-]+)\s", term.text())) == {"pod/memory-demo-2"}, "only memory-demo-2's events")
+    t.send("enter")  # the pod of the event under the cursor, on the main screen
+    t.wait(lambda term: selected_pod(term) == ("mem-example", "memory-demo-2"), "memory-demo-2 selected on the main screen")
+    t.wait_text(re.compile(r"\d+ pods · \d+ problems"))

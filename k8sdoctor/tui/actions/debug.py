@@ -21,6 +21,7 @@ from k8sdoctor.actions.attach import AttachResult, AttachRunner, TerminalAttach
 from k8sdoctor.actions.context import ActionContext
 from k8sdoctor.errors import UserError
 from k8sdoctor.tui.actions.confirm_dialog import ConfirmDialog
+from k8sdoctor.tui.actions.menu import MenuItem, MenuScreen
 from k8sdoctor.tui.suspend import run_suspended
 
 if TYPE_CHECKING:
@@ -40,12 +41,17 @@ class DebugScreen(Screen[None]):
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
         Binding("enter", "send", "Send…"),
+        Binding("i", "pick_image", "Image"),
+        Binding("t", "pick_target", "Target"),
     ]
     KEYS_HELP = (
         (
             "Debug",
             (
                 ("enter", "add the debug container: asks first (y sends, n or esc cancels)"),
+                ("i", "the image to start: busybox, or one the pod's containers run"),
+                ("t", "the target: the container whose processes the debug container sees"),
+                ("", "the image and target chosen are offered again for this pod until k8sdoctor exits"),
                 ("", "once it runs, your terminal is attached to its shell; exit the shell to come back"),
                 ("esc / q", "back to the pods (nothing is sent)"),
             ),
@@ -60,6 +66,7 @@ class DebugScreen(Screen[None]):
         self.attach_runner: AttachRunner | None = attach  # None: the real terminal, found when attaching
         self.rng = rng
         self.ready: debug.Prepared | None = None
+        self.target: str | None = ctx.choices.debug_target.get((namespace, name))  # None: the default target
         self.state = "planning"  # planning, ready, denied, disabled, failed, sending, attached, left
 
     def compose(self) -> ComposeResult:
@@ -80,6 +87,8 @@ class DebugScreen(Screen[None]):
         return client
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pick_image", "pick_target"):
+            return self.state in ("ready", "denied")  # a plan to change
         return action != "send" or self.state == "ready"  # False hides it
 
     def _say(self, widget: str, text: str) -> None:
@@ -105,13 +114,18 @@ class DebugScreen(Screen[None]):
 
     # ---- planning (worker) ----------------------------------------------------------------------------
     def _prepare(self) -> None:
+        diagnosis = self.ctx.diagnosis(self.namespace, self.pod_name)
+        pod = self.ctx.inventory.pods.get((self.namespace, self.pod_name))
+        target = self.target or (debug.default_target(pod, diagnosis) if pod is not None else None)
         try:
             ready = debug.prepare(
                 self.client,
                 self.ctx.inventory,
                 self.namespace,
                 self.pod_name,
-                diagnosis=self.ctx.diagnosis(self.namespace, self.pod_name),
+                diagnosis=diagnosis,
+                image=self.ctx.choices.debug_image.get((self.namespace, self.pod_name, target or "")),
+                target=target,
                 rng=self.rng,
             )
         except UserError as exc:
@@ -141,7 +155,49 @@ class DebugScreen(Screen[None]):
                 f"{_sentence(str(error))}.\n\n{_sentence(error.hint or '')}",
             )
         else:
-            self._set_state("ready", f"Enter: add {plan.container} to the pod (you will be asked first); esc: back")
+            target = f", target {plan.target}" if plan.target else ""
+            self._set_state("ready", f"Enter: add {plan.container} ({plan.image}{target}), asked first; esc: back")
+
+    # ---- the image and the target, remembered for the session ---------------------------------------
+    def _pod(self) -> dict:
+        return self.ctx.inventory.pods.get((self.namespace, self.pod_name)) or {}
+
+    def action_pick_image(self) -> None:
+        if self.ready is None:
+            return
+        items = [
+            MenuItem(image, image, key, "default" if image == debug.DEFAULT_IMAGE else "")
+            for image, key in zip(debug.image_choices(self._pod()), "123456789", strict=False)
+        ]
+        menu = MenuScreen(f"Image of the debug container in {self.namespace}/{self.pod_name}", items, highlighted=self.ready.plan.image)
+        self.app.push_screen(menu, self._image_chosen)
+
+    def _image_chosen(self, image: str | None) -> None:
+        if image is None or self.ready is None:
+            return
+        self.ctx.choices.debug_image[(self.namespace, self.pod_name, self.ready.plan.target or "")] = image
+        self._replan()
+
+    def action_pick_target(self) -> None:
+        if self.ready is None:
+            return
+        names = debug.target_choices(self._pod())
+        if not names:
+            self.notify("The pod has no container to target.", timeout=4)
+            return
+        items = [MenuItem(name, name, key) for name, key in zip(names, "123456789", strict=False)]
+        menu = MenuScreen(f"Target of the debug container in {self.namespace}/{self.pod_name}", items, highlighted=self.ready.plan.target)
+        self.app.push_screen(menu, self._target_chosen)
+
+    def _target_chosen(self, target: str | None) -> None:
+        if target is None:
+            return
+        self.target = self.ctx.choices.debug_target[(self.namespace, self.pod_name)] = target
+        self._replan()
+
+    def _replan(self) -> None:
+        self._set_state("planning", "Planning again with your choice…")
+        self.run_worker(self._prepare, thread=True, exclusive=True, group="debug", exit_on_error=False)
 
     # ---- sending --------------------------------------------------------------------------------------
     def action_send(self) -> None:

@@ -3,7 +3,7 @@ and the fields the diagnosis cites highlighted (`c` jumps from one to the next).
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,26 +14,21 @@ from k8sdoctor.actions.context import ActionContext
 from k8sdoctor.actions.describe import describe_pod, read_for_describe
 from k8sdoctor.actions.describe_doc import DescribeDocument
 from k8sdoctor.actions.search import Search
-from k8sdoctor.core.findings import SEVERITY_RANK
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.errors import ClusterError, NotFoundError
+from k8sdoctor.tui.actions.document_keys import DOCUMENT_BINDINGS, DocumentKeys, citation_marks
 from k8sdoctor.tui.actions.lines_view import LinesView
-from k8sdoctor.tui.actions.search_bar import SEARCH_BINDINGS, SearchBar
-from k8sdoctor.tui.format import SEVERITY_MARK
+from k8sdoctor.tui.actions.search_bar import SearchBar
 from k8sdoctor.tui.text import one_line
 
 
-class DescribeScreen(Screen[None]):
+class DescribeScreen(DocumentKeys, Screen[None]):
     CSS_PATH = "actions.tcss"
     BINDINGS = [
-        *SEARCH_BINDINGS,
-        Binding("c", "cited(True)", "Cited", tooltip="Next field the diagnosis cites"),
-        Binding("C", "cited(False)", "Previous cited field", show=False),
+        *DOCUMENT_BINDINGS,
         Binding("right_square_bracket", "section(True)", "Section", key_display="]", tooltip="Next section"),
         Binding("left_square_bracket", "section(False)", "Previous section", show=False),
         Binding("r", "reload", "Reload", show=False),
-        Binding("g,home", "top", "Top", show=False),
-        Binding("G,end", "bottom", "Bottom", show=False),
     ]
     KEYS_HELP = (
         (
@@ -64,10 +59,6 @@ class DescribeScreen(Screen[None]):
         yield SearchBar()
         yield Static("", id="status", classes="action-status", markup=False)
         yield Footer(show_command_palette=False)  # ctrl+p still opens it; see MainScreen
-
-    @property
-    def view(self) -> LinesView:
-        return self.query_one(LinesView)
 
     def on_mount(self) -> None:
         self.action_reload()
@@ -111,11 +102,8 @@ class DescribeScreen(Screen[None]):
             self._status("the pod is gone")
             return
         self.citations = describe_citations(self.doc, self.ctx.diagnosis(self.namespace, self.pod_name))
-        kinds = {i: "heading" for i, line in enumerate(self.doc.lines) if line.heading}
-        marks = {}
-        for i, cites in self.citations.items():
-            worst = min((c.severity for c in cites), key=lambda s: SEVERITY_RANK.get(s, 9))
-            kinds[i], marks[i] = worst, SEVERITY_MARK.get(worst, "●")
+        kinds, marks = citation_marks(self.citations)
+        kinds = {i: "heading" for i, line in enumerate(self.doc.lines) if line.heading} | kinds
         self.view.show([line.text for line in self.doc.lines], kinds=kinds, marks=marks)
         if self.search.query:
             self.search.refresh(self.view.lines)
@@ -128,40 +116,7 @@ class DescribeScreen(Screen[None]):
                 else "no field here is cited by the diagnosis"
             )
 
-    # ---- search ---------------------------------------------------------------------------------------
-    def action_search(self) -> None:
-        self.query_one(SearchBar).open()
-
-    @on(SearchBar.Search)
-    def run_search(self, message: SearchBar.Search) -> None:
-        match = self.search.run(self.view.lines, message.query, self.view.top_line)
-        self._show_search()
-        if match is not None:
-            self.view.scroll_to_line(match.line)
-
-    def _show_search(self) -> None:
-        current = self.search.matches[self.search.current] if self.search.matches else None
-        self.view.set_matches(self.search.matches, current)
-        self._status(self.search.status)
-
-    def action_match(self, forward: bool) -> None:
-        match = self.search.step(forward)
-        if match is not None:
-            self._show_search()
-            self.view.scroll_to_line(match.line)
-
     # ---- navigation -----------------------------------------------------------------------------------
-    def action_cited(self, forward: bool) -> None:
-        lines = sorted(self.citations)
-        if not lines:
-            return
-        top = self.view.top_line + max(self.view.scrollable_content_region.height // 2 - 1, 0)
-        after = [i for i in lines if (i > top if forward else i < top)]
-        line = (after[0] if forward else after[-1]) if after else (lines[0] if forward else lines[-1])
-        self.view.scroll_to_line(line)
-        cite = self.citations[line][0]
-        self._status(one_line(f"{SEVERITY_MARK.get(cite.severity, '●')} {cite.title}: {cite.text}"))
-
     def action_section(self, forward: bool) -> None:
         if self.doc is None:
             return
@@ -170,12 +125,6 @@ class DescribeScreen(Screen[None]):
         after = [s for s in starts if (s > top if forward else s < top)]
         if after:
             self.view.scroll_to_line(after[0] if forward else after[-1], center=False)
-
-    def action_top(self) -> None:
-        self.view.scroll_home(animate=False)
-
-    def action_bottom(self) -> None:
-        self.view.scroll_end(animate=False)
 
     def action_back(self) -> None:
         self.dismiss(None)

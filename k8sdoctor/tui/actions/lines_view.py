@@ -24,10 +24,13 @@ from k8sdoctor.tui.text import one_line
 GUTTER = 2
 TAB_SIZE = 8  # a tab in a log line (a Java stack trace's "\tat ...") becomes spaces, as a terminal shows it
 KINDS = ("heading", "critical", "warning", "info", "marked")
+HIGHLIGHTS = ("key", "string", "constant")  # what a highlighted stretch of a line is (the YAML view's syntax)
 
 
 class LinesView(ScrollView, can_focus=True):
-    COMPONENT_CLASSES = {f"lines-view--{kind}" for kind in KINDS} | {"lines-view--match", "lines-view--current"}
+    COMPONENT_CLASSES = (
+        {f"lines-view--{kind}" for kind in KINDS} | {f"lines-view--{h}" for h in HIGHLIGHTS} | {"lines-view--match", "lines-view--current"}
+    )
 
     class ScrolledBack(Message):
         """The reader scrolled up (wheel or keys): a view following new lines should stop doing so."""
@@ -37,6 +40,7 @@ class LinesView(ScrollView, can_focus=True):
         self._lines: list[str] = []
         self._kinds: dict[int, str] = {}
         self._marks: dict[int, str] = {}
+        self._highlights: dict[int, list[tuple[int, int, str]]] = {}
         self._matches: dict[int, list[Match]] = {}
         self._current: Match | None = None
         self._rows: list[tuple[int, int]] = []  # wrap mode: (line, first cell) per screen row
@@ -49,11 +53,20 @@ class LinesView(ScrollView, can_focus=True):
     def lines(self) -> list[str]:
         return self._lines
 
-    def show(self, lines: list[str], *, kinds: dict[int, str] | None = None, marks: dict[int, str] | None = None) -> None:
-        """Replace the lines (`kinds`: line → one of KINDS; `marks`: line → a one-cell gutter mark)."""
+    def show(
+        self,
+        lines: list[str],
+        *,
+        kinds: dict[int, str] | None = None,
+        marks: dict[int, str] | None = None,
+        highlights: dict[int, list[tuple[int, int, str]]] | None = None,
+    ) -> None:
+        """Replace the lines (`kinds`: line → one of KINDS; `marks`: line → a one-cell gutter mark;
+        `highlights`: line → (start, end, one of HIGHLIGHTS) in the columns of the shown line)."""
         self._lines = [one_line(line.expandtabs(TAB_SIZE)) for line in lines]
         self._kinds = kinds or {}
         self._marks = marks or {}
+        self._highlights = highlights or {}
         self._widest = max((cell_len(line) for line in self._lines), default=0)
         self._cache.clear()
         self._relayout()
@@ -144,6 +157,8 @@ class LinesView(ScrollView, can_focus=True):
         base = self.rich_style
         text = Text(line, no_wrap=True, end="")
         text.stylize(base)
+        for start, end, what in self._highlights.get(index, ()):
+            text.stylize(self.get_component_rich_style(f"lines-view--{what}"), start, end)
         kind = self._kinds.get(index)
         if kind == "heading":  # the label only: "Containers:", "QoS Class:"
             text.stylize(self.get_component_rich_style("lines-view--heading"), 0, line.find(":") + 1 or len(line))

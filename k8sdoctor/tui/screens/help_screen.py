@@ -24,7 +24,8 @@ KEYS: tuple[Section, ...] = (
             ("enter", "zoom the selected pod's detail (esc: back); double-click does too"),
             ("/", "filter: fuzzy words of a name, namespace, status or cause"),
             ("ctrl+z", "show problems only"),
-            ("s", "sort: problems first, name, newest, most restarts"),
+            ("o", "order: problems first, name, newest, most restarts"),
+            ("O", "sort by a column (▲ ▼ in its header); the same column again reverses"),
             ("tab", "move focus between the table and the detail (to scroll it)"),
         ),
     ),
@@ -33,13 +34,17 @@ KEYS: tuple[Section, ...] = (
         (
             ("d", "describe: everything kubectl describe shows"),
             ("l / p", "logs of the failing container / of its previous (crashed) run"),
+            ("y", "YAML: the pod as kubectl get -o yaml shows it"),
+            ("s", "shell: sh or bash in a running container, as kubectl exec -it (live only)"),
             ("x", "debug: attach an ephemeral container (asks first; live only)"),
             ("c", "copy the top finding's remediation command"),
+            ("J / 1-9", "jump to the pod's workload / to a related object its detail lists (esc: back)"),
         ),
     ),
     (
         "Scope and views",
         (
+            (":", "a view by name, as in k9s: :deploy :svc :pvc :nodes :problems … (tab completes)"),
             ("e", "events view of the namespace (w: Warnings only)"),
             ("n", "switch namespace (or all namespaces)"),
             ("C", "switch kubeconfig context"),

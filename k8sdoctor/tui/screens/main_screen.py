@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from k8sdoctor.model.sorting import SORTS, next_sort
+from k8sdoctor.model.sorting import COLUMN_SORTS, column_sort, next_sort, sort_by_column, sort_label
 from k8sdoctor.tui.commands import ActionCommands, NamespaceCommands, PodCommands
 from k8sdoctor.tui.palette import Palette
 from k8sdoctor.tui.screens import help_screen
@@ -40,8 +40,14 @@ if TYPE_CHECKING:
     from k8sdoctor.tui.state import DoctorState
 
 SELECT_DELAY = 0.12  # load a pod's detail once the cursor rests this long (not while a key is held down)
-ACTIONS = {"describe": "describe_screen", "logs": "logs_screen", "previous_logs": "logs_screen", "debug": "debug_screen"}
-POD_ACTIONS = {"describe", "logs", "previous_logs", "debug", "copy_fix", "zoom", "open_owner", "open_link"}
+ACTIONS = {
+    "describe": "describe_screen",
+    "logs": "logs_screen",
+    "previous_logs": "logs_screen",
+    "debug": "debug_screen",
+    "yaml": "yaml_screen",
+}
+POD_ACTIONS = {"describe", "logs", "previous_logs", "debug", "copy_fix", "zoom", "yaml", "shell", "open_owner", "open_link"}
 
 
 class MainScreen(Screen):
@@ -63,12 +69,15 @@ class MainScreen(Screen):
         Binding("ctrl+z", "toggle_problems", "Problems", tooltip="Show problems only"),
         Binding("ctrl+p", "app.command_palette", "Palette", tooltip="Pods, namespaces and actions by name"),
         Binding("C", "pick_context", "Context", key_display="C", show=False),
-        Binding("s", "cycle_sort", "Sort", show=False),
+        # priority, as "/": the menu is up before the keys typed after it are passed on ("sb": bash)
+        Binding("s", "shell", "Shell", show=False, priority=True, tooltip="A shell in a running container (kubectl exec -it)"),
+        Binding("o", "cycle_sort", "Sort", show=False),
+        Binding("O", "sort_by_column", "Sort by column", key_display="O", show=False, priority=True),
         Binding("r", "reconnect", "Reconnect", show=False),
         Binding("escape", "back", "Back", show=False),
-        Binding("o", "open_owner", "Owner", show=False, tooltip="The pod's workload (esc: back)"),
+        Binding("J", "open_owner", "Owner", key_display="J", show=False, tooltip="The pod's workload, as k9s jumps to an owner (esc: back)"),
         *(Binding(str(n), f"open_link({n})", show=False) for n in range(1, 10)),
-        Binding("y", "no_yaml", show=False),
+        Binding("y", "yaml", "YAML", show=False, tooltip="The pod as kubectl get -o yaml shows it"),
     ]
     KEYS_HELP = help_screen.KEYS
 
@@ -153,7 +162,7 @@ class MainScreen(Screen):
             for f in (
                 f"diagnosing {len(table.pending)}…" if table.pending else "",
                 "problems only" if table.problems_only else "",
-                SORTS[table.sort_mode] if table.sort_mode != "problems" else "",
+                sort_label(table.sort_mode, {c.key: c.label for c in table.columns}),
                 "read-only" if app.options.read_only and (app.info is None or app.info.live) else "",
             )
             if f
@@ -344,6 +353,32 @@ class MainScreen(Screen):
         self.table.sort_mode = next_sort(self.table.sort_mode)
         self.refresh_view()
 
+    def action_sort_by_column(self) -> None:
+        """A menu of the shown columns; the column sorted now, chosen again, reverses."""
+        if self.filter_bar.has_focus:
+            raise SkipAction()  # an "O" typed in the filter is text
+        from k8sdoctor.tui.actions.menu import MenuItem, MenuScreen
+
+        sorted_now = column_sort(self.table.sort_mode)
+        columns = [c for c in self.table.shown_columns() if c.key in COLUMN_SORTS]
+        items = [
+            MenuItem(
+                c.key,
+                c.label,
+                key,
+                ("▼ now: again for ▲" if sorted_now[1] else "▲ now: again for ▼") if sorted_now and sorted_now[0] == c.key else "",
+            )
+            for c, key in zip(columns, "123456789", strict=False)
+        ]
+        highlighted = sorted_now[0] if sorted_now else None
+        self.app.push_screen(MenuScreen("Sort the pods by", items, hint="o: the usual orders", highlighted=highlighted), self._sort_chosen)
+
+    def _sort_chosen(self, column: str | None) -> None:
+        if column is None:
+            return
+        self.table.sort_mode = sort_by_column(self.table.sort_mode, column)
+        self.refresh_view()
+
     def action_events(self) -> None:
         from k8sdoctor.tui.screens.events_screen import EventsScreen
 
@@ -404,8 +439,13 @@ class MainScreen(Screen):
         return True
 
     # ---- keys that cannot act say why --------------------------------------------------------------
-    def action_no_yaml(self) -> None:
-        self.notify("No YAML view: d describes the pod (everything kubectl describe shows).", timeout=4)
+    def action_yaml(self) -> None:
+        self._open_action("yaml", {})
+
+    def action_shell(self) -> None:
+        if self.filter_bar.has_focus:
+            raise SkipAction()  # an "s" typed in the filter is text
+        self._open_action("shell", {})
 
     def action_describe(self) -> None:
         self._open_action("describe", {})
@@ -433,6 +473,11 @@ class MainScreen(Screen):
         if shown is None or shown.row.key != row.key:
             self._pending_action = (row.key, action, kwargs)  # opens as soon as this pod's detail arrives
             self._select(row.key)
+            return
+        if action == "shell":  # a menu, then the terminal: no screen of its own
+            from k8sdoctor.tui.actions.shell import ShellLauncher
+
+            ShellLauncher(self.app, self.action_context(), row.namespace, row.name).start()
             return
         try:
             from k8sdoctor.tui import actions
@@ -471,6 +516,7 @@ class MainScreen(Screen):
             diagnosis=diagnosis,
             clock=app.clock,
             rediagnose=rediagnose,
+            choices=app.choices,
         )
 
     def action_copy_fix(self) -> None:

@@ -28,7 +28,7 @@ class ProblemsScreen(ResourceScreen):
             (
                 ("↑ ↓  j k", "move in the table (pgup/pgdn, home/end or g/G)"),
                 ("enter", "open the object in its own view (a pod: in the pods view)"),
-                ("o", "the selected object's workload"),
+                ("J", "the selected object's workload"),
                 ("z", "zoom the detail (z or esc: back)"),
                 ("/", "filter: words of a name, namespace, status or cause"),
                 ("esc / q", "back to the view before"),

@@ -93,7 +93,7 @@ class ResourceScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),
-        Binding("o", "open_owner", "Owner", tooltip="The object's workload (a ReplicaSet's Deployment, a Job's CronJob)"),
+        Binding("J", "open_owner", "Owner", key_display="J", tooltip="The object's workload (a ReplicaSet's Deployment, a Job's CronJob)"),
         Binding("z", "zoom", "Zoom", tooltip="The detail alone (z again: back)"),
         Binding("slash", "filter", "Filter", key_display="/", priority=True),
         Binding("ctrl+z", "toggle_problems", "Problems", tooltip="Show problems only"),
@@ -104,7 +104,7 @@ class ResourceScreen(Screen):
             (
                 ("↑ ↓  j k", "move in the table (pgup/pgdn, home/end or g/G)"),
                 ("enter", "the pods of the selected object (a workload's, a Service's, a node's, a claim's)"),
-                ("o", "the selected object's workload (a ReplicaSet's Deployment, a Job's CronJob)"),
+                ("J", "the selected object's workload (a ReplicaSet's Deployment, a Job's CronJob)"),
                 ("z", "zoom the detail (z or esc: back)"),
                 ("/", "filter: words of a name, namespace, status or cause"),
                 ("ctrl+z", "show problems only"),

@@ -9,6 +9,7 @@ import time
 import pytest
 from textual.widgets import Static
 
+from k8sdoctor.actions.context import ActionContext
 from k8sdoctor.cluster.live.client import KubeClient
 from k8sdoctor.cluster.live.fetch import LiveFetcher
 from k8sdoctor.demo.timeline import DemoTimeline
@@ -16,6 +17,7 @@ from k8sdoctor.fakeapi import FakeApiServer, Rule
 from k8sdoctor.tui.actions import debug_screen
 from k8sdoctor.tui.actions.confirm_dialog import ConfirmDialog
 from k8sdoctor.tui.actions.debug import DebugScreen
+from k8sdoctor.tui.actions.menu import MenuScreen
 from tests.actions.helpers import CLUSTER, AttachRecorder
 from tests.tui.actions.helpers import ActionApp, context
 
@@ -150,3 +152,60 @@ async def test_a_cluster_without_ephemeral_containers(engine, served, tmp_path):
             "this cluster does not serve pods/ephemeralcontainers (the server could not find the requested resource)"
         )
         assert verdict(app).endswith("--copy-to=kb-5c7d8f9b6-q4w2e-debug")
+
+
+WEB = ("shop", "web-6d4cf56db6-abcde")  # app (nginx) and log-shipper (fluent-bit)
+
+
+def web_screen(engine, client: KubeClient, ctx=None) -> tuple[ActionApp, ActionContext]:
+    ctx = ctx or context(engine, LiveFetcher(client).pod(*WEB), client)
+    return ActionApp(lambda: DebugScreen(ctx, *WEB, attach=AttachRecorder(), rng=random.Random(3))), ctx
+
+
+def planned_container(app) -> dict:
+    return app.screen.ready.plan.body["spec"]["ephemeralContainers"][0]
+
+
+async def test_image_and_target_are_chosen_and_remembered_for_the_pod(engine, served, tmp_path):
+    app, ctx = web_screen(engine, kubeclient(served, tmp_path / "kc"))
+    async with app.run_test(size=(110, 32)) as pilot:
+        await planned(pilot)
+        assert (planned_container(app)["image"], planned_container(app)["targetContainerName"]) == ("busybox:1.36", "app")
+        await pilot.press("t")
+        menu = app.screen
+        assert isinstance(menu, MenuScreen) and [i.id for i in menu.items] == ["app", "log-shipper"]
+        await pilot.press("2")
+        await planned(pilot)
+        assert planned_container(app)["targetContainerName"] == "log-shipper"
+        await pilot.press("i")
+        assert [i.id for i in app.screen.items] == ["busybox:1.36", "nginx:1.25.4", "fluent/fluent-bit:3.0.4"]
+        await pilot.press("3")
+        await planned(pilot)
+        assert (planned_container(app)["image"], planned_container(app)["targetContainerName"]) == (
+            "fluent/fluent-bit:3.0.4",
+            "log-shipper",
+        )
+        assert state(app).startswith("Enter: add debugger-") and "(fluent/fluent-bit:3.0.4, target log-shipper), asked first" in state(app)
+        await pilot.press("escape")  # back: nothing sent
+    assert served.requests("PATCH") == []
+    assert ctx.choices.debug_target == {WEB: "log-shipper"}
+    assert ctx.choices.debug_image == {(*WEB, "log-shipper"): "fluent/fluent-bit:3.0.4"}
+    again, _ = web_screen(engine, kubeclient(served, tmp_path / "kc2"), ctx)  # x again, same session
+    async with again.run_test(size=(110, 32)) as pilot:
+        await planned(pilot)
+        assert (planned_container(again)["image"], planned_container(again)["targetContainerName"]) == (
+            "fluent/fluent-bit:3.0.4",
+            "log-shipper",
+        )
+        await pilot.press("t", "1")  # another target: its own image, the default until one is chosen for it
+        await planned(pilot)
+        assert (planned_container(again)["image"], planned_container(again)["targetContainerName"]) == ("busybox:1.36", "app")
+
+
+def test_snapshot_target_menu(snap_compare, engine, served, tmp_path):
+    async def target(pilot) -> None:
+        await planned(pilot)
+        await pilot.press("t")
+
+    app, _ = web_screen(engine, kubeclient(served, tmp_path / "kc"))
+    assert snap_compare(app, terminal_size=(100, 28), run_before=target)

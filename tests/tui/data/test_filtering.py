@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from k8sdoctor.cluster.view import PodRow
 from k8sdoctor.core.findings import Diagnosis, Finding
 from k8sdoctor.model.filtering import PodFilter, haystack
-from k8sdoctor.model.sorting import SORTS, next_sort, sort_key
+from k8sdoctor.model.sorting import COLUMN_SORTS, SORTS, column_sort, next_sort, sort_by_column, sort_key, sort_label
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 
@@ -65,6 +65,43 @@ def test_other_orders_and_cycle():
         seen.append(mode)
         mode = next_sort(mode)
     assert mode == "problems" and seen == list(SORTS)
+
+
+def test_column_orders_each_direction_ties_by_namespace_and_name():
+    rows = [
+        row("b", "web", "Running", restarts=3, age=600),
+        row("a", "web", "Pending", ("Pending", "x", "critical"), age=10),
+        row("a", "db", "CrashLoopBackOff", ("CrashLoopBackOff", "oom-killed", "critical"), restarts=12, age=100),
+        row("c", "api", "Running", ("NotReady", "probe", "warning"), restarts=3, age=300),
+    ]
+
+    def names(mode: str) -> list[str]:
+        return [f"{r.namespace}/{r.name}" for r in sorted(rows, key=lambda r: sort_key(mode, r))]
+
+    assert names("column:name") == ["c/api", "a/db", "a/web", "b/web"]  # ties: namespace, name
+    assert names("column:name:desc") == ["a/web", "b/web", "a/db", "c/api"]  # descending, ties still ascending
+    assert names("column:status") == ["a/db", "a/web", "b/web", "c/api"]
+    assert names("column:restarts:desc") == ["a/db", "b/web", "c/api", "a/web"]
+    assert names("column:age") == ["a/web", "a/db", "c/api", "b/web"]  # the newest first: AGE ascending
+    assert names("column:diagnosis:desc") == ["a/db", "a/web", "c/api", "b/web"]  # worst first, then by cause
+    # choosing a column: its own direction first, the same column again reverses, another starts anew
+    assert sort_by_column("problems", "restarts") == "column:restarts:desc"
+    assert sort_by_column("column:restarts:desc", "restarts") == "column:restarts"
+    assert sort_by_column("column:restarts", "name") == "column:name"
+    assert sort_by_column("column:name", "name") == "column:name:desc"
+    assert set(COLUMN_SORTS) == {"namespace", "name", "ready", "status", "restarts", "age", "diagnosis"}
+    assert column_sort("column:nope") is None and column_sort("name") is None
+    labels = {"restarts": "RESTARTS"}
+    assert sort_label("column:restarts:desc", labels) == "by RESTARTS ▼"
+    assert sort_label("problems", labels) == "" and sort_label("age", labels) == "newest first"
+    assert next_sort("column:name") == "problems"  # o from a column order: back to the usual orders
+
+
+def test_ready_sorts_by_share_then_total():
+    rows = [row("a", n) for n in ("x", "y", "z", "w")]
+    for r, ready in zip(rows, ("2/2", "0/1", "1/2", "junk"), strict=True):
+        object.__setattr__(r, "ready", ready)
+    assert [r.ready for r in sorted(rows, key=lambda r: sort_key("column:ready", r))] == ["junk", "0/1", "1/2", "2/2"]
 
 
 def test_exact_and_prefix_matches_rank_first_and_weak_fuzzy_ones_are_cut():

@@ -46,3 +46,38 @@ def test_events_view_warnings_only_snapshot(snap_compare, engine):
         await pilot.press("w")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_slash_filters_the_events_and_enter_selects_the_pod_on_the_main_screen(engine):
+    app = make_app(engine, all_namespaces=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: detail_shown(app))
+        await pilot.press("e")
+        await settle(pilot, lambda: isinstance(app.screen, EventsScreen) and app.screen.query_one(EventTable).row_count > 0)
+        table = app.screen.query_one(EventTable)
+        everything = table.row_count
+        await pilot.press("slash", *"memory-demo-2", "enter")  # every word must be in the event
+        await settle(pilot)
+        assert 0 < table.row_count < everything
+        assert all("memory-demo-2" in r.object for r in table.rows)
+        assert table.has_focus  # enter kept the filter and gave the keys back to the table
+        await pilot.press("enter")  # the event under the cursor is about pod memory-demo-2
+        await settle(pilot, lambda: app.screen is app.main_screen and detail_shown(app))
+        assert app.main_screen.table.selected.key == ("mem-example", "memory-demo-2")
+
+
+async def test_enter_on_an_event_about_another_kind_says_so_and_stays(engine):
+    app = make_app(engine, all_namespaces=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: detail_shown(app))
+        await pilot.press("e")
+        await settle(pilot, lambda: isinstance(app.screen, EventsScreen) and app.screen.query_one(EventTable).row_count > 0)
+        table = app.screen.query_one(EventTable)
+        other = next(r for r in table.rows if not r.object.startswith("pod/"))
+        table.select_key(other.id)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EventsScreen)
+        assert [n.message for n in app._notifications] == [
+            f"This event is not about a pod ({other.object}); its whole message is below the table."
+        ]

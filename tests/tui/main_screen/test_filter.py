@@ -50,3 +50,14 @@ async def test_filter_without_matches_says_so(engine):
         state = app.main_screen.query_one("#state")
         assert state.display and not app.main_screen.table.display
         assert 'No pods match "zzzz"' in str(state.render())
+
+
+async def test_s_and_O_typed_in_the_filter_are_text_not_the_shell_or_the_sort_menu(engine):
+    """s and O are priority keys on the main screen (their menus take the next key of a burst); in the
+    filter they are letters."""
+    app = make_app(engine, all_namespaces=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: detail_shown(app))
+        await pilot.press("slash", "O", "s", "s")
+        assert app.screen is app.main_screen
+        assert app.main_screen.filter_bar.value == "Oss"

@@ -106,7 +106,7 @@ async def test_keys_that_cannot_act_say_why(engine):
     app = make_app(engine, all_namespaces=True)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, lambda: detail_shown(app))
-        await pilot.press("y")
+        await pilot.press("s")
         await pilot.pause(0.1)
         messages = [n.message for n in app._notifications]
-        assert messages == ["No YAML view: d describes the pod (everything kubectl describe shows)."]
+        assert messages == ["Shell needs a live cluster: a snapshot has no containers to open a shell in."]

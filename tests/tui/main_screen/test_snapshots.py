@@ -1,5 +1,5 @@
-"""Snapshots of the main screen: mixed pods at 80×24 and 160×45, a filter, problems only, themes,
-NO_COLOR, snapshot mode and the help screen. The demo scenario, a fixed clock, no animations."""
+"""Snapshots of the main screen: mixed pods at 80×24 and 160×45, a filter, problems only, sorted by a
+column, themes, NO_COLOR, snapshot mode and the help screen. The demo scenario, a fixed clock, no animations."""
 
 from __future__ import annotations
 
@@ -41,6 +41,14 @@ def test_filter_applied(snap_compare, engine):
 def test_problems_only(snap_compare, engine):
     app = make_app(engine, namespace="shop")
     assert snap_compare(app, terminal_size=(80, 24), run_before=settled(app, "ctrl+z"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sorted_by_restarts(snap_compare, engine, size):
+    """O then 5: the order named in the header's state; RESTARTS ▼ in the table's header where the
+    column fits (at 80 columns -A it gives way, as before, so that names stay whole)."""
+    app = make_app(engine, all_namespaces=True)
+    assert snap_compare(app, terminal_size=size, run_before=settled(app, "O", "5"))
 
 
 def test_light_theme(snap_compare, engine):

@@ -47,6 +47,10 @@ class EventTable(VirtualTable[str, "EventRow"]):
         self.all_rows = rows
         self.rebuild()
 
+    def key_enter(self) -> None:
+        """Nothing: enter is the events screen's binding (in its footer); a second activation from the
+        table made every enter act twice. A double click still activates the row."""
+
     def watch_warnings_only(self) -> None:
         self.rebuild()
 

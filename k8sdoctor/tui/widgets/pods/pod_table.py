@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from textual.reactive import reactive
 
 from k8sdoctor.model.filtering import PodFilter
-from k8sdoctor.model.sorting import sort_key
+from k8sdoctor.model.sorting import column_sort, sort_key
 from k8sdoctor.tui.format import diagnosis_cell
 from k8sdoctor.tui.text import one_line
 from k8sdoctor.tui.widgets.table.virtual_table import Cell, Column, VirtualTable
@@ -139,6 +139,13 @@ class PodTable(VirtualTable["Key", "PodRow"]):
 
     def watch_sort_mode(self) -> None:
         self.rebuild()
+
+    def header_label(self, column: Column) -> str:
+        """The label, with ▲ or ▼ on the column a column order sorts by."""
+        sort = column_sort(self.sort_mode)
+        if sort is None or sort[0] != column.key:
+            return column.label
+        return f"{column.label} {'▼' if sort[1] else '▲'}"
 
     def watch_problems_only(self) -> None:
         self.rebuild()

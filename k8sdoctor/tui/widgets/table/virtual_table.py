@@ -314,17 +314,24 @@ class VirtualTable(ScrollView, Generic[K, R], can_focus=True):
         self.refresh()
 
     # ---- rendering ---------------------------------------------------------------------------------
+    def header_label(self, column: Column) -> str:
+        """The column's header text (a subclass adds the sort mark)."""
+        return column.label
+
     def _layout(self, width: int) -> list[tuple[Column, int]]:
         """Column widths for this width (cached until the rows, the columns or the width change)."""
         columns = self.shown_columns()
-        key = (width, tuple(c.key for c in columns), tuple(sorted(self._widths.items())))
+        key = (width, tuple(self.header_label(c) for c in columns), tuple(sorted(self._widths.items())))
         if self._column_widths is None or self._column_widths[0] != key:
             self._column_widths = (key, self._compute_layout(width, columns))
         return self._column_widths[1]
 
     def _compute_layout(self, width: int, columns: list[Column]) -> list[tuple[Column, int]]:
-        want = {c.key: max(c.min_width, min(c.max_width, max(cell_len(c.label), self._widths.get(c.key, 0)))) for c in columns}
-        short = {c.key: max(cell_len(c.label), self._widths[f"{c.key}.short"]) for c in columns if f"{c.key}.short" in self._widths}
+        label = {c.key: cell_len(self.header_label(c)) for c in columns}
+        want = {
+            c.key: max(c.min_width, min(max(c.max_width, label[c.key]), max(label[c.key], self._widths.get(c.key, 0)))) for c in columns
+        }
+        short = {c.key: max(label[c.key], self._widths[f"{c.key}.short"]) for c in columns if f"{c.key}.short" in self._widths}
         return layout_widths(columns, want, short, width)
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -337,7 +344,7 @@ class VirtualTable(ScrollView, Generic[K, R], can_focus=True):
         layout = self._layout(width)
         if y == 0:
             style = base + self.get_component_rich_style("virtual-table--header")
-            cells: list[Cell] = [(col.label, None) for col, _ in layout]
+            cells: list[Cell] = [(self.header_label(col), None) for col, _ in layout]
             return self._strip(cells, layout, style, width, row_style=style, header=True)
         index = round(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
