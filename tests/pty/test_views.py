@@ -58,6 +58,9 @@ def test_command_mode_completes_and_opens_the_deployments_view(terminal, demo_cl
     command(t, "dep", complete="deploy")
     screen = deployments_view(t)
     assert "› deployments" in screen.split("\n")[0]
+    t.wait(
+        lambda term: {("shop", "frontend"), ("rq-demo", "busybox")} <= {tuple(r.split()[:2]) for r in table_rows(term)}, "the rows drawn"
+    )
     rows = {tuple(row.split()[:2]): row for row in table_rows(t)}
     assert "PodsNotCreated › quota-exceeded" in rows[("rq-demo", "busybox")]  # kubectl's columns + DIAGNOSIS
     assert re.search(r"0/1\s+0\s+0\s+\S+\s+✖", rows[("rq-demo", "busybox")])  # READY UP-TO-DATE AVAILABLE AGE
@@ -137,14 +140,14 @@ def test_problems_lists_every_kind_worst_first_and_enter_opens_one(terminal, dem
     t.wait(lambda term: selected_object(term) == ("deployment", "rq-demo", "busybox"), "busybox selected again")
 
 
-def test_a_pods_workload_opens_with_o_and_esc_returns_to_the_pod(terminal, demo_cluster):
+def test_a_pods_workload_opens_with_J_and_esc_returns_to_the_pod(terminal, demo_cluster):
     t = terminal("--kubeconfig", str(demo_cluster.kubeconfig), "-A")
     main_screen_ready(t)
     t.send("/")
     t.type_text("kafdrop")
     t.send("enter")
     t.wait(lambda term: (selected_pod(term) or ("", ""))[1] == "kafdrop-dhkfzbqsvm-dfxdq", "kafdrop selected")
-    t.send("o")
+    t.send("J")
     deployments_view(t)
     t.wait(lambda term: selected_object(term) == ("deployment", "shop", "kafdrop"), "its Deployment selected")
     t.send("escape")
