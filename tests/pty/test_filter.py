@@ -31,7 +31,10 @@ def same_pods(on_screen: set[tuple[str, str]], expected: set[tuple[str, str]]) -
     [
         ("node:worker-2", lambda pod: pod["spec"].get("nodeName") == "worker-2"),
         ("app=frontend", lambda pod: (pod["metadata"].get("labels") or {}).get("app") == "frontend"),  # not web-frontend
-        ("app=kestra node:worker-1", lambda pod: pod["metadata"]["name"].startswith("kestra") and pod["spec"].get("nodeName") == "worker-1"),
+        (
+            "app=kestra node:worker-1",
+            lambda pod: pod["metadata"]["name"].startswith("kestra") and pod["spec"].get("nodeName") == "worker-1",
+        ),
     ],
     ids=["node", "label", "label-and-node"],
 )
