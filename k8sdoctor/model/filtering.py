@@ -49,6 +49,7 @@ class PodFilter:
     def __init__(self, query: str = "") -> None:
         self.query = query.strip()
         self.words = self.query.lower().split()
+        self._terms = [(word, is_term(word)) for word in self.words]
 
     def __bool__(self) -> bool:
         return bool(self.words)
@@ -56,13 +57,14 @@ class PodFilter:
     def rank(self, row: PodRow) -> int | None:
         """How well the row matches (lower is better), or None when it does not."""
         text, whole = haystack(row), names(row)
-        labels = {str(k).lower(): str(v).lower() for k, v in row.labels.items()} if self.words else {}
         worst = EXACT
-        for word in self.words:
-            if is_term(word):
-                found = self._term_rank(word, row.node.lower(), labels)
+        for word, term in self._terms:
+            if term:
+                found = self._term_rank(word, row)
+            elif any(key.lower() == word for key in row.labels):  # a label the pod carries
+                found = EXACT
             else:
-                found = EXACT if word in labels else self._word_rank(word, text, whole)
+                found = self._word_rank(word, text, whole)
             if found is None:
                 return None
             worst = max(worst, found)
@@ -73,13 +75,13 @@ class PodFilter:
         return all(self._word_rank(word, text, ()) is not None for word in self.words)
 
     @staticmethod
-    def _term_rank(term: str, node: str, labels: dict[str, str]) -> int | None:
+    def _term_rank(term: str, row: PodRow) -> int | None:
         """How a `node:NAME` or `LABEL=VALUE` term matches (None: it does not)."""
         if term.startswith(NODE_PREFIX):
-            wanted = term[len(NODE_PREFIX) :]
+            node, wanted = row.node.lower(), term[len(NODE_PREFIX) :]
             return EXACT if node == wanted else PREFIX if node and node.startswith(wanted) else None
         key, _, value = term.partition("=")
-        return EXACT if labels.get(key) == value else None
+        return EXACT if any(k.lower() == key and str(v).lower() == value for k, v in row.labels.items()) else None
 
     @staticmethod
     def _word_rank(word: str, text: str, whole: tuple[str, ...]) -> int | None:
