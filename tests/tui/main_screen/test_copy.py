@@ -57,7 +57,7 @@ async def test_the_markdown_is_the_reports_section_for_the_top_finding(engine):
     heading, _, section = copied.partition("\n\n")
     report = to_markdown([kafdrop.diagnosis], group_by_workload([kafdrop.diagnosis], {}), [])
     assert heading == f"## {kafdrop.namespace}/{kafdrop.name} ({kafdrop.status})" and heading in report
-    assert section.strip() in report  # the same words as `diagnose -o md`, one finding of them
+    assert section.strip() in report  # the same words as `diagnose -o markdown`, one finding of them
     assert kafdrop.diagnosis.findings[0].cause in section
     assert kestra.diagnosis.findings[0].cause not in section  # the top finding only
 
