@@ -141,6 +141,31 @@ def _md_code(text: str, indent: str = "") -> list[str]:
     return [f"{indent}{fence}", *(f"{indent}{line}" for line in text.split("\n")), f"{indent}{fence}"]
 
 
+def _md_finding(f: Finding) -> list[str]:
+    """One finding's section: heading, summary, evidence, explanation, next steps."""
+    where = f" — container {md_text(f.container)}" if f.container else ""
+    out = [f"### {f.severity.upper()}: {md_text(f.category)} / {md_text(f.cause)}{where}", ""]
+    out += [f"**{md_text(f.summary)}**", "", "Evidence:", ""]
+    for ev in f.evidence:
+        out += [f"- {md_text(ev.source)}", "", *_md_code(printable(ev.text), "  "), ""]
+    out += [md_text(f.explanation), "", "Next steps:", ""]
+    for i, step in enumerate(f.remediation, 1):
+        out.append(f"{i}. {md_text(step.text)}")
+        if step.command:
+            out += ["", *_md_code(printable(step.command), "   ")]
+        out.append("")
+    return out
+
+
+def _md_pod_heading(d: Diagnosis, title: str) -> str:
+    return f"## {md_text(title)} ({md_text(d.status)})"
+
+
+def finding_markdown(d: Diagnosis, f: Finding) -> str:
+    """One finding of a pod as the Markdown report shows it, under the pod's heading (the TUI's copy menu)."""
+    return "\n".join([_md_pod_heading(d, display_name(d)), "", *_md_finding(f)]).rstrip() + "\n"
+
+
 def to_markdown(results: list[Diagnosis], groups: list[PodGroup], notes: list[str], asked: tuple[str, ...] = ("Pod",)) -> str:
     out = ["# k8sdoctor report", ""]
     counts = summary_counts(results)
@@ -151,34 +176,13 @@ def to_markdown(results: list[Diagnosis], groups: list[PodGroup], notes: list[st
     for g in groups:
         lead = g.lead
         title = display_name(lead) if len(g.pods) == 1 else f"{lead.namespace}/{g.workload}"
-        out.append(f"## {md_text(title)} ({md_text(lead.status)})")
+        out.append(_md_pod_heading(lead, title))
         if len(g.pods) > 1:
             out.append("")
             out.append(f"{len(g.pods)} of {g.workload_total} pods fail the same way: {', '.join(md_text(p.name) for p in g.pods)}")
         out.append("")
         for f in lead.findings:
-            where = f" — container {md_text(f.container)}" if f.container else ""
-            out.append(f"### {f.severity.upper()}: {md_text(f.category)} / {md_text(f.cause)}{where}")
-            out.append("")
-            out.append(f"**{md_text(f.summary)}**")
-            out.append("")
-            out.append("Evidence:")
-            out.append("")
-            for ev in f.evidence:
-                out.append(f"- {md_text(ev.source)}")
-                out.append("")
-                out.extend(_md_code(printable(ev.text), "  "))
-                out.append("")
-            out.append(md_text(f.explanation))
-            out.append("")
-            out.append("Next steps:")
-            out.append("")
-            for i, step in enumerate(f.remediation, 1):
-                out.append(f"{i}. {md_text(step.text)}")
-                if step.command:
-                    out.append("")
-                    out.extend(_md_code(printable(step.command), "   "))
-                out.append("")
+            out.extend(_md_finding(f))
         for note in lead.notes:
             out.append(f"> note: {md_text(note)}")
         out.append("")

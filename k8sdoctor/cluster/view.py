@@ -47,6 +47,7 @@ class PodRow:
     created: datetime | None
     diagnosis: Diagnosis
     node: str = ""  # spec.nodeName: where it runs (the `/` filter finds pods by node)
+    labels: dict = field(default_factory=dict)  # metadata.labels (the `/` filter's LABEL=VALUE terms)
 
     @property
     def severity(self) -> str | None:
@@ -161,6 +162,7 @@ def row_for(pod: dict, diagnosis: Diagnosis, now: datetime, summary: PodSummary 
         created=parse_time(meta.get("creationTimestamp")),
         diagnosis=diagnosis,
         node=str((pod.get("spec") or {}).get("nodeName") or ""),
+        labels=labels if isinstance(labels := meta.get("labels"), dict) else {},
     )
 
 

@@ -1,10 +1,16 @@
-"""The `/` filter: words over a pod's namespace/name, node, status and diagnosis causes, ranked.
+"""The `/` filter: words over a pod's namespace/name, node, status and diagnosis causes, ranked, and
+terms on its node and labels.
 
 Every word must match. A word matches exactly (a whole pod name, namespace or node), as a prefix of
 one of them, as a substring anywhere, or, for a plain word of five letters or more, as one typo away
 from a whole word of the pod's ("kestar" still finds kestra). Weaker matches are not kept: "node" does not find pods whose
 text merely resembles it. The rank (0 exact … 3 typo, the worst of the words) orders the rows: exact
 and prefix matches come first.
+
+Two kinds of term ask something precise instead, ANDed with the words: `node:NAME` keeps the pods on
+that node (exactly, or whose node name starts with NAME), and `LABEL=VALUE` keeps the pods carrying that
+label with that value. A plain word also keeps the pods carrying a label of that name (`app` as
+`kubectl get pods -l app` reads it), whatever else it matches. Labels compare case-insensitively.
 """
 
 from __future__ import annotations
@@ -31,10 +37,19 @@ def names(row: PodRow) -> tuple[str, ...]:
     return tuple(n.lower() for n in (row.name, f"{row.namespace}/{row.name}", row.namespace, row.node) if n)
 
 
+NODE_PREFIX = "node:"
+
+
+def is_term(word: str) -> bool:
+    """Whether a word of the query is a node or label term rather than text to find."""
+    return (word.startswith(NODE_PREFIX) and len(word) > len(NODE_PREFIX)) or "=" in word[1:]
+
+
 class PodFilter:
     def __init__(self, query: str = "") -> None:
         self.query = query.strip()
         self.words = self.query.lower().split()
+        self._terms = [(word, is_term(word)) for word in self.words]
 
     def __bool__(self) -> bool:
         return bool(self.words)
@@ -43,8 +58,13 @@ class PodFilter:
         """How well the row matches (lower is better), or None when it does not."""
         text, whole = haystack(row), names(row)
         worst = EXACT
-        for word in self.words:
-            found = self._word_rank(word, text, whole)
+        for word, term in self._terms:
+            if term:
+                found = self._term_rank(word, row)
+            elif any(key.lower() == word for key in row.labels):  # a label the pod carries
+                found = EXACT
+            else:
+                found = self._word_rank(word, text, whole)
             if found is None:
                 return None
             worst = max(worst, found)
@@ -53,6 +73,15 @@ class PodFilter:
     def matches(self, text: str) -> bool:
         """Whether every word is in `text` (or one typo from a word of it)."""
         return all(self._word_rank(word, text, ()) is not None for word in self.words)
+
+    @staticmethod
+    def _term_rank(term: str, row: PodRow) -> int | None:
+        """How a `node:NAME` or `LABEL=VALUE` term matches (None: it does not)."""
+        if term.startswith(NODE_PREFIX):
+            node, wanted = row.node.lower(), term[len(NODE_PREFIX) :]
+            return EXACT if node == wanted else PREFIX if node and node.startswith(wanted) else None
+        key, _, value = term.partition("=")
+        return EXACT if any(k.lower() == key and str(v).lower() == value for k, v in row.labels.items()) else None
 
     @staticmethod
     def _word_rank(word: str, text: str, whole: tuple[str, ...]) -> int | None:

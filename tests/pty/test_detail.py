@@ -1,5 +1,5 @@
 """The selected pod's detail in a real terminal: commands whole (never wrapped), quotes barred on every
-wrapped line, and `c` copying the whole command."""
+wrapped line, and `c c` copying the whole command."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def osc52(raw: bytes) -> list[str]:
     return [base64.b64decode(m).decode() for m in re.findall(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)", raw)]
 
 
-def test_a_long_command_is_whole_on_its_line_and_c_copies_it_whole(terminal, demo_cluster):
+def test_a_long_command_is_whole_on_its_line_and_c_c_copies_it_whole(terminal, demo_cluster):
     t = terminal("--kubeconfig", str(demo_cluster.kubeconfig), "-A", cols=80, rows=24)
     main_screen_ready(t)
     t.send("/")
@@ -28,7 +28,7 @@ def test_a_long_command_is_whole_on_its_line_and_c_copies_it_whole(terminal, dem
     t.send("enter")
     t.wait(lambda term: selected_pod(term) == KAFDROP, "kafdrop selected")
     mark = t.mark()
-    t.send("c")
+    t.send("c", "c")  # the copy menu, its first command
     t.wait_text("Copied to the clipboard")
     assert osc52(t.raw_since(mark)) == [FIRST_COMMAND]
     t.wait_gone("Copied to the clipboard")

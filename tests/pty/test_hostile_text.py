@@ -72,10 +72,10 @@ def back(t, title: str) -> None:
 
 
 def visit_every_screen(t) -> None:
-    """Main screen (table, detail), c (toast, clipboard), events (cursor on each event), describe
+    """Main screen (table, detail), c c (toast, clipboard), events (cursor on each event), describe
     (every page), logs, debug plan and its confirmation."""
     main_screen_ready(t)
-    t.send("c")
+    t.send("c", "c")  # the copy menu, its first command
     t.wait_text("Copied to the clipboard")
     t.send("e")
     t.wait_text("LAST SEEN")

@@ -13,7 +13,7 @@ COMMANDS = (
     ("YAML of the pod", "yaml", "the pod as kubectl get -o yaml shows it (y)"),
     ("Shell into a container", "shell", "sh or bash in a running container, as kubectl exec -it (s)"),
     ("Debug pod", "debug", "attach an ephemeral debug container, after asking (x)"),
-    ("Copy remediation command", "copy_fix", "the top finding's first command (c)"),
+    ("Copy…", "copy", "a remediation command, the pod's name, the finding as Markdown (c; c c: the top command)"),
     ("Toggle problems only", "toggle_problems", "hide healthy pods (ctrl+z)"),
     ("Cycle sort order", "cycle_sort", "problems first, name, newest, most restarts (o)"),
     ("Sort by column…", "sort_by_column", "any column, ascending or descending (O)"),

@@ -22,7 +22,7 @@ KEYS: tuple[Section, ...] = (
         (
             ("↑ ↓  j k", "move in the table (pgup/pgdn, home/end or g/G)"),
             ("enter", "zoom the selected pod's detail (esc: back); double-click does too"),
-            ("/", "filter: fuzzy words of a name, namespace, status or cause"),
+            ("/", "filter by words of name, namespace, status, cause; node:NAME; LABEL=VALUE"),
             ("ctrl+z", "show problems only"),
             ("o", "order: problems first, name, newest, most restarts"),
             ("O", "sort by a column (▲ ▼ in its header); the same column again reverses"),
@@ -37,7 +37,7 @@ KEYS: tuple[Section, ...] = (
             ("y", "YAML: the pod as kubectl get -o yaml shows it"),
             ("s", "shell: sh or bash in a running container, as kubectl exec -it (live only)"),
             ("x", "debug: attach an ephemeral container (asks first; live only)"),
-            ("c", "copy the top finding's remediation command"),
+            ("c", "copy: any fix command (c c: the first), name, namespace/name, Markdown"),
             ("J / 1-9", "jump to the pod's workload / to a related object its detail lists (esc: back)"),
         ),
     ),

@@ -47,7 +47,7 @@ ACTIONS = {
     "debug": "debug_screen",
     "yaml": "yaml_screen",
 }
-POD_ACTIONS = {"describe", "logs", "previous_logs", "debug", "copy_fix", "zoom", "yaml", "shell", "open_owner", "open_link"}
+POD_ACTIONS = {"describe", "logs", "previous_logs", "debug", "copy", "zoom", "yaml", "shell", "open_owner", "open_link"}
 
 
 class MainScreen(Screen):
@@ -60,7 +60,14 @@ class MainScreen(Screen):
         Binding("l", "logs", "Logs", tooltip="Logs of the failing container"),
         Binding("p", "previous_logs", "Prev", tooltip="Logs of the previous (crashed) run"),
         Binding("x", "debug", "Debug", tooltip="Attach an ephemeral debug container (asks first)"),
-        Binding("c", "copy_fix", "Copy fix", tooltip="Copy the top finding's remediation command"),
+        # priority, as "/": the menu is up before the keys typed after it are passed on ("cc": the top command)
+        Binding(
+            "c",
+            "copy",
+            "Copy fix",
+            priority=True,
+            tooltip="Copy a remediation command, the pod's name or the finding (c c: the top command)",
+        ),
         # priority: handled before the keys typed after it are passed on, so "/kestra" typed in one burst
         # is a filter, not keys on the table (a plain binding runs only once "/" has bubbled up)
         Binding("slash", "filter", "Filter", key_display="/", priority=True),
@@ -521,14 +528,11 @@ class MainScreen(Screen):
             choices=app.choices,
         )
 
-    def action_copy_fix(self) -> None:
+    def action_copy(self) -> None:
+        if self.filter_bar.has_focus:
+            raise SkipAction()  # a "c" typed in the filter is text
         row = self.table.selected
-        if row is None:
-            return
-        findings = row.diagnosis.findings
-        command = next((s.command for s in findings[0].remediation if s.command), None) if findings else None
-        if command is None:
-            self.notify(f"No remediation command to copy for {row.name}.", severity="warning", markup=False)
-            return
-        self.app.copy_to_clipboard(command)
-        self.notify(command, title="Copied to the clipboard", markup=False)
+        if row is not None:
+            from k8sdoctor.tui.actions.copy import CopyMenu
+
+            CopyMenu(self.app, row).start()

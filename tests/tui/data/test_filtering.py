@@ -125,3 +125,35 @@ def test_pods_are_found_by_their_node():
     elsewhere.node = "worker-3"
     assert PodFilter("worker-2").rank(on_two) == 0
     assert PodFilter("worker-2").rank(elsewhere) is None
+
+
+def test_node_term_keeps_the_pods_on_that_node_exactly_or_by_prefix():
+    from k8sdoctor.model.filtering import EXACT, PREFIX
+
+    two, twelve, unscheduled = row("shop", "web-1"), row("shop", "web-2"), row("shop", "web-3", "Pending")
+    two.node, twelve.node = "worker-2", "worker-12"
+    assert PodFilter("node:worker-2").rank(two) == EXACT
+    assert PodFilter("node:worker-2").rank(twelve) is None  # not a substring match: worker-12 is another node
+    assert PodFilter("node:Worker-1").rank(twelve) == PREFIX
+    assert PodFilter("node:worker").rank(unscheduled) is None  # a pod on no node is on none of them
+    assert PodFilter("node:worker-2 web").rank(two) == PREFIX  # ANDed with the words, the worst rank kept
+    assert PodFilter("node:worker-2 payments").rank(two) is None
+
+
+def test_label_terms_keep_the_pods_carrying_the_label():
+    web, api, bare = row("shop", "web-1"), row("shop", "api-1"), row("shop", "x-1")
+    web.labels = {"app": "web", "tier": "Front"}
+    api.labels = {"app": "api"}
+    assert PodFilter("app=web").rank(web) == 0 and PodFilter("app=web").rank(api) is None
+    assert PodFilter("tier=front").rank(web) == 0  # case-insensitive, as the words are
+    assert PodFilter("app=we").rank(web) is None  # a value matches whole
+    assert PodFilter("app").rank(api) == 0 and PodFilter("tier").rank(api) is None  # the key alone: carries it
+    assert PodFilter("app").rank(bare) is None
+    assert PodFilter("app=web shop").rank(web) == 0 and PodFilter("app=web api").rank(web) is None
+    assert PodFilter("=web").rank(web) is None  # no key: text to find, which no pod has
+
+
+def test_label_values_that_are_not_strings_do_not_break_the_filter():
+    odd = row("shop", "odd-1")
+    odd.labels = {"replicas": 3}  # cluster data is not always as the schema says
+    assert PodFilter("replicas=3").rank(odd) == 0

@@ -29,11 +29,13 @@ async def test_q_quits_cleanly(engine):
     assert app.startup_error is None
 
 
-async def test_c_copies_the_top_remediation_command(engine):
+async def test_c_c_copies_the_top_remediation_command(engine):
     app = make_app(engine, namespace="mem-example")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: detail_shown(app))
-        await pilot.press("c")
+        await pilot.press("c", "c")
+        await pilot.pause()
+        assert app.screen is app.main_screen  # the menu chose and closed
         row = app.main_screen.table.selected
         expected = next(s.command for s in row.diagnosis.findings[0].remediation if s.command)
         assert app.clipboard == expected

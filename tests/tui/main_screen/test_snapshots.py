@@ -72,3 +72,12 @@ def test_snapshot_mode_is_read_only(snap_compare, engine):
 def test_help_screen(snap_compare, engine, size):
     app = make_app(engine, all_namespaces=True)
     assert snap_compare(app, terminal_size=size, run_before=settled(app, "question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_copy_menu(snap_compare, engine, size, tmp_path, monkeypatch):
+    """c on kafdrop: its four commands (c, 2, 3, 4; long ones wrap, whole), its name (n), namespace/name (N),
+    the top finding as Markdown (m)."""
+    monkeypatch.setenv("PATH", str(tmp_path))  # no clipboard tool: nothing is copied anyway
+    app = make_app(engine, namespace="shop")
+    assert snap_compare(app, terminal_size=size, run_before=settled(app, "slash", *"kafdrop", "enter", "c"))
