@@ -62,3 +62,24 @@ def test_a_namespace_whose_only_deployment_is_refused(snap_compare, engine):
         await settle(pilot, lambda: app.rows.rows("Deployment") and not app.main_screen.table.row_count)
 
     assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
+
+
+@pytest.mark.parametrize("command", ["svc", "ing", "pvc", "nodes", "hpa"])
+def test_the_path_to_the_app_views(snap_compare, engine, command):
+    """Issue 14's views: kubectl's columns plus DIAGNOSIS, problems first, the detail of the object under
+    the cursor (its findings and what they carry in from its pods, claims or backends)."""
+    app = make_app(engine, all_namespaces=True)
+    assert snap_compare(app, terminal_size=(160, 45), run_before=in_view(app, command))
+
+
+def test_a_pods_detail_links_its_workload_and_claim(snap_compare, engine):
+    """The detail of a pod that waits for its claim: the Related links (its Deployment and its claim, with
+    their own diagnoses), each a number key away."""
+    app = make_app(engine, all_namespaces=True)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, lambda: detail_shown(app))
+        await pilot.press("slash", *"web-uploads", "enter")
+        await settle(pilot, lambda: detail_shown(app) and app.main_screen.table.selected.name.startswith("web-uploads"))
+
+    assert snap_compare(app, terminal_size=(160, 90), run_before=run_before)  # tall: the whole detail, Related last

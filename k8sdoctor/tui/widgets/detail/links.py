@@ -46,5 +46,5 @@ def links_parts(links: tuple[Link, ...], palette: Palette) -> list[Part]:
         return []
     parts: list[Part] = [Text("\nRelated", style=palette.accent + Style(bold=True))]
     parts += [link_line(i, link, palette) for i, link in enumerate(links, 1)]
-    parts.append(Text("1-9 open one · o the workload · esc back", style=palette.muted))
+    parts.append(Text("1-9 open one · J the workload · esc back", style=palette.muted))
     return parts
