@@ -75,9 +75,7 @@ class MainScreen(Screen):
         Binding("O", "sort_by_column", "Sort by column", key_display="O", show=False, priority=True),
         Binding("r", "reconnect", "Reconnect", show=False),
         Binding("escape", "back", "Back", show=False),
-        Binding(
-            "J", "open_owner", "Owner", key_display="J", show=False, tooltip="The pod's workload, as k9s jumps to an owner (esc: back)"
-        ),
+        Binding("J", "open_owner", "Owner", key_display="J", show=False, tooltip="The pod's workload, as k9s jumps to an owner (esc: back)"),
         *(Binding(str(n), f"open_link({n})", show=False) for n in range(1, 10)),
         Binding("y", "yaml", "YAML", show=False, tooltip="The pod as kubectl get -o yaml shows it"),
     ]
