@@ -52,6 +52,6 @@ class SavePathScreen(ModalScreen[tuple[Path, bool] | None]):
             return
         if path.exists() and self._replace != path:
             self._replace = path
-            self.query_one("#menu-hint", Static).update(one_line(f"{text} exists: enter again to replace it · esc: cancel"))
+            self.query_one("#menu-hint", Static).update("that file exists: enter again to replace it · esc: cancel")
             return
         self.dismiss((path, self._replace == path))

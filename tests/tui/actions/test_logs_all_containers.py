@@ -164,3 +164,8 @@ def test_snapshot_all_containers(snap_compare, engine):
     """From a snapshot: the app's lines prefixed, the container the snapshot holds no logs for named."""
     app = ActionApp(lambda: logs_screen(context(engine), *WEB, False))
     assert snap_compare(app, terminal_size=(110, 16), press=["a"])
+
+
+def test_the_screens_help_names_each_new_key():
+    keys = {key for _section, rows in LogsScreen.KEYS_HELP for key, _what in rows}
+    assert {"a", "S", "ctrl+s"} <= keys
