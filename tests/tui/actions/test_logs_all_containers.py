@@ -160,6 +160,18 @@ async def test_since_in_a_snapshot_says_why_not(engine):
         assert [str(n.message) for n in app._notifications] == ["A snapshot holds no times: since needs a live cluster."]
 
 
+async def test_the_quoted_line_stays_marked_with_all_containers(engine):
+    kb = ("shop", "kb-5c7d8f9b6-q4w2e")
+    app = ActionApp(lambda: logs_screen(context(engine), *kb, True))
+    async with app.run_test(size=(120, 20)) as pilot:
+        await until(pilot, lambda: "1 quoted by the diagnosis (e)" in status(app))
+        await pilot.press("a")
+        await until(pilot, lambda: lines(app) and lines(app)[0].startswith(f"[pod/{kb[1]}/kb] "))
+        assert "1 quoted by the diagnosis (e)" in status(app)
+        (marked,) = app.screen.marks
+        assert lines(app)[marked] == f"[pod/{kb[1]}/kb] ModuleNotFoundError: No module named 'cv2'"
+
+
 def test_snapshot_all_containers(snap_compare, engine):
     """From a snapshot: the app's lines prefixed, the container the snapshot holds no logs for named."""
     app = ActionApp(lambda: logs_screen(context(engine), *WEB, False))
