@@ -175,16 +175,15 @@ class LogBuffer:
 
     def extend(self, lines: Iterable[str], raw: Iterable[bytes] | None = None) -> None:
         """Add lines; `raw` are the same lines as read (default: the text, encoded)."""
-        lines = list(lines)
-        raws = list(raw) if raw is not None else [line.encode("utf-8", "surrogateescape") for line in lines]
+        pairs = zip(lines, raw, strict=True) if raw is not None else ((line, line.encode("utf-8", "surrogateescape")) for line in lines)
         with self._lock:
-            for line, data in zip(lines, raws, strict=True):
+            for line, data in pairs:
                 self._lines.append(line)
                 self._raw.append(data)
                 self._chars += len(line) + len(data)
-            while len(self._lines) > self.max_lines or (self._chars > self.max_chars and len(self._lines) > 1):
-                self._chars -= len(self._lines.popleft()) + len(self._raw.popleft())
-                self.first += 1
+                while len(self._lines) > self.max_lines or (self._chars > self.max_chars and len(self._lines) > 1):
+                    self._chars -= len(self._lines.popleft()) + len(self._raw.popleft())
+                    self.first += 1
             self.version += 1
 
     def clear(self) -> None:
