@@ -194,7 +194,7 @@ class LogsScreen(Screen[None]):
                     prefix = self.prefix_of(req)
                     self.buffer.extend(
                         [prefix + line for line in snapshot_logs(self.ctx.inventory, req)],
-                        [prefix.encode() + raw for raw in snapshot_raw_lines(self.ctx.inventory, req)],
+                        [self.raw_prefix_of(req) + raw for raw in snapshot_raw_lines(self.ctx.inventory, req)],
                     )
                 self.stream_state = "from the snapshot"
                 self._update_status()
@@ -205,9 +205,8 @@ class LogsScreen(Screen[None]):
         except UserError as exc:
             self._unavailable(str(exc), events=False)
             return
-        running = any("running" in (c.status.get("state") or {}) for c in pick.containers(pod)) if self.all_containers else None
-        if running is None:
-            running = "running" in (ref.status.get("state") or {})
+        shown = pick.containers(pod) if self.all_containers else [ref]
+        running = any("running" in (c.status.get("state") or {}) for c in shown)
         choice = self.follow_choice if self.follow_choice is not None else running
         self.following = choice and not self.previous  # a previous run's log is complete
         self._read(readable)
@@ -251,6 +250,10 @@ class LogsScreen(Screen[None]):
         """What goes before each of its lines: kubectl's `[pod/POD/CONTAINER] ` with all containers."""
         return printable(kubectl_prefix(req.pod, req.container)) if self.all_containers else ""
 
+    def raw_prefix_of(self, req: LogRequest) -> bytes:
+        """The same prefix as kubectl writes it (for a save)."""
+        return kubectl_prefix(req.pod, req.container).encode() if self.all_containers else b""
+
     def _read(self, requests: list[LogRequest]) -> None:
         """Read in worker threads: one after the other, or each followed in its own (as kubectl)."""
         stop = threading.Event()
@@ -267,16 +270,16 @@ class LogsScreen(Screen[None]):
         client = self.ctx.client
         assert client is not None  # only read live (a snapshot's logs are in its inventory)
 
-        prefixes = {req.container: self.prefix_of(req) for req in requests}
+        prefixes = {req.container: (self.prefix_of(req), self.raw_prefix_of(req)) for req in requests}
         every = self.all_containers
 
         def read(group: list[LogRequest]) -> None:
             state, unavailable = "stream ended" if follow else "", None
             for req in group:
-                prefix = prefixes[req.container]
+                prefix, raw_prefix = prefixes[req.container]
 
-                def sink(lines: list[str], raw: list[bytes], prefix: str = prefix) -> None:
-                    buffer.extend([prefix + line for line in lines], [prefix.encode() + data for data in raw])
+                def sink(lines: list[str], raw: list[bytes], prefix: str = prefix, raw_prefix: bytes = raw_prefix) -> None:
+                    buffer.extend([prefix + line for line in lines], [raw_prefix + data for data in raw])
 
                 try:
                     stream_logs(client, req, buffer.extend, follow=follow, stop=stop, on_open=opened, raw_sink=sink)
@@ -491,7 +494,7 @@ class LogsScreen(Screen[None]):
         containers, its --prefix; timestamps only when shown)."""
         _first, raw = self.buffer.raw_snapshot()
         if self.ctx.live and not self.timestamps:
-            prefixes = [self.prefix_of(req).encode() for req in self.requests]
+            prefixes = [self.raw_prefix_of(req) for req in self.requests]
             raw = [raw_without_timestamp(line, next((p for p in prefixes if line.startswith(p)), b"")) for line in raw]
         return b"".join(line + b"\n" for line in raw)
 
