@@ -134,14 +134,38 @@ class LineDecoder:
         return [self._take()] if self._head or self._cut else []
 
 
+class RawLines:
+    """Bytes in, whole lines out as they were read (without their newline): what a save writes. A line
+    longer than MAX_BUFFER_CHARS bytes keeps its first MAX_BUFFER_CHARS bytes, so memory stays bounded.
+    It splits where `LineDecoder` splits, so the two give the same number of lines."""
+
+    def __init__(self) -> None:
+        self._held = bytearray()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        *whole, rest = data.split(b"\n")
+        lines = []
+        for part in whole:
+            lines.append(bytes(self._held) + part[: max(MAX_BUFFER_CHARS - len(self._held), 0)])
+            self._held.clear()
+        self._held += rest[: max(MAX_BUFFER_CHARS - len(self._held), 0)]
+        return lines
+
+    def finish(self) -> list[bytes]:
+        rest, self._held = bytes(self._held), bytearray()
+        return [rest] if rest else []
+
+
 class LogBuffer:
-    """The last lines of a log, bounded in lines and characters; thread-safe.
+    """The last lines of a log, bounded in lines and characters; thread-safe. Each line is kept as
+    shown (safe text) and as read (bytes, for a save); both count towards `max_chars`.
 
     Lines are numbered from the start of the stream, so a mark on line N stays on the same text while
     older lines are dropped (`first` is the number of the oldest line kept)."""
 
     def __init__(self, max_lines: int = DEFAULT_MAX_LINES, max_chars: int = MAX_BUFFER_CHARS) -> None:
         self._lines: deque[str] = deque()
+        self._raw: deque[bytes] = deque()
         self.max_lines = max_lines
         self.max_chars = max_chars
         self._chars = 0
@@ -149,20 +173,24 @@ class LogBuffer:
         self.version = 0  # bumped on every change, so a view redraws only when needed
         self._lock = threading.Lock()
 
-    def extend(self, lines: Iterable[str]) -> None:
+    def extend(self, lines: Iterable[str], raw: Iterable[bytes] | None = None) -> None:
+        """Add lines; `raw` are the same lines as read (default: the text, encoded)."""
+        pairs = zip(lines, raw, strict=True) if raw is not None else ((line, line.encode("utf-8", "surrogateescape")) for line in lines)
         with self._lock:
-            for line in lines:
+            for line, data in pairs:
                 self._lines.append(line)
-                self._chars += len(line)
-            while len(self._lines) > self.max_lines or (self._chars > self.max_chars and len(self._lines) > 1):
-                self._chars -= len(self._lines.popleft())
-                self.first += 1
+                self._raw.append(data)
+                self._chars += len(line) + len(data)
+                while len(self._lines) > self.max_lines or (self._chars > self.max_chars and len(self._lines) > 1):
+                    self._chars -= len(self._lines.popleft()) + len(self._raw.popleft())
+                    self.first += 1
             self.version += 1
 
     def clear(self) -> None:
         with self._lock:
             self.first += len(self._lines)
             self._lines.clear()
+            self._raw.clear()
             self._chars = 0
             self.version += 1
 
@@ -170,6 +198,11 @@ class LogBuffer:
         """(number of the first line, the lines kept)."""
         with self._lock:
             return self.first, list(self._lines)
+
+    def raw_snapshot(self) -> tuple[int, list[bytes]]:
+        """(number of the first line, the lines kept as they were read)."""
+        with self._lock:
+            return self.first, list(self._raw)
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -266,22 +299,28 @@ def stream_logs(
     follow: bool = False,
     stop: threading.Event | None = None,
     on_open: Callable[[object], None] | None = None,
+    raw_sink: Callable[[list[str], list[bytes]], None] | None = None,
 ) -> None:
     """Read a container's log into `sink`, a batch of safe lines per chunk received (see
-    `stream_log_bytes` for `follow`, `stop` and `on_open`)."""
-    decoder = LineDecoder()
+    `stream_log_bytes` for `follow`, `stop` and `on_open`). With `raw_sink`, each batch goes there
+    instead, with the same lines as read (bytes, without their newline)."""
+    decoder, raw = LineDecoder(), RawLines()
+
+    def out(lines: list[str], data: list[bytes]) -> None:
+        if not lines:
+            return
+        if raw_sink is not None:
+            raw_sink(lines, data)
+        else:
+            sink(lines)
 
     def lines(chunk: bytes) -> None:
-        batch = decoder.feed(chunk)
-        if batch:
-            sink(batch)
+        out(decoder.feed(chunk), raw.feed(chunk) if raw_sink is not None else [])
 
     stream_log_bytes(client, req, lines, follow=follow, stop=stop, on_open=on_open)
     if stop is not None and stop.is_set():
         return
-    rest = decoder.finish()
-    if rest:
-        sink(rest)
+    out(decoder.finish(), raw.finish() if raw_sink is not None else [])
 
 
 def kubectl_prefix(pod: str, container: str) -> str:
@@ -341,9 +380,38 @@ def snapshot_logs(inventory: Inventory, req: LogRequest) -> list[str]:
     return out
 
 
+def snapshot_raw_lines(inventory: Inventory, req: LogRequest) -> list[bytes]:
+    """The lines a snapshot holds for this container and run, as read (the pairs of `snapshot_logs`)."""
+    raw = RawLines()
+    return raw.feed(snapshot_log_bytes(inventory, req)) + raw.finish()
+
+
 def snapshot_log_bytes(inventory: Inventory, req: LogRequest) -> bytes:
     """The lines a snapshot holds for this container and run, as the log they were read from."""
     return "".join(line + "\n" for line in _snapshot_lines(inventory, req)).encode("utf-8", "surrogateescape")
+
+
+def cited_prefixed_lines(
+    first: int, lines: list[str], citations: list[LogCitation], prefixes: dict[str, LogRequest]
+) -> dict[int, LogCitation]:
+    """`cited_lines` for the lines of several containers, each line starting with its container's
+    prefix (`prefixes`: prefix → that container's request)."""
+    marks: dict[int, LogCitation] = {}
+    for prefix, req in prefixes.items():
+        at = [i for i, line in enumerate(lines) if line.startswith(prefix)]
+        own = cited_lines(0, [lines[i][len(prefix) :] for i in at], citations, req)
+        marks.update({first + at[i]: cite for i, cite in own.items()})
+    return marks
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def save_name(*parts: str) -> str:
+    """A file name from cluster names (`NAMESPACE_POD_CONTAINER.log`): only letters, digits, `.`, `_`
+    and `-`, never hidden, never a path."""
+    name = "_".join(_UNSAFE_IN_NAME.sub("-", part) for part in parts).lstrip(".") or "logs"
+    return f"{name[:200]}.log"
 
 
 def cited_lines(first: int, lines: list[str], citations: list[LogCitation], req: LogRequest) -> dict[int, LogCitation]:

@@ -150,8 +150,31 @@ def test_memory_stops_growing_once_the_buffer_is_full():
 
 def test_the_buffer_is_bounded_in_characters_too():
     buffer = LogBuffer(max_lines=10_000, max_chars=100_000)
-    buffer.extend("y" * 10_000 for _ in range(50))
-    assert len(buffer) == 10 and buffer.first == 40
+    buffer.extend("y" * 10_000 for _ in range(50))  # each line counts twice: as shown and as read
+    assert len(buffer) == 5 and buffer.first == 45
+
+
+def test_the_buffer_keeps_each_line_as_read_for_a_save():
+    """Shown lines are made safe; the bytes read stay as they were (invalid UTF-8, escapes, CR)."""
+    from k8sdoctor.actions.logs import RawLines
+
+    data = [b"caf\xe9 \x1b[31mred\r\nsec", b"ond\n", b"no newline at the end"]
+    decoder, raw, buffer = LineDecoder(), RawLines(), LogBuffer(max_lines=2)
+    for chunk in data:
+        buffer.extend(decoder.feed(chunk), raw.feed(chunk))
+    buffer.extend(decoder.finish(), raw.finish())
+    assert buffer.snapshot() == (1, ["second", "no newline at the end"])
+    assert buffer.raw_snapshot() == (1, [b"second", b"no newline at the end"])
+    whole = LogBuffer()
+    whole.extend(LineDecoder().feed(data[0]), RawLines().feed(data[0]))
+    assert whole.snapshot()[1] == ["caf\ufffd \\x1b[31mred"] and whole.raw_snapshot()[1] == [b"caf\xe9 \x1b[31mred\r"]
+
+
+def test_a_save_name_is_a_plain_file_name():
+    from k8sdoctor.actions.logs import save_name
+
+    assert save_name("shop", "web-6d4cf56db6-abcde", "app") == "shop_web-6d4cf56db6-abcde_app.log"
+    assert "/" not in save_name("../..", "a/b", "c d") and not save_name("..", "x", "y").startswith(".")
 
 
 # ---- reading through the API server -----------------------------------------------------------------

@@ -138,16 +138,15 @@ def test_since_time_reads_from_the_same_second(served, tmp_path):
 
 
 @pytest.mark.kubectl
-@pytest.mark.parametrize("prefix", [True, False])
-def test_all_containers_give_each_containers_bytes(served, tmp_path, prefix):
+@pytest.mark.parametrize("extra", [[], ["--prefix"], ["--prefix", "--timestamps", "--since", "1h"]], ids=" ".join)
+def test_all_containers_give_each_containers_bytes(served, tmp_path, extra):
     """kubectl reads the containers in Go's map order, which changes from run to run; k8sdoctor reads
     them init, app, ephemeral. So: k8sdoctor's output is each container's kubectl output in that
     order, and kubectl's is the same blocks in some order."""
     if not has_kubectl():
         pytest.skip("kubectl is not installed")
-    flags = ["--all-containers", *(["--prefix"] if prefix else [])]
-    kubectl, ours = both(served, tmp_path, *flags)
-    blocks = [both(served, tmp_path, "-c", c, *(["--prefix"] if prefix else []))[0] for c in ("migrate", "proxy", "app", "shipper")]
+    kubectl, ours = both(served, tmp_path, "--all-containers", *extra)
+    blocks = [both(served, tmp_path, "-c", c, *extra)[0] for c in ("migrate", "proxy", "app", "shipper")]
     assert ours == b"".join(blocks)
     assert len(kubectl) == len(ours) and sorted(kubectl.splitlines(keepends=True)) == sorted(ours.splitlines(keepends=True))
 

@@ -1,6 +1,8 @@
 """The logs screen (`l` current, `p` previous): the failing container's log, followed live, searchable,
 with the lines the diagnosis quoted marked. When the container has no logs, the pod's events show
-instead, with the reason.
+instead, with the reason. `a` shows every container at once, each line prefixed as `kubectl logs
+--all-containers --prefix` prefixes it; `S` reads only the last minutes or hours; ctrl+s saves the lines
+shown, as they were read.
 
 A reader thread puts lines into a bounded `LogBuffer`; a 10 Hz timer redraws only when it changed. A
 container logging megabytes per second therefore costs one redraw per tick and at most the buffer's
@@ -12,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -30,22 +33,42 @@ from k8sdoctor.actions.logs import (
     LogsUnavailable,
     check_readable,
     cited_lines,
+    cited_prefixed_lines,
+    kubectl_prefix,
+    parse_since,
+    save_name,
     snapshot_logs,
+    snapshot_raw_lines,
     stream_logs,
 )
 from k8sdoctor.actions.search import Search
 from k8sdoctor.errors import UserError
 from k8sdoctor.tui.actions.lines_view import LinesView
+from k8sdoctor.tui.actions.menu import MenuItem, MenuScreen
+from k8sdoctor.tui.actions.save import SavePathScreen
 from k8sdoctor.tui.actions.search_bar import SEARCH_BINDINGS, SearchBar
-from k8sdoctor.tui.text import one_line
+from k8sdoctor.tui.text import one_line, printable
 
-_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) ")
+_TIMESTAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) "
+_TEXT_TIMESTAMP, _RAW_TIMESTAMP = re.compile(_TIMESTAMP), re.compile(_TIMESTAMP.encode())
 REFRESH_SECONDS = 0.1
+#: The since choices (`S`): label, key, kubectl's --since.
+SINCE_CHOICES = (("all", "0", ""), ("5m", "1", "5m"), ("15m", "2", "15m"), ("1h", "3", "1h"), ("6h", "4", "6h"), ("24h", "5", "24h"))
 
 
-def without_timestamp(line: str) -> str:
-    match = _TIMESTAMP.match(line)
-    return line[match.end() :] if match else line
+def without_timestamp(line: str, prefix: str = "") -> str:
+    """The line without the timestamp the kubelet put after `prefix` (if it starts with it)."""
+    if not line.startswith(prefix):
+        return line
+    match = _TEXT_TIMESTAMP.match(line, len(prefix))
+    return prefix + line[match.end() :] if match else line
+
+
+def raw_without_timestamp(line: bytes, prefix: bytes = b"") -> bytes:
+    if not line.startswith(prefix):
+        return line
+    match = _RAW_TIMESTAMP.match(line, len(prefix))
+    return prefix + line[match.end() :] if match else line
 
 
 class LogsScreen(Screen[None]):
@@ -57,6 +80,9 @@ class LogsScreen(Screen[None]):
         Binding("w", "wrap", "Wrap"),
         Binding("t", "timestamps", "Time", tooltip="Timestamps"),
         Binding("p", "previous", "Prev run", tooltip="Current or previous run"),
+        Binding("a", "all_containers", "All", tooltip="Every container at once, each line prefixed"),
+        Binding("S", "since", "Since", show=False, tooltip="Only the last minutes or hours"),
+        Binding("ctrl+s", "save", "Save", show=False, tooltip="Save the lines shown to a file"),
         Binding("c", "container", "Container", show=False),
         Binding("e", "evidence", "Evidence", show=False, tooltip="Next line the diagnosis quoted"),
         Binding("G,end", "bottom", "Bottom", show=False),
@@ -73,6 +99,9 @@ class LogsScreen(Screen[None]):
                 ("t", "timestamps (live cluster)"),
                 ("p", "the current or the previous (crashed) run"),
                 ("c", "the next container of the pod"),
+                ("a", "every container at once, each line prefixed [pod/POD/CONTAINER] as kubectl --prefix"),
+                ("S", "since: all, or the last 5m, 15m, 1h, 6h, 24h (live cluster)"),
+                ("ctrl+s", "save the lines shown to a file, as read (asks before replacing a file)"),
                 ("e", "next line the diagnosis quoted (marked ▶)"),
                 ("/", "search (plain text; a capital letter makes it case-sensitive)"),
                 ("n / N", "next / previous match"),
@@ -101,6 +130,10 @@ class LogsScreen(Screen[None]):
         self.follow_choice: bool | None = None  # None: follow a running container's current log
         self.autoscroll = True
         self.timestamps = False
+        self.all_containers = False
+        self.since = ""  # kubectl's --since ("" everything)
+        self.skipped: dict[str, str] = {}  # with all containers: container → why it has no logs
+        self._reading = 0  # reads of the current start still running
         self.unavailable: str | None = None
         self.stream_state = ""
         self.search = Search()
@@ -109,7 +142,7 @@ class LogsScreen(Screen[None]):
         self.view_first = 0  # number of the first line on screen (older lines were dropped)
         self._shown = (-1, -1)  # (buffer version, first line) on screen
         self._stop = threading.Event()
-        self._response = None
+        self._responses: list = []
         self._first_paint = True
 
     def compose(self) -> ComposeResult:
@@ -145,6 +178,7 @@ class LogsScreen(Screen[None]):
         self.stop_reading()
         self.buffer = LogBuffer(self.max_lines)
         self._shown, self._first_paint, self.unavailable, self.stream_state = (-1, -1), True, None, ""
+        self.skipped = {}
         self._citations = log_citations(self.ctx.diagnosis(self.namespace, self.pod_name))
         pod = self.pod
         if pod is None:
@@ -154,10 +188,14 @@ class LogsScreen(Screen[None]):
             if self.container is None:
                 self.container = pick.default_container(pod, self.ctx.diagnosis(self.namespace, self.pod_name))
             ref = pick.find(pod, self.container)
-            req = self.request
-            check_readable(self.ctx.inventory, req)
+            readable = self._readable(self.requests)
             if not self.ctx.live:
-                self.buffer.extend(snapshot_logs(self.ctx.inventory, req))
+                for req in readable:
+                    prefix = self.prefix_of(req)
+                    self.buffer.extend(
+                        [prefix + line for line in snapshot_logs(self.ctx.inventory, req)],
+                        [self.raw_prefix_of(req) + raw for raw in snapshot_raw_lines(self.ctx.inventory, req)],
+                    )
                 self.stream_state = "from the snapshot"
                 self._update_status()
                 return
@@ -167,17 +205,57 @@ class LogsScreen(Screen[None]):
         except UserError as exc:
             self._unavailable(str(exc), events=False)
             return
-        running = "running" in (ref.status.get("state") or {})
+        shown = pick.containers(pod) if self.all_containers else [ref]
+        running = any("running" in (c.status.get("state") or {}) for c in shown)
         choice = self.follow_choice if self.follow_choice is not None else running
         self.following = choice and not self.previous  # a previous run's log is complete
-        self._read(req)
+        self._read(readable)
         self._update_status()
+
+    def _readable(self, requests: list[LogRequest]) -> list[LogRequest]:
+        """The requests whose container has logs to read. One container without logs raises
+        LogsUnavailable; with all containers, those without are noted in `skipped` (all of them: raise)."""
+        if not self.all_containers:
+            check_readable(self.ctx.inventory, requests[0])
+            return requests
+        readable = []
+        for req in requests:
+            try:
+                check_readable(self.ctx.inventory, req)
+                if not self.ctx.live:
+                    snapshot_logs(self.ctx.inventory, req)  # the snapshot may hold no logs for it
+                readable.append(req)
+            except LogsUnavailable as exc:
+                self.skipped[req.container] = str(exc)
+        if not readable:
+            raise LogsUnavailable("; ".join(f"{name}: {why}" for name, why in self.skipped.items()))
+        return readable
+
+    @property
+    def requests(self) -> list[LogRequest]:
+        """What is read: the chosen container, or every container of the pod (`a`)."""
+        pod = self.pod
+        names = [c.name for c in pick.containers(pod)] if self.all_containers and pod is not None else [self.container or ""]
+        since = parse_since(self.since) if self.since and self.ctx.live else None
+        return [
+            LogRequest(self.namespace, self.pod_name, name, self.previous, self.max_lines, timestamps=self.ctx.live, since_seconds=since)
+            for name in names
+        ]
 
     @property
     def request(self) -> LogRequest:
-        return LogRequest(self.namespace, self.pod_name, self.container or "", self.previous, self.max_lines, timestamps=self.ctx.live)
+        return self.requests[0]
 
-    def _read(self, req: LogRequest) -> None:
+    def prefix_of(self, req: LogRequest) -> str:
+        """What goes before each of its lines: kubectl's `[pod/POD/CONTAINER] ` with all containers."""
+        return printable(kubectl_prefix(req.pod, req.container)) if self.all_containers else ""
+
+    def raw_prefix_of(self, req: LogRequest) -> bytes:
+        """The same prefix as kubectl writes it (for a save)."""
+        return kubectl_prefix(req.pod, req.container).encode() if self.all_containers else b""
+
+    def _read(self, requests: list[LogRequest]) -> None:
+        """Read in worker threads: one after the other, or each followed in its own (as kubectl)."""
         stop = threading.Event()
         self._stop = stop
         follow, buffer = self.following, self.buffer
@@ -187,21 +265,36 @@ class LogsScreen(Screen[None]):
             if stop.is_set():  # replaced by another read while connecting
                 getattr(resp, "shutdown", resp.close)()
             else:
-                self._response = resp
+                self._responses.append(resp)
 
         client = self.ctx.client
         assert client is not None  # only read live (a snapshot's logs are in its inventory)
 
-        def read() -> None:
-            try:
-                stream_logs(client, req, buffer.extend, follow=follow, stop=stop, on_open=opened)
-                self.app.call_from_thread(self._ended, stop, "stream ended" if follow else "")
-            except LogsUnavailable as exc:
-                self.app.call_from_thread(self._ended, stop, "", str(exc))
-            except UserError as exc:
-                self.app.call_from_thread(self._ended, stop, f"error: {exc}")
+        prefixes = {req.container: (self.prefix_of(req), self.raw_prefix_of(req)) for req in requests}
+        every = self.all_containers
 
-        self.run_worker(read, thread=True, exclusive=True, group="logs", exit_on_error=False)
+        def read(group: list[LogRequest]) -> None:
+            state, unavailable = "stream ended" if follow else "", None
+            for req in group:
+                prefix, raw_prefix = prefixes[req.container]
+
+                def sink(lines: list[str], raw: list[bytes], prefix: str = prefix, raw_prefix: bytes = raw_prefix) -> None:
+                    buffer.extend([prefix + line for line in lines], [raw_prefix + data for data in raw])
+
+                try:
+                    stream_logs(client, req, buffer.extend, follow=follow, stop=stop, on_open=opened, raw_sink=sink)
+                except LogsUnavailable as exc:
+                    if not every:
+                        unavailable = str(exc)
+                    self.skipped[req.container] = str(exc)
+                except UserError as exc:
+                    state = f"error: {exc}"
+            self.app.call_from_thread(self._ended, stop, state, unavailable)
+
+        groups = [[req] for req in requests] if follow else [requests]
+        self._reading = len(groups)
+        for i, group in enumerate(groups):
+            self.run_worker(lambda group=group: read(group), thread=True, group=f"logs-{i}", exit_on_error=False)
 
     def _ended(self, stop: threading.Event, state: str, unavailable: str | None = None) -> None:
         """A read finished (if it is still the current one): say how, or why there were no logs."""
@@ -210,14 +303,17 @@ class LogsScreen(Screen[None]):
         if unavailable is not None:
             self._unavailable(unavailable)
             return
+        self._reading -= 1
+        if self._reading > 0 and not state.startswith("error"):
+            return
         self.stream_state = state
         self.following = False if state else self.following
         self._update_status()
 
     def stop_reading(self) -> None:
         self._stop.set()
-        resp, self._response = self._response, None
-        if resp is not None:
+        responses, self._responses = self._responses, []
+        for resp in responses:
             with contextlib.suppress(Exception):
                 getattr(resp, "shutdown", resp.close)()
 
@@ -247,9 +343,13 @@ class LogsScreen(Screen[None]):
         first, lines = self.buffer.snapshot()
         self._shown = (self.buffer.version, self.timestamps)
         self.view_first = first
-        plain = [without_timestamp(line) for line in lines] if self.ctx.live else lines
+        prefixes = {self.prefix_of(req): req for req in self.requests}
+        plain = [self._plain(line, prefixes) for line in lines] if self.ctx.live else lines
         shown = lines if self.timestamps else plain
-        self.marks = cited_lines(first, plain, self._citations, self.request)
+        if self.all_containers:
+            self.marks = cited_prefixed_lines(first, plain, self._citations, prefixes)
+        else:
+            self.marks = cited_lines(first, plain, self._citations, self.request)
         kinds = {n - first: "marked" for n in self.marks}
         self.view.show(shown, kinds=kinds, marks={n - first: "▶" for n in self.marks})
         if self.search.query:
@@ -262,11 +362,15 @@ class LogsScreen(Screen[None]):
         self._first_paint = False
         self._update_status()
 
+    @staticmethod
+    def _plain(line: str, prefixes: dict[str, LogRequest]) -> str:
+        prefix = next((p for p in prefixes if line.startswith(p)), "")
+        return without_timestamp(line, prefix)
+
     def _update_status(self) -> None:
         which = "previous run" if self.previous else "current run"
-        self.query_one("#title", Static).update(
-            one_line(f"logs {self.namespace}/{self.pod_name} · container {self.container or '?'} ({which})")
-        )
+        what = "all containers" if self.all_containers else f"container {self.container or '?'}"
+        self.query_one("#title", Static).update(one_line(f"logs {self.namespace}/{self.pod_name} · {what} ({which})"))
         if self.unavailable is not None:
             self.query_one("#status", Static).update("no logs: showing the pod's events")
             return
@@ -278,6 +382,8 @@ class LogsScreen(Screen[None]):
             "autoscroll" if self.autoscroll else "autoscroll off",
             "wrap" if self.view.wrap else "",
             "timestamps" if self.timestamps else "",
+            f"since {self.since}" if self.since and self.ctx.live else "",
+            f"no logs from {', '.join(self.skipped)}" if self.skipped else "",
             f"{len(self.marks)} quoted by the diagnosis (e)" if self.marks else "",
             self._hints(),
             self.search.status,
@@ -290,8 +396,8 @@ class LogsScreen(Screen[None]):
         refs = pick.containers(pod) if pod is not None else []
         ref = next((c for c in refs if c.name == self.container), None)
         hints = ["p: previous run"] if ref is not None and not self.previous and pick.offers_previous(ref) else []
-        if len(refs) > 1:
-            hints.append(f"c: {len(refs) - 1} other container{'s' if len(refs) > 2 else ''}")
+        if len(refs) > 1 and not self.all_containers:
+            hints.append(f"c: {len(refs) - 1} other container{'s' if len(refs) > 2 else ''}, a: all")
         return ", ".join(hints)
 
     # ---- search ---------------------------------------------------------------------------------------
@@ -357,9 +463,62 @@ class LogsScreen(Screen[None]):
         if len(names) <= 1:
             self.notify(f"The pod has one container ({names[0] if names else 'none'}): no other to show.", timeout=4)
             return
-        if self.container in names:
+        if self.all_containers:  # back to one container: the one shown before
+            self.all_containers = False
+        elif self.container in names:
             self.container = names[(names.index(self.container) + 1) % len(names)]
-            self.start()
+        self.start()
+
+    def action_all_containers(self) -> None:
+        self.all_containers = not self.all_containers
+        self.start()
+
+    def action_since(self) -> None:
+        if not self.ctx.live:
+            self.notify("A snapshot holds no times: since needs a live cluster.", timeout=4)
+            return
+        items = [
+            MenuItem(since or "all", f"the last {label}" if since else "all the kubelet kept", key) for label, key, since in SINCE_CHOICES
+        ]
+        self.app.push_screen(MenuScreen("Read the log since", items, highlighted=self.since or "all"), self._since_chosen)
+
+    def _since_chosen(self, choice: str | None) -> None:
+        if choice is None:
+            return
+        self.since = "" if choice == "all" else choice
+        self.start()
+
+    # ---- saving -------------------------------------------------------------------------------------
+    def shown_bytes(self) -> bytes:
+        """The lines shown, as they were read: kubectl's bytes for the same choices (with all
+        containers, its --prefix; timestamps only when shown)."""
+        _first, raw = self.buffer.raw_snapshot()
+        if self.ctx.live and not self.timestamps:
+            prefixes = [self.raw_prefix_of(req) for req in self.requests]
+            raw = [raw_without_timestamp(line, next((p for p in prefixes if line.startswith(p)), b"")) for line in raw]
+        return b"".join(line + b"\n" for line in raw)
+
+    def action_save(self) -> None:
+        if self.unavailable is not None or not len(self.buffer):
+            self.notify("No log lines to save.", timeout=4)
+            return
+        data, count = self.shown_bytes(), len(self.buffer)
+        name = save_name(self.namespace, self.pod_name, "all-containers" if self.all_containers else self.container or "")
+
+        def save(answer: tuple[Path, bool] | None) -> None:
+            if answer is not None:
+                self._write(answer[0], data, count, replace=answer[1])
+
+        self.app.push_screen(SavePathScreen(f"Save {count:,} lines of {self.namespace}/{self.pod_name} to", f"./{name}"), save)
+
+    def _write(self, path: Path, data: bytes, count: int, *, replace: bool) -> None:
+        try:
+            with path.open("wb" if replace else "xb") as out:
+                out.write(data)
+        except OSError as exc:
+            self.notify(one_line(f"Not saved: {exc.strerror or exc} ({path})"), severity="error", timeout=6)
+            return
+        self.notify(one_line(f"Saved {count:,} lines ({len(data):,} bytes) to {path.resolve()}"), timeout=6)
 
     def action_evidence(self) -> None:
         if not self.marks:
