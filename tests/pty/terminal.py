@@ -46,6 +46,8 @@ KEYS = {
     "pagedown": b"\x1b[6~",
     "ctrl+c": b"\x03",
     "ctrl+p": b"\x10",
+    "ctrl+s": b"\x13",
+    "ctrl+t": b"\x14",
     "ctrl+z": b"\x1a",
     "backspace": b"\x7f",
 }
@@ -186,6 +188,9 @@ class PtyTerminal:
     def send(self, *keys: str | bytes, delay: float = 0.0) -> None:
         """Type keys: names from KEYS, single characters, or raw bytes. With no delay they arrive in
         one write, a burst, as over SSH or from a fast typist."""
+        unknown = [k for k in keys if isinstance(k, str) and len(k) > 1 and k not in KEYS]
+        if unknown:  # a key name missing from KEYS would be typed as its letters
+            raise ValueError(f"no such key: {unknown}; type text with type_text()")
         chunks = [k if isinstance(k, bytes) else KEYS.get(k, k.encode()) for k in keys]
         if delay <= 0:
             os.write(self.master, b"".join(chunks))
