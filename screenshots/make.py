@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Render the README's screenshots: the main screen and the detail of one pod per failure category,
-from the demo scenario, with a fixed clock so they only change when the UI does.
+"""Render the README's screenshots: the main screen, the detail of one pod per failure category, the
+events view and two views of other kinds (:problems, :svc), from the demo scenario, with a fixed clock so they only change when the UI does.
 
     python screenshots/make.py          # rerun whenever the UI changes; writes screenshots/*.svg
 
@@ -96,6 +96,8 @@ async def main() -> None:
     for category, key in DETAILS.items():
         await shoot(engine, f"detail-{category}", key=key, keys=("enter",), title=f"k8sdoctor — {key[0]}/{key[1]}")
     await shoot(engine, "events", keys=("e",), title="k8sdoctor — events")
+    await shoot(engine, "problems", keys=("colon", *"problems", "enter"), title="k8sdoctor — :problems, every kind")
+    await shoot(engine, "services", keys=("colon", *"svc", "enter"), title="k8sdoctor — :svc")
 
 
 if __name__ == "__main__":
