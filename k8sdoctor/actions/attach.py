@@ -17,6 +17,7 @@ import json
 import os
 import re
 import select
+import shlex
 import shutil
 import signal
 import sys
@@ -43,21 +44,26 @@ class AttachRunner(Protocol):
 
 
 def attach_command(namespace: str, pod: str, container: str) -> str:
-    return f"kubectl attach -it -n {namespace} {pod} -c {container}"
+    """kubectl's attach, names quoted for the shell (names come from the cluster)."""
+    return "kubectl attach -it -n {} {} -c {}".format(*map(shlex.quote, (namespace, pod, container)))
 
 
-def open_attach(client: KubeClient, namespace: str, pod: str, container: str):
-    """The websocket client (binary channels) for an interactive attach. It uses an ApiClient of its own:
-    `stream()` swaps the ApiClient's transport while it connects, which must not touch other requests."""
+def open_stream(client: KubeClient, namespace: str, pod: str, container: str, command: list[str] | None = None):
+    """The websocket client (binary channels) for an interactive attach, or an exec of `command`. It uses
+    an ApiClient of its own: `stream()` swaps the ApiClient's transport while it connects, which must not
+    touch other requests."""
     from kubernetes.client import ApiClient, CoreV1Api
     from kubernetes.stream import stream
 
     core = CoreV1Api(ApiClient(client.configuration))
+    connect = core.connect_get_namespaced_pod_attach if command is None else core.connect_get_namespaced_pod_exec
+    extra = {} if command is None else {"command": command}
     return stream(
-        core.connect_get_namespaced_pod_attach,
+        connect,
         pod,
         namespace,
         container=container,
+        **extra,
         stdin=True,
         stdout=True,
         stderr=False,
@@ -142,7 +148,7 @@ class TerminalAttach:
     again = "reattach with"  # "connection lost (...); reattach with: ..."
 
     def open_stream(self, client: KubeClient, namespace: str, pod: str, container: str):
-        return open_attach(client, namespace, pod, container)
+        return open_stream(client, namespace, pod, container)
 
     def banner(self, namespace: str, pod: str, container: str) -> str:
         return f"Attached to {container} in {namespace}/{pod}: exit its shell to come back. If you see no prompt, press enter."

@@ -105,10 +105,13 @@ class DebugPlan:
         """The same request through kubectl (the image may come from the pod's spec: quoted for the shell)."""
         target = f" --target={shlex.quote(self.target)}" if self.target else ""
         image = shlex.quote(self.image)
-        return f"kubectl debug -it -n {self.namespace} {self.pod} --image={image}{target} --profile={self.choice.profile}"
+        namespace, pod = shlex.quote(self.namespace), shlex.quote(self.pod)
+        return f"kubectl debug -it -n {namespace} {pod} --image={image}{target} --profile={self.choice.profile}"
 
     def kubectl_attach(self) -> str:
-        return f"kubectl attach -it -n {self.namespace} {self.pod} -c {self.container}"
+        from k8sdoctor.actions.attach import attach_command
+
+        return attach_command(self.namespace, self.pod, self.container)
 
 
 def debugger_name(pod: dict, rng: random.Random | None = None) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shlex
 
-from k8sdoctor.actions.attach import TerminalAttach
+from k8sdoctor.actions.attach import TerminalAttach, open_stream
 from k8sdoctor.actions.containers import DEFAULT_CONTAINER_ANNOTATION, ContainerRef, containers
 from k8sdoctor.actions.debug import Permission, missing_permissions
 from k8sdoctor.cluster.live.client import KubeClient
@@ -43,28 +43,6 @@ def exec_denied(client: KubeClient, namespace: str, pod: str) -> bool:
     return bool(missing_permissions(client, namespace, pod, (EXEC,)))
 
 
-def open_exec(client: KubeClient, namespace: str, pod: str, container: str, command: list[str]):
-    """The websocket client (binary channels) for an interactive exec, with an ApiClient of its own (see
-    attach.open_attach)."""
-    from kubernetes.client import ApiClient, CoreV1Api
-    from kubernetes.stream import stream
-
-    core = CoreV1Api(ApiClient(client.configuration))
-    return stream(
-        core.connect_get_namespaced_pod_exec,
-        pod,
-        namespace,
-        container=container,
-        command=command,
-        stdin=True,
-        stdout=True,
-        stderr=False,
-        tty=True,
-        _preload_content=False,
-        binary=True,
-    )
-
-
 class TerminalExec(TerminalAttach):
     """A shell in the container on the user's terminal (attach's terminal handling, an exec stream)."""
 
@@ -76,7 +54,7 @@ class TerminalExec(TerminalAttach):
         self.shell = shell
 
     def open_stream(self, client: KubeClient, namespace: str, pod: str, container: str):
-        return open_exec(client, namespace, pod, container, [self.shell])
+        return open_stream(client, namespace, pod, container, [self.shell])
 
     def banner(self, namespace: str, pod: str, container: str) -> str:
         return f"{self.shell} in {container} of {namespace}/{pod}: exit the shell to come back."
