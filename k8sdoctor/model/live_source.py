@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient
+from k8sdoctor.cluster.live.client import METADATA_ONLY, Forbidden, KubeClient, MetadataOnly
 from k8sdoctor.cluster.live.informer import Informer, Reflector, Replace, ResourceSpec
 from k8sdoctor.cluster.live.kubernetes_import import client_parts
 from k8sdoctor.cluster.view import ClusterView, PodRow
@@ -35,20 +35,6 @@ INFORMER_KINDS = ("Pod", "Event")
 NAMES_ONLY = ("Secret", "ConfigMap")
 #: Kept lean as they arrive (see `model.lean`).
 TRANSFORMS: dict[str, Callable[[dict], dict]] = {"EndpointSlice": lean_endpoint_slice}
-
-
-class _NamesOnly:
-    """The client, for one reflector: every list and watch asks for metadata only."""
-
-    def __init__(self, client: KubeClient) -> None:
-        self.client = client
-        self.timeout = client.timeout
-
-    def pages(self, path: str, **query):
-        return self.client.pages(path, accept=METADATA_ONLY, **query)
-
-    def stream(self, path: str, **query):
-        return self.client.stream(path, accept=METADATA_ONLY, **query)
 
 
 def _listing(sink: Callable[[object], None], scope: str) -> Callable[[object], None]:
@@ -125,7 +111,7 @@ class LiveSource:
         for info in KINDS:
             if info.kind in INFORMER_KINDS:
                 continue
-            client = _NamesOnly(self.client) if info.kind in NAMES_ONLY else self.client
+            client = MetadataOnly(self.client) if info.kind in NAMES_ONLY else self.client
             scope = (namespace or ALL_NAMESPACES) if info.namespaced else ""
             reflector = Reflector(
                 client,  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from k8sdoctor.cluster.live.client import METADATA_ONLY, KubeClient
+from k8sdoctor.cluster.live.client import KubeClient, MetadataOnly
 from k8sdoctor.cluster.live.informer import Reflector, ResourceSpec, SourceState, compact_pod
 from k8sdoctor.cluster.view import ClusterView
 from k8sdoctor.core.engine import Engine
@@ -74,20 +74,6 @@ class State:
     relists: dict[str, int] = field(default_factory=dict)
     last_pass: float = 0.0  # wall-clock time of the last diagnosis pass
     dropped: int = 0  # series left out past the cardinality cap
-
-
-class _NamesOnly:
-    """The client, for one reflector: every list and watch asks for metadata only."""
-
-    def __init__(self, client: KubeClient) -> None:
-        self.client = client
-        self.timeout = client.timeout
-
-    def pages(self, path: str, **query):
-        return self.client.pages(path, accept=METADATA_ONLY, **query)
-
-    def stream(self, path: str, **query):
-        return self.client.stream(path, accept=METADATA_ONLY, **query)
 
 
 def subject_of(d: Diagnosis) -> tuple[str, str, str]:
@@ -174,7 +160,7 @@ class ClusterDiagnoser(threading.Thread):
         strings = SharedStrings()
         transforms: dict[str, Callable[[dict], dict]] = {"Pod": lambda pod: compact_pod(pod, strings), "Event": strings.share}
         for info in KINDS:
-            client = _NamesOnly(self.client) if info.kind in NAMES_ONLY else self.client
+            client = MetadataOnly(self.client) if info.kind in NAMES_ONLY else self.client
             r = Reflector(client, self._spec(info), self.namespace, self.deltas.put, transform=transforms.get(info.kind))  # type: ignore[arg-type]
             self._reflectors.append(r)
         self._tails = LogTails(self.client, self.deltas.put)

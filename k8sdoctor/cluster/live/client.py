@@ -332,3 +332,18 @@ def _reason(text: str) -> str:
             text = text[text.rindex(marker) :]
             break
     return _first_line(text.replace("Caused by ", ""))[:300]
+
+
+class MetadataOnly:
+    """A client whose every list and watch asks for metadata only (a reflector of Secret or ConfigMap
+    names: values are never read)."""
+
+    def __init__(self, client: KubeClient) -> None:
+        self.client = client
+        self.timeout = client.timeout
+
+    def pages(self, path: str, **query):
+        return self.client.pages(path, accept=METADATA_ONLY, **query)
+
+    def stream(self, path: str, **query):
+        return self.client.stream(path, accept=METADATA_ONLY, **query)
