@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from k8sdoctor.actions.containers import containers, failing_container, find
+from k8sdoctor.actions.containers import NEVER_STARTED, containers, failing_container, find
 from k8sdoctor.actions.profiles import ProfileChoice, choose_profile, security_context
 from k8sdoctor.cluster.live.client import STRATEGIC_MERGE_PATCH, Forbidden, KubeClient, path_segment
 from k8sdoctor.cluster.live.fetch import ns_path
@@ -33,15 +33,7 @@ NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
 WAIT_SECONDS = 120
 #: Statuses of a container that will not start without a change (so waiting longer is pointless).
-_STUCK = {
-    "ErrImagePull",
-    "ImagePullBackOff",
-    "InvalidImageName",
-    "ErrImageNeverPull",
-    "CreateContainerConfigError",
-    "CreateContainerError",
-    "RunContainerError",
-}
+_STUCK = NEVER_STARTED - {"ContainerCreating", "PodInitializing"}
 #: A shell the runtime could not find, in the wordings of runc and Docker.
 _NO_SHELL = re.compile(
     r'exec: \\?"(?:/usr)?(?:/bin/)?(?:sh|bash|ash)\\?": (?:executable file not found|stat \S+: no such file or directory)'
