@@ -13,13 +13,14 @@ from k8sdoctor.core.kube.timeutil import human_duration
 from k8sdoctor.tui.text import one_line
 
 if TYPE_CHECKING:
-    from k8sdoctor.cluster.view import PodRow
+    from k8sdoctor.cluster.view import ObjectRow, PodRow
     from k8sdoctor.core.facts import EventFact
 
 
-def diagnosis_cell(row: PodRow) -> tuple[str, str]:
-    """The DIAGNOSIS column: "✖ CrashLoopBackOff › oom-killed", or just "✖ oom-killed" where that
-    does not fit (STATUS usually names the category already; the cause is the news)."""
+def diagnosis_cell(row: PodRow | ObjectRow) -> tuple[str, str]:
+    """The DIAGNOSIS column of any view: "✖ CrashLoopBackOff › oom-killed" (with "+N" more findings), or
+    just "✖ oom-killed" where that does not fit (STATUS usually names the category already; the cause is
+    the news)."""
     findings = row.diagnosis.findings
     if not findings:
         return ("", "")

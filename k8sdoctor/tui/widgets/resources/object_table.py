@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual.reactive import reactive
 
-from k8sdoctor.core.findings import SEVERITY_MARK, SEVERITY_RANK
+from k8sdoctor.core.findings import SEVERITY_RANK
 from k8sdoctor.core.kube.columns import COLUMNS, Since, cell_text
 from k8sdoctor.core.kube.kinds import BY_KIND
+from k8sdoctor.tui.format import diagnosis_cell
 from k8sdoctor.tui.text import one_line
 from k8sdoctor.tui.widgets.table.virtual_table import Cell, Column, VirtualTable
 
@@ -30,17 +31,6 @@ SEVERITY_CLASS = {"critical": "object-table--critical", "warning": "object-table
 #: Kinds as the problems view names them (kubectl's singular resource names).
 KIND_WORD = {kind: info.singular for kind, info in BY_KIND.items()}
 KIND_WORD.update({"PersistentVolumeClaim": "pvc", "HorizontalPodAutoscaler": "hpa"})
-
-
-def diagnosis_text(row: ObjectRow) -> tuple[str, str]:
-    """ "✖ PodsNotCreated › quota-exceeded +1", or the cause alone where that does not fit."""
-    findings = row.diagnosis.findings
-    if not findings:
-        return ("", "")
-    top = findings[0]
-    mark = SEVERITY_MARK.get(top.severity, "?")
-    more = f" +{len(findings) - 1}" if len(findings) > 1 else ""
-    return (one_line(f"{mark} {top.category} › {top.cause}{more}"), one_line(f"{mark} {top.cause}{more}"))
 
 
 def _columns(kind: str) -> list[Column]:
@@ -137,7 +127,7 @@ class ObjectTable(VirtualTable["Ref", "ObjectRow"]):
             return False
         if not self.filter_text:
             return True
-        text = f"{row.namespace}/{row.name} {diagnosis_text(row)[0]} {row.diagnosis.status}".lower()
+        text = f"{row.namespace}/{row.name} {diagnosis_cell(row)[0]} {row.diagnosis.status}".lower()
         return all(word in text for word in self.filter_text.split())
 
     @property
@@ -173,7 +163,7 @@ class ObjectTable(VirtualTable["Ref", "ObjectRow"]):
             wider("kind", len(KIND_WORD.get(row.kind, row.kind)))
             for i, text in enumerate(self._texts(row, now)):
                 wider(f"c{i}", cell_len(one_line(text)))
-            long, short = diagnosis_text(row)
+            long, short = diagnosis_cell(row)
             wider("diagnosis", cell_len(long))
             wider("diagnosis.short", cell_len(short))
         return widths
@@ -183,7 +173,7 @@ class ObjectTable(VirtualTable["Ref", "ObjectRow"]):
         texts = self._texts(row, self.clock())
         cells: list[Cell] = [(one_line(row.name), None)]
         cells += [(one_line(text), (severity or "object-table--healthy") if i == 0 else None) for i, text in enumerate(texts)]
-        cells.append((diagnosis_text(row), SEVERITY_CLASS.get(row.severity or "")))
+        cells.append((diagnosis_cell(row), SEVERITY_CLASS.get(row.severity or "")))
         if self.kind == PROBLEMS:
             cells.insert(0, (KIND_WORD.get(row.kind, row.kind), None))
         if self.show_namespace and self.namespaced:
