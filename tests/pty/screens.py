@@ -10,9 +10,10 @@ TITLE = re.compile(r"^ [✖▲●✔] (\S+)  (\S+) · ", re.M)  # the detail's t
 
 
 def table_rows(t: PtyTerminal) -> list[str]:
-    """The pods table's rows as on screen (between its header and the detail's rule)."""
+    """The rows of the table on screen (pods, a kind's objects or the problems), between its header and
+    the detail's rule."""
     lines = t.lines()
-    start = next((i for i, line in enumerate(lines) if re.match(r"^\s*(NAMESPACE\s+)?NAME\s", line)), None)
+    start = next((i for i, line in enumerate(lines) if re.match(r"^\s*(KIND\s+)?(NAMESPACE\s+)?NAME\s", line)), None)
     if start is None:
         return []
     rows = []

@@ -9,26 +9,11 @@ from __future__ import annotations
 import re
 
 from tests.pty.conftest import SMALL
-from tests.pty.screens import header_row, main_screen_ready, selected_pod
+from tests.pty.screens import header_row, main_screen_ready, selected_pod, table_rows
 
 DEPLOY_HEADER = re.compile(r"^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+DIAGNOSIS", re.M)
 OBJECT_TITLE = re.compile(r"^ [✖▲●✔] (\w+)/(\S+)  (\S+)$", re.M)  # the object detail's title: mark, kind/name, namespace
 REFUSED = "deployment rq-demo/busybox has no pods: quota-exceeded"  # the header names the refused workload
-
-
-def table_rows(t) -> list[str]:
-    """The rows of the table on screen (pods, a kind's objects or the problems), between its header and
-    the detail's rule."""
-    lines = t.lines()
-    start = next((i for i, line in enumerate(lines) if re.match(r"^\s*(KIND\s+)?(NAMESPACE\s+)?NAME\s", line)), None)
-    if start is None:
-        return []
-    rows = []
-    for line in lines[start + 1 :]:
-        if not line.strip() or line.lstrip().startswith("─"):
-            break
-        rows.append(line)
-    return rows
 
 
 def selected_object(t) -> tuple[str, str, str] | None:
