@@ -74,7 +74,7 @@ def test_names_whole_and_severity_visible(terminal, demo_cluster, pods, size, ki
             assert all(reddish(c.fg) for c in cells), (row, cells[0])
 
 
-FOOTER = "? Help q Quit d Describe l Logs p Prev x Debug c Copy fix / Filter e Events n Namespace ^z Problems : Command"
+FOOTER = "? Help q Quit d Describe l Logs p Prev x Debug c Copy / Filter e Events n Namespace ^z Problems : Command"
 
 
 @pytest.mark.parametrize("size", [(60, 20), SMALL, LARGE], ids=["60x20", "80x24", "120x35"])

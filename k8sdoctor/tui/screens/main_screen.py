@@ -64,7 +64,7 @@ class MainScreen(Screen):
         Binding(
             "c",
             "copy",
-            "Copy fix",
+            "Copy",
             priority=True,
             tooltip="Copy a remediation command, the pod's name or the finding (c c: the top command)",
         ),
