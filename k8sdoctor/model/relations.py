@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from k8sdoctor.cluster.view import ClusterView
 from k8sdoctor.core.inventory import Key, Ref, obj_key
-from k8sdoctor.core.kube.kinds import WORKLOADS
+from k8sdoctor.core.kube.kinds import WORKLOADS, is_namespaced
 from k8sdoctor.core.kube.raw import dig
 from k8sdoctor.core.kube.selectors import string_map
 from k8sdoctor.core.relations import claims_of, owned_pods, scale_target, workload_of
@@ -49,7 +49,7 @@ def pod_links(view: ClusterView, pod: dict) -> tuple[Link, ...]:
     refs: list[tuple[str, Ref]] = []
     workload = workload_of(inv, "Pod", pod)
     if workload is not None:
-        refs.append(("workload", (workload.kind, namespace, workload.name)))
+        refs.append(("workload", (workload.kind, namespace if is_namespaced(workload.kind) else "", workload.name)))
     refs += [("service", ref) for ref in sorted(view.dependents.services_selecting(pod))]
     refs += [("claim", ("PersistentVolumeClaim", namespace, name)) for name, _claim in claims_of(inv, pod)]
     node = dig(pod, "spec", "nodeName")

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from k8sdoctor.model.commands import VIEWS
 from k8sdoctor.model.sorting import COLUMN_SORTS, column_sort, next_sort, sort_by_column, sort_label
 from k8sdoctor.tui.commands import ActionCommands, NamespaceCommands, PodCommands
 from k8sdoctor.tui.palette import Palette
@@ -331,14 +332,21 @@ class MainScreen(Screen):
         if link is None:
             self.notify("This pod has no workload: nothing owns it.", timeout=4)
         else:
-            self.app.navigate(link.ref[0], select=link.ref)
+            self._open(link.ref)
 
     def action_open_link(self, number: int) -> None:
         links = self._links()
         if not 0 < number <= len(links):
             self.notify(f"No related object {number}: the detail lists {len(links)}.", timeout=4)
             return
-        ref = links[number - 1].ref
+        self._open(links[number - 1].ref)
+
+    def _open(self, ref: Ref) -> None:
+        """The view of a related object's kind, on it; a kind with no view (a CNPG Cluster, a Tekton
+        TaskRun owning the pod) says so."""
+        if ref[0] not in VIEWS.values():
+            self.notify(f"It is a {ref[0]}, which has no view here.", timeout=4)
+            return
         self.app.navigate(ref[0], select=ref)
 
     def _links(self) -> tuple:
