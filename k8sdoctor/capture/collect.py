@@ -76,7 +76,10 @@ def _related(inv: Inventory) -> set[Ref]:
         kind, obj = "Pod", pod
         while (owner := inv.owner(kind, obj)) is not None:
             kind, obj = owner
-            kept.add((kind, *obj_key(obj)))
+            ref = (kind, *obj_key(obj))
+            if ref in kept:  # known already, or owners that name each other (a tenant can write that)
+                break
+            kept.add(ref)
         kept |= {("Service", *obj_key(svc)) for svc in services_selecting(inv, pod)}
         kept |= {("PersistentVolumeClaim", *obj_key(claim)) for _name, claim in claims_of(inv, pod) if claim is not None}
     for hpa in inv.all("HorizontalPodAutoscaler"):

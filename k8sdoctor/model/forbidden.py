@@ -8,6 +8,7 @@ the verbs a watch needs.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 
 _REFUSED = re.compile(
@@ -25,8 +26,8 @@ class MissingPermission:
 
     @property
     def can_i(self) -> str:
-        scope = f" -n {self.namespace}" if self.namespace else " --all-namespaces"
-        return f"kubectl auth can-i {self.verb} {self.resource}{scope}"
+        scope = f" -n {shlex.quote(self.namespace)}" if self.namespace else " --all-namespaces"
+        return f"kubectl auth can-i {shlex.quote(self.verb)} {shlex.quote(self.resource)}{scope}"  # read from a message
 
     @property
     def needed(self) -> str:

@@ -114,3 +114,20 @@ def test_a_secret_keeps_its_key_names_and_no_value(run_cli, missing_key, tmp_pat
     texts = finding(offline.json(), "missing-key", "main")["evidence"][-1]["text"]
     assert texts == finding(live.json(), "missing-key", "main")["evidence"][-1]["text"] == "keys: SPIFFEID, value. Did you mean value?"
     assert server.get("Secret", "default", "aegis-secret-aegis-workload-demo")["data"]["value"] == encoded.decode()  # it was there to leak
+
+
+def test_owners_that_name_each_other_end_the_walk_up_the_chain():
+    """ownerReferences are tenant-written: a ReplicaSet and a Deployment that own each other must not
+    send capture -l round the loop for ever."""
+    from k8sdoctor.capture.collect import _related
+    from k8sdoctor.core.inventory import Inventory
+
+    def owned(kind: str, name: str, owner_kind: str, owner: str) -> dict:
+        ref = {"kind": owner_kind, "name": owner, "controller": True}
+        return {"kind": kind, "metadata": {"namespace": "shop", "name": name, "ownerReferences": [ref]}}
+
+    inv = Inventory()
+    inv.put_pod(owned("Pod", "web-1", "ReplicaSet", "web-rs"))
+    inv.put("ReplicaSet", owned("ReplicaSet", "web-rs", "Deployment", "web"))
+    inv.put("Deployment", owned("Deployment", "web", "ReplicaSet", "web-rs"))
+    assert {("ReplicaSet", "shop", "web-rs"), ("Deployment", "shop", "web")} <= _related(inv)

@@ -515,8 +515,8 @@ class LogsScreen(Screen[None]):
         try:
             with path.open("wb" if replace else "xb") as out:
                 out.write(data)
-        except OSError as exc:
-            self.notify(one_line(f"Not saved: {exc.strerror or exc} ({path})"), severity="error", timeout=6)
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+            self.notify(one_line(f"Not saved: {getattr(exc, 'strerror', None) or exc} ({path})"), severity="error", timeout=6)
             return
         self.notify(one_line(f"Saved {count:,} lines ({len(data):,} bytes) to {path.resolve()}"), timeout=6)
 

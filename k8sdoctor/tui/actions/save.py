@@ -46,12 +46,18 @@ class SavePathScreen(ModalScreen[tuple[Path, bool] | None]):
         text = event.value.strip()
         if not text:
             return
-        path = Path(text).expanduser()
-        if path.is_dir():
-            self.query_one("#menu-hint", Static).update(one_line(f"{text} is a directory: type a file name"))
+        hint = self.query_one("#menu-hint", Static)
+        try:
+            path = Path(text).expanduser()
+            is_dir, exists = path.is_dir(), path.exists()
+        except (OSError, RuntimeError, ValueError) as exc:  # ~nosuchuser, a path it may not look into, a NUL
+            hint.update(one_line(f"cannot use {text}: {exc}"))
             return
-        if path.exists() and self._replace != path:
+        if is_dir:
+            hint.update(one_line(f"{text} is a directory: type a file name"))
+            return
+        if exists and self._replace != path:
             self._replace = path
-            self.query_one("#menu-hint", Static).update("that file exists: enter again to replace it · esc: cancel")
+            hint.update("that file exists: enter again to replace it · esc: cancel")
             return
         self.dismiss((path, self._replace == path))

@@ -28,3 +28,9 @@ def test_api_group_is_kept_and_other_text_is_not_guessed():
     )
     assert perm.resource == "poddisruptionbudgets.policy"
     assert missing_permission("the server has asked for the client to provide credentials") is None
+
+
+def test_the_can_i_command_quotes_what_it_read_from_the_message():
+    """The resource and namespace come from the API server's text: quoted for the shell."""
+    perm = missing_permission(FORBIDDEN_PODS.replace('namespace "default"', 'namespace "de fault;id"'))
+    assert perm.can_i == "kubectl auth can-i list pods -n 'de fault;id'"

@@ -66,7 +66,7 @@ Part = RenderableType | CommandLine
 
 def ref_text(kind: str, namespace: str, name: str) -> str:
     """`deployment shop/web`, `node worker-1`: an object as findings name it."""
-    return f"{kind.lower()} {printable(namespace) + '/' if namespace else ''}{printable(name)}"
+    return f"{printable(kind.lower())} {printable(namespace) + '/' if namespace else ''}{printable(name)}"
 
 
 def finding_parts(f: Finding, palette: Palette) -> list[Part]:

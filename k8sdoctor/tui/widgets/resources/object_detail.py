@@ -29,7 +29,7 @@ def object_parts(row: ObjectRow, palette: Palette, now: datetime, drill: str) ->
     title.append(f"{row.kind.lower()}/{printable(row.name)}", style=Style(bold=True))
     where = [printable(row.namespace)] if row.namespace else []
     if row.diagnosis.owner:
-        where.append(f"{str(row.diagnosis.owner.get('kind', '')).lower()}/{printable(str(row.diagnosis.owner.get('name', '')))}")
+        where.append(f"{printable(str(row.diagnosis.owner.get('kind', '')).lower())}/{printable(str(row.diagnosis.owner.get('name', '')))}")
     if where:
         title.append("  " + " · ".join(where), style=palette.muted)
     title.append("\n")
