@@ -143,6 +143,7 @@ class LogsScreen(Screen[None]):
         self._shown = (-1, -1)  # (buffer version, first line) on screen
         self._stop = threading.Event()
         self._responses: list = []
+        self._responses_lock = threading.Lock()
         self._first_paint = True
 
     def compose(self) -> ComposeResult:
@@ -262,10 +263,11 @@ class LogsScreen(Screen[None]):
         self.stream_state = "following" if follow else "reading"
 
         def opened(resp) -> None:
-            if stop.is_set():  # replaced by another read while connecting
-                getattr(resp, "shutdown", resp.close)()
-            else:
-                self._responses.append(resp)
+            with self._responses_lock:  # against stop_reading on the UI thread: every response is closed once
+                if not stop.is_set():
+                    self._responses.append(resp)
+                    return
+            getattr(resp, "shutdown", resp.close)()  # replaced by another read while connecting
 
         client = self.ctx.client
         assert client is not None  # only read live (a snapshot's logs are in its inventory)
@@ -274,7 +276,7 @@ class LogsScreen(Screen[None]):
         every = self.all_containers
 
         def read(group: list[LogRequest]) -> None:
-            state, unavailable = "stream ended" if follow else "", None
+            state, unavailable, skipped = "stream ended" if follow else "", None, {}
             for req in group:
                 prefix, raw_prefix = prefixes[req.container]
 
@@ -286,20 +288,21 @@ class LogsScreen(Screen[None]):
                 except LogsUnavailable as exc:
                     if not every:
                         unavailable = str(exc)
-                    self.skipped[req.container] = str(exc)
+                    skipped[req.container] = str(exc)
                 except UserError as exc:
                     state = f"error: {exc}"
-            self.app.call_from_thread(self._ended, stop, state, unavailable)
+            self.app.call_from_thread(self._ended, stop, state, unavailable, skipped)  # state changes on the UI thread
 
         groups = [[req] for req in requests] if follow else [requests]
         self._reading = len(groups)
         for i, group in enumerate(groups):
             self.run_worker(lambda group=group: read(group), thread=True, group=f"logs-{i}", exit_on_error=False)
 
-    def _ended(self, stop: threading.Event, state: str, unavailable: str | None = None) -> None:
+    def _ended(self, stop: threading.Event, state: str, unavailable: str | None = None, skipped: dict[str, str] | None = None) -> None:
         """A read finished (if it is still the current one): say how, or why there were no logs."""
         if stop is not self._stop or stop.is_set():
             return
+        self.skipped.update(skipped or {})
         if unavailable is not None:
             self._unavailable(unavailable)
             return
@@ -312,7 +315,8 @@ class LogsScreen(Screen[None]):
 
     def stop_reading(self) -> None:
         self._stop.set()
-        responses, self._responses = self._responses, []
+        with self._responses_lock:
+            responses, self._responses = self._responses, []
         for resp in responses:
             with contextlib.suppress(Exception):
                 getattr(resp, "shutdown", resp.close)()
