@@ -358,10 +358,10 @@ class DoctorApp(DoctorState):
         if isinstance(self.screen, ResourceScreen):
             if self.screen is not screen:
                 self.switch_screen(name)
-        elif self.screen is main:
+        else:  # the main screen, or one over it (the events view): the view goes over the main screen
+            while self.screen is not main and len(self.screen_stack) > 1:
+                self.pop_screen()
             self.push_screen(name)
-        else:
-            return
         if place.select is not None:
             screen.select_later(place.select)  # type: ignore[attr-defined]
 

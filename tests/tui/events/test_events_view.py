@@ -84,3 +84,16 @@ async def test_enter_on_an_event_about_another_kind_opens_its_view_once(engine):
         assert app.screen.kind.lower() == other.object.partition("/")[0]
         assert app._notifications == [] or all("not about" not in n.message for n in app._notifications)
         assert sum(isinstance(s, ResourceScreen) for s in app.screen_stack) == 1
+
+
+async def test_a_command_typed_on_the_events_view_opens_that_view(engine):
+    from k8sdoctor.tui.screens.resource_screen import ResourceScreen
+
+    app = make_app(engine, all_namespaces=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, lambda: detail_shown(app))
+        await pilot.press("e")
+        await settle(pilot, lambda: isinstance(app.screen, EventsScreen))
+        await pilot.press("colon", *"deploy", "enter")
+        await settle(pilot, lambda: isinstance(app.screen, ResourceScreen))
+        assert app.screen.kind == "Deployment" and not any(isinstance(s, EventsScreen) for s in app.screen_stack)
