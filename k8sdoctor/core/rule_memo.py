@@ -189,6 +189,8 @@ class ReplicaMask:
         for real, _mark in names:
             if not real or not _SHELL_SAFE.match(real) or real.startswith("-"):
                 raise _NotKeyable("name")
+            if real.isalpha():  # a plain word ("master", "web") also stands inside other words the rules read
+                raise _NotKeyable("a word as a name")
         names.sort(key=lambda nm: -len(nm[0]))  # a longer name first, so a name inside it is not split
         self.names = names
 

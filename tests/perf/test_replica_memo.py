@@ -108,3 +108,16 @@ def test_the_memo_turns_itself_off_for_a_clause_it_cannot_key(playbooks):
     pods = [pb for pb in playbooks if pb.spec.subject == "Pod"]
     assert RuleMemo(pods).enabled
     assert not RuleMemo([*pods, compile_playbook(yaml.safe_load(RELATED))]).enabled  # related.* reads other objects
+
+
+@pytest.mark.parametrize("pod, node", [("web-7d9f8b6c5d-x2x7q", "master"), ("web", "worker-1")])
+def test_a_name_that_is_a_plain_word_is_not_masked(playbooks, pod, node):
+    """A node called `master` stands inside `node-role.kubernetes.io/master`, a pod called `web` inside
+    `webhook`: masking them would change what the rules read, so such a pod is diagnosed without the memo."""
+    from k8sdoctor.core.rule_memo import ReplicaMask, _NotKeyable
+
+    class Facts:
+        name, uid, node_name = pod, "3f2c5c1e-0b8e-4c55-9a57-1f1f3e0e6a11", node
+
+    with pytest.raises(_NotKeyable):
+        ReplicaMask(Facts())  # type: ignore[arg-type]

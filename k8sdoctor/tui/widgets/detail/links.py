@@ -1,6 +1,6 @@
 """The objects the selected pod is joined to, in its detail: its workload, the Services that select it,
 its claims, its node, one line each with that object's verdict, numbered for the keys that open them
-(1-9; o for the workload)."""
+(1-9; J for the workload)."""
 
 from __future__ import annotations
 
