@@ -155,4 +155,5 @@ def test_the_stand_ins_serve_the_client_and_leave_the_real_modules_to_later_impo
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    # typing_extensions has typing's own objects to stand in for it from Python 3.11 on only
+    assert done.stdout.strip() == ("[]" if sys.version_info >= (3, 11) else "['typing_extensions']")

@@ -32,7 +32,8 @@ MODULES = (
     "k8sdoctor.cli.wait",
     "importlib.metadata",
     "multiprocessing",
-    "typing_extensions",
+    # typing_extensions has typing's own objects to stand in for it from Python 3.11 on only
+    *(("typing_extensions",) if sys.version_info >= (3, 11) else ()),
 )
 
 
