@@ -167,6 +167,14 @@ async def test_the_selected_pods_fetch_reads_no_pods_events_or_nodes_the_watches
         # The lists are done and every pod is healthy (a healthy pod's selection fetches nothing), so every
         # request from here on is the watches' or the one-pod fetch's, whatever row the cursor started on.
         await settle(pilot, lambda: len(rows(app)) == 3 and app.health.state == "ready", TIMEOUT)
+        # ...and every kind's reflector has listed and is watching (a reflector of another kind that lists
+        # late would read like the fetch): a watch opens once its list is done.
+        watched = ("/storageclasses", "/persistentvolumeclaims", "/jobs")
+        await settle(
+            pilot,
+            lambda: all(any(r.path.endswith(k) and r.query.get("watch") == "true" for r in server.requests("GET")) for k in watched),
+            TIMEOUT,
+        )
         server.clear_requests()
         pod["spec"]["containers"][0]["image"] = CNPG_BAD
         pod["status"]["containerStatuses"] = [
