@@ -8,11 +8,23 @@ import threading
 from dataclasses import dataclass, field
 
 import orjson
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from k8sdoctor.fakeapi import status
 from k8sdoctor.fakeapi.shell import TinyShell
-from k8sdoctor.fakeapi.streams import CLOSE, ERROR, RESIZE, STDIN, STDOUT, exit_status, find_container, frame, is_running, upgrade
+from k8sdoctor.fakeapi.streams import (
+    CLOSE,
+    ERROR,
+    RESIZE,
+    STDIN,
+    STDOUT,
+    client_frames,
+    exit_status,
+    find_container,
+    frame,
+    is_running,
+    upgrade,
+)
 
 
 @dataclass
@@ -43,13 +55,7 @@ async def serve_attach(request: web.Request, pod: dict, query: dict[str, str], s
     shell = TinyShell(meta.get("name", ""), spec.get("targetContainerName") or "app")
     try:
         await ws.send_bytes(frame(STDOUT, shell.prompt))
-        async for msg in ws:
-            if msg.type not in (WSMsgType.BINARY, WSMsgType.TEXT):
-                continue
-            data = msg.data if isinstance(msg.data, bytes) else msg.data.encode()
-            if not data:
-                continue
-            channel, payload = data[0], data[1:]
+        async for channel, payload in client_frames(ws):
             if channel == RESIZE:
                 session.resizes.append(orjson.loads(payload))
             elif channel == CLOSE and payload[:1] == bytes([STDIN]):

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 
 import orjson
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from k8sdoctor.fakeapi import status
 from k8sdoctor.fakeapi.shell import SHELLS, TinyShell
@@ -21,6 +21,7 @@ from k8sdoctor.fakeapi.streams import (
     STDERR,
     STDIN,
     STDOUT,
+    client_frames,
     exit_status,
     find_container,
     frame,
@@ -89,13 +90,7 @@ async def serve_exec(request: web.Request, pod: dict, sessions: list[ExecSession
             await finish(shell.status if code is None else code)
             return ws
         await send(shell.prompt, b"")
-        async for msg in ws:
-            if msg.type not in (WSMsgType.BINARY, WSMsgType.TEXT):
-                continue
-            data = msg.data if isinstance(msg.data, bytes) else msg.data.encode()
-            if not data:
-                continue
-            channel, payload = data[0], data[1:]
+        async for channel, payload in client_frames(ws):
             if channel == RESIZE:
                 session.resizes.append(orjson.loads(payload))
             elif channel == CLOSE and payload[:1] == bytes([STDIN]):

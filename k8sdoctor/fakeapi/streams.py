@@ -9,8 +9,10 @@ channel.k8s.io have no such signal. The server picks the first protocol the clie
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import orjson
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from k8sdoctor.fakeapi import status
 
@@ -74,3 +76,13 @@ async def upgrade(request: web.Request) -> web.WebSocketResponse:
 
 def frame(channel: int, data: bytes) -> bytes:
     return bytes([channel]) + data
+
+
+async def client_frames(ws: web.WebSocketResponse) -> AsyncIterator[tuple[int, bytes]]:
+    """The frames a client sends, as (channel, payload); empty and non-data messages skipped."""
+    async for msg in ws:
+        if msg.type not in (WSMsgType.BINARY, WSMsgType.TEXT):
+            continue
+        data = msg.data if isinstance(msg.data, bytes) else msg.data.encode()
+        if data:
+            yield data[0], data[1:]
