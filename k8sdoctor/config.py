@@ -9,16 +9,15 @@ A missing file means defaults; a malformed one is a one-line UserError naming th
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from k8sdoctor.errors import UserError
 
 KNOWN = ("read_only", "exec_plugin_timeout")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     read_only: bool = False
     exec_plugin_timeout: float = 60.0
 

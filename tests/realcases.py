@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from k8sdoctor.core.playbooks.model import Example
+from k8sdoctor.core.playbooks.examples import Example
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CASES = REPO / "tests" / "fixtures" / "shared" / "real-failures.jsonl"

@@ -8,8 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from k8sdoctor.core.playbooks.examples import example_inventory
-from k8sdoctor.core.playbooks.model import Example
+from k8sdoctor.core.playbooks.examples import Example, example_inventory
 from tests.realcases import PUBLIC_MESSAGES, load_cases
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)

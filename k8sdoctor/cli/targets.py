@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from k8sdoctor.core.kube.kinds import BY_KIND, KINDS, SUBJECTS, resolve_kind
 from k8sdoctor.errors import UsageError
@@ -12,8 +12,7 @@ from k8sdoctor.errors import UsageError
 USAGE = "usage: k8sdoctor diagnose KIND[/NAME]|all [NAME] [-n NS | -A] [-l SELECTOR] [-o text|json|yaml|markdown]"
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     kinds: tuple[str, ...]  # the kinds to diagnose, in report order
     name: str | None = None  # one object, or every object of `kinds` in scope
 

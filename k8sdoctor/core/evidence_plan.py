@@ -7,7 +7,7 @@ are worth listing only when a container cannot be created or a volume cannot be 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from k8sdoctor.core.kube.raw import as_dict, as_int, as_str, dicts
 
@@ -20,8 +20,7 @@ Want = tuple[str, str, str]
 _CONFIG_REASONS = {"CreateContainerConfigError", "CreateContainerError", "ContainerCreating"}
 
 
-@dataclass(frozen=True, slots=True)
-class LogRequest:
+class LogRequest(NamedTuple):
     container: str
     previous: bool
 

@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from k8sdoctor.core.kube.kinds import KINDS, is_namespaced
 from k8sdoctor.core.kube.raw import as_dict, as_list, as_str
@@ -45,8 +45,7 @@ SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 
 
-@dataclass(frozen=True, slots=True)
-class LogKey:
+class LogKey(NamedTuple):
     namespace: str
     pod: str
     container: str

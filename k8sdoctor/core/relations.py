@@ -3,7 +3,7 @@ pods, the Services that select a pod, an autoscaler's target. Each is O(the obje
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from k8sdoctor.core.inventory import Inventory, controller_ref, obj_key
 from k8sdoctor.core.kube.raw import as_dict, as_str, dig
@@ -11,8 +11,7 @@ from k8sdoctor.core.kube.raw import as_dict, as_str, dig
 REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
 
 
-@dataclass(frozen=True, slots=True)
-class WorkloadRef:
+class WorkloadRef(NamedTuple):
     """The workload a user manages (Deployment over ReplicaSet, CronJob over Job) and its revision."""
 
     kind: str

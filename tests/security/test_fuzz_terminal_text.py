@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from k8sdoctor.actions.describe import describe_pod
 from k8sdoctor.cli import report
 from k8sdoctor.core.inventory import Inventory
-from k8sdoctor.core.playbooks.examples import EXAMPLE_NAMESPACE, EXAMPLE_POD, example_inventory
+from k8sdoctor.core.playbooks.examples import EXAMPLE_NAMESPACE, EXAMPLE_POD, example_inventory, playbook_examples
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 
@@ -54,7 +54,7 @@ payloads = st.lists(st.sampled_from(PIECES), min_size=1, max_size=4).map("".join
 
 
 def _examples(playbooks) -> list:
-    return [(pb.id, ex) for pb in playbooks for ex in pb.spec.examples]
+    return [(pb.id, ex) for pb, ex in playbook_examples(playbooks)]
 
 
 def plant(obj, payload: str, key: str = ""):

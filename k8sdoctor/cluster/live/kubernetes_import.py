@@ -46,12 +46,10 @@ import sys
 import threading
 import types
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class KubernetesClientParts:
+class KubernetesClientParts(NamedTuple):
     Configuration: type
     RESTClientObject: type
     ApiException: type[Exception]

@@ -4,8 +4,7 @@ put specific steps in front of the playbook's generic ones, find what the playbo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from k8sdoctor.core.findings import Evidence, Finding, Step
 
@@ -36,8 +35,7 @@ def command_has(*fragments: str) -> Callable[[Step], bool]:
     return lambda step: step.command is not None and all(f in step.command for f in fragments)
 
 
-@dataclass(frozen=True, slots=True)
-class Edits:
+class Edits(NamedTuple):
     """What an analyzer adds to a finding, worked out once per distinct question (`shared`) and applied
     to every finding that asks it: evidence added in order, then `steps` put first (dropping the
     playbook's steps `replacing` makes redundant) when `lead` is set."""

@@ -3,20 +3,20 @@ were listed (`Inventory.listed_names`); otherwise say it could not be checked.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.suggest import close_matches
 
 
-@dataclass(frozen=True, slots=True)
-class Lookup:
+class Lookup(NamedTuple):
     kind: str
     namespace: str
     name: str
     obj: dict | None  # the object when it exists (a Secret has metadata, type and keyNames only)
     listed: bool  # the namespace's names of this kind were listed
-    similar: list[str] = field(default_factory=list)  # existing names close to `name`
+    similar: Sequence[str] = ()  # existing names close to `name`
 
     @property
     def exists(self) -> bool | None:

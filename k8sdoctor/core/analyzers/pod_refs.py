@@ -3,7 +3,7 @@ projected volumes, each with a readable location and JSON-patch paths to the nam
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from k8sdoctor.core.kube.raw import as_dict, as_list, as_str
 
@@ -14,8 +14,7 @@ _FIELDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectRef:
+class ObjectRef(NamedTuple):
     where: str  # "spec.containers[app].env[DB_PASSWORD].valueFrom.secretKeyRef"
     name: str
     name_path: str  # JSON pointer to the name, relative to the pod spec

@@ -3,7 +3,7 @@ runs healthy, points at what changed between them; offer `kubectl rollout undo` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from k8sdoctor.core.analyzers import register
 from k8sdoctor.core.analyzers.finding_edits import add_evidence, lead_with
@@ -94,8 +94,7 @@ def _previous(inventory: Inventory, namespace: str, owner: str) -> tuple[dict, d
     return deployment, rs, max(older, key=lambda r: _revision(r) or 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Rollback:
+class Rollback(NamedTuple):
     """What a failing pod of a ReplicaSet says about its Deployment's rollout: evidence and the undo step."""
 
     evidence: tuple[tuple[str, str], ...]

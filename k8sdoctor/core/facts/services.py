@@ -17,6 +17,7 @@ another controller) select nothing by design: `service.selects` is false for the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from k8sdoctor.core.facts.kind_fields import Values, kind_field, one
 from k8sdoctor.core.facts.objects import ObjectFacts
@@ -53,8 +54,7 @@ def container_ports(pod: dict) -> list[tuple[str, str, int | None]]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class PortProblem:
+class PortProblem(NamedTuple):
     """A Service port whose targetPort no selected pod can serve."""
 
     port: str  # "http 80/TCP → targetPort web"

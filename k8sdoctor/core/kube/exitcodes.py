@@ -4,7 +4,7 @@ OOMKilled is the OOM killer; 137 without it is a SIGKILL from someone else)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Linux signal numbers (x86/arm; the same on every architecture Kubernetes nodes run).
 SIGNALS = {
@@ -66,8 +66,7 @@ _OOM_REASONS = ("OOMKilled", "OOM Killed")
 _START_REASONS = ("StartError", "ContainerCannotRun")
 
 
-@dataclass(frozen=True, slots=True)
-class ExitCode:
+class ExitCode(NamedTuple):
     code: int
     signal: int | None  # n when the code is 128+n
     signal_name: str | None

@@ -7,11 +7,10 @@ and watches), the snapshot loader (which items it keeps) and the inventory (whic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class KindInfo:
+class KindInfo(NamedTuple):
     kind: str
     group: str
     version: str

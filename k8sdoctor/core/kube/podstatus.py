@@ -7,15 +7,14 @@ A reimplementation of printPod in kubernetes/pkg/printers/internalversion/printe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from k8sdoctor.core.kube.raw import as_dict, as_int, as_list
 from k8sdoctor.core.kube.timeutil import parse_time
 
 
-@dataclass(frozen=True, slots=True)
-class PodSummary:
+class PodSummary(NamedTuple):
     """The STATUS, READY and RESTARTS columns of one pod."""
 
     status: str

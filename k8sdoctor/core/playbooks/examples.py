@@ -7,7 +7,7 @@ without writing Python.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from k8sdoctor.core.engine import Engine
@@ -15,10 +15,39 @@ from k8sdoctor.core.findings import Diagnosis
 from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.kinds import BY_KIND
 from k8sdoctor.core.kube.timeutil import format_time, resolve_relative_times
-from k8sdoctor.core.playbooks.model import Example, Playbook
+from k8sdoctor.core.playbooks.model import Playbook
 
 EXAMPLE_NAMESPACE = "default"
 EXAMPLE_POD = "example"
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    cause: str | None
+    category: str | None = None
+    container: str | None = None
+    severity: str | None = None
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    """An inline test: a pod (partial, merged over a minimal skeleton) or, for other subjects, the object
+    itself; its events, logs and the other objects around it."""
+
+    name: str
+    expect: Expectation
+    source: str | None = None
+    pod: dict = field(default_factory=dict)
+    object: dict = field(default_factory=dict)
+    events: list = field(default_factory=list)
+    logs: dict = field(default_factory=dict)
+    objects: list = field(default_factory=list)
+    origin: str = ""  # the playbook that carries it, when another playbook extends a family
+
+    def __post_init__(self) -> None:
+        if isinstance(self.expect, dict):  # as read from YAML
+            object.__setattr__(self, "expect", Expectation(**self.expect))
 
 
 def _merge(base: dict, overlay: dict) -> dict:
@@ -164,4 +193,9 @@ def run_example(engine: Engine, playbook: Playbook, example: Example, now: datet
 
 def run_examples(engine: Engine, playbooks: list[Playbook], now: datetime, origins: set[str] | None = None) -> list[ExampleResult]:
     """Every example of these playbooks (only those carried by the playbooks in `origins`, when given)."""
-    return [run_example(engine, pb, ex, now) for pb in playbooks for ex in pb.spec.examples if origins is None or ex.origin in origins]
+    return [run_example(engine, pb, ex, now) for pb, ex in playbook_examples(playbooks) if origins is None or ex.origin in origins]
+
+
+def playbook_examples(playbooks: list[Playbook]) -> list[tuple[Playbook, Example]]:
+    """Every example these playbooks carry, with the playbook it tests."""
+    return [(pb, Example(**data)) for pb in playbooks for data in pb.spec.examples]

@@ -13,7 +13,7 @@ A playbook with `extends: ID` adds its causes to family ID (before its own, or a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from k8sdoctor.core.kube.kinds import is_namespaced
 from k8sdoctor.core.playbooks.matching import LogTest, Node, RelatedTest, compile_for
@@ -30,16 +30,14 @@ class PlaybookSpecError(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """A remediation step. `command` is a template for a command the user can copy."""
 
     text: str
     command: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Cause:
+class Cause(NamedTuple):
     id: str
     title: str
     explanation: str
@@ -48,37 +46,7 @@ class Cause:
     severity: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Expectation:
-    cause: str | None
-    category: str | None = None
-    container: str | None = None
-    severity: str | None = None
-    evidence: str | None = None
-
-
-@dataclass(frozen=True)
-class Example:
-    """An inline test: a pod (partial, merged over a minimal skeleton) or, for other subjects, the object
-    itself; its events, logs and the other objects around it."""
-
-    name: str
-    expect: Expectation
-    source: str | None = None
-    pod: dict = field(default_factory=dict)
-    object: dict = field(default_factory=dict)
-    events: list = field(default_factory=list)
-    logs: dict = field(default_factory=dict)
-    objects: list = field(default_factory=list)
-    origin: str = ""  # the playbook that carries it, when another playbook extends a family
-
-    def __post_init__(self) -> None:
-        if isinstance(self.expect, dict):  # as read from YAML
-            object.__setattr__(self, "expect", Expectation(**self.expect))
-
-
-@dataclass(frozen=True)
-class PlaybookInfo:
+class PlaybookInfo(NamedTuple):
     id: str
     category: str
     title: str
@@ -89,16 +57,14 @@ class PlaybookInfo:
     select: str
     exclusive: bool
     description: str | None
-    examples: tuple[Example, ...]
+    #: The validated `examples:` data, each with the `origin` playbook that carries it (run by
+    #: `examples.py`, for `k8sdoctor playbooks test`).
+    examples: tuple[dict, ...]
     #: Logs the causes read: "" (none), "auto" (the previous run when the container restarted, else the
     #: current one), "previous", "current". Sources fetch them when a finding's symptom holds.
-    logs: str = ""
+    logs: str
     #: Every kind it diagnoses (`subject` is the first).
-    subjects: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not self.subjects:
-            object.__setattr__(self, "subjects", (self.subject,))
+    subjects: tuple[str, ...]
 
     @property
     def subject_label(self) -> str:
@@ -107,14 +73,12 @@ class PlaybookInfo:
         return f"{self.subject}+{extra}" if extra else self.subject
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledCause:
+class CompiledCause(NamedTuple):
     spec: Cause
     match: Node | None  # None for the fallback
 
 
-@dataclass(frozen=True, slots=True)
-class Playbook:
+class Playbook(NamedTuple):
     """A validated, compiled playbook, ready for the engine."""
 
     spec: PlaybookInfo
@@ -239,7 +203,7 @@ def _build(data: dict, path: str, builtin: bool, trusted: bool) -> Playbook:
         select=data["select"],
         exclusive=data["exclusive"],
         description=data.get("description"),
-        examples=tuple(Example(**ex, origin=data["id"]) for ex in data.get("examples") or ()),
+        examples=tuple({**ex, "origin": data["id"]} for ex in data.get("examples") or ()),
         logs=_logs_needed(data.get("logs"), causes),
         subjects=subjects,
     )
@@ -270,6 +234,6 @@ def extend_playbook(base: Playbook, data: dict, path: str = "<memory>", *, trust
         if cause.spec.id in taken:
             raise PlaybookSpecError(f"causes[{i}].id", f"family {base.id} already has a cause {cause.spec.id!r}")
     causes = added + base.causes if data.get("position", "first") == "first" else base.causes + added
-    examples = base.spec.examples + tuple(Example(**ex, origin=data["id"]) for ex in data.get("examples") or ())
+    examples = base.spec.examples + tuple({**ex, "origin": data["id"]} for ex in data.get("examples") or ())
     logs = base.spec.logs or _logs_needed(data.get("logs"), added)
-    return replace(base, spec=replace(base.spec, examples=examples, logs=logs), causes=causes, path=f"{base.path} + {path}")
+    return base._replace(spec=base.spec._replace(examples=examples, logs=logs), causes=causes, path=f"{base.path} + {path}")
