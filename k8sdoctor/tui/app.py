@@ -28,6 +28,7 @@ from textual import events, on, work
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from k8sdoctor.actions.context import SessionChoices
 from k8sdoctor.errors import UserError
@@ -219,15 +220,20 @@ class DoctorApp(DoctorState):
     def context_requested(self, message: SwitchContext) -> None:
         self._connect_context(message.context)
 
-    @work(thread=True, group="source")
+    @work(thread=True, group="context", exclusive=True)
     def _connect_context(self, context: str) -> None:
+        """Connect to another context. The latest request wins: connecting can be slow (an exec
+        credential plugin), and a context asked for before another must not replace it on arriving late."""
         from k8sdoctor.model.live_source import LiveSource
 
         kubeconfig = getattr(self.source, "kubeconfig", self.options.kubeconfig)
         try:
             source = LiveSource.connect(kubeconfig, context, self.options.selector, request_timeout=self.options.request_timeout)
         except UserError as exc:
-            self._on_ui(self.notify, str(exc), title="Cannot switch context", severity="error", markup=False)
+            if not get_current_worker().is_cancelled:
+                self._on_ui(self.notify, str(exc), title="Cannot switch context", severity="error", markup=False)
+            return
+        if get_current_worker().is_cancelled:  # another context was asked for meanwhile
             return
         self.post_message(SourceOpened(source, None if self.options.all_namespaces else source.info.default_namespace))
 

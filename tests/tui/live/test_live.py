@@ -4,6 +4,8 @@ has, with no ghost and no missing pod."""
 
 from __future__ import annotations
 
+import os
+
 from k8sdoctor.cluster.view import PodRow
 from k8sdoctor.demo.cluster import CNPG_BAD
 from k8sdoctor.demo.objects import container_status, waiting
@@ -152,6 +154,68 @@ async def test_switching_context_watches_the_other_cluster(server, engine, tmp_p
             await settle(pilot, lambda: app.info.context == "staging" and len(rows(app)) == 5 and app.health.state == "ready", TIMEOUT)
             assert app.info.server == other.url
             assert "ctx staging" in str(app.main_screen.query_one("#header-scope").render())
+    finally:
+        other.stop()
+
+
+async def test_a_context_asked_for_earlier_does_not_replace_a_later_one_when_it_connects_late(server, engine, tmp_path, monkeypatch):
+    """`:ctx slow` then `:ctx staging`: the slow context's exec credential plugin answers after the
+    staging cluster is shown, and must not take the screen over (the latest request wins)."""
+    import sys
+
+    import yaml
+
+    from k8sdoctor.demo.objects import node
+    from k8sdoctor.fakeapi import FakeApiServer
+    from k8sdoctor.fakeapi.kubeconfig import kubeconfig
+    from k8sdoctor.tui.app import DoctorApp
+    from k8sdoctor.tui.options import TuiOptions
+    from tests.tui.live.conftest import web_pods
+
+    other = FakeApiServer()
+    other.start()
+    try:
+        other.load_scenario({"objects": [node("worker-1"), *web_pods(replicas=5)]})
+        first, second = kubeconfig(server.url, namespace=NS, name="prod"), kubeconfig(other.url, namespace=NS, name="staging")
+        credential = '{"apiVersion": "client.authentication.k8s.io/v1beta1", "kind": "ExecCredential", "status": {"token": "t"}}'
+        slow_user = {
+            "name": "slow",
+            "user": {
+                "exec": {
+                    "apiVersion": "client.authentication.k8s.io/v1beta1",
+                    "command": sys.executable,
+                    "args": ["-c", f"import time; time.sleep(3); print({credential!r})"],
+                    "interactiveMode": "Never",
+                }
+            },
+        }
+        slow_context = {"name": "slow", "context": {"cluster": first["clusters"][0]["name"], "user": "slow", "namespace": NS}}
+        merged = {
+            **first,
+            "clusters": first["clusters"] + second["clusters"],
+            "contexts": first["contexts"] + second["contexts"] + [slow_context],
+            "users": first["users"] + [slow_user],
+        }
+        path = tmp_path / "three-contexts"
+        path.write_text(yaml.safe_dump(merged))
+        # The client hands the plugin our stdin when stdout is a terminal; pytest's captured stdin has no
+        # file descriptor, and the plugin would fail at once instead of answering late.
+        devnull = open(os.devnull)  # noqa: SIM115 (closed below)
+        monkeypatch.setattr(sys, "stdin", devnull)
+        app = DoctorApp(TuiOptions(kubeconfig=str(path)), engine=engine)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot, lambda: len(rows(app)) == 3, TIMEOUT)
+            app.switch_context("slow")
+            await pilot.pause(0.3)
+            app.switch_context("staging")
+            await settle(pilot, lambda: app.info.context == "staging" and len(rows(app)) == 5 and app.health.state == "ready", TIMEOUT)
+            await pilot.pause(4.0)  # the slow plugin has answered by now
+            assert app.info.context == "staging"
+            assert app.info.server == other.url
+            assert len(rows(app)) == 5
+            app.switch_context("slow")  # and the slow context does connect, when it is the one asked for
+            await settle(pilot, lambda: app.info.context == "slow" and len(rows(app)) == 3, TIMEOUT)
+        devnull.close()
     finally:
         other.stop()
 
