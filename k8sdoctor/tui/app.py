@@ -320,14 +320,7 @@ class DoctorApp(DoctorState):
             elif command.argument and (self.info is None or command.argument != self.info.context):
                 self.post_message(SwitchContext(command.argument))
         else:
-            self.post_message(Navigate(command.kind, fresh=True))
-            if command.argument:
-                self.call_after_refresh(self._filter_view, command.argument)
-
-    def _filter_view(self, text: str) -> None:
-        screen = self.screen
-        if isinstance(screen, ResourceScreen):
-            screen.set_filter(text)
+            self.post_message(Navigate(command.kind, fresh=True, filter=command.argument))
 
     def _here(self) -> Place:
         screen = self.screen
@@ -342,18 +335,21 @@ class DoctorApp(DoctorState):
             self.history.clear()
         else:
             self.history.append(self._here())
-        self._show(Place(message.kind, message.select, message.scope))
+        self._show(Place(message.kind, message.select, message.scope), message.filter)
 
     @on(GoBack)
     def back_requested(self) -> None:
         self._show(self.history.pop() if self.history else Place("Pod"))
 
-    def _show(self, place: Place) -> None:
+    def _show(self, place: Place, filter_text: str | None = None) -> None:
+        """Show a place, with its view's filter set to `filter_text` when given."""
         main = self.main_screen
         if place.kind == "Pod":
             while self.screen is not main and len(self.screen_stack) > 1:
                 self.pop_screen()
             main.show_pods(place.scope, place.select)
+            if filter_text is not None:
+                main.set_filter(filter_text)
             return
         name = f"view-{place.kind}"
         if not self.is_screen_installed(name):
@@ -368,6 +364,8 @@ class DoctorApp(DoctorState):
             while self.screen is not main and len(self.screen_stack) > 1:
                 self.pop_screen()
             self.push_screen(name)
+        if filter_text is not None:
+            screen.filter_later(filter_text)  # type: ignore[attr-defined]
         if place.select is not None:
             screen.select_later(place.select)  # type: ignore[attr-defined]
 

@@ -57,14 +57,18 @@ class SourceOpened(Message):
 
 class Navigate(Message):
     """Show a view: a kind's rows ("Pod": the pods, of `scope` when given) or "problems", the cursor on
-    `select`; `fresh`: a new start (a `:` command), forgetting the way back."""
+    `select`; `fresh`: a new start (a `:` command), forgetting the way back; `filter`: the view's filter
+    (`:deploy web`)."""
 
-    def __init__(self, kind: str, select: Key | Ref | None = None, scope: Ref | None = None, fresh: bool = False) -> None:
+    def __init__(
+        self, kind: str, select: Key | Ref | None = None, scope: Ref | None = None, fresh: bool = False, filter: str | None = None
+    ) -> None:
         super().__init__()
         self.kind = kind
         self.select = select
         self.scope = scope
         self.fresh = fresh
+        self.filter = filter
 
 
 class GoBack(Message):

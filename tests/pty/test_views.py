@@ -149,3 +149,17 @@ def test_views_fit_a_small_terminal(terminal, demo_cluster):
     assert "NAME" in header and "DIAGNOSIS" in header  # the names and the verdict stay; counts give way
     t.wait(lambda term: any("busybox" in row and "quota-exceeded" in row for row in table_rows(term)), "busybox's verdict")
     assert all(len(line) <= SMALL[0] for line in t.lines())
+
+
+def test_a_command_with_a_name_opens_the_view_filtered_by_it(terminal, demo_cluster):
+    """`:deploy busybox` and `:pods frontend` (k9s's `:KIND NAME`): the view opens with that filter set,
+    whichever screen the command was typed on."""
+    t = terminal("--kubeconfig", str(demo_cluster.kubeconfig), "-A")
+    main_screen_ready(t)
+    command(t, "deploy busybox")
+    deployments_view(t)
+    t.wait(lambda term: [tuple(r.split()[:2]) for r in table_rows(term)] == [("rq-demo", "busybox")], "only the busybox Deployment")
+    command(t, "pods frontend")
+    t.wait(lambda term: table_rows(term) and all("frontend" in row.split()[1] for row in table_rows(term)), "only the frontend pods")
+    assert t.lines()[(header_row(t) or 0) - 1].strip() == "frontend"  # the filter bar, above the columns
+    t.wait(lambda term: "frontend" in (selected_pod(term) or ("", ""))[1], "the detail of a pod the filter shows")

@@ -281,6 +281,13 @@ class MainScreen(Screen):
         table.focus()
 
     # ---- filter ------------------------------------------------------------------------------------
+    def set_filter(self, text: str) -> None:
+        """Filter the pods by `text` (`:pods web`), shown in the filter bar."""
+        self.filter_bar.value = text
+        self.filter_bar.display = bool(text)
+        self.table.set_filter(text)
+        self.refresh_view()
+
     def action_filter(self) -> None:
         bar = self.filter_bar
         if bar.has_focus:

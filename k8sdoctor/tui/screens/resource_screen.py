@@ -129,6 +129,7 @@ class ResourceScreen(Screen):
         self.kind = kind
         self._version = -1
         self._select: Ref | None = None  # a row to put the cursor on once it is shown
+        self._filter: str | None = None  # a filter to set once it is shown
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -147,6 +148,9 @@ class ResourceScreen(Screen):
         self.watch(self.app, "health", self._health_changed, init=False)
         self.watch(self.app, "namespace", self._namespace_changed, init=False)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail(force=True))
+        if self._filter is not None:
+            self.set_filter(self._filter)
+            self._filter = None
         self.rows_changed()
 
     def on_screen_resume(self) -> None:
@@ -202,6 +206,13 @@ class ResourceScreen(Screen):
             self.set_filter("")
             table.select_key(ref)
         self._show_detail()
+
+    def filter_later(self, text: str) -> None:
+        """Filter the rows by `text`, now or as soon as the view is shown."""
+        if self.is_mounted:
+            self.set_filter(text)
+        else:
+            self._filter = text
 
     def set_filter(self, text: str) -> None:
         bar = self.query_one("#resource-filter", Input)
