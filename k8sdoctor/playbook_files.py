@@ -165,8 +165,11 @@ class _Cache:
             return data if data.get("extends") else build_playbook(data, str(path), builtin, trusted=True)
 
     def save(self) -> None:
+        """Write the cache when an entry changed, without the entries of files that are gone (an old
+        install, a removed playbook): the cache is read whole at every start."""
         if not self.dirty:
             return
+        self.entries = {key: entry for key, entry in self.entries.items() if os.path.isfile(key)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 import textwrap
 from datetime import datetime, timezone
 
@@ -177,6 +178,27 @@ def test_cache_is_used_and_refreshed_when_a_file_changes(tmp_path, monkeypatch):
     path.write_text(yaml.safe_dump(playbook(title="Changed title here")))
     second = {pb.id: pb for pb in load_playbooks([str(user)], use_user_dir=False).playbooks}
     assert second["custom-family"].spec.title == "Changed title here"
+
+
+def test_the_cache_forgets_files_that_are_gone(tmp_path, monkeypatch):
+    """An old install's or a removed playbook's entry leaves the cache when it is next written."""
+    import orjson
+    import yaml
+
+    monkeypatch.setenv("K8SDOCTOR_CACHE_DIR", str(tmp_path / "cache"))
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "custom.yaml").write_text(yaml.safe_dump(playbook()))
+    load_playbooks([str(user)], use_user_dir=False)
+    cache = next((tmp_path / "cache").glob("playbooks-*.json"))
+    assert str((user / "custom.yaml").resolve()) in orjson.loads(cache.read_bytes())
+    (user / "custom.yaml").unlink()
+    (user / "other.yaml").write_text(yaml.safe_dump(playbook(id="other-family")))  # a change: the cache is written
+    load_playbooks([str(user)], use_user_dir=False)
+    kept = orjson.loads(cache.read_bytes())
+    assert str((user / "custom.yaml").resolve()) not in kept
+    assert str((user / "other.yaml").resolve()) in kept
+    assert all(pathlib.Path(key).is_file() for key in kept)
 
 
 def test_every_builtin_playbook_validates_from_its_file(playbooks):
