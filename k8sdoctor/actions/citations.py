@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from k8sdoctor.actions.describe_doc import DescribeDocument, DescribeLine
+from k8sdoctor.actions.describe_doc import DescribeLine
 from k8sdoctor.core.findings import Diagnosis, Evidence
 
 _FIELD_PATH = re.compile(r"\b(?:spec|status|metadata)\.[^\s,+;()]+")
@@ -97,11 +97,6 @@ def lines_for_event(lines: list[DescribeLine], source: str, text: str) -> list[i
     quoted = text.split("…", 1)[0]
     same = [i for i, event in rows if event.message.startswith(quoted)]
     return same or [i for i, _event in rows]
-
-
-def describe_citations(doc: DescribeDocument, diagnosis: Diagnosis | None) -> dict[int, list[Citation]]:
-    """Line index → the findings (problems first) whose evidence that line shows."""
-    return cited_lines(doc.lines, diagnosis)
 
 
 def cited_lines(lines: list[DescribeLine], diagnosis: Diagnosis | None) -> dict[int, list[Citation]]:

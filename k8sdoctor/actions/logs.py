@@ -394,12 +394,12 @@ def snapshot_log_bytes(inventory: Inventory, req: LogRequest) -> bytes:
 def cited_prefixed_lines(
     first: int, lines: list[str], citations: list[LogCitation], prefixes: dict[str, LogRequest]
 ) -> dict[int, LogCitation]:
-    """`cited_lines` for the lines of several containers, each line starting with its container's
+    """`cited_log_lines` for the lines of several containers, each line starting with its container's
     prefix (`prefixes`: prefix → that container's request)."""
     marks: dict[int, LogCitation] = {}
     for prefix, req in prefixes.items():
         at = [i for i, line in enumerate(lines) if line.startswith(prefix)]
-        own = cited_lines(0, [lines[i][len(prefix) :] for i in at], citations, req)
+        own = cited_log_lines(0, [lines[i][len(prefix) :] for i in at], citations, req)
         marks.update({first + at[i]: cite for i, cite in own.items()})
     return marks
 
@@ -414,7 +414,7 @@ def save_name(*parts: str) -> str:
     return f"{name[:200]}.log"
 
 
-def cited_lines(first: int, lines: list[str], citations: list[LogCitation], req: LogRequest) -> dict[int, LogCitation]:
+def cited_log_lines(first: int, lines: list[str], citations: list[LogCitation], req: LogRequest) -> dict[int, LogCitation]:
     """Line number → the finding that quoted it. The engine read the last `total` lines; the quote is
     looked for there first, then anywhere (the log may have grown since)."""
     marks: dict[int, LogCitation] = {}

@@ -13,7 +13,6 @@ from k8sdoctor.actions.describe_doc import DescribeLine, safe
 from k8sdoctor.actions.kubectl_yaml import render
 from k8sdoctor.cluster.live.client import KubeClient
 from k8sdoctor.cluster.live.fetch_kinds import object_path
-from k8sdoctor.core.inventory import Inventory
 from k8sdoctor.core.kube.kinds import BY_KIND
 from k8sdoctor.errors import NotFoundError, UserError
 from k8sdoctor.sanitize import one_line
@@ -48,11 +47,6 @@ def read_object(client: KubeClient, kind: str, namespace: str, name: str) -> dic
     except NotFoundError:
         where = f' in namespace "{namespace}"' if info.namespaced else ""
         raise NotFoundError(f'{info.singular} "{name}" not found{where}') from None
-
-
-def known_object(inventory: Inventory, kind: str, namespace: str, name: str) -> dict | None:
-    """The object as the app holds it (a snapshot's, or the live view's: managedFields already dropped)."""
-    return inventory.get(kind, namespace, name)
 
 
 def _shown_column(raw_line: str, column: int) -> int:

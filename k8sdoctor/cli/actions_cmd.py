@@ -102,10 +102,10 @@ def run_describe(args: Namespace, out: TextIO | None = None) -> int:
 def _explained(args: Namespace, doc, inventory: Inventory, namespace: str, out: TextIO) -> None:
     """The describe text with k8sdoctor's extra lines, and the lines the diagnosis cites marked: in
     colour on a terminal, else with a mark and the finding's title after them."""
-    from k8sdoctor.actions.citations import describe_citations
+    from k8sdoctor.actions.citations import cited_lines
     from k8sdoctor.sanitize import one_line
 
-    cited = describe_citations(doc, _diagnose(args, inventory, namespace, args.name))
+    cited = cited_lines(doc.lines, _diagnose(args, inventory, namespace, args.name))
     colour = out.isatty() and not os.environ.get("NO_COLOR")
     for i, line in enumerate(doc.lines):
         if i not in cited:

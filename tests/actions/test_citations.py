@@ -6,7 +6,7 @@ from datetime import timezone
 
 import pytest
 
-from k8sdoctor.actions.citations import describe_citations, field_paths, lines_for_event, log_citations
+from k8sdoctor.actions.citations import cited_lines, field_paths, lines_for_event, log_citations
 from k8sdoctor.actions.describe import describe_pod
 from tests.actions.helpers import FIXED_NOW, scenario_inventory
 
@@ -19,7 +19,7 @@ def inventory():
 def cited_texts(engine, inventory, namespace, name) -> list[str]:
     doc = describe_pod(inventory, namespace, name, FIXED_NOW, timezone.utc)
     diagnosis = engine.diagnose_pod(inventory, inventory.pods[(namespace, name)], FIXED_NOW)
-    return [doc.lines[i].text.strip() for i in sorted(describe_citations(doc, diagnosis))]
+    return [doc.lines[i].text.strip() for i in sorted(cited_lines(doc.lines, diagnosis))]
 
 
 def test_an_oom_kill_cites_the_last_state_and_the_memory_limit(engine, inventory):

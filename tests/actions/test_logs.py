@@ -18,7 +18,7 @@ from k8sdoctor.actions.logs import (
     LogRequest,
     LogsUnavailable,
     check_readable,
-    cited_lines,
+    cited_log_lines,
     snapshot_logs,
     stream_logs,
 )
@@ -246,10 +246,10 @@ def test_logs_from_a_snapshot(inventory):
 def test_the_lines_a_finding_quoted_are_found_even_after_the_log_grew():
     req = LogRequest("ns", "p", "c", previous=False)
     cite = LogCitation("c", False, 2, 3, "panic: boom", "critical", "crash")
-    assert cited_lines(100, ["a", "panic: boom", "b"], [cite], req) == {101: cite}
+    assert cited_log_lines(100, ["a", "panic: boom", "b"], [cite], req) == {101: cite}
     grown = ["a", "panic: boom", "b", "c", "d"]  # two lines since the diagnosis read three
-    assert cited_lines(0, grown, [cite], req) == {1: cite}
-    assert cited_lines(0, grown, [cite], LogRequest("ns", "p", "c", previous=True)) == {}
+    assert cited_log_lines(0, grown, [cite], req) == {1: cite}
+    assert cited_log_lines(0, grown, [cite], LogRequest("ns", "p", "c", previous=True)) == {}
 
 
 # ---- kubectl's --since, --since-time and --prefix ---------------------------------------------------------

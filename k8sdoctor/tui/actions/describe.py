@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from k8sdoctor.actions.citations import Citation, describe_citations
+from k8sdoctor.actions.citations import Citation, cited_lines
 from k8sdoctor.actions.context import ActionContext
 from k8sdoctor.actions.describe import describe_pod, read_for_describe
 from k8sdoctor.actions.describe_doc import DescribeDocument
@@ -101,7 +101,7 @@ class DescribeScreen(DocumentKeys, Screen[None]):
             self.view.show([one_line(f"pod {self.namespace}/{self.pod_name} is no longer in the cluster")])
             self._status("the pod is gone")
             return
-        self.citations = describe_citations(self.doc, self.ctx.diagnosis(self.namespace, self.pod_name))
+        self.citations = cited_lines(self.doc.lines, self.ctx.diagnosis(self.namespace, self.pod_name))
         kinds, marks = citation_marks(self.citations)
         kinds = {i: "heading" for i, line in enumerate(self.doc.lines) if line.heading} | kinds
         self.view.show([line.text for line in self.doc.lines], kinds=kinds, marks=marks)

@@ -32,7 +32,7 @@ from k8sdoctor.actions.logs import (
     LogRequest,
     LogsUnavailable,
     check_readable,
-    cited_lines,
+    cited_log_lines,
     cited_prefixed_lines,
     kubectl_prefix,
     parse_since,
@@ -353,7 +353,7 @@ class LogsScreen(Screen[None]):
         if self.all_containers:
             self.marks = cited_prefixed_lines(first, plain, self._citations, prefixes)
         else:
-            self.marks = cited_lines(first, plain, self._citations, self.request)
+            self.marks = cited_log_lines(first, plain, self._citations, self.request)
         kinds = {n - first: "marked" for n in self.marks}
         self.view.show(shown, kinds=kinds, marks={n - first: "▶" for n in self.marks})
         if self.search.query:

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 from k8sdoctor.actions.citations import Citation, cited_lines
 from k8sdoctor.actions.context import ActionContext
 from k8sdoctor.actions.search import Search
-from k8sdoctor.actions.yaml_view import YamlDocument, known_object, read_object, yaml_document
+from k8sdoctor.actions.yaml_view import YamlDocument, read_object, yaml_document
 from k8sdoctor.errors import UserError
 from k8sdoctor.tui.actions.document_keys import DOCUMENT_BINDINGS, DocumentKeys, citation_marks
 from k8sdoctor.tui.actions.lines_view import LinesView
@@ -77,7 +77,7 @@ class YamlScreen(DocumentKeys, Screen[None]):
     def action_reload(self) -> None:
         self.note = ""
         if self.ctx.client is None:
-            obj = known_object(self.ctx.inventory, self.kind, self.namespace, self.object_name)
+            obj = self.ctx.inventory.get(self.kind, self.namespace, self.object_name)
             self.note = "from the snapshot"
             self._show(obj, None if obj is not None else f"{self.kind.lower()} {self._where()} is not in the snapshot")
         else:
@@ -92,7 +92,7 @@ class YamlScreen(DocumentKeys, Screen[None]):
         try:
             obj, error = read_object(client, self.kind, self.namespace, self.object_name), None
         except UserError as exc:
-            obj, error = known_object(self.ctx.inventory, self.kind, self.namespace, self.object_name), str(exc)
+            obj, error = self.ctx.inventory.get(self.kind, self.namespace, self.object_name), str(exc)
             if obj is not None:
                 self.note = f"could not read it ({exc}); showing what the app knows"
         self.app.call_from_thread(self._show, obj, error)
