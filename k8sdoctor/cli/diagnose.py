@@ -135,11 +135,16 @@ def _many(args: Namespace, engine, target: Target, now: datetime) -> tuple[list[
     _refuse_unlistable(inventory, target)
     labels = _labels_match(args)
     results: list[Diagnosis] = []
+    pods: dict = {}  # each pod diagnosed once, whichever kinds consult it
     for kind in target.kinds:
         if kind != "Pod" or labels is None:
-            found = engine.diagnose_kind(inventory, kind, now, ns)
+            found = engine.diagnose_kind(inventory, kind, now, ns, pods)
         else:  # the scan read only the pods the selector matches
-            found = engine.diagnose_all(inventory, now, sorted(k for k in inventory.pods if ns is None or k[0] == ns))
+            found = [
+                engine.diagnose_object(inventory, kind, inventory.pods[k], now, pods)
+                for k in sorted(inventory.pods)
+                if ns is None or k[0] == ns
+            ]
         if labels is not None and kind != "Pod":
             found = [d for d in found if labels(_labels_of(inventory, d))]
         results += found

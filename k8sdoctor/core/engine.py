@@ -26,7 +26,7 @@ from k8sdoctor.core.analyzers.finding_edits import add_evidence
 from k8sdoctor.core.analyzers.kubectl import is_option_like, quote
 from k8sdoctor.core.facts import ContainerFact, ObjectFacts, PodFacts, build_object_facts, build_pod_facts
 from k8sdoctor.core.findings import SEVERITY_RANK, Diagnosis, Evidence, Finding, Step
-from k8sdoctor.core.inventory import Inventory, Ref, unreadable_note
+from k8sdoctor.core.inventory import Inventory, Key, Ref, obj_key, unreadable_note
 from k8sdoctor.core.kube.podstatus import pod_display_status
 from k8sdoctor.core.playbooks.matching import Hit, MatchContext
 from k8sdoctor.core.playbooks.model import CompiledCause, Playbook
@@ -236,13 +236,27 @@ class Engine:
         result.notes.append(f"no logs were available for container {c.name}; its cause may be in them{command}")
 
     # ---- other kinds -------------------------------------------------------------------------------
-    def diagnose_object(self, inventory: Inventory, kind: str, obj: dict, now: datetime) -> Diagnosis:
-        """Diagnose one object of any kind against what the inventory knows. Never raises on odd objects."""
+    def diagnose_object(
+        self, inventory: Inventory, kind: str, obj: dict, now: datetime, pods: dict[Key, Diagnosis] | None = None
+    ) -> Diagnosis:
+        """Diagnose one object of any kind against what the inventory knows. Never raises on odd objects.
+        `pods`, when given, holds the pods' diagnoses already made on this inventory at `now`, and takes
+        those this diagnosis makes: diagnosing many kinds, each pod is diagnosed once, not again for each
+        workload over it."""
         if kind == "Pod":
-            return self.diagnose_pod(inventory, obj, now)
+            return self._pod_once(inventory, obj, now, pods)
         facts = build_object_facts(inventory, kind, obj, now)
-        facts.diagnose_pod = lambda pod: self.diagnose_pod(inventory, pod, now)
+        facts.diagnose_pod = lambda pod: self._pod_once(inventory, pod, now, pods)
         return self.diagnose_facts(facts)
+
+    def _pod_once(self, inventory: Inventory, pod: dict, now: datetime, pods: dict[Key, Diagnosis] | None) -> Diagnosis:
+        if pods is None:
+            return self.diagnose_pod(inventory, pod, now)
+        key = obj_key(pod)
+        found = pods.get(key)
+        if found is None:
+            found = pods[key] = self.diagnose_pod(inventory, pod, now)
+        return found
 
     def diagnose_facts(self, facts: ObjectFacts) -> Diagnosis:
         return self._diagnose_object(facts, _NO_TRAIL)
@@ -279,16 +293,19 @@ class Engine:
                     result.wants.append(want)
         return result
 
-    def diagnose_kind(self, inventory: Inventory, kind: str, now: datetime, namespace: str | None = None) -> list[Diagnosis]:
-        """Every object of one kind (in one namespace, or all), in name order."""
+    def diagnose_kind(
+        self, inventory: Inventory, kind: str, now: datetime, namespace: str | None = None, pods: dict[Key, Diagnosis] | None = None
+    ) -> list[Diagnosis]:
+        """Every object of one kind (in one namespace, or all), in name order; `pods` as for
+        `diagnose_object`."""
         if kind == "Pod":
             keys = sorted(k for k in inventory.pods if namespace is None or k[0] == namespace)
-            return self.diagnose_all(inventory, now, keys)
+            return [self._pod_once(inventory, inventory.pods[k], now, pods) for k in keys]
         objects = inventory.all(kind) if namespace is None else inventory.in_namespace(kind, namespace)
         ordered = sorted(
             objects, key=lambda o: ((o.get("metadata") or {}).get("namespace") or "", (o.get("metadata") or {}).get("name") or "")
         )
-        return [self.diagnose_object(inventory, kind, obj, now) for obj in ordered]
+        return [self.diagnose_object(inventory, kind, obj, now, pods) for obj in ordered]
 
     # ---- findings that carry other objects' findings ------------------------------------------------
     def _carry(self, findings: list[Finding], own: Ref, now: datetime, inventory: Inventory, trail: frozenset[Ref]) -> None:

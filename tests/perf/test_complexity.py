@@ -67,3 +67,24 @@ def test_each_kind_of_work_happens(small_and_large):
     for cause in ("image-not-found", "insufficient-resources", "untolerated-taint", "node-selector-mismatch"):
         assert large_findings[cause] > 0, cause
     assert all(large[what] > 0 for what in PER_FINDING), large
+
+
+def test_every_kind_diagnosed_together_diagnoses_each_pod_once(playbooks):
+    """`diagnose all`: the pods' own diagnoses serve the ReplicaSets, Deployments, Jobs and Services over
+    them (each pod diagnosed once, not again per workload), and every result is what each kind alone gives."""
+    from k8sdoctor.core.kube.kinds import SUBJECTS
+
+    class Counting(Engine):
+        calls = 0
+
+        def diagnose_pod(self, inventory, pod, now):
+            Counting.calls += 1
+            return super().diagnose_pod(inventory, pod, now)
+
+    inventory = bad_day(1_000, failing=0.4)
+    engine = Counting(playbooks)
+    shared: dict = {}
+    together = [d for kind in SUBJECTS for d in engine.diagnose_kind(inventory, kind, NOW, None, shared)]
+    assert Counting.calls == len(inventory.pods)
+    alone = [d for kind in SUBJECTS for d in Engine(playbooks).diagnose_kind(inventory, kind, NOW)]
+    assert together == alone
