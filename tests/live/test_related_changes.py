@@ -14,6 +14,7 @@ from k8sdoctor.model.feed import ViewFeed
 from k8sdoctor.model.live_source import LiveSource
 from tests.analyzers.builders import ago, corpus_message
 from tests.analyzers_live.objects import event, node, pending, waiting_pod
+from tests.analyzers_live.workloads import deployment, namespace, object_event, replicaset, template
 from tests.beyondcases import case_message
 
 NS = "shop"
@@ -22,18 +23,23 @@ NS = "shop"
 class LiveFeed:
     """A LiveSource feeding a ViewFeed, with the object rows as the UI would hold them."""
 
-    def __init__(self, kubeconfig, engine) -> None:
+    def __init__(self, kubeconfig, engine, namespace: str = NS) -> None:
         self.batches: queue.Queue = queue.Queue()
         self.feed = ViewFeed(engine, self.batches.put, clock=utcnow)
         self.source = LiveSource.connect(str(kubeconfig), None)
         self.rows: dict = {}  # object rows by ref
         self.pods: dict = {}  # pod rows by key
         self.feed.start()
-        self.source.start(self.feed, NS)
+        self.source.start(self.feed, namespace)
 
     def causes(self, kind: str, name: str, namespace: str = NS) -> list[tuple[str, str]]:
         row = self.rows.get((kind, namespace, name))
         return [(f.category, f.cause) for f in row.diagnosis.findings] if row is not None else []
+
+    def evidence(self, ref: tuple[str, str, str], cause: str, source: str) -> list[str]:
+        row = self.rows.get(ref)
+        found = [f for f in row.diagnosis.findings if f.cause == cause] if row is not None else []
+        return [e.text for f in found[:1] for e in f.evidence if e.source == source]
 
     def pod_evidence(self, name: str, cause: str, source: str) -> list[str]:
         row = self.pods.get((NS, name))
@@ -119,7 +125,9 @@ def storage_class(name: str, provisioner: str) -> dict:
 
 
 # https://github.com/ZP-AlwaysWin/K8S-FastDFS/issues/6
-NOT_FOUND = case_message("fastdfs-6-storageclass-fast-not-found", "https://github.com/ZP-AlwaysWin/K8S-FastDFS/issues/6", "ProvisioningFailed")
+NOT_FOUND = case_message(
+    "fastdfs-6-storageclass-fast-not-found", "https://github.com/ZP-AlwaysWin/K8S-FastDFS/issues/6", "ProvisioningFailed"
+)
 
 
 def test_a_claim_is_diagnosed_again_when_its_storage_class_is_created(server, live):
@@ -133,7 +141,9 @@ def test_a_claim_is_diagnosed_again_when_its_storage_class_is_created(server, li
 
 # https://github.com/kubernetes-retired/external-storage/issues/754
 WAITING = case_message(
-    "external-storage-754-no-provisioner-answers", "https://github.com/kubernetes-retired/external-storage/issues/754", "ExternalProvisioning"
+    "external-storage-754-no-provisioner-answers",
+    "https://github.com/kubernetes-retired/external-storage/issues/754",
+    "ExternalProvisioning",
 )
 
 
@@ -158,14 +168,18 @@ def test_a_pod_on_the_claim_is_diagnosed_again_when_the_claims_class_is_created(
     db = pending("db-0", NS, unbound, owner=("StatefulSet", "db"), spec={"volumes": volumes})
     server.apply_all([node("worker-1"), storage_class("standard", "ebs.csi.aws.com"), claim("data", "fast"), *db])
     source = f"persistentvolumeclaim {NS}/data"
-    live.wait_for(lambda f: f.pod_evidence("db-0", "unbound-pvc", source) == ["phase Pending; StorageClass fast does not exist (classes: standard)"])
+    live.wait_for(
+        lambda f: f.pod_evidence("db-0", "unbound-pvc", source) == ["phase Pending; StorageClass fast does not exist (classes: standard)"]
+    )
     assert live.causes("PersistentVolumeClaim", "data") == [("PVCPending", "storageclass-not-found")]
     server.apply(storage_class("fast", "ebs.csi.aws.com"))
     # the pod reads the class itself, and carries the claim's finding, which is no longer storageclass-not-found
     live.wait_for(
-        lambda f: f.pod_evidence("db-0", "unbound-pvc", source)
-        == ["phase Pending; StorageClass fast exists (provisioner ebs.csi.aws.com, volumeBindingMode Immediate)"]
-        and f.pod_evidence("db-0", "unbound-pvc", f"{source}: PVCPending › storageclass-not-found") == []
+        lambda f: (
+            f.pod_evidence("db-0", "unbound-pvc", source)
+            == ["phase Pending; StorageClass fast exists (provisioner ebs.csi.aws.com, volumeBindingMode Immediate)"]
+            and f.pod_evidence("db-0", "unbound-pvc", f"{source}: PVCPending › storageclass-not-found") == []
+        )
     )
 
 
@@ -178,5 +192,43 @@ def test_a_pod_is_diagnosed_again_when_the_secret_it_mounts_is_created(server, l
     server.apply_all([node("worker-1"), stuck, event(stuck, message, reason="FailedMount")])
     source = f"Secret names in namespace {NS}"
     live.wait_for(lambda f: any("does not exist" in t for t in f.pod_evidence("kuill-7d9f-x2x4q", "missing-secret", source)))
-    server.apply({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "auth-proxy-certs", "namespace": NS}, "type": "kubernetes.io/tls"})
+    server.apply(
+        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "auth-proxy-certs", "namespace": NS}, "type": "kubernetes.io/tls"}
+    )
     live.wait_for(lambda f: any("exists now" in t for t in f.pod_evidence("kuill-7d9f-x2x4q", "missing-secret", source)))
+
+
+def test_a_workload_refused_for_a_missing_serviceaccount_says_so_once_it_exists(server, tmp_path, engine):
+    # https://github.com/giantswarm/kube-stresscheck/issues/7
+    message = case_message(
+        "kube-stresscheck-7-rs-serviceaccount-other-namespace", "https://github.com/giantswarm/kube-stresscheck/issues/7"
+    )
+    app = "kube-stresscheck"
+    tmpl = template(app, [{"name": app, "image": "quay.io/giantswarm/kube-stresscheck:latest"}], serviceAccountName=app)
+    server.apply_all(
+        [
+            namespace("kube-system"),
+            deployment("kube-system", app, tmpl, replicas=1, status={"replicas": 0}),
+            replicaset("kube-system", f"{app}-7f75dbbcb7", tmpl, replicas=1, status={"replicas": 0}, owner=app),
+            object_event(
+                "ReplicaSet", "kube-system", f"{app}-7f75dbbcb7", message, reason="FailedCreate", component="replicaset-controller"
+            ),
+        ]
+    )
+    live = LiveFeed(server.write_kubeconfig(tmp_path / "kubeconfig"), engine, namespace="kube-system")
+    try:
+        ref, source = ("Deployment", "kube-system", app), "serviceaccounts in namespace kube-system"
+        live.wait_for(lambda f: f.causes("Deployment", app, "kube-system") == [("PodsNotCreated", "serviceaccount-missing")])
+        assert live.evidence(ref, "serviceaccount-missing", source) == []
+        server.apply({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": app, "namespace": "kube-system"}})
+        # the pods are still not created (the controller retries after a back-off), but not for want of the account
+        live.wait_for(
+            lambda f: (
+                f.evidence(ref, "serviceaccount-missing", source)
+                == [
+                    f"ServiceAccount {app} exists now: it was created after the refusal, and the controller creates the pods when it retries"
+                ]
+            )
+        )
+    finally:
+        live.close()
