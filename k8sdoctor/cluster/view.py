@@ -5,8 +5,10 @@ which subjects became dirty. `flush()` re-diagnoses the dirty pods and returns t
 the keys that went away, so the table is updated in place. With `objects=True` the view also keeps every
 other diagnosed kind (Deployments, Services, claims, nodes...): a change marks the object itself and
 the subjects whose diagnosis reads it (its owners up to the workload, the Services that select a pod,
-a claim's pods, a Deployment whose ReplicaSet got an event: `dependents.Dependents`), and
-`flush_objects()` re-diagnoses those. Cost per watch event is O(that object's relations).
+a claim's pods, a Deployment whose ReplicaSet got an event, the pods that mount a Secret:
+`dependents.Dependents`), and `flush_objects()` re-diagnoses those. A subject whose diagnosis changes
+also marks the subjects whose findings carry its top finding (`carried_by`: a Pending pod carries its
+claim's, an Ingress its Service's). Cost per watch event is O(that object's relations).
 
 No I/O and no Textual here: the TUI calls `apply` from its queue-draining worker and the flushes at most
 about ten times a second.
