@@ -2,18 +2,20 @@
 
 A subject's diagnosis reads more than the subject: a Deployment reads its ReplicaSets' events and its
 pods' findings, a Service the pods its selector matches, an Ingress its Services, a claim its class and
-volume, a node the pods on it, an autoscaler its target. `touched(kind, obj)` walks those relations
-backwards from the changed object, through the inventory's relation indexes (owners, pods by claim and
-node, objects by namespace) and the reverse indexes kept here, which the inventory has no reason to keep:
-Services by the label pairs of their selectors, autoscalers by their target, Ingresses by their Services,
-class and TLS Secrets, claims by class and volume. Each is updated per object as it comes and goes, so
-both are O(the object's labels and relations), never a scan of a kind.
+volume, a node the pods on it, an autoscaler its target, a pod its claims' classes and the Secrets and
+ConfigMaps it mounts or reads. `touched(kind, obj)` walks those relations backwards from the changed
+object, through the inventory's relation indexes (owners, pods by claim and node, objects by namespace)
+and the reverse indexes kept here, which the inventory has no reason to keep: Services by the label
+pairs of their selectors, autoscalers by their target, Ingresses by their Services, class and TLS
+Secrets, claims by class and volume, pods by the Secrets and ConfigMaps they refer to. Each is updated
+per object as it comes and goes, so both are O(the object's labels and relations), never a scan of a kind.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from k8sdoctor.core.analyzers.pod_refs import object_refs
 from k8sdoctor.core.inventory import SERVICE_NAME_LABEL, Inventory, Key, Ref, controller_ref, event_subject_ref, obj_key
 from k8sdoctor.core.kube.kinds import WORKLOADS, is_namespaced
 from k8sdoctor.core.kube.raw import as_dict, as_str, dicts, dig
@@ -28,6 +30,15 @@ MAX_OWNER_DEPTH = 4
 NAMESPACE_GATES = ("ResourceQuota", "LimitRange", "ServiceAccount", "Namespace")
 #: Cluster-wide admission: every workload with a problem is diagnosed again.
 CLUSTER_GATES = ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")
+
+
+def _pod_reads(pod: dict) -> set[tuple[str, str]]:
+    """(kind, name) of the Secrets and ConfigMaps a pod's diagnosis looks up: env, envFrom, volumes and
+    projected volumes (`pod_refs`), and its imagePullSecrets."""
+    spec = as_dict(pod.get("spec"))
+    out = {(kind, ref.name) for kind in ("Secret", "ConfigMap") for ref in object_refs(spec, kind)}
+    out |= {("Secret", as_str(s.get("name"))) for s in dicts(spec.get("imagePullSecrets")) if as_str(s.get("name"))}
+    return out
 
 
 def _ingress_services(ingress: dict) -> set[str]:
@@ -48,11 +59,12 @@ class Dependents:
         self._autoscalers: dict[Ref, set[Key]] = defaultdict(set)  # scale target -> HPAs
         self._ingresses: dict[tuple[str, str, str], set[Key]] = defaultdict(set)  # (ns, "svc"|"tls"|"class", name)
         self._claims: dict[tuple[str, str], set[Key]] = defaultdict(set)  # ("class"|"volume", name) -> claims
+        self._readers: dict[tuple[str, str, str], set[Key]] = defaultdict(set)  # (ns, "Secret"|"ConfigMap", name) -> pods
 
     # ---- keeping the indexes -------------------------------------------------------------------------
     def update(self, kind: str, old: dict | None, new: dict | None) -> None:
         """An object changed from `old` to `new` (None: absent)."""
-        if kind not in ("Service", "HorizontalPodAutoscaler", "Ingress", "PersistentVolumeClaim"):
+        if kind not in ("Pod", "Service", "HorizontalPodAutoscaler", "Ingress", "PersistentVolumeClaim"):
             return
         if old is not None:
             self._index(kind, old, add=False)
@@ -63,7 +75,10 @@ class Dependents:
         op = set.add if add else set.discard
         key = obj_key(obj)
         namespace, name = key
-        if kind == "Service":
+        if kind == "Pod":
+            for ref_kind, ref_name in _pod_reads(obj):
+                op(self._readers[(namespace, ref_kind, ref_name)], key)
+        elif kind == "Service":
             selector = string_map(dig(obj, "spec", "selector"))
             for label, value in selector.items():
                 op(self._services[(namespace, label, value)], name)
@@ -126,6 +141,14 @@ class Dependents:
     def claims(self, what: str, name: str) -> set[Ref]:
         return {("PersistentVolumeClaim", *key) for key in self._claims.get((what, name), ())}
 
+    def readers(self, namespace: str, kind: str, name: str) -> set[Ref]:
+        """The pods that refer to this Secret or ConfigMap."""
+        return {("Pod", *key) for key in self._readers.get((namespace, kind, name), ())}
+
+    def claim_users(self, claims: set[Ref]) -> set[Ref]:
+        """The pods that use these claims (a Pending pod's finding reads its claims' class and volume)."""
+        return {("Pod", *obj_key(p)) for _k, namespace, name in claims for p in self.inventory.pods_using_claim(namespace, name)}
+
     def of_pod(self, pod: dict) -> set[Ref]:
         """What reads a pod: its owners (and their autoscalers), the Services that select it, its claims,
         its node."""
@@ -154,17 +177,22 @@ class Dependents:
         if kind == "Service":
             return self.ingresses(namespace, "svc", name)
         if kind == "Secret":
-            return self.ingresses(namespace, "tls", name)
+            return self.ingresses(namespace, "tls", name) | self.readers(namespace, kind, name)
+        if kind == "ConfigMap":
+            return self.readers(namespace, kind, name)
         if kind == "IngressClass":
             return self.ingresses("", "class", name) | self.ingresses("", "class", "")
         if kind == "StorageClass":
-            return self.claims("class", name) | self.claims("class", "")
+            claims = self.claims("class", name) | self.claims("class", "")
+            return claims | self.claim_users(claims)
         if kind == "PersistentVolume":
-            out = self.claims("volume", name)
+            claims = self.claims("volume", name)
             ref = as_dict(dig(obj, "spec", "claimRef"))
             if as_str(ref.get("name")):
-                out.add(("PersistentVolumeClaim", as_str(ref.get("namespace")), as_str(ref.get("name"))))
-            return out
+                claims.add(("PersistentVolumeClaim", as_str(ref.get("namespace")), as_str(ref.get("name"))))
+            elif as_str(dig(obj, "status", "phase")) in ("", "Available"):  # free: the claims of its class could bind it
+                claims |= self.claims("class", as_str(dig(obj, "spec", "storageClassName")))
+            return claims | self.claim_users(claims)
         if kind == "PersistentVolumeClaim":
             return {("Pod", *obj_key(p)) for p in self.inventory.pods_using_claim(namespace, name)}
         if kind == "Node":

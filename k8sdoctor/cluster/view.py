@@ -5,8 +5,10 @@ which subjects became dirty. `flush()` re-diagnoses the dirty pods and returns t
 the keys that went away, so the table is updated in place. With `objects=True` the view also keeps every
 other diagnosed kind (Deployments, Services, claims, nodes...): a change marks the object itself and
 the subjects whose diagnosis reads it (its owners up to the workload, the Services that select a pod,
-a claim's pods, a Deployment whose ReplicaSet got an event: `dependents.Dependents`), and
-`flush_objects()` re-diagnoses those. Cost per watch event is O(that object's relations).
+a claim's pods, a Deployment whose ReplicaSet got an event, the pods that mount a Secret:
+`dependents.Dependents`), and `flush_objects()` re-diagnoses those. A subject whose diagnosis changes
+also marks the subjects whose findings carry its top finding (`carried_by`: a Pending pod carries its
+claim's, an Ingress its Service's). Cost per watch event is O(that object's relations).
 
 No I/O and no Textual here: the TUI calls `apply` from its queue-draining worker and the flushes at most
 about ten times a second.
@@ -183,7 +185,13 @@ class ClusterView:
         self.dirty_objects: set[Ref] = set()
         self.removed_objects: set[Ref] = set()
         self.dependents = Dependents(self.inventory)
+        #: Subjects whose findings carry another subject's top finding (a Pending pod its claim's, an
+        #: Ingress its Service's), by the carried one: when its diagnosis changes, theirs is stale.
+        self.carried_by: dict[Ref, set[Ref]] = {}
+        self._carrying: dict[Ref, frozenset[Ref]] = {}
         if objects:
+            for pod in self.inventory.pods.values():
+                self.dependents.update("Pod", None, pod)
             for kind in OBJECT_SUBJECTS:
                 for obj in self.inventory.all(kind):
                     self.dependents.update(kind, None, obj)
@@ -241,6 +249,7 @@ class ClusterView:
                 self.removed.discard(key)
                 self.dirty.add(key)
             if deps is not None:  # what read the pod before (its old labels) and what reads it now
+                deps.update("Pod", old, None if etype == "DELETED" else obj)
                 self._mark_refs((deps.of_pod(old) if old is not None else set()) | deps.of_pod(obj))
         elif kind == "Event":
             about = self.inventory.delete_event(obj) if etype == "DELETED" else self.inventory.put_event(obj)
@@ -330,6 +339,7 @@ class ClusterView:
         for key in self.removed:
             if self.rows.pop(key, None) is not None:
                 out.removed.append(key)
+            self._carries(("Pod", *key), None)
         self.removed.clear()
         pods = self.inventory.pods
         batch = self.dirty if only is None else self.dirty & only
@@ -341,8 +351,10 @@ class ClusterView:
             old = self.rows.get(key)
             self.rows[key] = row
             out.changed.append(row)
-            if self.objects and (old is None or _signature(old.diagnosis) != _signature(row.diagnosis)):
-                self._mark_refs(self.dependents.of_pod(pod))  # its workload, Services, claims quote it
+            if self.objects:
+                self._carries(("Pod", *key), row.diagnosis)
+                if old is None or _signature(old.diagnosis) != _signature(row.diagnosis):
+                    self._mark_refs(self.dependents.of_pod(pod) | self.carried_by.get(("Pod", *key), set()))  # what quotes it
         self.dirty = set() if only is None else self.dirty - batch
         return out
 
@@ -354,6 +366,7 @@ class ClusterView:
         for ref in self.removed_objects:
             if self.object_rows.pop(ref, None) is not None:
                 out.removed.append(ref)
+            self._carries(ref, None)
         self.removed_objects.clear()
         deadline = None if budget is None else time.perf_counter() + budget
         while self.dirty_objects:
@@ -362,14 +375,38 @@ class ClusterView:
             if obj is None:
                 if self.object_rows.pop(ref, None) is not None:
                     out.removed.append(ref)
+                self._carries(ref, None)
                 continue
             created = parse_time((obj.get("metadata") or {}).get("creationTimestamp"))
             row = ObjectRow(ref, kubectl_cells(ref[0], obj), self._diagnose_object(ref[0], obj, now), created)
+            old = self.object_rows.get(ref)
             self.object_rows[ref] = row
             out.changed.append(row)
+            self._carries(ref, row.diagnosis)
+            if old is not None and _signature(old.diagnosis) != _signature(row.diagnosis):
+                self._mark_refs(self.carried_by.get(ref, set()))  # what carries its finding quotes a stale one
             if deadline is not None and time.perf_counter() >= deadline:
                 break
         return out
+
+    def _carries(self, ref: Ref, diagnosis: Diagnosis | None) -> None:
+        """Record which subjects the diagnosis of `ref` (None: it is gone) carries the findings of."""
+        carried = frozenset(r for f in diagnosis.findings for r in f.carries) if diagnosis is not None else frozenset()
+        before = self._carrying.get(ref, frozenset())
+        if carried == before:
+            return
+        for gone in before - carried:
+            holders = self.carried_by.get(gone)
+            if holders is not None:
+                holders.discard(ref)
+                if not holders:
+                    del self.carried_by[gone]
+        for new in carried - before:
+            self.carried_by.setdefault(new, set()).add(ref)
+        if carried:
+            self._carrying[ref] = carried
+        else:
+            del self._carrying[ref]
 
     def _diagnose_object(self, kind: str, obj: dict, now: datetime) -> Diagnosis:
         """The engine's diagnosis of one object, quoting its pods' current diagnoses where the view has

@@ -96,3 +96,28 @@ def test_a_namespace_view_diagnoses_its_objects_and_cluster_scoped_ones(engine, 
     quota["spec"]["hard"]["pods"] = "3"
     view.apply(Change("ResourceQuota", "MODIFIED", quota))
     assert all(ref[1] in ("shop", "") for ref in view.dirty_objects)
+
+
+def test_a_subject_that_carries_anothers_finding_is_diagnosed_again_when_that_finding_changes(engine, objects):
+    # Ingress storefront carries Service web-frontend's finding (a selector no pod matches, k8sdoctor.demo.network).
+    # A pod relabelled to match changes the Service's diagnosis: the Ingress quotes a stale one until it is
+    # diagnosed again, though neither the Ingress nor the Service object changed.
+    view = listed(engine, objects)
+    ingress, service = ("Ingress", "web", "storefront"), ("Service", "web", "web-frontend")
+
+    def carried(row):
+        return [(u["name"], u["cause"]) for f in row.diagnosis.findings for u in f.underlying if u["kind"] == "Service"]
+
+    assert view.carried_by[service] == {ingress}
+    assert ("web-frontend", "selector-mismatch") in carried(view.object_rows[ingress])
+    pod = copy.deepcopy(next(p for p in objects["Pod"] if p["metadata"]["name"].startswith("web-frontend-")))
+    pod["metadata"]["labels"]["app"] = "web-frontnd"
+    view.apply(Change("Pod", "MODIFIED", pod))
+    assert ingress not in view.dirty_objects  # no relation of the Ingress's own changed
+    now = utcnow()
+    view.flush(now)
+    flushed = view.flush_objects(now)  # the Service's finding changes, so the Ingress is marked and diagnosed too
+    assert not view.object_rows[service].problem
+    assert ingress in {row.ref for row in flushed.changed}
+    assert not any(name == "web-frontend" for name, _cause in carried(view.object_rows[ingress]))
+    assert service not in view.carried_by  # the Ingress no longer carries it

@@ -373,6 +373,13 @@ def _serviceaccount(finding: Finding, facts: ObjectFacts, inventory: Inventory) 
         named = as_str(template.spec.get("serviceAccountName")) or as_str(template.spec.get("serviceAccount"))
         if named:
             add_evidence(finding, f"{template.where}.serviceAccountName", named)
+    if name and inventory.get("ServiceAccount", namespace, name) is not None:  # the refusal is older than the account
+        add_evidence(
+            finding,
+            f"serviceaccounts in namespace {namespace}",
+            f"ServiceAccount {name} exists now: it was created after the refusal, and the controller creates the pods when it retries",
+        )
+        return
     similar = close_matches(name, inventory.names("ServiceAccount", namespace))
     elsewhere = sorted(
         as_str(dig(sa, "metadata", "namespace"))
