@@ -301,7 +301,7 @@ class ReplicaMask:
             if inside is None:
                 break
             self.names = [nm for nm in self.names if nm[1] != inside]
-        if masked is not joined and any(len(t) > _LONGEST - 100 for t in texts):
+        if masked is not joined and max(map(len, texts)) > _LONGEST - 100:
             for text in texts:
                 self(text)  # raises for a long text with a name in it
         return masked
@@ -396,9 +396,16 @@ class RuleMemo:
                 )
             )
         for ctype, cond in facts.conditions.items():
-            parts = [(part, cond[part]) for part in _CONDITION_PARTS if part in cond]
-            texts += (v for _part, v in parts if isinstance(v, str))
-            rest.append((ctype, tuple((part, None if isinstance(v, str) else _hashable(v)) for part, v in parts)))
+            shape = [ctype]
+            for part in _CONDITION_PARTS:
+                if part in cond:
+                    v = cond[part]
+                    if isinstance(v, str):
+                        texts.append(v)
+                        shape.append(part)
+                    else:
+                        shape.append((part, _hashable(v)))
+            rest.append(tuple(shape))
         rest += (
             facts.phase,
             bool(facts.node_name),
@@ -502,6 +509,10 @@ def _hashable(value: Any) -> Any:
     return value if value is None or isinstance(value, (bool, int, float)) else repr(value)
 
 
+#: Memoised texts with placeholders, split at them (see Unmask.text).
+_PIECES: dict[str, list[str]] = {}
+
+
 class Unmask:
     """Fills the placeholders with one pod's own values."""
 
@@ -519,20 +530,32 @@ class Unmask:
         }
         self._real = real
 
-    def _value(self, m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name not in self._values:
+    def _value(self, name: str) -> str:
+        found = self._values.get(name)
+        if found is None:
             kind, index = name.split(".")
             if kind == "event":  # that event's citation, as this pod's clock reads it
-                self._values[name] = cite_event(self._real.events[int(index)], self._real.now)
+                found = cite_event(self._real.events[int(index)], self._real.now)
             elif kind == "image":
-                self._values[name] = pod_images(self._real)[int(index)]
+                found = pod_images(self._real)[int(index)]
             else:  # that container's restart count
-                self._values[name] = str(int(self._real.containers[int(index)].restarts))
-        return self._values[name]
+                found = str(int(self._real.containers[int(index)].restarts))
+            self._values[name] = found
+        return found
 
     def text(self, s: str) -> str:
-        return _PLACEHOLDER.sub(self._value, s) if MARK in s else s
+        if MARK not in s:
+            return s
+        pieces = _PIECES.get(s)
+        if pieces is None:  # memoised texts recur for every replica: split once
+            if len(_PIECES) >= MAX_ENTRIES:
+                _PIECES.clear()
+            pieces = _PIECES[s] = _PLACEHOLDER.split(s)  # text, name, text, name, ..., text
+        filled = pieces.copy()
+        value = self._value
+        for i in range(1, len(filled), 2):
+            filled[i] = value(filled[i])
+        return "".join(filled)
 
     def value(self, v: Any) -> Any:
         """A value of a finding with this pod's values filled in; lists and dicts are new (analyzers
