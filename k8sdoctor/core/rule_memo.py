@@ -117,6 +117,8 @@ def _inside_a_name(masked: str) -> str | None:
         if (a and masked[a - 1] in _NAME_CHARS) or (b < end and masked[b] in _NAME_CHARS):
             return found.group()
     return None
+
+
 _SHELL_SAFE = re.compile(r"^[A-Za-z0-9._:/@=+,-]+$")
 #: Texts longer than this may be cut (quoted evidence, regex input): masking would move the cut.
 _LONGEST = min(QUOTE_CHARS, MAX_MATCH_CHARS) - 200
