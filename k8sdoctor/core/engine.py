@@ -181,7 +181,7 @@ class Engine:
                 self.memo.put(masked.key, entry)  # type: ignore[union-attr]
             found, plans, wants, notes = entry
             unmask = Unmask(facts)
-            findings = [unmask.finding(f, plan) for f, plan in zip(found, plans)]
+            findings = [unmask.finding(f, plan) for f, plan in zip(found, plans, strict=True)]
             result.wants += [(kind, unmask.text(ns), unmask.text(target)) for kind, ns, target in wants]
             result.notes += [unmask.text(note) for note in notes]
         if inventory is not None:

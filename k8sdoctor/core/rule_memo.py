@@ -398,7 +398,7 @@ class RuleMemo:
                 )
             )
         for ctype, cond in facts.conditions.items():
-            shape = [ctype]
+            shape: list[object] = [ctype]
             for part in _CONDITION_PARTS:
                 if part in cond:
                     v = cond[part]
@@ -582,7 +582,7 @@ class Unmask:
         """A memoised finding for this pod: fields with placeholders filled, lists and dicts copied,
         the rest shared."""
         out = {}
-        for name, how in zip(_FINDING_FIELDS, plan):
+        for name, how in zip(_FINDING_FIELDS, plan, strict=True):
             v = getattr(f, name)
             out[name] = v if how is _SHARE else v.copy() if how is _COPY else self.value(v)
         return Finding(**out)
