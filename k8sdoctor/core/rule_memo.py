@@ -9,6 +9,11 @@ line), with three kinds of value taken out:
   the rules read (`ReplicaMask`), and the rules run on that masked input. They cannot tell two replicas
   apart, so their output is a function of the key; the placeholders in it are filled with each replica's
   own names afterwards.
+* so are its namespace, its controller's and workload's names and its images, where they stand alone
+  (not inside a longer name such as `db.team-07.svc`, where a rule may read the characters around them)
+  and are not plain words or numbers; images only while no playbook tests `container.image` itself. Two
+  workloads that fail alike then share one entry, each filled with its own names. A name that cannot be
+  masked stays in the key as it is.
 * where an event is cited ("event Warning/BackOff from kubelet (x4 over 3m, 20s ago)"), the citation
   is a placeholder too, filled per replica.
 * numbers the rules only compare (a pod's age, how long a container has run, an event's age and count)
