@@ -32,7 +32,7 @@ from k8sdoctor.core.playbooks.matching import Hit, MatchContext
 from k8sdoctor.core.playbooks.model import CompiledCause, Playbook
 from k8sdoctor.core.playbooks.templates import MissingValue, reflow, render
 from k8sdoctor.core.relations import workload_of
-from k8sdoctor.core.rule_memo import RuleMemo, Unmask
+from k8sdoctor.core.rule_memo import RuleMemo, Unmask, finding_plan
 
 #: How many objects a finding carries the findings of, at most, and how deep carrying goes (an Ingress
 #: carries its Service's finding, which carries its pods').
@@ -176,11 +176,12 @@ class Engine:
             if entry is None:
                 masked_facts = self.memo.masked_facts(masked)  # type: ignore[union-attr]
                 scratch = Diagnosis(namespace=facts.namespace, name=masked_facts.name, phase="", status="")
-                entry = (self._rules(masked_facts, scratch, inventory), scratch.wants, scratch.notes)
+                found = self._rules(masked_facts, scratch, inventory)
+                entry = (found, [finding_plan(f) for f in found], scratch.wants, scratch.notes)
                 self.memo.put(masked.key, entry)  # type: ignore[union-attr]
-            found, wants, notes = entry
+            found, plans, wants, notes = entry
             unmask = Unmask(facts)
-            findings = [unmask.finding(f) for f in found]
+            findings = [unmask.finding(f, plan) for f, plan in zip(found, plans, strict=True)]
             result.wants += [(kind, unmask.text(ns), unmask.text(target)) for kind, ns, target in wants]
             result.notes += [unmask.text(note) for note in notes]
         if inventory is not None:

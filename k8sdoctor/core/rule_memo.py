@@ -9,6 +9,11 @@ line), with three kinds of value taken out:
   the rules read (`ReplicaMask`), and the rules run on that masked input. They cannot tell two replicas
   apart, so their output is a function of the key; the placeholders in it are filled with each replica's
   own names afterwards.
+* so are its namespace, its controller's and workload's names and its images, where they stand alone
+  (not inside a longer name such as `db.team-07.svc`, where a rule may read the characters around them)
+  and are not plain words or numbers; images only while no playbook tests `container.image` itself. Two
+  workloads that fail alike then share one entry, each filled with its own names. A name that cannot be
+  masked stays in the key as it is.
 * where an event is cited ("event Warning/BackOff from kubelet (x4 over 3m, 20s ago)"), the citation
   is a placeholder too, filled per replica.
 * numbers the rules only compare (a pod's age, how long a container has run, an event's age and count)
@@ -100,11 +105,30 @@ BUCKETED = ("pod.age", "container.running_for", "event.age", "event.count", "con
 #: text contains (a pod whose texts do is diagnosed without the memo).
 MARK = "@@k8sdoctor."
 POD, UID, NODE = f"{MARK}pod@@", f"{MARK}uid@@", f"{MARK}node@@"
-_PLACEHOLDER = re.compile(r"@@k8sdoctor\.(pod|uid|node|event\.\d+|restarts\.\d+)@@")
+NAMESPACE, OWNER, WORKLOAD = f"{MARK}namespace@@", f"{MARK}owner@@", f"{MARK}workload@@"
+_PLACEHOLDER = re.compile(r"@@k8sdoctor\.(pod|uid|node|namespace|owner|workload|image\.\d+|event\.\d+|restarts\.\d+)@@")
+#: A workload's names and images are masked only where they stand alone: a placeholder that touches a
+#: letter, digit, dot or dash stood inside a longer name (`db.team-07.svc`, `app-00123-db`), where a rule
+#: may read the characters around it; that name then stays in the key as it is.
+_OPTIONAL_MARK = re.compile(r"@@k8sdoctor\.(?:namespace|owner|workload|image\.\d+)@@")
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-")
+
+
+def _inside_a_name(masked: str) -> str | None:
+    """The first placeholder of a workload's name or image that touches a name's character, if any."""
+    end = len(masked)
+    for found in _OPTIONAL_MARK.finditer(masked):
+        a, b = found.span()
+        if (a and masked[a - 1] in _NAME_CHARS) or (b < end and masked[b] in _NAME_CHARS):
+            return found.group()
+    return None
+
+
 _SHELL_SAFE = re.compile(r"^[A-Za-z0-9._:/@=+,-]+$")
 #: Texts longer than this may be cut (quoted evidence, regex input): masking would move the cut.
 _LONGEST = min(QUOTE_CHARS, MAX_MATCH_CHARS) - 200
 MAX_ENTRIES = 20_000
+_MAX_SEEN = 4096  # numbers bucketed and names checked, remembered per memo
 _CONDITION_PARTS = ("status", "reason", "message")
 _SEPARATOR = "\x1f"
 
@@ -121,18 +145,20 @@ def _clauses(playbooks: Iterable[Playbook]) -> Iterable[Clause]:
         yield from (when for when, _cat in pb.variants)
 
 
-def _walk(node: Clause, preds: dict[str, list[Callable[[Any], Any]]]) -> None:
-    """Collect the predicates on bucketed numbers; raise _NotKeyable for what the key does not cover."""
+def _walk(node: Clause, preds: dict[str, list[Callable[[Any], Any]]], tested: set[str]) -> None:
+    """Collect the predicates on bucketed numbers and the fields tested; raise _NotKeyable for what the
+    key does not cover."""
     if isinstance(node, (AllOf, AnyOf)):
         for sub in node.nodes:
-            _walk(sub, preds)
+            _walk(sub, preds, tested)
     elif isinstance(node, NoneOf):
-        _walk(node.node, preds)
+        _walk(node.node, preds, tested)
     elif isinstance(node, FieldTest):
         if node.name.startswith("condition."):
             return
         if node.name not in KEYED_FIELDS:
             raise _NotKeyable(node.name)
+        tested.add(node.name)
         if node.name in BUCKETED:
             preds[node.name].append(node.pred)
     elif isinstance(node, EventTest):
@@ -147,6 +173,28 @@ def _bucket(preds: list[Callable[[Any], Any]], value: float | None) -> tuple[boo
     if value is None:
         return None
     return tuple([p(value) is not None for p in preds]) if preds else ()
+
+
+class Buckets:
+    """A number's bucket under a list of predicates (see `_bucket`), remembered per value: replicas
+    share counts, and timestamps to the second share ages."""
+
+    __slots__ = ("_preds", "_seen")
+
+    def __init__(self, preds: list[Callable[[Any], Any]]) -> None:
+        self._preds = preds
+        self._seen: dict[tuple[type, float], tuple[bool, ...]] = {}
+
+    def __call__(self, value: float | None) -> tuple[bool, ...] | None:
+        if value is None:
+            return None
+        key = (value.__class__, value)  # 1 and 1.0 can print differently to a predicate on text
+        found = self._seen.get(key)
+        if found is None:
+            if len(self._seen) >= _MAX_SEEN:
+                self._seen.clear()
+            found = self._seen[key] = _bucket(self._preds, value)  # type: ignore[assignment]
+        return found
 
 
 class Shown(int):
@@ -175,14 +223,41 @@ class Masked:
     key: tuple
     real: PodFacts
     mask: ReplicaMask
+    images: bool  # whether the images are masked too
+
+
+def pod_images(facts: PodFacts) -> list[str]:
+    """A pod's distinct images, in container order: `image.N` placeholders number them."""
+    return list(dict.fromkeys(c.image for c in facts.containers))
+
+
+#: Every placeholder's text, whatever number it carries: a name found in one would be masked inside it.
+_MARK_TEXTS = (POD, UID, NODE, NAMESPACE, OWNER, WORKLOAD, f"{MARK}image.", f"{MARK}event.", f"{MARK}restarts.", "@@")
+
+
+def _maskable(real: str) -> bool:
+    """Whether a workload's name or an image can be masked: shell-safe, not a plain word or a bare number
+    (those stand inside other words and numbers), and not part of a placeholder."""
+    return (
+        _SHELL_SAFE.match(real) is not None
+        and not real.startswith("-")
+        and not real.isalpha()
+        and not real.isdigit()
+        and not any(real in text for text in _MARK_TEXTS)
+    )
 
 
 class ReplicaMask:
-    """Masks one pod's names in the texts the rules read, and refuses a pod it cannot mask exactly."""
+    """Masks one pod's names in the texts the rules read, and refuses a pod it cannot mask exactly.
+
+    The pod's own name, uid and node are always masked (a pod whose names cannot be is not keyed); its
+    namespace, controller, workload and images are masked where they can be (see `_maskable` and
+    `_inside_a_name`), so workloads that fail alike share entries; where one cannot, it stays in the key
+    as it is."""
 
     __slots__ = ("names",)
 
-    def __init__(self, facts: PodFacts) -> None:
+    def __init__(self, facts: PodFacts, *, images: bool = False, maskable: Callable[[str], bool] = _maskable) -> None:
         names = [(facts.name, POD), (facts.uid, UID)]
         if facts.node_name:
             names.append((facts.node_name, NODE))
@@ -191,6 +266,16 @@ class ReplicaMask:
                 raise _NotKeyable("name")
             if real.isalpha():  # a plain word ("master", "web") also stands inside other words the rules read
                 raise _NotKeyable("a word as a name")
+        masked = {real for real, _mark in names}
+        optional = [(facts.namespace, NAMESPACE), (facts.owner_name, OWNER)]
+        if facts.workload is not None:
+            optional.append((facts.workload.name, WORKLOAD))
+        if images:
+            optional += [(image, f"{MARK}image.{i}@@") for i, image in enumerate(pod_images(facts))]
+        for real, mark in optional:
+            if real and real not in masked and maskable(real):
+                masked.add(real)
+                names.append((real, mark))
         names.sort(key=lambda nm: -len(nm[0]))  # a longer name first, so a name inside it is not split
         self.names = names
 
@@ -209,15 +294,21 @@ class ReplicaMask:
 
     def joined(self, texts: list[str]) -> str:
         """Texts masked as one string (one pass in C instead of one call per text); a separator inside a
-        text, a placeholder, or a long text with a name in it makes the pod unkeyable."""
+        text, a placeholder, or a long text with a name in it makes the pod unkeyable. A workload's name
+        or image found inside a longer name is not masked (it stays in the key as it is)."""
         joined = _SEPARATOR.join(texts)
         if joined.count(_SEPARATOR) != len(texts) - 1 or MARK in joined:
             raise _NotKeyable("separator or placeholder in text")
-        masked = joined
-        for real, mark in self.names:
-            if real in masked:
-                masked = masked.replace(real, mark)
-        if masked is not joined and any(len(t) > _LONGEST - 100 for t in texts):
+        while True:
+            masked = joined
+            for real, mark in self.names:
+                if real in masked:
+                    masked = masked.replace(real, mark)
+            inside = _inside_a_name(masked) if masked is not joined else None
+            if inside is None:
+                break
+            self.names = [nm for nm in self.names if nm[1] != inside]
+        if masked is not joined and max(map(len, texts)) > _LONGEST - 100:
             for text in texts:
                 self(text)  # raises for a long text with a name in it
         return masked
@@ -228,12 +319,18 @@ class RuleMemo:
 
     def __init__(self, playbooks: Iterable[Playbook]) -> None:
         self.preds: dict[str, list[Callable[[Any], Any]]] = {name: [] for name in BUCKETED}
+        tested: set[str] = set()
         try:
             for clause in _clauses(playbooks):
-                _walk(clause, self.preds)
+                _walk(clause, self.preds, tested)
             self.enabled = True
         except _NotKeyable:
             self.enabled = False
+        #: Images are masked (workloads failing alike share entries) unless a rule tests the image itself.
+        self.images = "container.image" not in tested
+        self._buckets = {name: Buckets(preds) for name, preds in self.preds.items()}
+        self._restarts_as_text: dict[int, bool] = {}
+        self._maskable: dict[str, bool] = {}
         self._entries: dict[tuple, Any] = {}
         self.hits = 0
         self.misses = 0
@@ -250,31 +347,38 @@ class RuleMemo:
 
     def _mask(self, facts: PodFacts) -> Masked:
         """The key: the pod's texts joined and masked in one pass, the rest as it is (numbers bucketed)."""
-        m = ReplicaMask(facts)
+        m = ReplicaMask(facts, images=self.images, maskable=self._is_maskable)
         now = facts.now
-        texts: list[str] = [facts.reason, facts.message]
+        workload = facts.workload
+        texts: list[str] = [facts.reason, facts.message, facts.namespace, facts.owner_name]
+        if workload is not None:
+            texts += (workload.namespace, workload.name)
         rest: list[object] = []
-        ev_age, ev_count = self.preds["event.age"], self.preds["event.count"]
+        buckets = self._buckets
+        ev_age, ev_count = buckets["event.age"], buckets["event.count"]
         own = ("Pod", facts.namespace, facts.name)
         for e in facts.events:
             age = (now - e.last).total_seconds() if e.last else None
             own_subject = e.subject == own
-            texts += (e.message, e.source, "" if own_subject else e.subject[2])
-            rest.append((e.type, e.reason, e.container, e.subject[:2], own_subject, _bucket(ev_age, age), _bucket(ev_count, e.count)))
-        run_preds, restart_preds = self.preds["container.running_for"], self.preds["container.restarts"]
+            texts += (e.message, e.source, e.subject[1], "" if own_subject else e.subject[2])
+            rest.append((e.type, e.reason, e.container, e.subject[0], own_subject, ev_age(age), ev_count(e.count)))
+        run_for, restart_count = buckets["container.running_for"], buckets["container.restarts"]
+        images = self.images
         for c in facts.containers:
-            restarts = _bucket(restart_preds, c.restarts)
-            if restart_preds and _bucket(restart_preds, Shown(c.restarts, MARK)) != restarts:
+            restarts = restart_count(c.restarts)
+            if self._restarts_read_as_text(c.restarts, restarts):
                 raise _NotKeyable("a predicate reads the restart count as text")
             spec = c.spec
             texts += (c.waiting_message, c.terminated_message, c.last_message)
             texts += c.logs
+            if images:
+                texts.append(c.image)
             rest.append(
                 (
                     c.name,
                     c.kind,
                     c.index,
-                    c.image,
+                    None if images else c.image,
                     c.state,
                     c.waiting_reason,
                     c.terminated_reason,
@@ -295,16 +399,21 @@ class RuleMemo:
                     len(c.logs),
                     c.logs_previous,
                     c.logs_known,
-                    None if c.started_at is None else _bucket(run_preds, (now - c.started_at).total_seconds()),
+                    None if c.started_at is None else run_for((now - c.started_at).total_seconds()),
                 )
             )
         for ctype, cond in facts.conditions.items():
-            parts = [(part, cond[part]) for part in _CONDITION_PARTS if part in cond]
-            texts += (v for _part, v in parts if isinstance(v, str))
-            rest.append((ctype, tuple((part, None if isinstance(v, str) else _hashable(v)) for part, v in parts)))
-        workload = facts.workload
+            shape: list[object] = [ctype]
+            for part in _CONDITION_PARTS:
+                if part in cond:
+                    v = cond[part]
+                    if isinstance(v, str):
+                        texts.append(v)
+                        shape.append(part)
+                    else:
+                        shape.append((part, _hashable(v)))
+            rest.append(tuple(shape))
         rest += (
-            facts.namespace,
             facts.phase,
             bool(facts.node_name),
             facts.deleting,
@@ -312,25 +421,43 @@ class RuleMemo:
             facts.scheduler_name,
             tuple(facts.scheduling_gates),
             facts.owner_kind,
-            facts.owner_name,
-            (workload.kind, workload.name, workload.revision) if workload is not None else None,
-            tuple((u.resource, u.namespace, u.reason) for u in facts.unreadable),
-            _bucket(self.preds["pod.age"], facts.age_seconds),
+            (workload.kind, workload.revision) if workload is not None else None,
+            tuple((u.resource, u.namespace == facts.namespace or u.namespace, u.reason) for u in facts.unreadable),
+            buckets["pod.age"](facts.age_seconds),
         )
-        return Masked((m.joined(texts), tuple(rest)), facts, m)
+        return Masked((m.joined(texts), tuple(rest)), facts, m, images)
+
+    def _restarts_read_as_text(self, count: int, bucket: tuple[bool, ...] | None) -> bool:
+        """Whether a predicate on restart counts tells this count from its placeholder (which compares as
+        the count and prints as a placeholder): then the masked input would not be read alike."""
+        found = self._restarts_as_text.get(count)
+        if found is None:
+            if len(self._restarts_as_text) >= _MAX_SEEN:
+                self._restarts_as_text.clear()
+            preds = self.preds["container.restarts"]
+            found = self._restarts_as_text[count] = bool(preds) and _bucket(preds, Shown(count, MARK)) != bucket
+        return found
+
+    def _is_maskable(self, real: str) -> bool:
+        found = self._maskable.get(real)
+        if found is None:
+            if len(self._maskable) >= _MAX_SEEN:
+                self._maskable.clear()
+            found = self._maskable[real] = _maskable(real)
+        return found
 
     @staticmethod
     def masked_facts(masked: Masked) -> PodFacts:
         """The facts the rules run on for a new key: the pod's, with its names, event citations and
         restart counts replaced by placeholders."""
-        facts, m = masked.real, masked.mask
+        facts, m, images = masked.real, masked.mask, masked.images
         own = ("Pod", facts.namespace, facts.name)
         events = [
             replace(
                 e,
                 message=m(e.message),
                 source=m(e.source),
-                subject=(e.subject[0], e.subject[1], POD if e.subject == own else m(e.subject[2])),
+                subject=(e.subject[0], m(e.subject[1]), POD if e.subject == own else m(e.subject[2])),
                 citation=f"{MARK}event.{i}@@",
             )
             for i, e in enumerate(facts.events)
@@ -338,6 +465,7 @@ class RuleMemo:
         containers = [
             replace(
                 c,
+                image=m(c.image) if images else c.image,
                 restarts=Shown(c.restarts, f"{MARK}restarts.{i}@@"),
                 waiting_message=m(c.waiting_message),
                 terminated_message=m(c.terminated_message),
@@ -350,8 +478,12 @@ class RuleMemo:
             ctype: {part: m(v) if isinstance(v, str) else v for part, v in cond.items() if part in _CONDITION_PARTS}
             for ctype, cond in facts.conditions.items()
         }
+        workload = facts.workload
         return replace(
             facts,
+            namespace=m(facts.namespace),
+            owner_name=m(facts.owner_name),
+            workload=None if workload is None else replace(workload, namespace=m(workload.namespace), name=m(workload.name)),
             name=POD,
             uid=UID,
             reason=m(facts.reason),
@@ -384,27 +516,53 @@ def _hashable(value: Any) -> Any:
     return value if value is None or isinstance(value, (bool, int, float)) else repr(value)
 
 
+#: Memoised texts with placeholders, split at them (see Unmask.text).
+_PIECES: dict[str, list[str]] = {}
+
+
 class Unmask:
     """Fills the placeholders with one pod's own values."""
 
     __slots__ = ("_real", "_values")
 
     def __init__(self, real: PodFacts) -> None:
-        self._values = {"pod": real.name, "uid": real.uid, "node": real.node_name}
+        workload = real.workload
+        self._values = {
+            "pod": real.name,
+            "uid": real.uid,
+            "node": real.node_name,
+            "namespace": real.namespace,
+            "owner": real.owner_name,
+            "workload": workload.name if workload is not None else "",
+        }
         self._real = real
 
-    def _value(self, m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name not in self._values:
+    def _value(self, name: str) -> str:
+        found = self._values.get(name)
+        if found is None:
             kind, index = name.split(".")
             if kind == "event":  # that event's citation, as this pod's clock reads it
-                self._values[name] = cite_event(self._real.events[int(index)], self._real.now)
+                found = cite_event(self._real.events[int(index)], self._real.now)
+            elif kind == "image":
+                found = pod_images(self._real)[int(index)]
             else:  # that container's restart count
-                self._values[name] = str(int(self._real.containers[int(index)].restarts))
-        return self._values[name]
+                found = str(int(self._real.containers[int(index)].restarts))
+            self._values[name] = found
+        return found
 
     def text(self, s: str) -> str:
-        return _PLACEHOLDER.sub(self._value, s) if MARK in s else s
+        if MARK not in s:
+            return s
+        pieces = _PIECES.get(s)
+        if pieces is None:  # memoised texts recur for every replica: split once
+            if len(_PIECES) >= MAX_ENTRIES:
+                _PIECES.clear()
+            pieces = _PIECES[s] = _PLACEHOLDER.split(s)  # text, name, text, name, ..., text
+        filled = pieces.copy()
+        value = self._value
+        for i in range(1, len(filled), 2):
+            filled[i] = value(filled[i])
+        return "".join(filled)
 
     def value(self, v: Any) -> Any:
         """A value of a finding with this pod's values filled in; lists and dicts are new (analyzers
@@ -425,9 +583,58 @@ class Unmask:
             return Step(self.text(v.text), None if v.command is None else self.text(v.command)) if marked else v
         return v
 
-    def finding(self, f: Finding) -> Finding:
-        return Finding(**{name: self.value(getattr(f, name)) for name in _FINDING_FIELDS})
+    def finding(self, f: Finding, plan: FindingPlan) -> Finding:
+        """A memoised finding for this pod: fields with placeholders filled, lists and dicts copied,
+        the rest shared."""
+        out = {}
+        for name, how in zip(_FINDING_FIELDS, plan, strict=True):
+            v = getattr(f, name)
+            out[name] = v if how is _SHARE else v.copy() if how is _COPY else self.value(v)
+        return Finding(**out)
 
 
 #: Every field of a finding, whatever fields it gains: each is copied with the placeholders filled.
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+#: How a field of a memoised finding is copied for a replica (see `finding_plan`).
+_SHARE, _COPY, _FILL = "share", "copy", "fill"
+FindingPlan = tuple[str, ...]
+_FLAT = (str, Evidence, Step)
+
+
+def finding_plan(f: Finding) -> FindingPlan:
+    """How each field of a memoised finding is copied for a replica: filled in when it holds a
+    placeholder; copied when it is a list or dict of plain values (analyzers edit a finding's lists);
+    else shared (a string, a flag, a tuple of strings, frozen evidence and steps)."""
+    return tuple(_how(getattr(f, name)) for name in _FINDING_FIELDS)
+
+
+def _how(v: Any) -> str:
+    if _holds_mark(v):
+        return _FILL
+    kind = type(v)
+    if kind is list and all(type(x) in _FLAT or (type(x) is tuple and _plain_tuple(x)) for x in v):
+        return _COPY
+    if kind is dict and all(type(x) is str for x in v.values()):
+        return _COPY
+    if v is None or kind in (str, bool, int) or (kind is tuple and _plain_tuple(v)):
+        return _SHARE
+    return _FILL  # anything else is rebuilt as `Unmask.value` does
+
+
+def _plain_tuple(t: tuple) -> bool:
+    return all(x is None or type(x) is str for x in t)
+
+
+def _holds_mark(v: Any) -> bool:
+    kind = type(v)
+    if kind is str:
+        return MARK in v
+    if kind in (list, tuple):
+        return any(_holds_mark(x) for x in v)
+    if kind is dict:
+        return any(_holds_mark(k) or _holds_mark(x) for k, x in v.items())
+    if kind is Evidence:
+        return MARK in v.source or MARK in v.text
+    if kind is Step:
+        return MARK in v.text or (v.command is not None and MARK in v.command)
+    return False

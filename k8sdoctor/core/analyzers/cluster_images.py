@@ -44,7 +44,8 @@ pod_images = IdentityMemo(_pod_images)
 
 
 @lru_cache(maxsize=65536)
-def _parsed(text: str) -> ImageRef | None:
+def parsed_image(text: str) -> ImageRef | None:
+    """An image reference parsed once per text (references are frozen), None when it is not valid."""
     try:
         return parse_image(text)
     except ImageRefError:
@@ -67,7 +68,7 @@ def short_name(name: str) -> str:
 
 
 def _sighting(repos: dict, text: str) -> Sighting | None:
-    ref = _parsed(text)
+    ref = parsed_image(text)
     if ref is None:
         return None
     tag = ref.tag or ("" if ref.digest else "latest")

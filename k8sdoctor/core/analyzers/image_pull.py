@@ -9,7 +9,7 @@ from collections import Counter
 from functools import lru_cache
 
 from k8sdoctor.core.analyzers import register
-from k8sdoctor.core.analyzers.cluster_images import ClusterImages, collect, listed_pods, short_name, suggest
+from k8sdoctor.core.analyzers.cluster_images import ClusterImages, collect, listed_pods, parsed_image, short_name, suggest
 from k8sdoctor.core.analyzers.finding_edits import Edits, add_evidence, command_has, lead_with, shared
 from k8sdoctor.core.analyzers.kubectl import Target, operands, quote, target_of, to_json
 from k8sdoctor.core.analyzers.node_shapes import node_shapes
@@ -32,10 +32,8 @@ def _image(facts: PodFacts, finding: Finding) -> tuple[ContainerFact, ImageRef] 
     container = facts.container(finding.container or "") if finding.container else None
     if container is None or not container.image:
         return None
-    try:
-        return container, parse_image(container.image)
-    except ImageRefError:
-        return None
+    ref = parsed_image(container.image)  # every replica asks about the same image
+    return None if ref is None else (container, ref)
 
 
 @register("ImagePullBackOff")
