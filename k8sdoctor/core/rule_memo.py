@@ -483,7 +483,7 @@ class RuleMemo:
             facts,
             namespace=m(facts.namespace),
             owner_name=m(facts.owner_name),
-            workload=None if workload is None else replace(workload, namespace=m(workload.namespace), name=m(workload.name)),
+            workload=None if workload is None else workload._replace(namespace=m(workload.namespace), name=m(workload.name)),
             name=POD,
             uid=UID,
             reason=m(facts.reason),
