@@ -172,10 +172,25 @@ def diagnose_target(args: Namespace, engine, target: Target, now: datetime) -> t
     return _one(args, engine, target, now) if target.single else _many(args, engine, target, now)
 
 
+def collect_for_scan() -> None:
+    """The cyclic collector on for a scan (one object's diagnosis runs without it: console_main), and
+    what survives each full collection frozen out of its sight: a scan keeps every result until it
+    prints them, and each later full collection would walk them all again (at 50,000 failing pods, ten
+    full collections took a sixth of the diagnosis). Cyclic garbage is still collected while young."""
+    gc.enable()
+    if _freeze_survivors not in gc.callbacks:
+        gc.callbacks.append(_freeze_survivors)
+
+
+def _freeze_survivors(phase: str, info: dict) -> None:
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
+
+
 def run_diagnose(args: Namespace) -> int:
     target = parse_target(args.what, args.name)
     if not target.single:
-        gc.enable()  # a scan allocates per object; one object's diagnosis runs without it (console_main)
+        collect_for_scan()
     engine = load_engine(args)
     now = datetime.now(timezone.utc)
     if target.single:
