@@ -67,7 +67,7 @@ def group_by_workload(results: list[Diagnosis], workload_sizes: dict[tuple[str, 
 def to_json(payload: dict) -> bytes:
     import orjson
 
-    return json_escape(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode()).encode() + b"\n"
+    return json_escape(orjson.dumps(payload, option=orjson.OPT_INDENT_2)) + b"\n"
 
 
 def to_yaml(payload: dict) -> str:

@@ -13,5 +13,11 @@ def test_every_character_json_escape_rewrites_is_not_printable():
 
 
 def test_unsafe_characters_in_non_ascii_json_are_still_escaped():
-    assert json_escape('{"a": "→ \u202e \x9b \x7f"}\n') == '{"a": "→ \\u202e \\u009b \\u007f"}\n'
-    assert json_escape('{"a": "→ —"}\n') == '{"a": "→ —"}\n'
+    assert json_escape('{"a": "→ \u202e \x9b \x7f"}\n'.encode()) == '{"a": "→ \\u202e \\u009b \\u007f"}\n'.encode()
+    assert json_escape('{"a": "→ —"}\n'.encode()) == '{"a": "→ —"}\n'.encode()
+
+
+def test_ascii_json_is_checked_as_bytes_and_kept_as_it_is():
+    clean = b'{\n  "a": "web-7d4b9c \\u001b[31m"\n}\n'
+    assert json_escape(clean) is clean  # nothing to escape: the very bytes, not a copy
+    assert json_escape(b'{"a": "x\x7fy"}') == b'{"a": "x\\u007fy"}'  # DEL, which orjson writes raw

@@ -65,7 +65,7 @@ def test_no_unsafe_character_survives_printable(text):
     )
 )
 def test_json_is_valid_round_trips_and_carries_no_raw_unsafe_character(payload):
-    text = json_escape(orjson.dumps(payload).decode())
+    text = json_escape(orjson.dumps(payload)).decode()
     assert not UNSAFE_CHARS.search(text)
     assert orjson.loads(text) == payload
 
