@@ -9,11 +9,12 @@ line), with three kinds of value taken out:
   the rules read (`ReplicaMask`), and the rules run on that masked input. They cannot tell two replicas
   apart, so their output is a function of the key; the placeholders in it are filled with each replica's
   own names afterwards.
-* so are its namespace, its controller's and workload's names and its images, where they stand alone
-  (not inside a longer name such as `db.team-07.svc`, where a rule may read the characters around them)
-  and are not plain words or numbers; images only while no playbook tests `container.image` itself. Two
-  workloads that fail alike then share one entry, each filled with its own names. A name that cannot be
-  masked stays in the key as it is.
+* so are its namespace, its controller's and workload's names and its images, where they are values of
+  their own (the pod's namespace, its owner's name, an image) and appear in no text a rule reads (a
+  message, an event, a log line: there a rule's regex could tell a placeholder from the name, as
+  `lookup (?P<host>[a-z0-9-]+)` does), and are not plain words or numbers; images only while no
+  playbook tests `container.image` itself. Two workloads that fail alike then share one entry, each
+  filled with its own names. A name that cannot be masked stays in the key as it is.
 * where an event is cited ("event Warning/BackOff from kubelet (x4 over 3m, 20s ago)"), the citation
   is a placeholder too, filled per replica.
 * numbers the rules only compare (a pod's age, how long a container has run, an event's age and count)
@@ -25,7 +26,8 @@ line), with three kinds of value taken out:
 So two pods with one key get the same findings, each with its own names, by construction. The memo turns
 itself off for playbooks it cannot key this way: a pod field it does not know, a clause kind it does not
 know, or `related.*` (which reads other objects). A pod whose names could change how the rules read a text
-(a name that would need shell quoting, text long enough to be cut) is diagnosed without the memo.
+(a name that would need shell quoting, text long enough to be cut, a log line that holds its name or
+its node's) is diagnosed without the memo.
 
 The analyzers run afterwards on each pod's own facts: they are not memoised here (they name other pods and
 nodes, which differ per replica), but share their own per-question answers.
@@ -107,23 +109,6 @@ MARK = "@@k8sdoctor."
 POD, UID, NODE = f"{MARK}pod@@", f"{MARK}uid@@", f"{MARK}node@@"
 NAMESPACE, OWNER, WORKLOAD = f"{MARK}namespace@@", f"{MARK}owner@@", f"{MARK}workload@@"
 _PLACEHOLDER = re.compile(r"@@k8sdoctor\.(pod|uid|node|namespace|owner|workload|image\.\d+|event\.\d+|restarts\.\d+)@@")
-#: A workload's names and images are masked only where they stand alone: a placeholder that touches a
-#: letter, digit, dot or dash stood inside a longer name (`db.team-07.svc`, `app-00123-db`), where a rule
-#: may read the characters around it; that name then stays in the key as it is.
-_OPTIONAL_MARK = re.compile(r"@@k8sdoctor\.(?:namespace|owner|workload|image\.\d+)@@")
-_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-")
-
-
-def _inside_a_name(masked: str) -> str | None:
-    """The first placeholder of a workload's name or image that touches a name's character, if any."""
-    end = len(masked)
-    for found in _OPTIONAL_MARK.finditer(masked):
-        a, b = found.span()
-        if (a and masked[a - 1] in _NAME_CHARS) or (b < end and masked[b] in _NAME_CHARS):
-            return found.group()
-    return None
-
-
 _SHELL_SAFE = re.compile(r"^[A-Za-z0-9._:/@=+,-]+$")
 #: Texts longer than this may be cut (quoted evidence, regex input): masking would move the cut.
 _LONGEST = min(QUOTE_CHARS, MAX_MATCH_CHARS) - 200
@@ -252,10 +237,10 @@ class ReplicaMask:
 
     The pod's own name, uid and node are always masked (a pod whose names cannot be is not keyed); its
     namespace, controller, workload and images are masked where they can be (see `_maskable` and
-    `_inside_a_name`), so workloads that fail alike share entries; where one cannot, it stays in the key
-    as it is."""
+    `keep_names_read_in`), so workloads that fail alike share entries; where one cannot, it stays in the
+    key as it is."""
 
-    __slots__ = ("names",)
+    __slots__ = ("names", "optional")
 
     def __init__(self, facts: PodFacts, *, images: bool = False, maskable: Callable[[str], bool] = _maskable) -> None:
         names = [(facts.name, POD), (facts.uid, UID)]
@@ -266,17 +251,18 @@ class ReplicaMask:
                 raise _NotKeyable("name")
             if real.isalpha():  # a plain word ("master", "web") also stands inside other words the rules read
                 raise _NotKeyable("a word as a name")
+        names.sort(key=lambda nm: -len(nm[0]))  # a longer name first, so a name inside it is not split
         masked = {real for real, _mark in names}
         optional = [(facts.namespace, NAMESPACE), (facts.owner_name, OWNER)]
         if facts.workload is not None:
             optional.append((facts.workload.name, WORKLOAD))
         if images:
             optional += [(image, f"{MARK}image.{i}@@") for i, image in enumerate(pod_images(facts))]
+        self.optional: list[tuple[str, str]] = []
         for real, mark in optional:
             if real and real not in masked and maskable(real):
                 masked.add(real)
-                names.append((real, mark))
-        names.sort(key=lambda nm: -len(nm[0]))  # a longer name first, so a name inside it is not split
+                self.optional.append((real, mark))
         self.names = names
 
     def __call__(self, text: str) -> str:
@@ -292,22 +278,30 @@ class ReplicaMask:
             raise _NotKeyable("long text")
         return masked
 
+    def keep_names_read_in(self, read: list[str]) -> None:
+        """Mask the namespace, owner, workload and images too, but only those that appear in none of the
+        texts the rules read (`read`, with the pod's own names already masked): a regex there could tell
+        a placeholder from the name. They are masked in the values of their own (the pod's namespace, an
+        image), which no rule reads as text."""
+        if not self.optional:
+            return
+        text = _SEPARATOR.join(read)
+        for real, mark in self.names:
+            if real in text:
+                text = text.replace(real, mark)
+        optional = [(real, mark) for real, mark in self.optional if real not in text]
+        self.names = sorted([*self.names, *optional], key=lambda nm: -len(nm[0]))
+
     def joined(self, texts: list[str]) -> str:
         """Texts masked as one string (one pass in C instead of one call per text); a separator inside a
-        text, a placeholder, or a long text with a name in it makes the pod unkeyable. A workload's name
-        or image found inside a longer name is not masked (it stays in the key as it is)."""
+        text, a placeholder, or a long text with a name in it makes the pod unkeyable."""
         joined = _SEPARATOR.join(texts)
         if joined.count(_SEPARATOR) != len(texts) - 1 or MARK in joined:
             raise _NotKeyable("separator or placeholder in text")
-        while True:
-            masked = joined
-            for real, mark in self.names:
-                if real in masked:
-                    masked = masked.replace(real, mark)
-            inside = _inside_a_name(masked) if masked is not joined else None
-            if inside is None:
-                break
-            self.names = [nm for nm in self.names if nm[1] != inside]
+        masked = joined
+        for real, mark in self.names:
+            if real in masked:
+                masked = masked.replace(real, mark)
         if masked is not joined and max(map(len, texts)) > _LONGEST - 100:
             for text in texts:
                 self(text)  # raises for a long text with a name in it
@@ -350,9 +344,10 @@ class RuleMemo:
         m = ReplicaMask(facts, images=self.images, maskable=self._is_maskable)
         now = facts.now
         workload = facts.workload
-        texts: list[str] = [facts.reason, facts.message, facts.namespace, facts.owner_name]
+        read: list[str] = [facts.reason, facts.message]  # what the rules read as text
+        names: list[str] = [facts.namespace, facts.owner_name]  # values of their own
         if workload is not None:
-            texts += (workload.namespace, workload.name)
+            names += (workload.namespace, workload.name)
         rest: list[object] = []
         buckets = self._buckets
         ev_age, ev_count = buckets["event.age"], buckets["event.count"]
@@ -360,7 +355,8 @@ class RuleMemo:
         for e in facts.events:
             age = (now - e.last).total_seconds() if e.last else None
             own_subject = e.subject == own
-            texts += (e.message, e.source, e.subject[1], "" if own_subject else e.subject[2])
+            read += (e.message, e.source)
+            names += (e.subject[1], "" if own_subject else e.subject[2])
             rest.append((e.type, e.reason, e.container, e.subject[0], own_subject, ev_age(age), ev_count(e.count)))
         run_for, restart_count = buckets["container.running_for"], buckets["container.restarts"]
         images = self.images
@@ -369,10 +365,14 @@ class RuleMemo:
             if self._restarts_read_as_text(c.restarts, restarts):
                 raise _NotKeyable("a predicate reads the restart count as text")
             spec = c.spec
-            texts += (c.waiting_message, c.terminated_message, c.last_message)
-            texts += c.logs
+            read += (c.waiting_message, c.terminated_message, c.last_message)
+            if c.logs:
+                if any(facts.name in line or (facts.node_name and facts.node_name in line) for line in c.logs):
+                    # An app's own text (its host name in a log line): a rule's regex may read it as a name.
+                    raise _NotKeyable("a log line holds the pod's or node's name")
+                read += c.logs
             if images:
-                texts.append(c.image)
+                names.append(c.image)
             rest.append(
                 (
                     c.name,
@@ -408,7 +408,7 @@ class RuleMemo:
                 if part in cond:
                     v = cond[part]
                     if isinstance(v, str):
-                        texts.append(v)
+                        read.append(v)
                         shape.append(part)
                     else:
                         shape.append((part, _hashable(v)))
@@ -425,7 +425,8 @@ class RuleMemo:
             tuple((u.resource, u.namespace == facts.namespace or u.namespace, u.reason) for u in facts.unreadable),
             buckets["pod.age"](facts.age_seconds),
         )
-        return Masked((m.joined(texts), tuple(rest)), facts, m, images)
+        m.keep_names_read_in(read)
+        return Masked((m.joined(read + names), tuple(rest)), facts, m, images)
 
     def _restarts_read_as_text(self, count: int, bucket: tuple[bool, ...] | None) -> bool:
         """Whether a predicate on restart counts tells this count from its placeholder (which compares as

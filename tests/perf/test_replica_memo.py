@@ -124,25 +124,25 @@ def test_a_name_that_is_a_plain_word_is_not_masked(playbooks, pod, node):
 
 
 def _alike(inventory, engine) -> list[dict]:
-    """Two pods of Deployments in two namespaces whose app container cannot pull its own image, and whose
-    masked facts are the same (the same failure, events as old and as many)."""
+    """Two failing pods of two Deployments whose masked facts are the same (the same failure, events as
+    old and as many, texts that do not name them)."""
     from k8sdoctor.core.facts import build_pod_facts
 
     seen: dict[tuple, dict] = {}
     for pod in inventory.pods.values():
-        app = (pod["status"].get("containerStatuses") or [{}])[0]
-        if app.get("state", {}).get("waiting", {}).get("reason") not in ("ErrImagePull", "ImagePullBackOff"):
-            continue
         masked = engine.memo.mask(build_pod_facts(inventory, pod, NOW))
+        if masked is None:
+            continue
         first = seen.setdefault(masked.key, pod)
-        if first["metadata"]["namespace"] != pod["metadata"]["namespace"]:
+        owner = first["metadata"]["ownerReferences"][0]["name"]
+        if owner != pod["metadata"]["ownerReferences"][0]["name"]:
             return [first, pod]
     raise AssertionError("no two workloads fail alike")
 
 
 def test_workloads_failing_alike_share_an_entry_and_keep_their_own_names(playbooks):
-    """Two Deployments in two namespaces, each pulling its own missing image: one rule run, and each
-    pod's findings name its own namespace, workload and image, never the other's."""
+    """Two Deployments failing alike: one rule run, and each pod's findings name its own pod and
+    namespace, never the other's."""
     inventory = bad_day(800, failing=1.0)
     engine, plain = Engine(playbooks), Engine(playbooks, memo=False)
     a, b = _alike(inventory, Engine(playbooks))
@@ -152,13 +152,40 @@ def test_workloads_failing_alike_share_an_entry_and_keep_their_own_names(playboo
     assert second == plain.diagnose_pod(inventory, b, NOW)
 
     def words(d) -> str:
-        return str([f.to_dict() for f in d.findings]) + str([f.captures for f in d.findings])
+        return str([f.to_dict() for f in d.findings]) + str([f.captures for f in d.findings]) + str(d.to_dict())
 
     for pod, own, other in ((a, first, second), (b, second, first)):
-        meta, image = pod["metadata"], pod["spec"]["containers"][0]["image"]
-        assert meta["namespace"] in words(own) and image in words(own)
-        assert image not in words(other) and f"-n {meta['namespace']} " not in words(other)
+        meta = pod["metadata"]
+        assert meta["name"] in words(own) and meta["name"] not in words(other)
         assert "@@k8sdoctor." not in words(own)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "lookup {workload} on 10.96.0.10:53: no such host",
+        "Could not resolve host: {namespace}",
+        "lookup {pod} on 10.96.0.10:53: no such host",  # the pod's own name: the pod goes without the memo
+    ],
+)
+def test_a_name_that_a_log_line_holds_is_not_masked(playbooks, line):
+    """A rule's regex reads the host in `lookup HOST on ...` as `[a-z0-9-]+`: were the workload's name
+    there a placeholder, the DNS failure would not match and the pod would get another cause."""
+    inventory = bad_day(300, failing=1.0)
+    pod = next(p for p in inventory.pods.values() if _waiting(p) == "CrashLoopBackOff")
+    meta = pod["metadata"]
+    workload = meta["ownerReferences"][0]["name"].rsplit("-", 1)[0]
+    app = pod["status"]["containerStatuses"][0]["name"]
+    inventory.put_logs(
+        meta["namespace"], meta["name"], app, True, [line.format(workload=workload, namespace=meta["namespace"], pod=meta["name"])]
+    )
+    memoised = Engine(playbooks).diagnose_pod(inventory, pod, NOW)
+    assert memoised == Engine(playbooks, memo=False).diagnose_pod(inventory, pod, NOW)
+    assert [f.cause for f in memoised.findings] == ["dns-failure"]
+
+
+def _waiting(pod: dict) -> str | None:
+    return (pod["status"].get("containerStatuses") or [{}])[0].get("state", {}).get("waiting", {}).get("reason")
 
 
 class _Facts:
@@ -173,27 +200,24 @@ class _Facts:
         self.containers = [type("C", (), {"image": image})() for image in images]
 
 
-def test_a_workload_name_inside_a_longer_name_stays_in_the_key():
-    """A namespace or image is masked only where it stands alone: inside a host name (`db.team-07.svc`)
-    a rule may read the characters around it, so there it stays as it is (and in the key)."""
+def test_a_name_the_rules_read_in_a_text_stays_in_the_key():
+    """A namespace, owner or image is masked only where no text the rules read holds it: there a regex
+    could tell a placeholder from the name."""
     from k8sdoctor.core.rule_memo import NAMESPACE, OWNER, ReplicaMask
 
-    def mask(texts: list[str]) -> str:
-        facts = _Facts("team-07", "app-00123-5d9f8b6c5d", ["registry.example.com/team-07/app-00123:1.2.0"])
-        return ReplicaMask(facts, images=True).joined(texts)  # type: ignore[arg-type]
+    image = "registry.example.com/team-07/app-00123:1.2.0"
 
-    alone = mask(
-        [
-            "Back-off restarting failed container app in pod app-00123-5d9f8b6c5d-x2x7q_team-07(3f2c5c1e-0b8e-4c55-9a57-1f1f3e0e6a11)",
-            "team-07",
-        ]
-    )
-    assert "team-07" not in alone and NAMESPACE in alone
-    inside = mask(['could not translate host name "db.team-07.svc.cluster.local" to address', "team-07", "app-00123-5d9f8b6c5d"])
-    assert "db.team-07.svc" in inside and NAMESPACE not in inside  # the namespace is not masked for this pod
-    assert OWNER in inside  # the other names still are
-    image = mask(['Failed to pull image "registry.example.com/team-07/app-00123:1.2.0": not found'])
-    assert "@@k8sdoctor.image.0@@" in image and "team-07" not in image
+    def mask(read: list[str]) -> str:
+        m = ReplicaMask(_Facts("team-07", "app-00123-5d9f8b6c5d", [image]), images=True)  # type: ignore[arg-type]
+        m.keep_names_read_in(read)
+        return m.joined([*read, "team-07", "app-00123-5d9f8b6c5d", image])
+
+    quiet = mask(["OOMKilled", "Back-off restarting failed container app in pod app-00123-5d9f8b6c5d-x2x7q"])
+    assert "team-07" not in quiet and NAMESPACE in quiet and OWNER in quiet and "@@k8sdoctor.image.0@@" in quiet
+    named = mask(["Back-off restarting failed container app in pod app-00123-5d9f8b6c5d-x2x7q_team-07(x)"])
+    assert NAMESPACE not in named and named.endswith("team-07\x1f@@k8sdoctor.owner@@\x1f@@k8sdoctor.image.0@@")
+    pulled = mask([f'Failed to pull image "{image}": not found'])
+    assert image in pulled and "@@k8sdoctor.image." not in pulled and NAMESPACE not in pulled  # inside the image quoted
 
 
 IMAGE_RULE = """
