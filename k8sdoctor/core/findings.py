@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 SEVERITIES = ("critical", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -10,8 +11,7 @@ SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 SEVERITY_MARK = {"critical": "✖", "warning": "▲", "info": "●"}
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """A quote of what matched, verbatim, and where it came from.
 
     `source` says where: "status.containerStatuses[web].state.waiting.reason",
@@ -26,8 +26,7 @@ class Evidence:
         return {"source": self.source, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One remediation step: what to do, and optionally a command to copy."""
 
     text: str

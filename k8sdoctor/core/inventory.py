@@ -18,7 +18,6 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
 from k8sdoctor.core.kube.kinds import KINDS, is_namespaced
@@ -52,8 +51,7 @@ class LogKey(NamedTuple):
     previous: bool
 
 
-@dataclass(slots=True)
-class Unreadable:
+class Unreadable(NamedTuple):
     """A piece of evidence the source could not read, and why (e.g. a 403)."""
 
     resource: str  # e.g. "events", "pods/log", "nodes"

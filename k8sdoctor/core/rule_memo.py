@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import fields, replace
+from typing import Any, NamedTuple
 
 from k8sdoctor.core.facts import PodFacts
 from k8sdoctor.core.facts.events import cite_event
@@ -201,8 +201,7 @@ class Shown(int):
         return self.mark
 
 
-@dataclass(slots=True)
-class Masked:
+class Masked(NamedTuple):
     """The memo key of a pod's facts, and how its texts are masked."""
 
     key: tuple

@@ -24,9 +24,8 @@ import random
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlencode
 
 import orjson
@@ -56,8 +55,7 @@ class Forbidden(ClusterError):
     """A 403. `str()` is the API server's own message, which names the exact missing permission."""
 
 
-@dataclass
-class ClusterIdentity:
+class ClusterIdentity(NamedTuple):
     context: str
     cluster: str
     server: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from k8sdoctor.core.facts import PodFacts
 
@@ -46,8 +46,7 @@ def to_json(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """The object a fix goes to: a workload with a pod template, or the pod itself."""
 
     kind: str
