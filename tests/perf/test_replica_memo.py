@@ -95,6 +95,9 @@ causes:
     explanation: Nothing routes traffic to it.
     remediation:
       - text: List the Services of the namespace.
+"""
+#: The fallback cause every playbook needs, shared by the playbooks these tests add.
+FALLBACK = """
 fallback:
   id: unknown
   title: Something else
@@ -104,10 +107,14 @@ fallback:
 """
 
 
+def extra_playbook(text: str):
+    return compile_playbook(yaml.safe_load(text + FALLBACK))
+
+
 def test_the_memo_turns_itself_off_for_a_clause_it_cannot_key(playbooks):
     pods = [pb for pb in playbooks if pb.spec.subject == "Pod"]
     assert RuleMemo(pods).enabled
-    assert not RuleMemo([*pods, compile_playbook(yaml.safe_load(RELATED))]).enabled  # related.* reads other objects
+    assert not RuleMemo([*pods, extra_playbook(RELATED)]).enabled  # related.* reads other objects
 
 
 @pytest.mark.parametrize("pod, node", [("web-7d9f8b6c5d-x2x7q", "master"), ("web", "worker-1")])
@@ -235,17 +242,11 @@ causes:
     explanation: The tag moves.
     remediation:
       - text: Pin the image.
-fallback:
-  id: unknown
-  title: Something else
-  explanation: Nothing says why.
-  remediation:
-    - text: Look at the pod.
 """
 
 
 def test_images_stay_in_the_key_when_a_rule_tests_the_image(playbooks):
     pods = [pb for pb in playbooks if pb.spec.subject == "Pod"]
     assert RuleMemo(pods).images
-    reading = RuleMemo([*pods, compile_playbook(yaml.safe_load(IMAGE_RULE))])
+    reading = RuleMemo([*pods, extra_playbook(IMAGE_RULE)])
     assert reading.enabled and not reading.images
