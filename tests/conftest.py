@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 
 import pytest
@@ -12,6 +13,13 @@ from hypothesis import settings
 # slow example into a "flaky" failure).
 settings.register_profile("k8sdoctor", deadline=None)
 settings.load_profile("k8sdoctor")
+
+# Tests stop the programs they start with Ctrl-C (SIGINT). A shell that starts a job in the background
+# without job control ignores SIGINT for it, and an ignored signal stays ignored in every program it
+# starts: Python would then install no KeyboardInterrupt handler. A handler is reset to the default at
+# exec, so the programs started here get SIGINT as a terminal gives it.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Keep k8sdoctor's caches and logs out of the user's home during tests (subprocesses inherit these).
 _SCRATCH = tempfile.mkdtemp(prefix="k8sdoctor-tests-")
